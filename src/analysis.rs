@@ -1,0 +1,2 @@
+//! Russian text analysis for the index: tokenisation, ё/е folding, stemming, stop words,
+//! language detection.

@@ -1,0 +1,1 @@
+//! Comparison of wording: similar entries, document alignment, word-level diff.

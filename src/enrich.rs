@@ -1,0 +1,28 @@
+//! Stage 5: enrichment — canonical addressees with roles, deadlines, responsible persons.
+
+use crate::model::{Addressee, Deadline, Role};
+
+/// Splits an addressee lead-in («Министерству образования … области во взаимодействии с …:»)
+/// into addressees with nominative canonical forms and roles.
+pub fn addressees(lead_in: &str) -> Vec<Addressee> {
+    let _ = lead_in;
+    Vec::new()
+}
+
+/// Classifies a canonical (nominative) addressee into the role taxonomy.
+pub fn role_of(canonical: &str) -> Role {
+    let _ = canonical;
+    Role::Other
+}
+
+/// Finds the deadline in a piece of text («до 30 ноября 2021 года», «в срок до 31.12.2021 г.»).
+pub fn deadline(text: &str) -> Option<Deadline> {
+    let _ = text;
+    None
+}
+
+/// Responsible persons named in parentheses («(Абрамова)», «(Иванова Т.А., Петров)»).
+pub fn responsible(text: &str) -> Vec<String> {
+    let _ = text;
+    Vec::new()
+}

@@ -1,0 +1,67 @@
+//! The parse pipeline end to end: source file → [`Document`].
+
+use std::path::PathBuf;
+
+use crate::error::Error;
+use crate::ingest::{self, SourceFile};
+use crate::model::Document;
+use crate::{clean, meta, segment};
+
+/// The five bundled seed documents, compiled into the binary.
+pub const SEEDS: [(&str, &str); 5] = [
+    (
+        "000_09d3111d1cb66d39.txt",
+        include_str!("../seeds/000_09d3111d1cb66d39.txt"),
+    ),
+    (
+        "001_cea0fd4304aef64b.txt",
+        include_str!("../seeds/001_cea0fd4304aef64b.txt"),
+    ),
+    (
+        "002_7462719c375c5678.txt",
+        include_str!("../seeds/002_7462719c375c5678.txt"),
+    ),
+    (
+        "003_29c0463918b17839.txt",
+        include_str!("../seeds/003_29c0463918b17839.txt"),
+    ),
+    (
+        "004_3d482b24eda1d297.txt",
+        include_str!("../seeds/004_3d482b24eda1d297.txt"),
+    ),
+];
+
+/// The embedded seeds as source files (decoded through the same path as files on disk).
+pub fn embedded_seeds() -> Vec<SourceFile> {
+    SEEDS
+        .iter()
+        .filter_map(|(name, text)| {
+            let path = PathBuf::from("seeds").join(name);
+            let (text, encoding) = ingest::decode(text.as_bytes()).ok()?;
+            Some(SourceFile {
+                doc_id: ingest::doc_id_for(&path),
+                path,
+                text,
+                encoding,
+            })
+        })
+        .collect()
+}
+
+/// Parses one decoded source file into a document.
+pub fn parse_source(src: &SourceFile) -> Document {
+    let paragraphs = clean::paragraphs(&src.text);
+    let meta = meta::detect(&src.doc_id, &src.path.to_string_lossy(), &paragraphs);
+    let (entries, warnings) = segment::segment(&meta, &paragraphs);
+    Document {
+        meta,
+        entries,
+        warnings,
+    }
+}
+
+/// Reads and parses every file under `inputs`; rejected files are returned beside the documents.
+pub fn parse_paths(inputs: &[PathBuf]) -> (Vec<Document>, Vec<Error>) {
+    let (files, errors) = ingest::read_all(inputs);
+    (files.iter().map(parse_source).collect(), errors)
+}
