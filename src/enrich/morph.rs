@@ -1,0 +1,145 @@
+//! A guarded wrapper around rsmorphy (Russian morphology, pymorphy2 dictionaries).
+//!
+//! rsmorphy panics on some very short words, so only Cyrillic words of at least three
+//! letters are ever passed to it, every call is additionally wrapped in `catch_unwind`,
+//! and a missing dictionary disables morphology (words are then kept as written) instead
+//! of failing.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::Path;
+use std::sync::LazyLock;
+
+use rsmorphy::prelude::*;
+
+static MORPH: LazyLock<Option<MorphAnalyzer>> = LazyLock::new(|| {
+    let path = rsmorphy_dict_ru::DICT_PATH;
+    if !Path::new(path).join("meta.json.gz").exists() {
+        tracing::warn!(
+            path,
+            "rsmorphy dictionary not found; addressees keep their written case"
+        );
+        return None;
+    }
+    let loaded = catch_unwind(|| MorphAnalyzer::from_file(path));
+    if loaded.is_err() {
+        tracing::warn!(path, "rsmorphy dictionary failed to load");
+    }
+    loaded.ok()
+});
+
+/// One morphological reading of a word.
+#[derive(Debug, Clone)]
+pub(crate) struct Reading {
+    lex: Lex,
+    grammemes: Vec<String>,
+    /// Dictionary form.
+    pub lemma: String,
+}
+
+impl Reading {
+    /// Whether the reading has a grammeme («NOUN», «datv», «plur», «femn» …).
+    pub fn has(&self, grammeme: &str) -> bool {
+        self.grammemes.iter().any(|g| g == grammeme)
+    }
+
+    /// The first of `options` that the reading has.
+    pub fn first_of(&self, options: &[&'static str]) -> Option<&'static str> {
+        options.iter().copied().find(|g| self.has(g))
+    }
+
+    /// The word form of the same lexeme and part of speech with all `required` grammemes;
+    /// among several, the one sharing most other grammemes with this reading.
+    ///
+    /// (rsmorphy's own `Lex::inflect` keeps the original case, so the lexeme is searched here.)
+    pub fn inflect(&self, required: &[&str]) -> Option<String> {
+        let morph = MORPH.as_ref()?;
+        let pos = self.grammemes.first()?.clone();
+        let out = catch_unwind(AssertUnwindSafe(|| {
+            let mut best: Option<(usize, String)> = None;
+            for form in self.lex.iter_lexeme(morph) {
+                let tag = grammemes_of(&form.get_tag(morph).string);
+                if tag.first() != Some(&pos) || !required.iter().all(|r| tag.iter().any(|g| g == r))
+                {
+                    continue;
+                }
+                let shared = tag
+                    .iter()
+                    .filter(|g| !CASES.contains(&g.as_str()) && self.has(g))
+                    .count();
+                if best.as_ref().is_none_or(|(s, _)| shared > *s) {
+                    best = Some((shared, form.get_word().into_owned()));
+                }
+            }
+            best.map(|(_, w)| w)
+        }));
+        out.ok().flatten()
+    }
+}
+
+const CASES: [&str; 10] = [
+    "nomn", "gent", "datv", "accs", "ablt", "loct", "voct", "gen2", "acc2", "loc2",
+];
+
+fn grammemes_of(tag: &str) -> Vec<String> {
+    tag.split([',', ' '])
+        .filter(|g| !g.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Whether rsmorphy may be asked about `word`: Cyrillic letters only, at least three.
+pub(crate) fn eligible(word: &str) -> bool {
+    word.chars().count() >= 3
+        && word
+            .chars()
+            .all(|c| matches!(c, 'а'..='я' | 'А'..='Я' | 'ё' | 'Ё'))
+}
+
+/// All readings of a word, most probable first; empty for ineligible words.
+pub(crate) fn readings(word: &str) -> Vec<Reading> {
+    let Some(morph) = MORPH.as_ref() else {
+        return Vec::new();
+    };
+    if !eligible(word) {
+        return Vec::new();
+    }
+    let lower = word.to_lowercase();
+    let parsed = catch_unwind(AssertUnwindSafe(|| {
+        morph
+            .parse(&lower)
+            .into_iter()
+            .map(|p| Reading {
+                grammemes: grammemes_of(&p.lex.get_tag(morph).string),
+                lemma: p.lex.get_normal_form(morph).into_owned(),
+                lex: p.lex,
+            })
+            .collect::<Vec<_>>()
+    }));
+    parsed.unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_and_foreign_words_are_not_passed() {
+        for w in ["и", "по", "ОУ", "abc", "12", "ре-", "до2", ""] {
+            assert!(readings(w).is_empty(), "{w}");
+        }
+    }
+
+    #[test]
+    fn dative_plural_to_nominative() {
+        let r = readings("руководителям");
+        let datv = r
+            .iter()
+            .find(|r| r.has("NOUN") && r.has("datv"))
+            .expect("dative reading");
+        assert_eq!(
+            datv.inflect(&["nomn", "plur"]).as_deref(),
+            Some("руководители")
+        );
+        assert_eq!(datv.lemma, "руководитель");
+    }
+}
