@@ -1009,3 +1009,64 @@ proptest! {
         let _ = responsible(&lead);
     }
 }
+
+/// Lead-ins of a generated corpus (real seed lead-ins with other regions and districts):
+/// every numbered line ending with a colon that starts with a dative head or an abbreviation
+/// has addressees, none of them of the role `Other`.
+#[test]
+fn generated_corpus_lead_ins() {
+    use std::path::Path;
+    use std::process::Command;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let script = Path::new("/work/shared/tools/gen_corpus.py");
+    let out = Command::new("python3")
+        .arg(script)
+        .args(["--docs", "60", "--out"])
+        .arg(dir.path())
+        .output()
+        .unwrap_or_else(|e| panic!("python3 is needed to generate the corpus: {e}"));
+    assert!(
+        out.status.success(),
+        "gen_corpus.py failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    const HEADS: [&str; 14] = [
+        "Министерству",
+        "Государственному",
+        "Главам",
+        "Руководителям",
+        "Руководителю",
+        "Управлению",
+        "Отделу",
+        "Муниципальным",
+        "Муниципальному",
+        "Органам",
+        "Профессиональным",
+        "МКУ",
+        "МБОУ",
+        "Рекомендовать",
+    ];
+    let number = regex::Regex::new(r"^\d+(?:\.\d+)*\.?\s+").expect("regex");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(dir.path()).expect("read_dir") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_none_or(|e| e != "txt") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).expect("utf-8");
+        for line in text.lines().map(str::trim) {
+            let Some(m) = number.find(line) else { continue };
+            let rest = &line[m.end()..];
+            if !line.ends_with(':') || !HEADS.iter().any(|h| rest.starts_with(h)) {
+                continue;
+            }
+            checked += 1;
+            let found = addressees(line);
+            assert!(!found.is_empty(), "no addressee in {line}");
+            for a in found {
+                assert_ne!(a.role, Other, "{line} → {}", a.canonical);
+            }
+        }
+    }
+    assert!(checked >= 50, "only {checked} lead-ins checked");
+}
