@@ -253,6 +253,12 @@ proptest! {
         }
     }
 
+}
+
+proptest! {
+    // Each case decodes a whole seed (~30 KB): fewer cases keep the suite quick.
+    #![proptest_config(ProptestConfig::with_cases(60))]
+
     #[test]
     fn mutated_seed_never_panics(
         start in 0usize..20_000,
