@@ -5,9 +5,10 @@
 //! and a missing dictionary disables morphology (words are then kept as written) instead
 //! of failing.
 
+use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, Mutex};
 
 use rsmorphy::prelude::*;
 
@@ -95,18 +96,42 @@ pub(crate) fn eligible(word: &str) -> bool {
             .all(|c| matches!(c, 'а'..='я' | 'А'..='Я' | 'ё' | 'Ё'))
 }
 
+/// Readings of recently analysed words (lower-case). Addressee lead-ins repeat the same few
+/// hundred words, and each word is looked at several times per lead-in.
+static CACHE: LazyLock<Mutex<HashMap<String, Vec<Reading>>>> =
+    LazyLock::new(|| Mutex::new(HashMap::new()));
+/// The cache is emptied when it grows beyond this many words.
+const CACHE_LIMIT: usize = 20_000;
+
 /// All readings of a word, most probable first; empty for ineligible words.
 pub(crate) fn readings(word: &str) -> Vec<Reading> {
-    let Some(morph) = MORPH.as_ref() else {
-        return Vec::new();
-    };
     if !eligible(word) {
         return Vec::new();
     }
     let lower = word.to_lowercase();
+    if let Ok(cache) = CACHE.lock()
+        && let Some(r) = cache.get(&lower)
+    {
+        return r.clone();
+    }
+    let found = analyse(&lower);
+    if let Ok(mut cache) = CACHE.lock() {
+        if cache.len() >= CACHE_LIMIT {
+            cache.clear();
+        }
+        cache.insert(lower, found.clone());
+    }
+    found
+}
+
+/// Asks rsmorphy (guarded) about an eligible lower-case word.
+fn analyse(lower: &str) -> Vec<Reading> {
+    let Some(morph) = MORPH.as_ref() else {
+        return Vec::new();
+    };
     let parsed = catch_unwind(AssertUnwindSafe(|| {
         morph
-            .parse(&lower)
+            .parse(lower)
             .into_iter()
             .map(|p| Reading {
                 grammemes: grammemes_of(&p.lex.get_tag(morph).string),
