@@ -112,6 +112,22 @@ fn utf16_with_bom_both_orders() {
 }
 
 #[test]
+fn utf16_without_bom_both_orders() {
+    let text = seed("002_7462719c375c5678.txt");
+    assert_eq!(
+        decode(&utf16(UTF_16LE, &text)),
+        Ok((text.clone(), "UTF-16LE"))
+    );
+    assert_eq!(decode(&utf16(UTF_16BE, &text)), Ok((text, "UTF-16BE")));
+    // English only: high bytes are all zero.
+    let english = "The participants recommend improving teacher training in every school.";
+    assert_eq!(
+        decode(&utf16(UTF_16LE, english)),
+        Ok((english.to_owned(), "UTF-16LE"))
+    );
+}
+
+#[test]
 fn utf8_bom_is_stripped() {
     let text = seed("002_7462719c375c5678.txt");
     let mut bytes = vec![0xEF, 0xBB, 0xBF];
@@ -209,6 +225,14 @@ fn german_and_chinese_are_rejected_with_the_language() {
     assert_eq!(
         decode(ukrainian.as_bytes()),
         Err(RejectReason::Language("Ukrainian".into()))
+    );
+    let bulgarian = "Участниците в стратегическата сесия препоръчват на министерството на \
+        образованието да подобри квалификацията на учителите и развитието на техните \
+        професионални умения във всички училища на областта през следващата година, като \
+        осигури нужните средства и методическа подкрепа за работата с надарените деца.";
+    assert_eq!(
+        decode(bulgarian.as_bytes()),
+        Err(RejectReason::Language("Bulgarian".into()))
     );
     // The message of the error is one line naming the language.
     let msg = RejectReason::Language("German".into()).to_string();
