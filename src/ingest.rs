@@ -108,7 +108,7 @@ fn decode_raw(bytes: &[u8]) -> Result<(String, &'static Encoding), RejectReason>
 /// UTF-16 without a byte-order mark, recognised by its high bytes: in Russian/English text
 /// nearly every high byte is 0x00 (Latin, digits, punctuation) or 0x04 (Cyrillic).
 fn bomless_utf16(bytes: &[u8]) -> Option<&'static Encoding> {
-    if bytes.len() < 16 || bytes.len() % 2 != 0 {
+    if bytes.len() < 16 || !bytes.len().is_multiple_of(2) {
         return None;
     }
     let sample = &bytes[..bytes.len().min(DETECT_SAMPLE_BYTES) & !1];
