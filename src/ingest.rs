@@ -7,7 +7,7 @@
 //! Detection order:
 //! 1. a BOM decides (UTF-8, UTF-16 LE/BE);
 //! 2. NUL bytes without a UTF-16 BOM mean binary;
-//! 3. valid UTF-8 is UTF-8;
+//! 3. valid UTF-8 is UTF-8, and so is UTF-8 with a few damaged bytes (they become U+FFFD);
 //! 4. otherwise chardetng guesses with a Russian hint; when the guess is a Cyrillic
 //!    single-byte encoding, every Cyrillic candidate (Windows-1251, KOI8-R, IBM866, Mac)
 //!    is decoded and scored against Russian letter frequencies and letter case, and the best
@@ -100,9 +100,28 @@ fn decode_raw(bytes: &[u8]) -> Result<(String, &'static Encoding), RejectReason>
     if let Ok(text) = std::str::from_utf8(bytes) {
         return Ok((text.to_owned(), UTF_8));
     }
+    if let Some(text) = mostly_utf8(bytes) {
+        return Ok((text, UTF_8));
+    }
     let enc = detect_legacy(bytes);
     let (text, _) = enc.decode_without_bom_handling(bytes);
     Ok((text.into_owned(), enc))
+}
+
+/// UTF-8 with a few damaged bytes (a truncated or corrupted copy): decoded with U+FFFD for
+/// the damage instead of being misread as a legacy encoding. «A few»: at most one invalid
+/// sequence per 100 well-formed non-ASCII characters.
+fn mostly_utf8(bytes: &[u8]) -> Option<String> {
+    let (text, _) = UTF_8.decode_without_bom_handling(bytes);
+    let (mut good, mut bad) = (0usize, 0usize);
+    for c in text.chars().filter(|c| !c.is_ascii()) {
+        if c == '\u{FFFD}' {
+            bad += 1;
+        } else {
+            good += 1;
+        }
+    }
+    (good >= 20 && bad * 100 <= good).then(|| text.into_owned())
 }
 
 /// UTF-16 without a byte-order mark, recognised by its high bytes: in Russian/English text

@@ -139,6 +139,24 @@ fn utf8_bom_is_stripped() {
 }
 
 #[test]
+fn damaged_utf8_stays_utf8() {
+    let text = seed("004_3d482b24eda1d297.txt");
+    let mut bytes = text.clone().into_bytes();
+    // A stray byte in the middle and a truncated multi-byte character at the end.
+    let middle = text
+        .char_indices()
+        .nth(5000)
+        .map(|(i, _)| i)
+        .expect("long seed");
+    bytes.insert(middle, 0xFF);
+    bytes.extend_from_slice(&"Ж".as_bytes()[..1]);
+    let (decoded, enc) = decode(&bytes).expect("damaged UTF-8");
+    assert_eq!(enc, "UTF-8");
+    assert_eq!(decoded.matches('\u{FFFD}').count(), 2);
+    assert!(decoded.contains("Рекомендовать отделу образования администрации района"));
+}
+
+#[test]
 fn crlf_and_lone_cr_become_lf() {
     let text = seed("002_7462719c375c5678.txt");
     let crlf = text.replace('\n', "\r\n");
