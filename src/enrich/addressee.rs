@@ -152,6 +152,9 @@ const ORG_LEMMAS: [&str; 26] = [
     "методист",
 ];
 
+/// Punctuation never kept at the end of `raw` or `canonical`.
+const TRAILING: [char; 8] = [',', ';', '.', ':', '-', '–', '—', ' '];
+
 fn fold(s: &str) -> String {
     s.to_lowercase().replace('ё', "е")
 }
@@ -161,7 +164,21 @@ pub fn addressees(lead_in: &str) -> Vec<Addressee> {
     let Some((text, case)) = prepare(lead_in) else {
         return Vec::new();
     };
-    let toks = tokenize(&text);
+    split(&text, case)
+}
+
+/// Addressees of a list known to be in the nominative («Организации дополнительного
+/// образования детей» of «5. Организации … с функциями:»), where the case of an ambiguous
+/// first word («Организации»: dative singular or nominative plural) cannot be guessed.
+pub fn addressees_nominative(list: &str) -> Vec<Addressee> {
+    let Some((text, _)) = prepare(list) else {
+        return Vec::new();
+    };
+    split(&text, Case::Nominative)
+}
+
+fn split(text: &str, case: Case) -> Vec<Addressee> {
+    let toks = tokenize(text);
     let toks = cut(&toks);
     let mut out: Vec<Addressee> = Vec::new();
     for (seg, case) in segments(toks, case) {
@@ -215,12 +232,24 @@ fn prepare(lead_in: &str) -> Option<(String, Case)> {
     if s.is_empty() {
         return None;
     }
-    let case = if fold(&s).contains("с функциями") {
+    let case = if fold(&s).contains("с функциями") || starts_nominative_only(&s) {
         Case::Nominative
     } else {
         Case::Dative
     };
     Some((s, case))
+}
+
+/// Whether the first word can be a nominative noun/adjective but not a dative one
+/// («Органы …», «Общеобразовательные организации …», «Министерство …»).
+fn starts_nominative_only(s: &str) -> bool {
+    let Some(first) = s.split_whitespace().next() else {
+        return false;
+    };
+    let r = morph::readings(first.trim_matches(|c: char| !c.is_alphabetic()));
+    let noun_or_adj = |r: &&Reading| (r.has("NOUN") || r.has("ADJF")) && !r.has("PRTF");
+    r.iter().filter(noun_or_adj).any(|r| r.has("nomn"))
+        && !r.iter().filter(noun_or_adj).any(|r| r.has("datv"))
 }
 
 /// Splits text into words, quoted names, parentheses, separators and spaces.
@@ -317,6 +346,7 @@ fn is_infinitive(word: &str) -> bool {
 /// The tokens before the first verb or adverbial phrase.
 fn cut<'a>(toks: &'a [Tok<'a>]) -> &'a [Tok<'a>] {
     let ws: Vec<(usize, String)> = words(toks).collect();
+    let mut end = toks.len();
     for (k, (i, w)) in ws.iter().enumerate() {
         let next = ws.get(k + 1).map(|(_, n)| n.as_str()).unwrap_or("");
         let cut_here = CUT_WORDS.contains(&w.as_str())
@@ -325,10 +355,18 @@ fn cut<'a>(toks: &'a [Tok<'a>]) -> &'a [Tok<'a>] {
                 && next.starts_with(|c: char| c.is_ascii_digit()))
             || is_infinitive(w);
         if cut_here {
-            return &toks[..*i];
+            end = *i;
+            break;
         }
     }
-    toks
+    // «… района - Принять меры …»: a spaced dash ends the addressees too.
+    let dash = toks[..end].windows(3).position(|w| {
+        w[0].kind == Kind::Space
+            && w[1].kind == Kind::Other
+            && matches!(w[1].text, "-" | "–" | "—")
+            && w[2].kind == Kind::Space
+    });
+    &toks[..dash.unwrap_or(end)]
 }
 
 /// An abbreviation: 2–6 letters, all capitals («МКУ», «ОУ», «МБОУ», «ИРЦОСО»).
@@ -396,8 +434,16 @@ fn reading_in(word: &str, case: Case, pos: &[&str]) -> Option<Reading> {
         .find(|r| r.has(case.grammeme()) && pos.iter().any(|p| r.has(p)))
 }
 
-/// Copies the capitalisation of `like` onto `word`.
+/// Copies the capitalisation of `like` onto `word`, and its «е» for «ё» (rsmorphy writes
+/// «казённое» for «казенному»; the canonical form follows the document's spelling).
 fn recase(word: &str, like: &str) -> String {
+    let folded;
+    let word = if like.contains(['ё', 'Ё']) {
+        word
+    } else {
+        folded = word.replace('ё', "е").replace('Ё', "Е");
+        folded.as_str()
+    };
     let letters: Vec<char> = like.chars().filter(|c| c.is_alphabetic()).collect();
     if letters.len() > 1 && letters.iter().all(|c| c.is_uppercase()) {
         return word.to_uppercase();
@@ -467,7 +513,7 @@ fn canonical(seg: &[Tok<'_>], case: Case) -> Option<String> {
     }
     s = s.split_whitespace().collect::<Vec<_>>().join(" ");
     s = s.replace(" ,", ",");
-    s = s.trim().trim_end_matches([',', ';', '.']).trim().to_owned();
+    s = s.trim().trim_end_matches(TRAILING).trim().to_owned();
     if plural_head && let Some(re) = TERRITORY.as_ref() {
         let cut = re.replace(&s, "").into_owned();
         if !cut.trim().is_empty() {
@@ -488,14 +534,15 @@ fn find_head(seg: &[Tok<'_>], first: usize, case: Case) -> Option<(usize, Readin
             _ => return None,
         }
         let all = morph::readings(t.text);
-        // A participle does not start or qualify an addressee name before its head
-        // («осуществляющие управление …» is a tail, not an addressee).
-        if all.first().is_some_and(|f| f.has("PRTF")) {
+        // An active participle does not start or qualify an addressee name before its head
+        // («осуществляющие управление …» is a tail, not an addressee); passive ones are
+        // used as adjectives («объединённому совету», «уполномоченным органам»).
+        if all.first().is_some_and(|f| f.has("PRTF") && f.has("actv")) {
             return None;
         }
         if let Some(r) = reading_in(t.text, case, &["NOUN"]) {
-            let is_adj = reading_in(t.text, case, &["ADJF"]).is_some()
-                && all.first().is_some_and(|f| f.has("ADJF"));
+            let is_adj = reading_in(t.text, case, &["ADJF", "PRTF"]).is_some()
+                && all.first().is_some_and(|f| f.has("ADJF") || f.has("PRTF"));
             if !is_adj {
                 if case == Case::Nominative && !ORG_LEMMAS.contains(&r.lemma.as_str()) {
                     return None;
@@ -503,7 +550,7 @@ fn find_head(seg: &[Tok<'_>], first: usize, case: Case) -> Option<(usize, Readin
                 return Some((i, r));
             }
         }
-        reading_in(t.text, case, &["ADJF"])?;
+        reading_in(t.text, case, &["ADJF", "PRTF"])?;
     }
     None
 }
