@@ -1,0 +1,1 @@
+// search page (ES module)

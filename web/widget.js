@@ -1,0 +1,1 @@
+// <edusearch-box> custom element
