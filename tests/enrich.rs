@@ -357,13 +357,13 @@ const LEAD_INS: &[(&str, &[(&str, Role)])] = &[
                 "Управление общего образования администрации Ртищевского муниципального района",
                 MunicipalAuthority,
             ),
-            ("МКУ МЦОКО", MunicipalMethodService),
+            ("МКУ «МЦОКО»", MunicipalMethodService),
             ("Руководители образовательных организаций", SchoolHeads),
         ],
     ),
     (
         "1. [bookmark: bookmark3]МКУ МЦОКО:",
-        &[("МКУ МЦОКО", MunicipalMethodService)],
+        &[("МКУ «МЦОКО»", MunicipalMethodService)],
     ),
     (
         "2. [bookmark: bookmark4]Руководителям образовательных организаций:",
@@ -455,7 +455,7 @@ const LEAD_INS: &[(&str, &[(&str, Role)])] = &[
     ),
     (
         "6. МКУ ИРЦОСО (Вислобокова):",
-        &[("МКУ ИРЦОСО", MunicipalMethodService)],
+        &[("МКУ «ИРЦОСО»", MunicipalMethodService)],
     ),
     (
         "7. МБОУ ДО «Сампурский детско-юношеский центр»(Ветрова):",
@@ -854,6 +854,7 @@ fn raw_keeps_the_written_dative_and_responsible_persons() {
     );
     let a = addressees("6. МКУ ИРЦОСО (Вислобокова):");
     assert_eq!(a[0].raw, "МКУ ИРЦОСО (Вислобокова)");
+    assert_eq!(a[0].canonical, "МКУ «ИРЦОСО»");
 }
 
 #[test]
@@ -891,6 +892,24 @@ fn variants_merge_to_one_canonical_form() {
 }
 
 #[test]
+fn abbreviated_names_merge_with_and_without_quotes() {
+    let canon = |s: &str| {
+        addressees(s)
+            .into_iter()
+            .map(|a| a.canonical)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(canon("2. МКУ «МЦОКО»:"), ["МКУ «МЦОКО»"]);
+    assert_eq!(canon("1. МКУ МЦОКО:"), ["МКУ «МЦОКО»"]);
+    // A quoted full name and a multi-word name stay as written.
+    assert_eq!(
+        canon("МБОУ «Сатинская СОШ» (Ветров):"),
+        ["МБОУ «Сатинская СОШ»"]
+    );
+    assert_eq!(canon("ГАУ ДПО «СОИРО»:"), ["ГАУ ДПО «СОИРО»"]);
+}
+
+#[test]
 fn roles_of_the_taxonomy() {
     let cases = [
         (
@@ -921,7 +940,7 @@ fn roles_of_the_taxonomy() {
             MunicipalAuthority,
         ),
         ("Муниципальные методические службы", MunicipalMethodService),
-        ("МКУ ИРЦОСО", MunicipalMethodService),
+        ("МКУ «ИРЦОСО»", MunicipalMethodService),
         ("ММС", MunicipalMethodService),
         ("Руководители общеобразовательных организаций", SchoolHeads),
         ("Руководители ОУ", SchoolHeads),

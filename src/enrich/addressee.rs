@@ -469,7 +469,12 @@ fn canonical(seg: &[Tok<'_>], case: Case) -> Option<String> {
     let first = seg.iter().position(|t| t.kind != Kind::Space)?;
     let mut plural_head = false;
     if seg[first].kind == Kind::Word && is_abbreviation(seg[first].text) {
-        // «МКУ ИРЦОСО», «МБОУ «Сатинская СОШ»»: indeclinable, kept as written.
+        // «МКУ ИРЦОСО», «МБОУ «Сатинская СОШ»»: indeclinable, kept as written, except that a
+        // bare abbreviated name after the legal form is quoted so that «МКУ МЦОКО» and
+        // «МКУ «МЦОКО»» merge.
+        if let Some(name) = bare_abbreviated_name(seg, first) {
+            out[name] = format!("«{}»", seg[name].text);
+        }
     } else {
         let (head_at, head) = find_head(seg, first, case)?;
         let number = if head.has("plur") { "plur" } else { "sing" };
@@ -522,6 +527,48 @@ fn canonical(seg: &[Tok<'_>], case: Case) -> Option<String> {
     }
     let s = capitalise(s.trim());
     (!s.is_empty()).then_some(s)
+}
+
+/// Legal forms of organisations written as abbreviations before the name.
+const LEGAL_FORMS: [&str; 22] = [
+    "МКУ",
+    "МБУ",
+    "МАУ",
+    "МОУ",
+    "МБОУ",
+    "МАОУ",
+    "МКОУ",
+    "МБДОУ",
+    "МАДОУ",
+    "МКДОУ",
+    "ГАУ",
+    "ГБУ",
+    "ГКУ",
+    "ГБОУ",
+    "ГАОУ",
+    "ГАПОУ",
+    "ГБПОУ",
+    "ФГБОУ",
+    "ДПО",
+    "ДО",
+    "СО",
+    "ВО",
+];
+
+/// Index of the name in «<legal forms> <ABBREVIATION>» when the name is the last word and
+/// is not quoted («МКУ МЦОКО», «МКУ ИРЦОСО»).
+fn bare_abbreviated_name(seg: &[Tok<'_>], first: usize) -> Option<usize> {
+    let words: Vec<usize> = (first..seg.len())
+        .filter(|&i| !matches!(seg[i].kind, Kind::Space | Kind::Paren))
+        .collect();
+    let (&last, forms) = words.split_last()?;
+    let all_words = words.iter().all(|&i| seg[i].kind == Kind::Word);
+    (all_words
+        && !forms.is_empty()
+        && forms.iter().all(|&i| LEGAL_FORMS.contains(&seg[i].text))
+        && is_abbreviation(seg[last].text)
+        && !LEGAL_FORMS.contains(&seg[last].text))
+    .then_some(last)
 }
 
 /// The head noun: the first noun in `case` after a run of adjectives / participles in that
