@@ -22,8 +22,11 @@
 //!   trailing territory («области», «Саратовской области», «Ртищевского муниципального
 //!   района», «района», «региона») is dropped, so «Главам муниципальных районов (городских
 //!   округов) области» and «… Саратовской области» merge; singular bodies keep it
-//!   («Министерство образования Саратовской области»). ASCII quotes become «»; the first
-//!   letter is capitalised; spaces are collapsed.
+//!   («Министерство образования Саратовской области»). ASCII quotes become «»; a bare
+//!   abbreviated name after a legal form is quoted («МКУ МЦОКО» → «МКУ «МЦОКО»»); «е» is
+//!   not turned into «ё» by the morphology; the first letter is capitalised; spaces are
+//!   collapsed. No alias table: «ГАУ ДПО «СОИРО»» and the institute's full name stay two
+//!   canonical forms (same role).
 //! - The nominative lists of the Model of 003 («Органы местного самоуправления, … с
 //!   функциями:») and «В функции ГАУ ДПО «СОИРО» как регионального оператора входит:»
 //!   (genitive) are understood too; a nominative lead-in whose head is not an organisation or
