@@ -197,6 +197,7 @@ async function runSearch(force = false) {
     lastResponse = resp;
     renderResults(resp);
     renderFacets(resp.facets || {});
+    els.results.dataset.key = key; // which search is shown (used by the browser tests)
   } catch (e) {
     if (e.name === 'AbortError' || controller !== searchController) return;
     lastSearchKey = null;
@@ -328,6 +329,7 @@ function renderResults(resp) {
   const word = plural(total, 'запись', 'записи', 'записей');
   const verb = plural(total, 'Найдена', 'Найдено', 'Найдено');
   els.summary.textContent = '';
+  els.summary.dataset.total = String(total);
   if (total > 0) {
     els.summary.append(
       browsing && !activeFilterCount(state) ? `Всего в базе ${nf.format(total)} ${word}` : `${verb} ${nf.format(total)} ${word}`,
@@ -428,6 +430,7 @@ function renderError(err) {
   els.results.textContent = '';
   els.pager.textContent = '';
   els.summary.textContent = '';
+  delete els.summary.dataset.total;
   els.message.textContent = '';
   els.message.append(h('div', { class: 'notice notice-error', role: 'alert' },
     h('h2', { text: err.status && err.status < 500 ? 'Запрос не выполнен' : 'Ошибка сервера' }),
@@ -504,7 +507,7 @@ function checkbox(param, value, label, count, extraClass = '') {
   const key = `${param}\u0001${value}`;
   const checked = state.filters[param].includes(value);
   const input = h('input', {
-    type: 'checkbox', checked, 'data-key': key, 'data-param': param, 'data-value': value,
+    type: 'checkbox', checked, 'data-key': key, 'data-param': param, 'data-value': value, 'data-count': String(count),
     onchange: () => toggleFilter(param, value),
   });
   return h('label', { class: `facet-option ${extraClass}${count === 0 && !checked ? ' is-empty' : ''}` },
@@ -808,7 +811,8 @@ function renderDocument(doc) {
       const block = h('div', { class: 'doc-block' });
       if (b.title) block.append(h('h3', { class: 'doc-block-title', text: b.title }));
       else if (b.addressees && b.addressees.length) {
-        block.append(h('h3', { class: 'doc-block-title', text: `Кому: ${unique(b.addressees.map((a) => a.canonical || a.raw)).join('; ')}` }));
+        const names = b.addressees.map((a) => (typeof a === 'string' ? a : a.canonical || a.raw));
+        block.append(h('h3', { class: 'doc-block-title', text: `Кому: ${unique(names.filter(Boolean)).join('; ')}` }));
       }
       const list = h('ol', { class: 'doc-entries' });
       for (const e of b.entries) list.append(renderDocEntry(e, Boolean(b.title)));
