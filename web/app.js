@@ -37,12 +37,13 @@ const TYPE_LABELS = { recommendation: 'Рекомендация', finding: 'Ко
 const VALUE_LABELS = { level: LEVEL_LABELS, kind: KIND_LABELS, type: TYPE_LABELS };
 const PARAM_TITLES = Object.fromEntries(FACETS.map((f) => [f.param, f.title]));
 const FACET_SHOWN = 8;
+const ROLE_NAMES_SHOWN = 4;
 
 const $ = (id) => document.getElementById(id);
 const els = {
   form: $('search-form'), q: $('q'), progress: $('progress'), layout: $('layout'),
   filters: $('filters'), facets: $('facets'), reset: $('reset'), filtersClose: $('filters-close'),
-  filtersToggle: $('filters-toggle'), filtersCount: $('filters-count'), scrim: $('scrim'),
+  filtersToggle: $('filters-toggle'), filtersApply: $('filters-apply'), filtersCount: $('filters-count'), scrim: $('scrim'),
   resultsView: $('results-view'), summary: $('summary'), sort: $('sort'), chips: $('chips'),
   message: $('message'), results: $('results'), pager: $('pager'),
   docView: $('doc-view'), docBack: $('doc-back'), docBody: $('doc-body'),
@@ -338,6 +339,7 @@ function renderResults(resp) {
   } else {
     els.summary.append('Ничего не найдено');
   }
+  els.filtersApply.textContent = total > 0 ? `Показать ${nf.format(total)} ${word}` : 'Ничего не найдено';
   if (total === 0 || hits.length === 0) {
     renderNothingFound(total);
   }
@@ -579,8 +581,25 @@ function addresseeGroup(list) {
     const box = h('div', { class: 'facet-role' }, checkbox('addressee', role, roleLabel(role), r.count, 'facet-role-option'));
     const names = [...r.names.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0], 'ru'));
     if (names.length) {
-      const sub = h('div', { class: 'facet-names', role: 'group', 'aria-label': roleLabel(role) });
-      for (const [name, count] of names) sub.append(checkbox('addressee', name, name, count, 'facet-name-option'));
+      const groupKey = `addressee:${role}`;
+      const open = expandedGroups.has(groupKey);
+      const subId = `facet-names-${role}`;
+      const sub = h('div', { class: 'facet-names', id: subId, role: 'group', 'aria-label': roleLabel(role) });
+      names.forEach(([name, count], i) => {
+        const opt = checkbox('addressee', name, name, count, 'facet-name-option');
+        if (!open && i >= ROLE_NAMES_SHOWN && !selected.includes(name)) opt.hidden = true;
+        sub.append(opt);
+      });
+      if (names.length > ROLE_NAMES_SHOWN) {
+        sub.append(h('button', {
+          type: 'button', class: 'btn btn-link facet-more', 'aria-controls': subId, 'aria-expanded': String(open),
+          'data-key': `more\u0001${groupKey}`,
+          onclick: () => {
+            if (open) expandedGroups.delete(groupKey); else expandedGroups.add(groupKey);
+            if (lastResponse) renderFacets(lastResponse.facets || {});
+          },
+        }, open ? 'Свернуть' : `Ещё ${names.length - ROLE_NAMES_SHOWN}`));
+      }
       box.append(sub);
     }
     options.push(box);
@@ -833,10 +852,19 @@ function renderDocEntry(e, blockNamesAddressees) {
     h('span', { class: 'doc-entry-number', text: e.number || '' }),
     h('div', { class: 'doc-entry-body' },
       e.context ? h('p', { class: 'hit-context', text: e.context }) : null,
-      h('p', { class: 'doc-entry-text', text: e.text }),
+      entryText(e),
       facts.childElementCount ? facts : null,
       e.entry_type && e.entry_type !== 'recommendation'
         ? h('span', { class: `badge badge-${e.entry_type}`, text: TYPE_LABELS[e.entry_type] || e.entry_type }) : null));
+}
+
+/** The text of a document entry; the entry found by the search keeps the marks of its snippet. */
+function entryText(e) {
+  const p = h('p', { class: 'doc-entry-text' });
+  const hit = lastResponse && Array.isArray(lastResponse.hits) ? lastResponse.hits.find((x) => x.id === e.id) : null;
+  if (hit && hit.snippet && decodeEntities(hit.snippet.replace(/<\/?mark>/gi, '')) === e.text) fillSnippet(p, hit.snippet);
+  else p.textContent = e.text;
+  return p;
 }
 
 function highlightEntry() {
@@ -920,6 +948,10 @@ els.sort.addEventListener('change', () => {
 els.reset.addEventListener('click', resetFilters);
 els.filtersToggle.addEventListener('click', () => setDrawer(!drawerOpen()));
 els.filtersClose.addEventListener('click', () => setDrawer(false));
+els.filtersApply.addEventListener('click', () => {
+  setDrawer(false);
+  els.results.focus({ preventScroll: true });
+});
 els.scrim.addEventListener('click', () => setDrawer(false));
 els.docBack.addEventListener('click', (ev) => {
   if (!isPlainClick(ev)) return;
