@@ -402,11 +402,10 @@ function renderNothingFound(total) {
   notice.append(h('h2', { text: 'Ничего не найдено' }));
   const q = state.q.trim();
   const nFilters = activeFilterCount(state);
-  notice.append(h('p', {
-    text: q
-      ? `По запросу «${q}»${nFilters ? ' с выбранными фильтрами' : ''} записей нет.`
-      : 'С выбранными фильтрами записей нет.',
-  }));
+  let why = 'В базе пока нет ни одной записи.';
+  if (q) why = `По запросу «${q}»${nFilters ? ' с выбранными фильтрами' : ''} записей нет.`;
+  else if (nFilters) why = 'С выбранными фильтрами записей нет.';
+  notice.append(h('p', { text: why }));
   if (nFilters) {
     notice.append(h('p', { text: 'Попробуйте убрать фильтр:' }));
     const list = h('ul', { class: 'notice-actions' });

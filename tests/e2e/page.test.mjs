@@ -260,6 +260,52 @@ describe('search page', () => {
     await context.close();
   });
 
+  test('typing is debounced: one search per pause, not per key', async () => {
+    const { context, page, watch } = await openPage();
+    await page.goto(`${server.url}/`);
+    await page.locator('#results[data-key]').waitFor({ state: 'attached' });
+    const historyBefore = await page.evaluate(() => history.length);
+    const searches = [];
+    page.on('request', (r) => { if (r.url().includes('/api/search?')) searches.push(new URL(r.url()).searchParams.get('q')); });
+    const done = page.waitForResponse((r) => r.url().includes('/api/search?')
+      && new URL(r.url()).searchParams.get('q') === QUERY);
+    await page.locator('#q').pressSequentially(QUERY, { delay: 25 });
+    await done;
+    await page.waitForTimeout(400);
+    assert.ok(searches.length <= 2, `${searches.length} searches for ${QUERY.length} keys: ${searches}`);
+    assert.equal(searches[searches.length - 1], QUERY);
+    // Typing made one history entry, not one per search.
+    assert.equal(await page.evaluate(() => history.length), historyBefore + 1);
+    assertLocalOnly(watch);
+    await context.close();
+  });
+
+  test('server text is never markup: only <mark> of snippets becomes elements', async () => {
+    const { context, page } = await openPage();
+    const evil = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
+    await page.route('**/api/search?*', async (route) => {
+      const real = await route.fetch();
+      const body = await real.json();
+      for (const hit of body.hits) {
+        hit.snippet = `&lt;b&gt;escaped&lt;/b&gt; <mark>hit</mark> ${evil} &amp;amp;`;
+        hit.doc_title = evil;
+        hit.topic = evil;
+        hit.addressees = [{ raw: evil, canonical: evil, role: 'other' }];
+      }
+      body.facets.topic = [{ value: evil, count: 1 }];
+      await route.fulfill({ response: real, json: body });
+    });
+    await page.goto(`${server.url}/?q=${encodeURIComponent(QUERY)}`);
+    await page.locator('#results .hit').first().waitFor();
+    assert.equal(await page.locator('#results img, #facets img, #results script, #results b').count(), 0);
+    assert.equal(await page.evaluate(() => window.__pwned), undefined);
+    const text = await page.locator('#results .hit-text').first().textContent();
+    assert.ok(text.startsWith('<b>escaped</b> hit <img'), text);
+    assert.ok(text.endsWith('&amp;'), 'entities are decoded once');
+    assert.equal(await page.locator('#results .hit-text').first().locator('mark').count(), 1);
+    await context.close();
+  });
+
   test('at 360 px the page has no horizontal scroll and filters open behind a button', async () => {
     const { context, page, watch } = await openPage(360, 760);
     await page.goto(`${server.url}/`);
