@@ -69,7 +69,10 @@ li { border-top: 1px solid #eceff4; padding: 8px 0; }
 li:first-child { border-top: 0; }
 a { color: var(--es-accent); text-decoration: none; display: block; border-radius: 4px; }
 a:hover .text { text-decoration: underline; text-decoration-color: #9fb3d3; }
-.text { display: block; color: #1c2331; font-size: 14.5px; }
+.text {
+  display: -webkit-box; -webkit-box-orient: vertical; -webkit-line-clamp: 4; line-clamp: 4; overflow: hidden;
+  color: #1c2331; font-size: 14.5px;
+}
 .meta { display: block; margin-top: 2px; font-size: 12.5px; color: #5b6577; }
 mark { background: #fff0b3; color: inherit; padding: 0 1px; border-radius: 2px; }
 .more { display: inline-block; margin-top: 6px; font-size: 13.5px; text-decoration: underline; }
