@@ -84,10 +84,6 @@ describe('search page', () => {
     const total = body.total;
     const before = await facetOptions(page);
     assert.ok(before.length > 0, 'facets are shown');
-    assert.ok(before.some((o) => o.param === 'addressee'), 'addressee facet is shown');
-    // Roles carry their Russian labels.
-    const roleLabels = await page.$$eval('.facet-role-option .facet-label', (ls) => ls.map((l) => l.textContent));
-    assert.ok(roleLabels.length > 0 && roleLabels.every((l) => /[а-яё]/i.test(l)), `role labels: ${roleLabels}`);
 
     // A selective value, preferably a year.
     const candidates = before.filter((o) => o.count > 0 && o.count < total);
@@ -122,6 +118,42 @@ describe('search page', () => {
       (u) => !u.searchParams.getAll(pick.param).includes(pick.value));
     assert.equal(restored.total, total, 'removing the chip restores the results');
     assert.equal(await page.locator('#chips .chip').count(), 0);
+    assertLocalOnly(watch);
+    await context.close();
+  });
+
+  test('addressees are grouped by role (Russian labels) then name; both filter', async () => {
+    const { context, page, watch } = await openPage();
+    const all = await waitForSearch(page, () => page.goto(`${server.url}/`));
+    const roles = await page.$$eval('#facet-addressee .facet-role-option input', (is) => is.map((i) => ({
+      key: i.dataset.key, value: i.dataset.value, count: Number(i.dataset.count),
+      label: i.closest('label').querySelector('.facet-label').textContent,
+    })));
+    assert.ok(roles.length > 0, 'the addressee facet lists roles');
+    for (const r of roles) {
+      assert.match(r.label, /^[А-ЯЁ][а-яё]/, `role ${r.value} has a Russian label`);
+      assert.notEqual(r.label, r.value);
+    }
+    const role = roles.find((r) => r.count > 0 && r.count < all.total) || roles[0];
+    const byRole = await waitForSearch(page, () => page.check(`#facets input[data-key="${role.key}"]`),
+      (u) => u.searchParams.getAll('addressee').includes(role.value));
+    assert.equal(byRole.total, role.count);
+    assert.ok(byRole.hits.every((h) => h.addressees.some((a) => a.role === role.value)), 'every hit has an addressee of the role');
+    assert.match(await page.textContent('#chips'), new RegExp(role.label.slice(0, 20)));
+
+    // A canonical name under the role narrows further (or equally).
+    const names = await page.$$eval('#facet-addressee .facet-name-option input', (is) => is.map((i) => ({
+      key: i.dataset.key, value: i.dataset.value, count: Number(i.dataset.count),
+    })));
+    const name = names.find((n) => n.count > 0);
+    assert.ok(name, 'names are listed under the roles');
+    await waitForSearch(page, () => page.uncheck(`#facets input[data-key="${role.key}"]`),
+      (u) => !u.searchParams.getAll('addressee').includes(role.value));
+    const byName = await waitForSearch(page, () => page.check(`#facets input[data-key="${name.key}"]`),
+      (u) => u.searchParams.getAll('addressee').includes(name.value));
+    assert.equal(byName.total, name.count);
+    assert.ok(byName.hits.every((h) => h.addressees.some((a) => a.canonical === name.value)), 'every hit has the addressee');
+    await screenshot(page, 'page-1280-addressee');
     assertLocalOnly(watch);
     await context.close();
   });
