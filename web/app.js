@@ -513,7 +513,7 @@ function checkbox(param, value, label, count, extraClass = '') {
   });
   return h('label', { class: `facet-option ${extraClass}${count === 0 && !checked ? ' is-empty' : ''}` },
     input,
-    h('span', { class: 'facet-label', text: label }),
+    h('span', { class: 'facet-label', text: label, title: label.length > 60 ? label : undefined }),
     h('span', { class: 'facet-count', text: count === null ? '' : nf.format(count), 'aria-label': count === null ? undefined : `${count} ${plural(count, 'запись', 'записи', 'записей')}` }));
 }
 
