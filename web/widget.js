@@ -102,17 +102,38 @@ mark { background: #fff0b3; color: inherit; padding: 0 1px; border-radius: 2px; 
     });
   }
 
-  /** Text nodes and <mark> elements from an escaped snippet; nothing else becomes markup. */
-  function fillSnippet(target, html) {
-    let mark = null;
-    for (const part of String(html).split(/(<\/?mark>)/i)) {
-      if (/^<mark>$/i.test(part)) {
-        mark = document.createElement('mark');
+  /** An escaped snippet as pieces of plain text, each marked or not. */
+  function snippetParts(html) {
+    const parts = [];
+    let marked = false;
+    for (const piece of String(html).split(/(<\/?mark>)/i)) {
+      if (/^<mark>$/i.test(piece)) marked = true;
+      else if (/^<\/mark>$/i.test(piece)) marked = false;
+      else if (piece) parts.push({ text: decodeEntities(piece), marked });
+    }
+    return parts;
+  }
+
+  /** Text nodes and <mark> elements from an escaped snippet; nothing else becomes markup.
+   * Long text before the first match is cut so the match shows in the few lines displayed. */
+  function fillSnippet(target, html, lead = 60) {
+    const parts = snippetParts(html);
+    const first = parts.findIndex((p) => p.marked);
+    if (first > 0) {
+      const before = parts.slice(0, first).map((p) => p.text).join('');
+      if (before.length > lead + 20) {
+        const cut = before.slice(before.length - lead);
+        const space = cut.indexOf(' ');
+        parts.splice(0, first, { text: `…${space >= 0 ? cut.slice(space) : cut}`, marked: false });
+      }
+    }
+    for (const p of parts) {
+      if (p.marked) {
+        const mark = document.createElement('mark');
+        mark.textContent = p.text;
         target.append(mark);
-      } else if (/^<\/mark>$/i.test(part)) {
-        mark = null;
-      } else if (part) {
-        (mark || target).append(document.createTextNode(decodeEntities(part)));
+      } else {
+        target.append(document.createTextNode(p.text));
       }
     }
   }
