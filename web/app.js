@@ -46,7 +46,7 @@ const els = {
   filtersToggle: $('filters-toggle'), filtersApply: $('filters-apply'), filtersCount: $('filters-count'), scrim: $('scrim'),
   resultsView: $('results-view'), summary: $('summary'), sort: $('sort'), chips: $('chips'),
   message: $('message'), results: $('results'), pager: $('pager'),
-  docView: $('doc-view'), docBack: $('doc-back'), docBody: $('doc-body'),
+  main: $('main'), docView: $('doc-view'), docBack: $('doc-back'), docBody: $('doc-body'),
 };
 
 // ---------------------------------------------------------------- state and URL
@@ -891,6 +891,10 @@ function setDrawer(open) {
   els.scrim.hidden = !open;
   els.filtersToggle.setAttribute('aria-expanded', String(open));
   document.body.classList.toggle('drawer-open', open);
+  // While the drawer is open, the rest of the page is out of the tab order.
+  for (const el of [document.querySelector('.topbar'), els.main, document.querySelector('.footer')]) {
+    if (el) el.inert = open;
+  }
   if (open) els.filters.focus();
   else if (document.activeElement && els.filters.contains(document.activeElement)) els.filtersToggle.focus();
 }

@@ -358,8 +358,19 @@ describe('search page', () => {
       await waitForSearch(page, () => page.check(`#facets input[data-key="${pick.key}"]`),
         (u) => u.searchParams.getAll(pick.param).includes(pick.value));
     }
+    // Keyboard focus stays in the drawer while it is open.
+    for (let i = 0; i < 40; i += 1) {
+      await page.keyboard.press('Tab');
+      const where = await page.evaluate(() => {
+        const a = document.activeElement;
+        if (!a || a === document.body) return 'body';
+        return document.getElementById('filters').contains(a) ? 'drawer' : a.outerHTML.slice(0, 80);
+      });
+      assert.ok(where === 'drawer' || where === 'body', `Tab left the open drawer: ${where}`);
+    }
     await page.keyboard.press('Escape');
     await page.locator('#filters').waitFor({ state: 'hidden' });
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'filters-toggle', 'focus returns to the button');
     assert.ok(await noHScroll(), 'with a filter chip: no horizontal scroll');
 
     await page.locator('#results a[data-entry]').first().click();
