@@ -892,7 +892,7 @@ function setDrawer(open) {
   els.filtersToggle.setAttribute('aria-expanded', String(open));
   document.body.classList.toggle('drawer-open', open);
   // While the drawer is open, the rest of the page is out of the tab order.
-  for (const el of [document.querySelector('.topbar'), els.main, document.querySelector('.footer')]) {
+  for (const el of [document.querySelector('.skip-link'), document.querySelector('.topbar'), els.main, document.querySelector('.footer')]) {
     if (el) el.inert = open;
   }
   if (open) els.filters.focus();
