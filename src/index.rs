@@ -12,7 +12,7 @@ use crate::model::{DocKind, Document, Entry, Level};
 use crate::search::{Facets, SearchRequest, SearchResponse};
 
 /// Summary of one indexed document (for `/api/documents`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(utoipa::ToSchema, Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DocumentSummary {
     /// Document id.
     pub doc_id: String,
