@@ -4,7 +4,7 @@
 //! JSON responses `{"error": {"code", "message", "message_ru"}}`. [`app`] wraps the routes in
 //! the production middleware; [`serve`] runs it until a shutdown signal.
 
-use std::future::Future;
+use std::future::{Future, IntoFuture};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -164,15 +164,38 @@ fn cors(origins: &[String]) -> Result<CorsLayer> {
         .max_age(Duration::from_secs(86_400)))
 }
 
-/// Serves `app` on `listener` until `shutdown` completes, then lets open requests finish.
+/// How long open requests may run on after a shutdown signal.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+
+/// Serves `app` on `listener` until `shutdown` completes, then lets open requests finish
+/// (for at most [`SHUTDOWN_GRACE`]).
 pub async fn serve(
     listener: tokio::net::TcpListener,
     app: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app)
+    let (signalled, on_signal) = tokio::sync::oneshot::channel::<()>();
+    let shutdown = async move {
+        shutdown.await;
+        let _ = signalled.send(());
+    };
+    let server = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
-        .await
+        .into_future();
+    let deadline = async move {
+        match on_signal.await {
+            Ok(()) => tokio::time::sleep(SHUTDOWN_GRACE).await,
+            // The server ended without a signal; the other branch completes.
+            Err(_) => std::future::pending().await,
+        }
+    };
+    tokio::select! {
+        result = server => result,
+        () = deadline => {
+            tracing::warn!("requests still open after the grace period; stopping anyway");
+            Ok(())
+        }
+    }
 }
 
 /// Completes on SIGINT (Ctrl-C) or SIGTERM.
