@@ -1,9 +1,12 @@
 //! Handlers of the read endpoints: search, facets, documents, entries, health, fallback.
 
+use std::sync::OnceLock;
+
 use axum::Json;
 use axum::extract::State;
 use axum::http::Uri;
 use serde::{Deserialize, Serialize};
+use tokio::sync::Semaphore;
 
 use super::params::{self, Pairs};
 use super::{ApiError, AppState};
@@ -13,11 +16,18 @@ use crate::search::{Facets, SearchResponse};
 
 /// Runs `f` on the index in the blocking pool, so that a slow search neither stalls the async
 /// workers nor escapes the request timeout. A panic inside becomes a 500 JSON answer.
+///
+/// At most [`index_permits`] such tasks run at once: searches are CPU-bound, and queueing the rest
+/// keeps tail latency lower than letting dozens of threads share a few cores.
 pub(crate) async fn on_index<T, F>(state: &AppState, f: F) -> Result<T, ApiError>
 where
     T: Send + 'static,
     F: FnOnce(&EntryIndex) -> crate::Result<T> + Send + 'static,
 {
+    let _permit = index_permits()
+        .acquire()
+        .await
+        .map_err(|_| ApiError::internal())?;
     let index = state.index.clone();
     match tokio::task::spawn_blocking(move || f(&index)).await {
         Ok(result) => result.map_err(ApiError::from),
@@ -26,6 +36,15 @@ where
             Err(ApiError::internal())
         }
     }
+}
+
+/// The limit on concurrent index tasks: twice the number of cores.
+fn index_permits() -> &'static Semaphore {
+    static PERMITS: OnceLock<Semaphore> = OnceLock::new();
+    PERMITS.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        Semaphore::new(2 * cores)
+    })
 }
 
 /// Rejects any query parameter on endpoints that take none.
