@@ -5,9 +5,10 @@
 //!    the first entry by the second (share of its terms found there).
 //! 2. One-to-one first: pairs with `S ≥ min_score` are taken greedily, best first, each entry used
 //!    once. Greedy by score is what the wording says: the closest copy wins its counterpart.
-//! 3. Splits: an entry still unpaired whose best counterpart is already taken is paired with it too
-//!    when its own wording is clearly in it (`S ≥ min_score` or coverage ≥ `min_coverage`) — a
-//!    district that cut one regional item into two.
+//! 3. Splits and rewrites: an entry still unpaired is paired with its best counterpart, even one
+//!    already taken, when its own wording is clearly in it: coverage ≥ `min_coverage` (with
+//!    `S ≥ min_score / 2`), or `S ≥ 0.5`. This catches a district that cut one regional item into two,
+//!    and a short rewrite of a long item.
 //! 4. Merges: a paired entry whose wording is covered clearly better by its counterpart together with
 //!    a second, unpaired entry of the other document gets that entry in `also`.
 //! 5. Entries of the first document left unpaired have `to = null` ("added locally"); entries of the
@@ -246,7 +247,7 @@ fn add_splits(
         if let Some(j) = best {
             let s = scores[i][j];
             let cov = pf[i].coverage(&pt[j]);
-            if s >= opts.min_score || (cov >= opts.min_coverage && s >= opts.min_score / 2.0) {
+            if s >= EDITED_FROM || (cov >= opts.min_coverage && s >= opts.min_score / 2.0) {
                 to_of[i] = Some(j);
             }
         }
