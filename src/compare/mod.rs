@@ -6,6 +6,7 @@
 pub mod align;
 pub mod candidates;
 pub mod diff;
+pub mod service;
 pub mod similar;
 pub mod similarity;
 pub mod text;
