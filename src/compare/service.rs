@@ -15,7 +15,7 @@ use crate::index::EntryIndex;
 use crate::model::{DocKind, Entry, Level};
 
 /// Similar entries of one entry.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct SimilarResponse {
     /// The entry asked about.
     pub entry: EntryRef,

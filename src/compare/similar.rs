@@ -74,12 +74,13 @@ impl CandidateSource for [Entry] {
 }
 
 /// A similar entry and its similarity to the query entry.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct SimilarEntry {
     /// Similarity `S` in `0..=1`.
     pub score: f32,
     /// The entry (all fields of `parse --json`).
     #[serde(flatten)]
+    #[schema(value_type = Object)]
     pub entry: Entry,
 }
 
