@@ -19,7 +19,7 @@
 //! [`Profile::coverage`] is the asymmetric companion: the share of the terms of one text that occur in
 //! the other (used to recognise an item that is a part of a longer one, or the union of two).
 
-use super::text::content_terms;
+use super::text::for_each_term_hash;
 
 /// Pre-computed term sets of one text (sorted, de-duplicated 64-bit hashes).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -31,9 +31,9 @@ pub struct Profile {
 impl Profile {
     /// Profile of a text.
     pub fn new(text: &str) -> Self {
-        let terms: Vec<u64> = content_terms(text).iter().map(|t| fnv1a(t)).collect();
+        let mut terms: Vec<u64> = Vec::new();
+        for_each_term_hash(text, |h| terms.push(h));
         let mut bigrams: Vec<u64> = terms.windows(2).map(|w| pair_hash(w[0], w[1])).collect();
-        let mut terms = terms;
         terms.sort_unstable();
         terms.dedup();
         bigrams.sort_unstable();
@@ -110,12 +110,6 @@ fn intersection(a: &[u64], b: &[u64]) -> usize {
         }
     }
     n
-}
-
-fn fnv1a(s: &str) -> u64 {
-    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
-    })
 }
 
 fn pair_hash(a: u64, b: u64) -> u64 {

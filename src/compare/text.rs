@@ -5,6 +5,8 @@
 //! end («социально- психологического»), changed quotes or commas give the same words.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use rust_stemmers::{Algorithm, Stemmer};
@@ -148,6 +150,57 @@ pub fn content_terms(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// Entries of the per-thread stem cache before it is emptied (bounds memory on odd input).
+const STEM_CACHE_MAX: usize = 200_000;
+
+thread_local! {
+    /// Folded word → hash of its stem. Stemming dominates the cost of profiling a text, and the
+    /// vocabulary of a corpus is small, so most words are stemmed once per thread.
+    static STEM_CACHE: RefCell<HashMap<String, u64>> = RefCell::new(HashMap::new());
+}
+
+/// Calls `f` with the 64-bit hash of each content term of `text`, in order. Equivalent to hashing
+/// [`content_terms`] with [`term_hash`], but without allocating per word.
+pub fn for_each_term_hash(text: &str, mut f: impl FnMut(u64)) {
+    let mut buf = String::new();
+    STEM_CACHE.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        for w in text
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+        {
+            buf.clear();
+            buf.extend(
+                w.chars()
+                    .flat_map(char::to_lowercase)
+                    .map(|c| if c == 'ё' { 'е' } else { c }),
+            );
+            if is_stop_word(&buf) {
+                continue;
+            }
+            let h = match cache.get(buf.as_str()) {
+                Some(h) => *h,
+                None => {
+                    let h = term_hash(&stem(&buf));
+                    if cache.len() >= STEM_CACHE_MAX {
+                        cache.clear();
+                    }
+                    cache.insert(buf.clone(), h);
+                    h
+                }
+            };
+            f(h);
+        }
+    });
+}
+
+/// The 64-bit hash of a term (FNV-1a).
+pub fn term_hash(term: &str) -> u64 {
+    term.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -167,6 +220,17 @@ mod tests {
     fn content_terms_stem_and_drop_stop_words() {
         let t = content_terms("молодых педагогов и молодой педагог в 2021 году");
         assert_eq!(t, ["молод", "педагог", "молод", "педагог", "2021"]);
+    }
+
+    #[test]
+    fn term_hashes_equal_hashed_content_terms() {
+        let text = "Ёлки, «молодых» педагогов и 2021/2022 учебный год; dobro.ru";
+        let want: Vec<u64> = content_terms(text).iter().map(|t| term_hash(t)).collect();
+        for _ in 0..2 {
+            let mut got = Vec::new();
+            for_each_term_hash(text, |h| got.push(h));
+            assert_eq!(got, want);
+        }
     }
 
     #[test]
