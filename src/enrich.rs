@@ -2,6 +2,9 @@
 
 use crate::model::{Addressee, Deadline, Role};
 
+mod deadline;
+mod responsible;
+
 /// Splits an addressee lead-in («Министерству образования … области во взаимодействии с …:»)
 /// into addressees with nominative canonical forms and roles.
 pub fn addressees(lead_in: &str) -> Vec<Addressee> {
@@ -16,13 +19,15 @@ pub fn role_of(canonical: &str) -> Role {
 }
 
 /// Finds the deadline in a piece of text («до 30 ноября 2021 года», «в срок до 31.12.2021 г.»).
+///
+/// The first deadline phrase of the text wins; see the module `deadline` for the dates
+/// given to month-, year- and school-year-level phrases. Invalid dates give `None`.
 pub fn deadline(text: &str) -> Option<Deadline> {
-    let _ = text;
-    None
+    deadline::deadline(text)
 }
 
-/// Responsible persons named in parentheses («(Абрамова)», «(Иванова Т.А., Петров)»).
+/// Responsible persons named in parentheses («(Абрамова)», «(Иванова Т.А., Петров)»):
+/// surnames only, in order, without repeats.
 pub fn responsible(text: &str) -> Vec<String> {
-    let _ = text;
-    Vec::new()
+    responsible::responsible(text)
 }

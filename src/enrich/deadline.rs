@@ -1,0 +1,198 @@
+//! Deadlines: «до 30 ноября 2021 года», «в срок до 31.12.2021 г.», «до ноября 2021 года»,
+//! «до конца 2021 года», «в течение 2021/2022 учебного года», «до 2024 года (включительно)».
+//!
+//! Dates of the phrases:
+//! - a full date is that day;
+//! - «до ноября 2021 года» is the 1st of the month (see [`Deadline`]): the period named
+//!   is excluded;
+//! - «до конца 2021 года», «в течение 2021 года» are the 31st of December;
+//! - «в течение / до конца 2021/2022 учебного года» is the 31st of May of the second year
+//!   (the end of classes of a Russian school year);
+//! - a bare year «до 2024 года» is the 1st of January of that year, «до 2024 года
+//!   (включительно)» the 31st of December. A bare year is only taken when no other
+//!   phrase is present and it is not part of a title or a programme period
+//!   («Стратегии … на период до 2025 года», «…до 2030 года»»).
+//!
+//! Phrases without a year («в течение года», «ежегодно», «постоянно») give no deadline.
+//! When several phrases are present, the first (in text order) wins.
+
+use std::sync::LazyLock;
+
+use chrono::NaiveDate;
+use regex::Regex;
+
+use crate::model::Deadline;
+
+const MONTHS: [&str; 12] = [
+    "января",
+    "февраля",
+    "марта",
+    "апреля",
+    "мая",
+    "июня",
+    "июля",
+    "августа",
+    "сентября",
+    "октября",
+    "ноября",
+    "декабря",
+];
+
+/// Which rule a regex implements.
+#[derive(Clone, Copy)]
+enum Kind {
+    DayMonthYear,
+    Numeric,
+    MonthYear,
+    EndOfYear,
+    SchoolYear,
+    BareYear,
+}
+
+static RULES: LazyLock<Vec<(Regex, Kind)>> = LazyLock::new(|| {
+    let months = MONTHS.join("|");
+    let pre = r"\b(?:(?:в\s+срок\s+)?(?:до|не\s+позднее)|к)";
+    let suffix = r"(?:\s*(?:года|году|г\.|г\b))?";
+    let src = [
+        (
+            format!(r"(?i){pre}\s+(?P<d>\d{{1,2}})\s+(?P<m>{months})\s+(?P<y>\d{{4}}){suffix}"),
+            Kind::DayMonthYear,
+        ),
+        (
+            format!(
+                r"(?i){pre}\s*(?P<d>\d{{1,2}})\s*\.\s*(?P<m>\d{{1,2}})\s*(?:\.\s*|\s+)(?P<y>\d{{4}}|\d{{2}}){suffix}"
+            ),
+            Kind::Numeric,
+        ),
+        (
+            format!(r"(?i)\b(?:в\s+срок\s+)?до\s+(?P<m>{months})\s+(?P<y>\d{{4}}){suffix}"),
+            Kind::MonthYear,
+        ),
+        (
+            r"(?i)\b(?:до\s+конца|в\s+течение)\s+(?P<y>\d{4})\s*(?:года|г\.|г\b)".to_owned(),
+            Kind::EndOfYear,
+        ),
+        (
+            r"(?i)\b(?:до\s+конца|в\s+течение)\s+(?P<y1>\d{4})\s*[/\-–—]\s*(?P<y>\d{4})\s+(?:учебного\s+)?(?:года|г\.)"
+                .to_owned(),
+            Kind::SchoolYear,
+        ),
+        (
+            r"(?i)\b(?:в\s+срок\s+)?до\s+(?P<y>\d{4})\s*(?:года|г\.)(?P<incl>\s*\(включительно\))?"
+                .to_owned(),
+            Kind::BareYear,
+        ),
+    ];
+    src.into_iter()
+        .filter_map(|(re, kind)| match Regex::new(&re) {
+            Ok(r) => Some((r, kind)),
+            Err(e) => {
+                tracing::error!("bad deadline regex: {e}");
+                None
+            }
+        })
+        .collect()
+});
+
+/// Words that, just before a bare «до 2025 года», mean a programme period, not a deadline.
+const PERIOD_WORDS: [&str; 8] = [
+    "период",
+    "стратеги",
+    "концепци",
+    "программ",
+    "прогноз",
+    "указ",
+    "проект",
+    "план",
+];
+
+/// Finds the deadline in a piece of text.
+pub fn deadline(text: &str) -> Option<Deadline> {
+    let mut best: Option<(usize, Deadline)> = None;
+    let mut bare: Option<(usize, Deadline)> = None;
+    for (re, kind) in RULES.iter() {
+        for caps in re.captures_iter(text) {
+            let Some(m) = caps.get(0) else { continue };
+            // A year glued to more digits («31.12.20215») is not a date.
+            if text[m.end()..].starts_with(|c: char| c.is_ascii_digit()) {
+                continue;
+            }
+            let Some(date) = date_of(*kind, &caps) else {
+                continue;
+            };
+            let found = Deadline {
+                date,
+                text: m.as_str().trim().to_owned(),
+            };
+            let slot = if matches!(kind, Kind::BareYear) {
+                if is_period(text, m.start()) {
+                    continue;
+                }
+                &mut bare
+            } else {
+                &mut best
+            };
+            if slot.as_ref().is_none_or(|(at, _)| m.start() < *at) {
+                *slot = Some((m.start(), found));
+            }
+        }
+    }
+    best.or(bare).map(|(_, d)| d)
+}
+
+fn num(caps: &regex::Captures<'_>, name: &str) -> Option<u32> {
+    caps.name(name)?.as_str().parse().ok()
+}
+
+fn year(caps: &regex::Captures<'_>) -> Option<i32> {
+    let y = caps.name("y")?.as_str();
+    let v: i32 = y.parse().ok()?;
+    let v = if y.len() == 2 { 2000 + v } else { v };
+    (1990..=2100).contains(&v).then_some(v)
+}
+
+fn month(caps: &regex::Captures<'_>) -> Option<u32> {
+    let m = caps.name("m")?.as_str().to_lowercase();
+    MONTHS
+        .iter()
+        .position(|name| *name == m)
+        .map(|i| i as u32 + 1)
+}
+
+fn date_of(kind: Kind, caps: &regex::Captures<'_>) -> Option<NaiveDate> {
+    let y = year(caps)?;
+    match kind {
+        Kind::DayMonthYear => NaiveDate::from_ymd_opt(y, month(caps)?, num(caps, "d")?),
+        Kind::Numeric => NaiveDate::from_ymd_opt(y, num(caps, "m")?, num(caps, "d")?),
+        Kind::MonthYear => NaiveDate::from_ymd_opt(y, month(caps)?, 1),
+        Kind::EndOfYear => NaiveDate::from_ymd_opt(y, 12, 31),
+        Kind::SchoolYear => {
+            let first: i32 = caps.name("y1")?.as_str().parse().ok()?;
+            (first + 1 == y).then(|| NaiveDate::from_ymd_opt(y, 5, 31))?
+        }
+        Kind::BareYear if caps.name("incl").is_some() => NaiveDate::from_ymd_opt(y, 12, 31),
+        Kind::BareYear => NaiveDate::from_ymd_opt(y, 1, 1),
+    }
+}
+
+/// Whether a bare-year phrase at `at` is a title or a programme period.
+fn is_period(text: &str, at: usize) -> bool {
+    let before = &text[..at];
+    let open = before.matches('«').count();
+    let close = before.matches('»').count();
+    if open > close {
+        return true;
+    }
+    // The clause before the phrase, at most ~100 characters.
+    let clause_start = before.rfind([';', ':', '\n']).map_or(0, |i| i + 1);
+    let clause: String = before[clause_start..]
+        .chars()
+        .rev()
+        .take(100)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect::<String>()
+        .to_lowercase();
+    PERIOD_WORDS.iter().any(|w| clause.contains(w))
+}

@@ -1,0 +1,480 @@
+//! Reading and decoding files: encodings, BOMs, line ends, rejections, robustness.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use edusearch::Error;
+use edusearch::error::RejectReason;
+use edusearch::ingest::{collect_paths, decode, read_all, read_file};
+use encoding_rs::{Encoding, KOI8_R, UTF_16BE, UTF_16LE, WINDOWS_1251};
+use proptest::prelude::*;
+
+const SEED_NAMES: [&str; 5] = [
+    "000_09d3111d1cb66d39.txt",
+    "001_cea0fd4304aef64b.txt",
+    "002_7462719c375c5678.txt",
+    "003_29c0463918b17839.txt",
+    "004_3d482b24eda1d297.txt",
+];
+
+fn seed(name: &str) -> String {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("seeds")
+        .join(name);
+    std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("cannot read {}: {e}", p.display()))
+}
+
+/// What a legacy encoding can carry of `text` (unmappable characters dropped to what
+/// encoding_rs writes for them), read back the reference way.
+fn legacy_round_trip(enc: &'static Encoding, text: &str) -> (Vec<u8>, String) {
+    let bytes = enc.encode(text).0.into_owned();
+    let back = enc.decode_without_bom_handling(&bytes).0.into_owned();
+    (bytes, back)
+}
+
+fn utf16(enc: &'static Encoding, text: &str) -> Vec<u8> {
+    let mut out = Vec::new();
+    for unit in text.encode_utf16() {
+        let b = if enc == UTF_16LE {
+            unit.to_le_bytes()
+        } else {
+            unit.to_be_bytes()
+        };
+        out.extend_from_slice(&b);
+    }
+    out
+}
+
+#[test]
+fn seeds_decode_as_utf8_unchanged() {
+    for name in SEED_NAMES {
+        let text = seed(name);
+        let (decoded, enc) = decode(text.as_bytes()).unwrap_or_else(|r| panic!("{name}: {r}"));
+        assert_eq!(enc, "UTF-8", "{name}");
+        // The seeds are NFC with \n line ends already.
+        assert_eq!(decoded, text, "{name}");
+    }
+}
+
+#[test]
+fn windows_1251_round_trip_of_every_seed() {
+    for name in SEED_NAMES {
+        let (bytes, expected) = legacy_round_trip(WINDOWS_1251, &seed(name));
+        let (decoded, enc) = decode(&bytes).unwrap_or_else(|r| panic!("{name}: {r}"));
+        assert_eq!(enc, "windows-1251", "{name}");
+        assert_eq!(decoded, expected, "{name}");
+    }
+}
+
+#[test]
+fn koi8_r_round_trip_of_every_seed() {
+    for name in SEED_NAMES {
+        let (bytes, expected) = legacy_round_trip(KOI8_R, &seed(name));
+        let (decoded, enc) = decode(&bytes).unwrap_or_else(|r| panic!("{name}: {r}"));
+        assert_eq!(enc, "KOI8-R", "{name}");
+        assert_eq!(decoded, expected, "{name}");
+    }
+}
+
+/// Short lead-ins are the hard case for telling KOI8-R from Windows-1251.
+#[test]
+fn short_phrases_in_both_legacy_encodings() {
+    let phrases = [
+        "3. Главам муниципальных районов (городских округов) области:",
+        "5. Муниципальным методическим службам:",
+        "6. МКУ ИРЦОСО (Вислобокова):",
+        "в срок до 31.12.2021 г.",
+        "Конференция решила:",
+    ];
+    for phrase in phrases {
+        for enc in [WINDOWS_1251, KOI8_R] {
+            let (bytes, expected) = legacy_round_trip(enc, phrase);
+            let got = decode(&bytes).map(|(t, e)| (t, e.to_owned()));
+            assert_eq!(
+                got,
+                Ok((expected, enc.name().to_owned())),
+                "{phrase} in {}",
+                enc.name()
+            );
+        }
+    }
+}
+
+#[test]
+fn utf16_with_bom_both_orders() {
+    let text = seed("004_3d482b24eda1d297.txt");
+    let mut le = vec![0xFF, 0xFE];
+    le.extend(utf16(UTF_16LE, &text));
+    let mut be = vec![0xFE, 0xFF];
+    be.extend(utf16(UTF_16BE, &text));
+    assert_eq!(decode(&le), Ok((text.clone(), "UTF-16LE")));
+    assert_eq!(decode(&be), Ok((text, "UTF-16BE")));
+}
+
+#[test]
+fn utf8_bom_is_stripped() {
+    let text = seed("002_7462719c375c5678.txt");
+    let mut bytes = vec![0xEF, 0xBB, 0xBF];
+    bytes.extend_from_slice(text.as_bytes());
+    let (decoded, enc) = decode(&bytes).expect("UTF-8 with BOM");
+    assert_eq!(enc, "UTF-8");
+    assert!(!decoded.starts_with('\u{FEFF}'));
+    assert_eq!(decoded, text);
+}
+
+#[test]
+fn crlf_and_lone_cr_become_lf() {
+    let text = seed("002_7462719c375c5678.txt");
+    let crlf = text.replace('\n', "\r\n");
+    assert_eq!(decode(crlf.as_bytes()).map(|d| d.0), Ok(text.clone()));
+    let cr = text.replace('\n', "\r");
+    assert_eq!(decode(cr.as_bytes()).map(|d| d.0), Ok(text.clone()));
+    let mixed = "Конференция решила:\r\n1. Принять к сведению.\r2. Рекомендовать.\n";
+    assert_eq!(
+        decode(mixed.as_bytes()).map(|d| d.0),
+        Ok("Конференция решила:\n1. Принять к сведению.\n2. Рекомендовать.\n".to_owned())
+    );
+}
+
+#[test]
+fn output_is_nfc() {
+    // «й» and «ё» written as base letter + combining mark.
+    let decomposed = "Обеспечить участие и\u{306} е\u{308}мкость сетевых проектов.";
+    let (decoded, _) = decode(decomposed.as_bytes()).expect("Russian text");
+    assert_eq!(decoded, "Обеспечить участие й ёмкость сетевых проектов.");
+}
+
+#[test]
+fn empty_and_whitespace_only_are_empty() {
+    for bytes in [
+        &b""[..],
+        b"   \n\t\r\n  ",
+        b"\xEF\xBB\xBF",
+        b"\xFF\xFE",
+        b"\xFF\xFE \x00\n\x00",
+    ] {
+        assert_eq!(decode(bytes), Err(RejectReason::Empty), "{bytes:?}");
+    }
+}
+
+#[test]
+fn nul_bytes_are_binary() {
+    let mut bytes = seed("004_3d482b24eda1d297.txt").into_bytes();
+    bytes.insert(100, 0);
+    match decode(&bytes) {
+        Err(RejectReason::Binary(why)) => assert!(why.contains("NUL"), "{why}"),
+        other => panic!("expected binary, got {other:?}"),
+    }
+}
+
+#[test]
+fn control_characters_are_binary() {
+    let text: String = "Обеспечить участие\u{1}\u{2}\u{3}\u{7}\u{1b}".repeat(50);
+    match decode(text.as_bytes()) {
+        Err(RejectReason::Binary(why)) => assert!(why.contains("control"), "{why}"),
+        other => panic!("expected binary, got {other:?}"),
+    }
+}
+
+#[test]
+fn broken_utf16_is_undecodable() {
+    // BOM then lone surrogates.
+    let mut bytes = vec![0xFF, 0xFE];
+    for _ in 0..200 {
+        bytes.extend_from_slice(&[0x00, 0xD8, 0x41, 0x00]);
+    }
+    match decode(&bytes) {
+        Err(RejectReason::Binary(why)) => assert!(why.contains("undecodable"), "{why}"),
+        other => panic!("expected undecodable, got {other:?}"),
+    }
+}
+
+#[test]
+fn german_and_chinese_are_rejected_with_the_language() {
+    let german = "Die Teilnehmer der strategischen Sitzung empfehlen dem Bildungsministerium, \
+        bis zum Ende des Jahres die Arbeit mit begabten Kindern zu verbessern und die \
+        Lehrerfortbildung in allen Schulen des Landkreises auszubauen.";
+    assert_eq!(
+        decode(german.as_bytes()),
+        Err(RejectReason::Language("German".into()))
+    );
+    let chinese =
+        "战略会议的参与者建议教育部在年底前改进与天才儿童的工作，并在全区所有学校扩大教师培训。";
+    match decode(chinese.as_bytes()) {
+        Err(RejectReason::Language(lang)) => assert_eq!(lang, "Mandarin"),
+        other => panic!("expected a language rejection, got {other:?}"),
+    }
+    let ukrainian = "Учасники стратегічної сесії рекомендують міністерству освіти області \
+        забезпечити підвищення кваліфікації вчителів і розвиток їхньої професійної діяльності.";
+    assert_eq!(
+        decode(ukrainian.as_bytes()),
+        Err(RejectReason::Language("Ukrainian".into()))
+    );
+    // The message of the error is one line naming the language.
+    let msg = RejectReason::Language("German".into()).to_string();
+    assert_eq!(msg, "not Russian or English text (detected: German)");
+}
+
+#[test]
+fn english_and_short_russian_are_accepted() {
+    let english = "The participants of the strategic session recommend that the regional \
+        ministry of education improve teacher training in every school of the district.";
+    assert!(decode(english.as_bytes()).is_ok());
+    for short in [
+        "1. 2021 г. — 15%",
+        "в срок до 31.12.2021 г.",
+        "Приложение № 2\n\n3.1. 12,5 %; 14 %; 2022/2023",
+        "ГАУ ДПО «СОИРО» 2020 ID 42 HTML PDF DOCX",
+    ] {
+        assert!(decode(short.as_bytes()).is_ok(), "{short}");
+    }
+}
+
+#[test]
+fn digits_only_is_not_text() {
+    assert!(matches!(
+        decode(b"12345 678 90\n2021 2022\n"),
+        Err(RejectReason::Language(_))
+    ));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    #[test]
+    fn random_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..4096)) {
+        match decode(&bytes) {
+            Ok((text, _)) => {
+                prop_assert!(!text.contains('\r'));
+                prop_assert!(!text.starts_with('\u{FEFF}'), "BOM kept");
+                prop_assert!(!text.trim().is_empty());
+            }
+            Err(reason) => prop_assert!(!reason.to_string().contains('\n')),
+        }
+    }
+
+    #[test]
+    fn mutated_seed_never_panics(
+        start in 0usize..20_000,
+        noise in proptest::collection::vec(any::<u8>(), 1..64),
+        enc in 0usize..3,
+    ) {
+        let text = seed("004_3d482b24eda1d297.txt");
+        let mut bytes = match enc {
+            0 => text.into_bytes(),
+            1 => WINDOWS_1251.encode(&text).0.into_owned(),
+            _ => KOI8_R.encode(&text).0.into_owned(),
+        };
+        let at = start.min(bytes.len());
+        bytes.splice(at..at, noise);
+        if let Ok((t, _)) = decode(&bytes) {
+            prop_assert!(!t.contains('\r'));
+        }
+    }
+}
+
+/// Equality with a short message around the first difference (texts are megabytes long).
+fn assert_same_text(got: &str, want: &str, what: &str) {
+    if got == want {
+        return;
+    }
+    let at = got
+        .chars()
+        .zip(want.chars())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let around = |t: &str| {
+        t.chars()
+            .skip(at.saturating_sub(30))
+            .take(60)
+            .collect::<String>()
+    };
+    panic!(
+        "{what}: texts differ at char {at} (lengths {} vs {}):\n got: {:?}\nwant: {:?}",
+        got.len(),
+        want.len(),
+        around(got),
+        around(want)
+    );
+}
+
+fn touch(p: &Path, content: &str) {
+    if let Some(d) = p.parent() {
+        std::fs::create_dir_all(d).expect("mkdir");
+    }
+    std::fs::write(p, content).expect("write");
+}
+
+#[test]
+fn collect_paths_walks_sorted_and_skips_silently() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    touch(&root.join("b.txt"), "Текст б");
+    touch(&root.join("a.md"), "Текст а");
+    touch(&root.join("sub/c.TXT"), "Текст в");
+    touch(&root.join("sub/deeper/d.txt"), "Текст г");
+    touch(&root.join("sub/skip.pdf"), "%PDF");
+    touch(&root.join("notes.docx"), "x");
+    touch(&root.join(".hidden/e.txt"), "скрыто");
+    let (paths, errors) = collect_paths(&[root.to_owned()]);
+    assert!(errors.is_empty(), "{errors:?}");
+    let rel: Vec<PathBuf> = paths
+        .iter()
+        .map(|p| p.strip_prefix(root).expect("under root").to_owned())
+        .collect();
+    assert_eq!(
+        rel,
+        ["a.md", "b.txt", "sub/c.TXT", "sub/deeper/d.txt"].map(PathBuf::from)
+    );
+}
+
+#[test]
+fn collect_paths_reports_missing_and_unsupported_but_keeps_the_rest() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let good = dir.path().join("good.txt");
+    let pdf = dir.path().join("report.pdf");
+    touch(&good, "Обеспечить участие");
+    touch(&pdf, "%PDF-1.4");
+    let missing = dir.path().join("nope.txt");
+    let (paths, errors) = collect_paths(&[missing.clone(), pdf.clone(), good.clone()]);
+    assert_eq!(paths, vec![good]);
+    assert_eq!(errors.len(), 2);
+    match &errors[0] {
+        Error::Rejected {
+            path,
+            reason: RejectReason::Io(_),
+        } => assert_eq!(path, &missing),
+        e => panic!("unexpected {e:?}"),
+    }
+    match &errors[1] {
+        Error::Rejected {
+            path,
+            reason: RejectReason::Unsupported,
+        } => assert_eq!(path, &pdf),
+        e => panic!("unexpected {e:?}"),
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn collect_paths_survives_symlink_loops() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    touch(&root.join("a/x.txt"), "Текст");
+    std::os::unix::fs::symlink(root, root.join("a/loop")).expect("symlink");
+    std::os::unix::fs::symlink(root.join("a"), root.join("a/self")).expect("symlink");
+    let (paths, errors) = collect_paths(&[root.to_owned()]);
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(paths, vec![root.join("a/x.txt")]);
+}
+
+/// Runs gen_corpus.py --nasty into a tempdir; fails loudly when python3 is missing.
+fn nasty_dir() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/tools/gen_corpus.py");
+    let script = if script.exists() {
+        script
+    } else {
+        PathBuf::from("/work/shared/tools/gen_corpus.py")
+    };
+    let out = Command::new("python3")
+        .arg(&script)
+        .args(["--docs", "3", "--nasty", "--out"])
+        .arg(dir.path())
+        .output()
+        .unwrap_or_else(|e| panic!("python3 is needed to generate the nasty corpus: {e}"));
+    assert!(
+        out.status.success(),
+        "gen_corpus.py failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let nasty = dir.path().join("nasty");
+    (dir, nasty)
+}
+
+#[test]
+fn nasty_files_from_gen_corpus() {
+    let (_keep, nasty) = nasty_dir();
+    let (files, errors) = read_all(std::slice::from_ref(&nasty));
+
+    let reason_of = |name: &str| {
+        errors.iter().find_map(|e| match e {
+            Error::Rejected { path, reason } if path.ends_with(name) => Some(reason.clone()),
+            _ => None,
+        })
+    };
+    assert_eq!(reason_of("empty.txt"), Some(RejectReason::Empty));
+    assert!(
+        matches!(reason_of("binary.txt"), Some(RejectReason::Binary(_))),
+        "{:?}",
+        reason_of("binary.txt")
+    );
+    assert_eq!(errors.len(), 2, "{errors:?}");
+
+    let text_of = |name: &str| {
+        files
+            .iter()
+            .find(|f| f.path.ends_with(name))
+            .unwrap_or_else(|| panic!("{name} was not accepted"))
+    };
+    let utf16 = text_of("utf16.txt");
+    assert_eq!(utf16.encoding, "UTF-16LE");
+    let cp1251 = text_of("cp1251.txt");
+    assert_eq!(cp1251.encoding, "windows-1251");
+    let koi8 = text_of("koi8r.txt");
+    assert_eq!(koi8.encoding, "KOI8-R");
+
+    // The generator writes the same resolution in each encoding; the UTF-16 copy carries
+    // every character, so it is the reference. For KOI8-R it first replaced «», dashes and
+    // № by ASCII (gen_corpus KOI8_FIX); characters a legacy encoding lacks became '?'.
+    let reference = &utf16.text;
+    let expected_in = |enc: &'static Encoding, text: &str| -> String {
+        text.chars()
+            .map(|c| {
+                let c = if enc == KOI8_R {
+                    match c {
+                        '«' | '»' => '"',
+                        '–' | '—' => '-',
+                        '№' => 'N',
+                        c => c,
+                    }
+                } else {
+                    c
+                };
+                let (_, _, unmappable) = enc.encode(c.encode_utf8(&mut [0; 4]));
+                if unmappable { '?' } else { c }
+            })
+            .collect()
+    };
+    assert_same_text(
+        &cp1251.text,
+        &expected_in(WINDOWS_1251, reference),
+        "cp1251.txt",
+    );
+    assert_same_text(&koi8.text, &expected_in(KOI8_R, reference), "koi8r.txt");
+    for t in [&cp1251.text, &koi8.text] {
+        assert!(t.starts_with("РЕЗОЛЮЦИЯ\n"), "{}", &t[..40.min(t.len())]);
+        assert!(t.contains("По итогам обсуждения участники сессии рекомендуют:"));
+        assert!(t.contains("в сфере образования"));
+    }
+
+    let huge = text_of("huge.txt");
+    assert!(huge.text.len() >= 20 << 20, "{}", huge.text.len());
+    assert!(!huge.text.contains('\r'));
+
+    let norecs = text_of("norecs.txt");
+    assert!(norecs.text.starts_with("РЕЗОЛЮЦИЯ"));
+}
+
+#[test]
+fn read_file_reports_the_path() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = dir.path().join("empty.txt");
+    touch(&p, "");
+    match read_file(&p) {
+        Err(e @ Error::Rejected { .. }) => {
+            assert_eq!(e.to_string(), format!("{}: empty file", p.display()))
+        }
+        other => panic!("{other:?}"),
+    }
+}
