@@ -188,3 +188,246 @@ fn alignment_json_lists_every_entry_once() {
         assert_eq!(p["to"].is_null(), p["relation"].is_null());
     }
 }
+
+/// An index of the seeds built by the CLI in a temporary directory.
+fn seed_index() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = cli(dir.path(), &["index"]);
+    assert!(
+        out.status.success(),
+        "index failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    dir
+}
+
+fn cli(index: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_edusearch"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .arg("--index")
+        .arg(index)
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run edusearch")
+}
+
+fn json_of(out: &std::process::Output) -> serde_json::Value {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("JSON on stdout")
+}
+
+#[test]
+#[ignore = "needs the parser and the index from main"]
+fn cli_align_similar_compare_on_the_seed_index() {
+    let dir = seed_index();
+    let a = json_of(&cli(dir.path(), &["align", MUNICIPAL, REGIONAL, "--json"]));
+    let pairs = a["pairs"].as_array().expect("pairs");
+    assert!(pairs.len() >= 40, "{} pairs", pairs.len());
+    let identical = pairs
+        .iter()
+        .find(|p| p["relation"] == "identical")
+        .expect("000 copies some items of 001 verbatim");
+    let (from, to) = (
+        identical["from"]["id"].as_str().unwrap_or_default(),
+        identical["to"]["id"].as_str().unwrap_or_default(),
+    );
+
+    // The regional original is among the entries most similar to the municipal copy, with S = 1.
+    let s = json_of(&cli(
+        dir.path(),
+        &["similar", from, "--json", "--limit", "5"],
+    ));
+    let similar = s["similar"].as_array().expect("similar");
+    assert!(
+        similar.iter().any(|e| e["id"] == to && e["score"] == 1.0),
+        "{s}"
+    );
+    let scores: Vec<f64> = similar.iter().filter_map(|e| e["score"].as_f64()).collect();
+    assert!(
+        scores.windows(2).all(|w| w[0] >= w[1]),
+        "best first: {scores:?}"
+    );
+    assert!(
+        similar.iter().all(|e| e["doc_id"] != MUNICIPAL),
+        "own document excluded"
+    );
+    let only_2020 = json_of(&cli(
+        dir.path(),
+        &["similar", from, "--json", "--year", "2020"],
+    ));
+    let years: Vec<&serde_json::Value> = only_2020["similar"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|e| &e["year"])
+        .collect();
+    assert!(years.iter().all(|y| **y == 2020), "{years:?}");
+
+    let c = json_of(&cli(dir.path(), &["compare", from, to, "--json"]));
+    assert_eq!(c["relation"], "identical");
+    assert_eq!(c["score"], 1.0);
+
+    // Human output: plain diff marks when piped.
+    let edited = pairs
+        .iter()
+        .find(|p| p["relation"] == "edited")
+        .expect("000 edits some items of 001");
+    let out = cli(
+        dir.path(),
+        &[
+            "compare",
+            edited["to"]["id"].as_str().unwrap_or_default(),
+            edited["from"]["id"].as_str().unwrap_or_default(),
+        ],
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("[-") || text.contains("{+"), "{text}");
+    assert!(!text.contains('\x1b'), "no colour when piped");
+
+    let human = cli(dir.path(), &["align", MUNICIPAL, REGIONAL]);
+    let text = String::from_utf8_lossy(&human.stdout);
+    assert!(
+        text.contains("added locally") && text.contains("Not adopted"),
+        "{text}"
+    );
+}
+
+#[test]
+#[ignore = "needs the parser and the index from main"]
+fn cli_unknown_ids_and_bad_parameters_fail_with_exit_1() {
+    let dir = seed_index();
+    for (args, msg) in [
+        (
+            vec!["compare", "nope/e1", "nope/e2"],
+            "unknown entry id: nope/e1",
+        ),
+        (vec!["similar", "nope/e1"], "unknown entry id: nope/e1"),
+        (vec!["align", "nope", REGIONAL], "unknown document id: nope"),
+        (
+            vec!["align", MUNICIPAL, REGIONAL, "--min-score", "1.5"],
+            "min_score",
+        ),
+        (
+            vec!["similar", "x", "--level", "district"],
+            "unknown level 'district'",
+        ),
+    ] {
+        let out = cli(dir.path(), &args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(msg), "{args:?}: {err}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+    }
+}
+
+#[tokio::test]
+#[ignore = "needs the parser and the index from main"]
+async fn api_compare_endpoints() {
+    use std::sync::Arc;
+
+    use axum::body::Body;
+    use axum::extract::{Query, State};
+    use axum::http::{Request, StatusCode};
+    use edusearch::api::{self, AppState, compare::SimilarParams};
+    use edusearch::index::EntryIndex;
+    use tower::ServiceExt;
+
+    let dir = seed_index();
+    let index = EntryIndex::open(dir.path()).expect("open index");
+    let state = AppState {
+        index: Arc::new(index),
+    };
+    let get = |uri: String| {
+        let app = api::router(state.clone());
+        async move {
+            let resp = app
+                .oneshot(Request::get(uri).body(Body::empty()).expect("request"))
+                .await
+                .expect("response");
+            let status = resp.status();
+            let bytes = axum::body::to_bytes(resp.into_body(), 1 << 24)
+                .await
+                .expect("body");
+            (
+                status,
+                serde_json::from_slice::<serde_json::Value>(&bytes).unwrap_or_default(),
+            )
+        }
+    };
+
+    let (st, a) = get(format!(
+        "/api/align?from={MUNICIPAL}&to={REGIONAL}&min_score=0.3"
+    ))
+    .await;
+    assert_eq!(st, StatusCode::OK);
+    let pairs = a["pairs"].as_array().expect("pairs");
+    assert!(pairs.len() >= 40);
+    assert!(a["unmatched_to"].is_array());
+    let p = pairs
+        .iter()
+        .find(|p| p["relation"] == "edited")
+        .expect("edited pair");
+    let (from, to) = (
+        p["from"]["id"].as_str().unwrap_or_default().to_owned(),
+        p["to"]["id"].as_str().unwrap_or_default().to_owned(),
+    );
+
+    let (st, c) = get(format!("/api/compare?a={from}&b={to}")).await;
+    assert_eq!(st, StatusCode::OK);
+    let ops: Vec<&str> = c["diff"]["tokens"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|t| t["op"].as_str())
+        .collect();
+    assert!(ops.contains(&"equal") && (ops.contains(&"insert") || ops.contains(&"delete")));
+
+    for (uri, status, code) in [
+        (
+            format!("/api/compare?a={from}"),
+            StatusCode::BAD_REQUEST,
+            "missing_parameter",
+        ),
+        (
+            format!("/api/compare?a={from}&b=nope"),
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
+        (
+            "/api/align?from=nope&to=x".to_owned(),
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
+        (
+            format!("/api/align?from={MUNICIPAL}&to={REGIONAL}&min_score=abc"),
+            StatusCode::BAD_REQUEST,
+            "bad_parameter",
+        ),
+    ] {
+        let (st, body) = get(uri.clone()).await;
+        assert_eq!(st, status, "{uri}");
+        assert_eq!(body["error"]["code"], code, "{uri}");
+    }
+
+    let params = SimilarParams {
+        limit: Some("3".into()),
+        ..SimilarParams::default()
+    };
+    let resp = api::compare::similar_handler(State(state.clone()), from.clone(), Query(params))
+        .await
+        .map(|j| j.0)
+        .expect("similar");
+    assert!(!resp.similar.is_empty() && resp.similar.len() <= 3);
+    let missing = api::compare::similar_handler(
+        State(state.clone()),
+        "nope".into(),
+        Query(SimilarParams::default()),
+    )
+    .await;
+    assert_eq!(missing.err().map(|e| e.status), Some(StatusCode::NOT_FOUND));
+}
