@@ -6,9 +6,10 @@
 //! 2. One-to-one first: pairs with `S ≥ min_score` are taken greedily, best first, each entry used
 //!    once. Greedy by score is what the wording says: the closest copy wins its counterpart.
 //! 3. Splits and rewrites: an entry still unpaired is paired with its best counterpart, even one
-//!    already taken, when its own wording is clearly in it: coverage ≥ `min_coverage` (with
-//!    `S ≥ min_score / 2`), or `S ≥ 0.5`. This catches a district that cut one regional item into two,
-//!    and a short rewrite of a long item.
+//!    already taken, when its wording is clearly in it: `S ≥ 0.5`, or coverage ≥ `min_coverage`
+//!    together with either half of its word pairs found there or `S ≥ 0.8·min_score` (so that long
+//!    paragraphs full of common words do not swallow short generic sentences). This catches a
+//!    district that cut one regional item into two, and a short rewrite of a long item.
 //! 4. Merges: a paired entry whose wording is covered clearly better by its counterpart together with
 //!    a second, unpaired entry of the other document gets that entry in `also`.
 //! 5. Entries of the first document left unpaired have `to = null` ("added locally"); entries of the
@@ -246,8 +247,9 @@ fn add_splits(
         let best = best_by(pt.len(), |j| scores[i][j] + pf[i].coverage(&pt[j]));
         if let Some(j) = best {
             let s = scores[i][j];
-            let cov = pf[i].coverage(&pt[j]);
-            if s >= EDITED_FROM || (cov >= opts.min_coverage && s >= opts.min_score / 2.0) {
+            let contained = pf[i].coverage(&pt[j]) >= opts.min_coverage
+                && (pf[i].phrase_coverage(&pt[j]) >= 0.5 || s >= 0.8 * opts.min_score);
+            if s >= EDITED_FROM || contained {
                 to_of[i] = Some(j);
             }
         }

@@ -66,6 +66,15 @@ impl Profile {
         ratio(intersection(&self.terms, &other.terms), self.terms.len())
     }
 
+    /// Share of the distinct term pairs (bigrams) of `self` that occur in `other`: how much of its
+    /// phrasing, not just its vocabulary, is found there (0 when `self` has no pair).
+    pub fn phrase_coverage(&self, other: &Profile) -> f32 {
+        ratio(
+            intersection(&self.bigrams, &other.bigrams),
+            self.bigrams.len(),
+        )
+    }
+
     /// Share of the distinct terms of `self` that occur in `a` or in `b`.
     pub fn coverage_by_union(&self, a: &Profile, b: &Profile) -> f32 {
         let covered = self
@@ -173,6 +182,10 @@ mod tests {
         let short = Profile::new("обеспечить просмотр открытых уроков");
         let long = Profile::new("обеспечить просмотр открытых уроков портала и кинофильмов");
         assert_eq!(short.coverage(&long), 1.0);
+        assert_eq!(short.phrase_coverage(&long), 1.0);
+        let shuffled = Profile::new("уроков открытых просмотр обеспечить");
+        assert_eq!(short.coverage(&shuffled), 1.0);
+        assert_eq!(short.phrase_coverage(&shuffled), 0.0);
         assert!(long.coverage(&short) < 0.7);
         let left = Profile::new("обеспечить просмотр");
         let right = Profile::new("открытых уроков");
