@@ -48,7 +48,7 @@ pub use schema::{SCHEMA_VERSION, VERSION_FILE};
 const WRITER_MEMORY: usize = 160_000_000;
 
 /// Summary of one indexed document (for `/api/documents`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(utoipa::ToSchema, Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DocumentSummary {
     /// Document id.
     pub doc_id: String,
