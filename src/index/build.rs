@@ -9,7 +9,8 @@
 //! - excluded words and phrases remove entries.
 
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, PhraseQuery, Query, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, PhraseQuery, Query, RegexQuery,
+    TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
@@ -28,6 +29,10 @@ const W_STEM: f32 = 1.0;
 const W_EXACT: f32 = 0.5;
 /// Weight of a match in the context / topic / block lead-in.
 const W_AUX: f32 = 0.2;
+/// Weight of a longer word that starts with the stem.
+const W_PREFIX: f32 = 0.5;
+/// Shortest stem extended to longer words.
+const MIN_PREFIX_CHARS: usize = 7;
 /// Share of the other matches of a word added to its best match.
 const TIE_BREAKER: f32 = 0.2;
 /// Weight of a synonym or abbreviation match.
@@ -227,6 +232,14 @@ impl QueryBuilder {
         // word cannot outweigh a rare one by matching in several ways.
         let mut clauses = Vec::new();
         clauses.extend(union(own));
+        // Derived words sharing the stem as a prefix («прогноз» → «прогнозирование»).
+        if let [(_, stem)] = a.ru.as_slice()
+            && stem.chars().count() >= MIN_PREFIX_CHARS
+            && stem.chars().all(char::is_alphabetic)
+            && let Ok(q) = RegexQuery::from_pattern(&format!("{stem}.+"), f.stem_ru)
+        {
+            clauses.push(boost(Box::new(q), W_PREFIX));
+        }
         if W_AUX > 0.0 {
             clauses.extend(field_query(f.aux_ru, &a.ru, 0).map(|q| boost(q, W_AUX)));
         }
