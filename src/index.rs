@@ -126,7 +126,7 @@ pub struct EntryIndex {
     fields: Fields,
     abbreviations: RwLock<Abbreviations>,
     builder: RwLock<QueryBuilder>,
-    highlighter: Mutex<Highlighter>,
+    highlighter: Highlighter,
     /// Set by `create(.., rebuild = true)`: the next commit starts from empty.
     pending_clear: bool,
     /// Dense fast-field columns per segment.
@@ -180,11 +180,11 @@ impl EntryIndex {
             fields,
             abbreviations: RwLock::new(abbreviations),
             builder: RwLock::new(builder),
-            highlighter: Mutex::new(Highlighter {
+            highlighter: Highlighter {
                 ru: analysis::ru_analyzer(),
                 en: analysis::en_analyzer(),
                 exact: analysis::exact_analyzer(),
-            }),
+            },
             pending_clear: false,
             columns: Arc::new(ColumnCache::default()),
             corpus_facets: Mutex::new(None),
@@ -378,11 +378,14 @@ impl EntryIndex {
         let filters = self.resolve_filters(req)?;
         let user_query = crate::search::query::parse(&req.q);
         let searcher = self.reader.searcher();
-        let built = self
+        // Each search works on its own copy of the analyzers (cheap clones) so that concurrent
+        // searches do not wait for each other.
+        let mut builder = self
             .builder
-            .write()
+            .read()
             .map_err(|_| Error::Index("query builder poisoned".into()))?
-            .build(&user_query, &searcher);
+            .clone();
+        let built = builder.build(&user_query, &searcher);
         let (query, terms, scoring): (Box<dyn Query>, HighlightTerms, bool) = match built {
             Built::Browse => (Box::new(AllQuery), HighlightTerms::default(), false),
             Built::Query(q, hl) => (q, hl, true),
@@ -413,10 +416,7 @@ impl EntryIndex {
             searcher.search(query.as_ref(), &collector)?
         };
         let mut hits = Vec::new();
-        let mut highlighter = self
-            .highlighter
-            .lock()
-            .map_err(|_| Error::Index("highlighter poisoned".into()))?;
+        let mut highlighter = self.highlighter.clone();
         for cand in collected.top.iter().skip(req.offset) {
             let entry = self.load(&searcher, cand.address)?;
             let snippet = highlighter.snippet(&entry.text, &terms);

@@ -8,12 +8,14 @@
 //! - quoted phrases are required phrase matches on the stems, with a bonus for the exact forms;
 //! - excluded words and phrases remove entries.
 
+use std::sync::Arc;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, PhraseQuery, Query, RegexQuery,
     TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
+
 use tantivy::{Searcher, Term};
 
 use super::coord::CoordQuery;
@@ -61,7 +63,7 @@ pub struct QueryBuilder {
     en: TextAnalyzer,
     exact: TextAnalyzer,
     /// `(Russian stems of an expression, alternative expressions)`.
-    alternatives: Vec<(Vec<String>, Vec<String>)>,
+    alternatives: Arc<Vec<(Vec<String>, Vec<String>)>>,
 }
 
 /// What the builder produced.
@@ -123,7 +125,7 @@ impl QueryBuilder {
             ru: ru_analyzer(),
             en: en_analyzer(),
             exact: exact_analyzer(),
-            alternatives: Vec::new(),
+            alternatives: Arc::new(Vec::new()),
         };
         let mut groups: Vec<Vec<String>> = GROUPS
             .iter()
@@ -134,6 +136,7 @@ impl QueryBuilder {
                 .iter()
                 .map(|(a, full)| vec![a.clone(), full.clone()]),
         );
+        let mut table: Vec<(Vec<String>, Vec<String>)> = Vec::new();
         for group in groups {
             for (i, member) in group.iter().enumerate() {
                 let key = texts(&b.analyze(member).ru);
@@ -146,7 +149,7 @@ impl QueryBuilder {
                     .filter(|&(j, _)| j != i)
                     .map(|(_, s)| s.clone())
                     .collect();
-                match b.alternatives.iter_mut().find(|(k, _)| *k == key) {
+                match table.iter_mut().find(|(k, _)| *k == key) {
                     Some((_, alts)) => {
                         for o in others {
                             if !alts.contains(&o) {
@@ -154,10 +157,11 @@ impl QueryBuilder {
                             }
                         }
                     }
-                    None => b.alternatives.push((key, others)),
+                    None => table.push((key, others)),
                 }
             }
         }
+        b.alternatives = Arc::new(table);
         b
     }
 
@@ -194,7 +198,7 @@ impl QueryBuilder {
     /// Alternatives of each word: single-word matches and matches of word sequences.
     fn word_alternatives(&self, words: &[Analyzed]) -> Vec<Vec<String>> {
         let mut out = vec![Vec::new(); words.len()];
-        for (key, alts) in &self.alternatives {
+        for (key, alts) in self.alternatives.iter() {
             for start in 0..words.len() {
                 let mut stems = Vec::new();
                 let mut end = start;
