@@ -35,6 +35,9 @@ const W_AUX: f32 = 0.2;
 const W_PREFIX: f32 = 0.5;
 /// Shortest stem extended to longer words.
 const MIN_PREFIX_CHARS: usize = 7;
+/// Least rarity (see `rarity`) of a word extended to longer words: frequent words find
+/// enough by themselves, and their derived words would be costly to collect.
+const MIN_PREFIX_RARITY: f32 = 0.35;
 /// Share of the other matches of a word added to its best match.
 const TIE_BREAKER: f32 = 0.2;
 /// Weight of a synonym or abbreviation match.
@@ -225,6 +228,7 @@ impl QueryBuilder {
         &mut self,
         a: &Analyzed,
         alternatives: &[String],
+        with_prefix: bool,
         hl: &mut HighlightTerms,
     ) -> Option<Box<dyn Query>> {
         let f = self.fields;
@@ -238,6 +242,7 @@ impl QueryBuilder {
         clauses.extend(union(own));
         // Derived words sharing the stem as a prefix («прогноз» → «прогнозирование»).
         if let [(_, stem)] = a.ru.as_slice()
+            && with_prefix
             && stem.chars().count() >= MIN_PREFIX_CHARS
             && stem.chars().all(char::is_alphabetic)
             && let Ok(q) = RegexQuery::from_pattern(&format!("{stem}.+"), f.stem_ru)
@@ -299,7 +304,8 @@ impl QueryBuilder {
             .zip(&alternatives)
             .filter_map(|(a, alts)| {
                 let weight = self.rarity(a, alts, searcher);
-                self.word_clause(a, alts, &mut hl).map(|q| boost(q, weight))
+                self.word_clause(a, alts, weight >= MIN_PREFIX_RARITY, &mut hl)
+                    .map(|q| boost(q, weight))
             })
             .collect();
 
