@@ -195,6 +195,12 @@ impl Line {
         })
     }
 
+    /// «- Принять меры …»: a hyphen and a capital start an item even after an unterminated
+    /// line (an en dash with a capital may still be a dash inside a sentence).
+    fn hyphen_bullet(&self) -> bool {
+        self.dash == Some('-') && self.first_char().is_uppercase()
+    }
+
     fn first_char(&self) -> char {
         self.text.chars().next().unwrap_or(' ')
     }
@@ -270,7 +276,7 @@ impl Building {
         let mut text = line.text.clone();
         let mut bullet = line.bullet;
         if let Some(d) = line.dash {
-            if after_terminator {
+            if after_terminator || line.hyphen_bullet() {
                 bullet = true;
             } else {
                 text = format!("{d} {text}");
@@ -396,7 +402,7 @@ fn starts_new(b: &Building, line: &Line, layout: &Layout) -> bool {
         return true; // «Одобрена участниками … 27 августа 2020 года» stands alone
     }
     let terminated = b.ends_with_terminator();
-    if line.dash.is_some() && terminated {
+    if line.dash.is_some() && terminated || line.hyphen_bullet() {
         return true;
     }
     if line.is_numbered() {

@@ -362,7 +362,9 @@ fn clean_lead(lead: &str) -> String {
             t = r;
         }
     }
-    let mut t = t.trim_end_matches([':', ',', ' ', ';']).to_string();
+    let mut t = t
+        .trim_end_matches([':', ',', ' ', ';', '-', '–', '.'])
+        .to_string();
     for tail in [
         " следует",
         " необходимо",
@@ -682,7 +684,7 @@ impl<'a> Segmenter<'a> {
         if !p.bullet
             && let Some((number, rest)) = split_number(text)
         {
-            self.numbered(&number, rest, text);
+            self.numbered(&number, rest);
             return i + 1;
         }
         self.unnumbered(p, text);
@@ -826,7 +828,7 @@ impl<'a> Segmenter<'a> {
         format!("{parent}-{k}")
     }
 
-    fn numbered(&mut self, number: &str, rest: &str, full: &str) {
+    fn numbered(&mut self, number: &str, rest: &str) {
         let plain_item = !PROJECT.is_match(rest)
             && !WITH_FUNCTIONS.is_match(rest)
             && !is_addressee_start(rest, true);
@@ -885,11 +887,11 @@ impl<'a> Segmenter<'a> {
             let who = DALEE
                 .replace_all(c.get(1).map_or("", |m| m.as_str()), "")
                 .to_string();
-            self.open_block(Some(number.to_string()), &who, full, EntryType::Provision);
+            self.open_block(Some(number.to_string()), &who, rest, EntryType::Provision);
             return;
         }
         if is_addressee_start(rest, true) && rest.chars().count() < 700 {
-            self.addressee_lead(Some(number), rest, full);
+            self.addressee_lead(Some(number), rest, rest);
             return;
         }
         if rest.ends_with(':') {
@@ -986,7 +988,8 @@ impl<'a> Segmenter<'a> {
                 .find(rest)
                 .and_then(|off| full.get(..off + lead.len()))
                 .unwrap_or(lead)
-                .trim_end(),
+                .trim_end()
+                .trim_end_matches(['-', '–', ',', ' ']),
             None => full,
         };
         self.open_block(

@@ -435,7 +435,7 @@ fn seed_002_addressees() {
     check_addressees(
         d,
         "разработать и распространить по общеобразовательным организациям",
-        &[(Some("МКУ МЦОКО"), Role::MunicipalMethodService)],
+        &[(None, Role::MunicipalMethodService)],
     );
     check_addressees(
         d,
