@@ -8,6 +8,8 @@
 #
 #   benches/load.sh                      # defaults below
 #   DOCS=500 DURATION=10s benches/load.sh
+#   SKIP_BUILD=1 BIN=/path/to/edusearch benches/load.sh   # a copy: the shared target dir's
+#                                                       # release binary may be rebuilt meanwhile
 #
 # Needs: cargo, python3, curl, wrk (`apt-get install -y wrk`).
 # Targets: >= 2000 requests/s, zero errors, peak RSS < 200 MB, first query < 1 s.
@@ -22,7 +24,7 @@ WORK=${WORK:-/tmp/edusearch-load}
 GEN=${GEN:-/work/shared/tools/gen_corpus.py}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
-BIN=$TARGET/release/edusearch
+BIN=${BIN:-$TARGET/release/edusearch}
 BASE=http://127.0.0.1:$PORT
 
 # Milliseconds since a `date +%s%N` timestamp.
@@ -46,7 +48,7 @@ INDEX=$WORK/index-$DOCS
 if [[ ! -d $INDEX || -n ${REINDEX:-} ]]; then
     echo "== indexing"
     start=$(date +%s%N)
-    "$BIN" --index "$INDEX" index --rebuild "$WORK/corpus-$DOCS" >/dev/null || [[ $? == 2 ]]
+    "$BIN" --index "$INDEX" index --rebuild "$WORK/corpus-$DOCS" >"$WORK/index.log" 2>&1 || [[ $? == 2 ]]
     echo "indexing took $(ms_since "$start") ms"
 fi
 

@@ -723,6 +723,24 @@ fn etag_and_not_modified() {
 }
 
 #[test]
+fn repeated_answers_come_from_the_cache() {
+    let path =
+        "/api/search?q=%D0%BF%D0%B5%D0%B4%D0%B0%D0%B3%D0%BE%D0%B3%D0%BE%D0%B2&limit=4&year=2021";
+    let first = get(path);
+    assert_eq!(first.status, 200);
+    assert!(first.header("x-cache").is_none());
+    let second = get(path);
+    assert_eq!(second.header("x-cache"), Some("hit"));
+    assert_eq!(second.body, first.body);
+    assert_eq!(second.header("etag"), first.header("etag"));
+    assert!(second.is_json());
+    // Errors are never cached.
+    let bad = "/api/search?q=x&limit=500";
+    get(bad).assert_error(400, "bad_parameter");
+    assert!(get(bad).header("x-cache").is_none());
+}
+
+#[test]
 fn head_requests() {
     let r = finish(
         agent()

@@ -24,6 +24,7 @@ use crate::error::{Error, Result};
 use crate::index::EntryIndex;
 
 pub mod assets;
+pub mod cache;
 pub mod compare;
 pub mod error;
 pub mod handlers;
@@ -56,6 +57,8 @@ pub struct ServeConfig {
     pub api_max_age: u32,
     /// `Cache-Control: max-age` of the web files and the OpenAPI document, seconds.
     pub static_max_age: u32,
+    /// Bytes of API answers kept in memory for repeated requests (0 = no cache).
+    pub cache_bytes: usize,
 }
 
 impl Default for ServeConfig {
@@ -66,6 +69,7 @@ impl Default for ServeConfig {
             body_limit: 64 * 1024,
             api_max_age: 60,
             static_max_age: 300,
+            cache_bytes: 32 << 20,
         }
     }
 }
@@ -99,6 +103,7 @@ pub fn app(state: AppState, config: &ServeConfig) -> Result<Router> {
         state.index.dir(),
         config.api_max_age,
         config.static_max_age,
+        config.cache_bytes,
     ));
     let trace = TraceLayer::new_for_http()
         .make_span_with(|req: &Request<_>| {
