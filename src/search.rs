@@ -1,6 +1,8 @@
 //! The search contract shared by the CLI, the HTTP API and the web page:
 //! request filters, hits and facet counts. The index layer ([`crate::index`]) executes it.
 
+pub mod query;
+
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
