@@ -945,7 +945,7 @@ fn concurrent_requests_all_succeed() {
 // ---------------------------------------------------------------- the binary
 
 #[test]
-fn serve_binary_builds_seeds_serves_and_stops_on_sigterm() {
+fn serve_binary_builds_seeds_serves_reloads_and_stops_on_sigterm() {
     let dir = tempfile::tempdir().expect("tempdir");
     let index_dir = dir.path().join("index");
     let mut child = Command::new(env!("CARGO_BIN_EXE_edusearch"))
@@ -982,6 +982,51 @@ fn serve_binary_builds_seeds_serves_and_stops_on_sigterm() {
     assert_eq!(health.status, 200, "{}", health.body);
     assert_eq!(health.json()["documents"], 5);
     assert_eq!(get_from(&url, "/api/search?q=x&limit=0", &[]).status, 400);
+
+    // Re-indexing while serving: the reader reloads, and neither ETags nor cached answers go stale.
+    let search = "/api/search?q=%D1%88%D0%BA%D0%BE%D0%BB%D0%B0&limit=1";
+    let before = get_from(&url, search, &[]);
+    assert_eq!(get_from(&url, search, &[]).header("x-cache"), Some("hit"));
+    let extra = dir.path().join("extra_copy_of_002.txt");
+    let seed =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds/002_7462719c375c5678.txt");
+    std::fs::copy(seed, &extra).expect("copy a seed");
+    let indexed = Command::new(env!("CARGO_BIN_EXE_edusearch"))
+        .arg("--index")
+        .arg(&index_dir)
+        .arg("index")
+        .arg(&extra)
+        .output()
+        .expect("run edusearch index");
+    assert!(
+        indexed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&indexed.stderr)
+    );
+    let until = Instant::now() + Duration::from_secs(30);
+    while get_from(&url, "/healthz", &[]).json()["documents"] != 6 {
+        assert!(
+            Instant::now() < until,
+            "the server did not see the new document"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let after = get_from(&url, search, &[]);
+    assert_ne!(after.header("etag"), before.header("etag"));
+    assert!(
+        after.header("x-cache").is_none(),
+        "not answered from the old generation"
+    );
+    let (b, a): (SearchResponse, SearchResponse) = (
+        serde_json::from_str(&before.body).expect("json"),
+        serde_json::from_str(&after.body).expect("json"),
+    );
+    assert!(
+        a.total > b.total,
+        "the copy adds matches: {} -> {}",
+        b.total,
+        a.total
+    );
 
     let killed = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
