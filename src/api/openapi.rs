@@ -33,9 +33,16 @@ use super::handlers;
 )]
 pub struct ApiDoc;
 
+/// The whole OpenAPI document: these endpoints and the comparison module's.
+pub fn document() -> utoipa::openapi::OpenApi {
+    let mut doc = ApiDoc::openapi();
+    doc.merge(super::compare::CompareApi::openapi());
+    doc
+}
+
 /// Routes of `/openapi.json` and `/docs` (Swagger UI, files compiled in).
 pub fn routes() -> axum::Router<AppState> {
     SwaggerUi::new("/docs")
-        .url("/openapi.json", ApiDoc::openapi())
+        .url("/openapi.json", document())
         .into()
 }
