@@ -2,12 +2,591 @@
 //!
 //! Joins hard-wrapped PDF lines, undoes end-of-line hyphenation, removes bullets and
 //! conversion artefacts (`·`, `-` bullets, U+F02D/U+F0B7, `**`, `[bookmark: …]`, page
-//! headers) and collapses spaces, keeping the original letters (ё, «», dashes).
+//! numbers) and collapses spaces, keeping the original letters (ё, «», dashes).
+//!
+//! Two layouts are handled:
+//! - *one paragraph per line* (blank lines optional): a line is a paragraph unless it
+//!   visibly continues the previous one (no terminator before it and a lower-case start);
+//! - *hard-wrapped* PDF extractions (lines of 60–90 characters, often with blank lines
+//!   between them): blank lines carry no meaning, and boundaries come from the text itself —
+//!   a terminator (`;`, `:`, `.`) at the end of a line, a numbered item, a bullet, a heading,
+//!   or a deadline line starting the next one. After a `.` followed by a capital, a line
+//!   that fills the typical width continues the paragraph; a short one ends it.
+//!
+//! List items are never glued together: a bullet, an item number or a `;`/`:` line end
+//! always starts a new paragraph.
+
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+/// One logical paragraph after cleaning.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Para {
+    /// Clean text: one line, single spaces, no bullet.
+    pub text: String,
+    /// The paragraph started with a bullet (`·`, `-`, U+F02D …) in the source.
+    pub bullet: bool,
+}
+
+fn re(pattern: &str) -> Regex {
+    Regex::new(pattern).expect("constant regex is valid")
+}
+
+static BOOKMARK: LazyLock<Regex> = LazyLock::new(|| re(r"\[bookmark:[^\]]*\]"));
+static SPACES: LazyLock<Regex> = LazyLock::new(|| re(r"\s+"));
+static SPACE_BEFORE_PUNCT: LazyLock<Regex> = LazyLock::new(|| re(r"\s+([,;:)»])"));
+static SPACE_BEFORE_DOT: LazyLock<Regex> = LazyLock::new(|| re(r"([^\s.])\s+\.(\s|$)"));
+static SPACE_AFTER_OPEN: LazyLock<Regex> = LazyLock::new(|| re(r"([(«])\s+"));
+/// «лидером- наставником», «социально- психологического»: a compound split by a stray space.
+static BROKEN_COMPOUND: LazyLock<Regex> = LazyLock::new(|| re(r"(\p{Ll})-\s+(\p{Ll})"));
+/// Item numbers: «1.», «2.1.», «2.1 », «3.6.1.» followed by text.
+pub(crate) static NUMBERED: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"^(\d{1,2}(?:\.\d{1,2})*)\.\s*([\p{L}«\[(])|^(\d{1,2}(?:\.\d{1,2})+)\s+([\p{L}«])")
+});
+static ROMAN: LazyLock<Regex> = LazyLock::new(|| re(r"^[IVXLC]{1,6}\.\s*\S"));
+/// Lines that start a heading: a break always precedes them.
+static HEADING_START: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^(?:Резолюция|РЕЗОЛЮЦИЯ|По результатам работы стратегической|Стратегическая сессия|Приложение\s*(?:№|N|\d|$)|ПРИЛОЖЕНИЕ|По вопросу\s*«|П\s?Р\s?И\s?К\s?А\s?З|ПРИКАЗЫВАЮ|Конференция решила|РЕШЕНИЕ|УТВЕРЖДЕН)",
+    )
+});
+/// Whole lines that are paragraphs of their own (order requisites, the city of signing).
+static STANDALONE: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"^(?:от\s+\d{1,2}\.\d{1,2}\.\d{4}\s*(?:г\.?)?\s*№\s*\S+|г\.\s?\p{Lu}[\p{L}-]+)$")
+});
+static PAGE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"^(?:-\s*)?\d{1,3}(?:\s*-)?$|^[.\-–—_*•·]+$|^(?:Страница|стр\.)\s*\d+(?:\s*из\s*\d+)?$")
+});
+static URL_ONLY: LazyLock<Regex> = LazyLock::new(|| re(r"^(?:https?://|www\.)\S+$"));
+static DEADLINE_START: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^(?:в\s+срок|срок|до\s|не\s+позднее|в\s+течени[ея]|постоянно|ежегодно|ежеквартально|ежемесячно|по\s+мере|в\s+\d{4}|в\s+(?:январе|феврале|марте|апреле|мае|июне|июле|августе|сентябре|октябре|ноябре|декабре)|(?:I|II|III|IV)\s+квартал)",
+    )
+});
+static DEADLINE_WORD: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^(?:в|во|до|с|на|по|и|не|позднее|позже|срок|течение|течения|года?|году|г|гг|учебного|учебном|учебный|календарного|финансового|квартала?|полугоди[ея]|месяца?|раз|далее|постоянно|ежегодно|ежеквартально|ежемесячно|мере|необходимости|конца|начала|период|сентября|января|февраля|марта|апреля|мая|июня|июля|августа|октября|ноября|декабря|январе|феврале|марте|апреле|мае|июне|июле|августе|сентябре|октябре|ноябре|декабре|[ivx]+|\d[\d./]*(?:г|гг|года?)?)$",
+    )
+});
+
+/// True for a short line that is only a deadline («в срок до 31.12.2021 г.», «в течение года»,
+/// «постоянно»): in tabular decisions (004) such a line follows its item.
+pub fn is_deadline_line(line: &str) -> bool {
+    let line = line.trim();
+    if line.is_empty() || line.chars().count() > 70 || line.ends_with(':') {
+        return false;
+    }
+    if !DEADLINE_START.is_match(line) {
+        return false;
+    }
+    line.split(|c: char| !(c.is_alphanumeric() || c == '.' || c == '/'))
+        .map(|w| w.trim_matches('.'))
+        .filter(|w| !w.is_empty())
+        .all(|w| DEADLINE_WORD.is_match(w))
+}
 
 /// Splits `text` into clean logical paragraphs, in order.
 pub fn paragraphs(text: &str) -> Vec<String> {
-    text.split('\n')
-        .map(|l| l.trim().to_string())
-        .filter(|l| !l.is_empty())
-        .collect()
+    clean(text).into_iter().map(|p| p.text).collect()
+}
+
+/// Splits `text` into clean logical paragraphs with their bullet flag, in order.
+pub fn clean(text: &str) -> Vec<Para> {
+    let text = normalise(text);
+    let lines: Vec<Line> = text.split('\n').filter_map(Line::parse).collect();
+    if lines.is_empty() {
+        return Vec::new();
+    }
+    let layout = Layout::detect(&lines);
+    let vocab = vocabulary(&text);
+    let mut out = Vec::new();
+    let mut cur: Option<Building> = None;
+    for (i, line) in lines.iter().enumerate() {
+        let Some(b) = cur.as_mut() else {
+            cur = Some(Building::start(line, i == 0));
+            continue;
+        };
+        if line.is_url && b.ends_with_terminator() {
+            continue; // a footnote URL between two items
+        }
+        if starts_new(b, line, &layout) {
+            if let Some(done) = cur.take() {
+                out.push(done.finish());
+            }
+            cur = Some(Building::start(line, b_ended(&out)));
+        } else {
+            b.append(line, &vocab);
+        }
+    }
+    if let Some(done) = cur {
+        out.push(done.finish());
+    }
+    out.retain(|p| !p.text.is_empty());
+    out
+}
+
+fn b_ended(out: &[Para]) -> bool {
+    out.last().is_none_or(|p| ends_with_terminator(&p.text))
+}
+
+/// Line ends, artefacts that span lines, odd spaces.
+fn normalise(text: &str) -> String {
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let text = BOOKMARK.replace_all(&text, "");
+    text.replace("**", "")
+        .replace(['\u{a0}', '\u{2007}', '\u{202f}', '\t'], " ")
+        .replace(['\u{200b}', '\u{feff}', '\u{ad}'], "")
+}
+
+/// One non-empty source line.
+#[derive(Debug)]
+struct Line {
+    /// Trimmed text, spaces collapsed, bullet removed.
+    text: String,
+    /// Started with an unambiguous bullet (`·`, U+F02D …).
+    bullet: bool,
+    /// Started with `-`/`–`: a bullet after a finished item, a dash inside a sentence otherwise.
+    dash: Option<char>,
+    /// Length of the trimmed raw line (justified text keeps its padding).
+    raw_len: usize,
+    is_url: bool,
+}
+
+impl Line {
+    fn parse(raw: &str) -> Option<Line> {
+        let trimmed = raw.trim();
+        if trimmed.is_empty() || PAGE_NUMBER.is_match(trimmed) {
+            return None;
+        }
+        let raw_len = trimmed.chars().count();
+        let mut rest = trimmed;
+        let mut bullet = false;
+        let mut dash = None;
+        while let Some(c) = rest.chars().next() {
+            match c {
+                '·' | '•' | '\u{f02d}' | '\u{f0b7}' | '\u{f0a7}' | '\u{f076}' | '\u{f0d8}'
+                | '▪' | '●' | '◦' | '\u{2219}' => bullet = true,
+                '-' | '–' | '—' if !bullet && dash.is_none() => {
+                    let after = rest[c.len_utf8()..].chars().next();
+                    if after.is_some_and(|a| a.is_ascii_digit()) {
+                        break; // «-5 %»
+                    }
+                    dash = Some(c);
+                }
+                _ => break,
+            }
+            rest = rest[c.len_utf8()..].trim_start();
+        }
+        let text = SPACES.replace_all(rest, " ").into_owned();
+        if text.is_empty() {
+            return None;
+        }
+        let is_url = URL_ONLY.is_match(&text);
+        Some(Line {
+            text,
+            bullet,
+            dash,
+            raw_len,
+            is_url,
+        })
+    }
+
+    fn first_char(&self) -> char {
+        self.text.chars().next().unwrap_or(' ')
+    }
+
+    fn starts_lower(&self) -> bool {
+        self.first_char().is_lowercase()
+    }
+
+    fn is_numbered(&self) -> bool {
+        NUMBERED.is_match(&self.text) || ROMAN.is_match(&self.text)
+    }
+
+    fn is_upper(&self) -> bool {
+        is_upper(&self.text)
+    }
+}
+
+/// An all-capitals heading line («МИНИСТЕРСТВО ОБРАЗОВАНИЯ», «РЕЗОЛЮЦИЯ»), not a lone
+/// abbreviation such as «СО «РЦОКО»;».
+fn is_upper(s: &str) -> bool {
+    let mut letters = s.chars().filter(|c| c.is_alphabetic()).peekable();
+    if letters.peek().is_none() || !letters.all(|c| c.is_uppercase()) {
+        return false;
+    }
+    let long: Vec<usize> = s
+        .split(|c: char| !c.is_alphabetic())
+        .map(|w| w.chars().count())
+        .filter(|&n| n >= 4)
+        .collect();
+    long.len() >= 2 || long.iter().any(|&n| n >= 6)
+}
+
+/// Layout facts of a whole text.
+struct Layout {
+    /// Hard-wrapped PDF extraction.
+    wrapped: bool,
+    /// A line at least this long is a full line of a wrapped paragraph.
+    full_width: usize,
+}
+
+impl Layout {
+    fn detect(lines: &[Line]) -> Layout {
+        let mut lens: Vec<usize> = lines.iter().map(|l| l.raw_len).collect();
+        lens.sort_unstable();
+        let p90 = lens[(lens.len() * 9 / 10).min(lens.len() - 1)];
+        let median = lens[lens.len() / 2];
+        let continued = lines
+            .windows(2)
+            .filter(|w| {
+                !ends_with_terminator(&w[0].text)
+                    && w[1].starts_lower()
+                    && !is_deadline_line(&w[1].text)
+            })
+            .count();
+        let wrapped = lines.len() >= 4 && median <= 100 && continued * 5 >= lines.len();
+        Layout {
+            wrapped,
+            full_width: (p90 * 85 / 100).max(40),
+        }
+    }
+}
+
+/// A paragraph being assembled.
+struct Building {
+    text: String,
+    bullet: bool,
+    /// Raw length of the last line appended.
+    last_len: usize,
+}
+
+impl Building {
+    fn start(line: &Line, after_terminator: bool) -> Building {
+        let mut text = line.text.clone();
+        let mut bullet = line.bullet;
+        if let Some(d) = line.dash {
+            if after_terminator {
+                bullet = true;
+            } else {
+                text = format!("{d} {text}");
+            }
+        }
+        Building {
+            text,
+            bullet,
+            last_len: line.raw_len,
+        }
+    }
+
+    fn ends_with_terminator(&self) -> bool {
+        ends_with_terminator(&self.text)
+    }
+
+    /// A quotation opened near the end of the paragraph is still open (a title wrapped
+    /// across lines, possibly containing a colon). A quote left open far back is a typo.
+    fn quotes_open(&self) -> bool {
+        let mut depth = 0usize;
+        let mut opened_at = 0usize;
+        let mut n = 0usize;
+        for c in self.text.chars() {
+            n += 1;
+            match c {
+                '«' => {
+                    if depth == 0 {
+                        opened_at = n;
+                    }
+                    depth += 1;
+                }
+                '»' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+        depth > 0 && n - opened_at < 120
+    }
+
+    fn append(&mut self, line: &Line, vocab: &HashSet<String>) {
+        let mut next = line.text.as_str();
+        let dashed;
+        if let Some(d) = line.dash {
+            dashed = format!("{d} {next}");
+            next = &dashed;
+        }
+        let joined = join_hyphenated(&self.text, next, vocab);
+        match joined {
+            Some(j) => self.text = j,
+            None => {
+                if !self.text.ends_with('/') {
+                    self.text.push(' ');
+                }
+                self.text.push_str(next);
+            }
+        }
+        self.last_len = line.raw_len;
+    }
+
+    fn finish(self) -> Para {
+        Para {
+            text: tidy(&self.text),
+            bullet: self.bullet,
+        }
+    }
+}
+
+fn ends_with_terminator(s: &str) -> bool {
+    s.trim_end().ends_with(['.', ';', ':', '!', '?', '…'])
+}
+
+/// True when a heading paragraph is complete (its quoted title closed).
+fn heading_complete(text: &str) -> bool {
+    let t = text.trim_end_matches(['.', ' ']);
+    (HEADING_START.is_match(text) || ROMAN.is_match(text))
+        && t.ends_with('»')
+        && text.matches('«').count() == text.matches('»').count()
+}
+
+/// Decides whether `line` starts a new paragraph after the paragraph `b`.
+fn starts_new(b: &Building, line: &Line, layout: &Layout) -> bool {
+    if line.bullet
+        || HEADING_START.is_match(&line.text)
+        || STANDALONE.is_match(&line.text)
+        || STANDALONE.is_match(&b.text)
+    {
+        return true;
+    }
+    if is_deadline_line(&line.text) || is_deadline_line(&b.text) {
+        return true;
+    }
+    if b.is_upper() != line.is_upper() && (b.is_upper() || line.text.chars().count() > 3) {
+        return true;
+    }
+    if b.quotes_open() {
+        return false;
+    }
+    let terminated = b.ends_with_terminator();
+    if line.dash.is_some() && terminated {
+        return true;
+    }
+    if line.is_numbered() {
+        let after_no = b.text.ends_with('№') || b.text.ends_with("пункт") || b.text.ends_with("п.");
+        return terminated || !after_no && !line.starts_lower();
+    }
+    if heading_complete(&b.text) {
+        return true;
+    }
+    if ROMAN.is_match(&b.text)
+        && b.text.chars().count() < 200
+        && !b.text.ends_with(',')
+        && !line.starts_lower()
+    {
+        return true;
+    }
+    let end = b.text.trim_end();
+    if end.ends_with([';', ':']) {
+        return true;
+    }
+    if terminated {
+        if line.starts_lower() {
+            return false;
+        }
+        if b.bullet {
+            return true; // a bulleted item does not run on into a new sentence
+        }
+        // A capital after a full stop: a new paragraph unless the line was a full wrapped line.
+        return !(layout.wrapped && b.last_len >= layout.full_width);
+    }
+    // No terminator: the line continues the paragraph in a wrapped text, or when it visibly
+    // continues the sentence in a one-paragraph-per-line text.
+    if layout.wrapped || line.starts_lower() {
+        return false;
+    }
+    let last = end.chars().last().unwrap_or(' ');
+    !(last.is_lowercase() || matches!(last, ',' | '-' | '–' | '—' | '(' | '№'))
+}
+
+impl Building {
+    fn is_upper(&self) -> bool {
+        is_upper(&self.text)
+    }
+}
+
+static WORD: LazyLock<Regex> = LazyLock::new(|| re(r"[\p{L}][\p{L}-]*[\p{L}]|[\p{L}]"));
+static LAST_FRAGMENT: LazyLock<Regex> = LazyLock::new(|| re(r"(\p{L}+)-$"));
+static FIRST_WORD: LazyLock<Regex> = LazyLock::new(|| re(r"^(\p{Ll}+)"));
+
+/// Lower-case words of the text (and the parts of hyphenated words), ignoring the fragments
+/// around line-end hyphens, so that hyphenation can be checked against real words.
+fn vocabulary(text: &str) -> HashSet<String> {
+    let mut vocab = HashSet::new();
+    let mut prev_hyphen = false;
+    for line in text.split('\n') {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let words: Vec<&str> = WORD.find_iter(line).map(|m| m.as_str()).collect();
+        let ends_hyphen = line.ends_with('-') && !line.ends_with(" -");
+        for (i, w) in words.iter().enumerate() {
+            if (i == 0 && prev_hyphen) || (i + 1 == words.len() && ends_hyphen) {
+                continue;
+            }
+            let w = w.to_lowercase();
+            if w.contains('-') {
+                vocab.extend(w.split('-').filter(|p| p.len() > 2).map(str::to_string));
+            }
+            vocab.insert(w);
+        }
+        prev_hyphen = ends_hyphen;
+    }
+    vocab
+}
+
+/// Joins `left` (ending with `word-`) and `right` when the hyphen is at a line end:
+/// keeps the hyphen of a compound («социально-психологический»), removes the hyphen of a
+/// word broken across lines («образова-ния» → «образования»). `None` if no hyphen applies.
+fn join_hyphenated(left: &str, right: &str, vocab: &HashSet<String>) -> Option<String> {
+    let frag = LAST_FRAGMENT.captures(left)?.get(1)?.as_str();
+    let next = FIRST_WORD.captures(right)?.get(1)?.as_str();
+    let l = frag.to_lowercase();
+    let whole = format!("{l}{next}");
+    let compound = format!("{l}-{next}");
+    // Compounds («социально-психологический», «учителей-предметников») are far more common
+    // in these documents than words broken across lines; the hyphen goes only when the
+    // joined word (or a word of the same stem) occurs elsewhere in the text.
+    let keep = if vocab.contains(&compound) {
+        true
+    } else if vocab.contains(&whole) {
+        false
+    } else {
+        let stem: String = whole.chars().take(l.chars().count() + 2).collect();
+        !vocab.iter().any(|w| w.starts_with(&stem))
+    };
+    let base = &left[..left.len() - 1];
+    Some(if keep {
+        format!("{base}-{right}")
+    } else {
+        format!("{base}{right}")
+    })
+}
+
+/// Final spacing fixes of one paragraph.
+fn tidy(text: &str) -> String {
+    let t = SPACES.replace_all(text.trim(), " ");
+    let t = SPACE_BEFORE_PUNCT.replace_all(&t, "$1");
+    let t = SPACE_BEFORE_DOT.replace_all(&t, "$1.$2");
+    let t = SPACE_AFTER_OPEN.replace_all(&t, "$1");
+    let t = BROKEN_COMPOUND.replace_all(&t, "$1-$2");
+    t.trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn joins_wrapped_lines_with_blank_lines_between() {
+        let text = "Участники сессии отметили, что воспитание и \n\nдополнительное образование – это \n\nприоритет. \n\nВ ходе обсуждения участники \n\nобратили внимание на направления, в том числе: \n\nпереход всех организаций на \n\nпрограммы воспитания; \n\nразвитие добровольчества. \n";
+        let p = paragraphs(text);
+        assert_eq!(
+            p,
+            vec![
+                "Участники сессии отметили, что воспитание и дополнительное образование – это приоритет.",
+                "В ходе обсуждения участники обратили внимание на направления, в том числе:",
+                "переход всех организаций на программы воспитания;",
+                "развитие добровольчества.",
+            ]
+        );
+    }
+
+    #[test]
+    fn removes_bullets_and_artefacts() {
+        let text = "**Решение конференции**\r\n1. [bookmark: bookmark3]МКУ МЦОКО:\r\n· разработать  систему ;\r\n\u{f02d} провести мониторинг;\r\n[bookmark: _GoBack]- Организовать работу.\r\n7\r\n-Пересмотреть критерии.\r\n";
+        let p = clean(text);
+        let texts: Vec<&str> = p.iter().map(|p| p.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            vec![
+                "Решение конференции",
+                "1. МКУ МЦОКО:",
+                "разработать систему;",
+                "провести мониторинг;",
+                "Организовать работу.",
+                "Пересмотреть критерии.",
+            ]
+        );
+        assert!(p[2].bullet && p[3].bullet && p[4].bullet && p[5].bullet);
+        assert!(!p[1].bullet);
+    }
+
+    #[test]
+    fn undoes_hyphenation_but_keeps_compounds() {
+        let text = "реализацию программ образова-\n\nния в районе и развитие образования;\n\nежегодное социально-\n\nпсихологическое тестирование и научно-методическое сопровождение;\n\nс лидером- наставником;\n";
+        let p = paragraphs(text);
+        assert_eq!(
+            p[0],
+            "реализацию программ образования в районе и развитие образования;"
+        );
+        assert_eq!(
+            p[1],
+            "ежегодное социально-психологическое тестирование и научно-методическое сопровождение;"
+        );
+        assert_eq!(p[2], "с лидером-наставником;");
+    }
+
+    #[test]
+    fn deadline_lines_are_recognised() {
+        for l in [
+            "в срок до 31.12.2021 г.",
+            "в течение 2021/2022 учебного года.",
+            "до 01.10.2021г.",
+            "постоянно",
+            "срок-1 раз в полугодие",
+            "В срок до 01.10 2021 года, далее постоянно",
+            "в течение года;",
+        ] {
+            assert!(is_deadline_line(l), "{l}");
+        }
+        for l in [
+            "в 2021 году увеличить охват детей программами",
+            "до конца 2021 года:",
+            "до 15 апреля 2022 года: лучшие практики",
+        ] {
+            assert!(!is_deadline_line(l), "{l}");
+        }
+    }
+
+    #[test]
+    fn tabular_items_and_their_deadlines_stay_apart() {
+        let text = "2.1. Принять меры по повышению эффективности\n\nв течение 2021/2022 учебного года.\n\nобеспечить регистрацию организаций\n\nв срок до 30.09.2021\n\nв целях повышения качества обеспечить аккредитацию\n";
+        let p = paragraphs(text);
+        assert_eq!(
+            p,
+            vec![
+                "2.1. Принять меры по повышению эффективности",
+                "в течение 2021/2022 учебного года.",
+                "обеспечить регистрацию организаций",
+                "в срок до 30.09.2021",
+                "в целях повышения качества обеспечить аккредитацию",
+            ]
+        );
+    }
+
+    #[test]
+    fn never_panics_on_odd_input() {
+        for t in [
+            "",
+            "\n\n",
+            "-",
+            "·",
+            "«««",
+            "1.",
+            "- 5",
+            "\u{f02d}\n\u{f02d}",
+            "а-\n",
+        ] {
+            let _ = clean(t);
+        }
+    }
 }

@@ -2,20 +2,25 @@
 
 use crate::model::{Addressee, Deadline, Role};
 
+mod addressee;
 mod deadline;
+mod morph;
 mod responsible;
+mod role;
 
 /// Splits an addressee lead-in («Министерству образования … области во взаимодействии с …:»)
 /// into addressees with nominative canonical forms and roles.
+///
+/// Co-operating partners after «во взаимодействии с» / «совместно с» are not addressees.
+/// See the module `addressee` for the exact rules of `raw` and `canonical`.
 pub fn addressees(lead_in: &str) -> Vec<Addressee> {
-    let _ = lead_in;
-    Vec::new()
+    addressee::addressees(lead_in)
 }
 
-/// Classifies a canonical (nominative) addressee into the role taxonomy.
+/// Classifies a canonical (nominative) addressee into the role taxonomy
+/// (ordered keyword rules on the lower-cased, ё-folded form; see the module `role`).
 pub fn role_of(canonical: &str) -> Role {
-    let _ = canonical;
-    Role::Other
+    role::role_of(canonical)
 }
 
 /// Finds the deadline in a piece of text («до 30 ноября 2021 года», «в срок до 31.12.2021 г.»).

@@ -50,9 +50,10 @@ pub fn embedded_seeds() -> Vec<SourceFile> {
 
 /// Parses one decoded source file into a document.
 pub fn parse_source(src: &SourceFile) -> Document {
-    let paragraphs = clean::paragraphs(&src.text);
-    let meta = meta::detect(&src.doc_id, &src.path.to_string_lossy(), &paragraphs);
-    let (entries, warnings) = segment::segment(&meta, &paragraphs);
+    let paras = clean::clean(&src.text);
+    let texts: Vec<String> = paras.iter().map(|p| p.text.clone()).collect();
+    let meta = meta::detect(&src.doc_id, &src.path.to_string_lossy(), &texts);
+    let (entries, warnings) = segment::segment(&meta, &paras);
     Document {
         meta,
         entries,

@@ -1,9 +1,1281 @@
 //! Stage 4: segment a document into sections, addressee blocks and entries.
+//!
+//! The hierarchy is document → section → addressee block → entry:
+//! - **sections**: strategic-session headings («I. Стратегическая сессия «…»», «Резолюция по
+//!   результатам работы стратегической сессии «…»», «По результатам работы стратегической
+//!   сессии «…»», «По вопросу «…»»), roman-numeral chapters, appendices («Приложение № 2» +
+//!   its title), project headings («2.5. В рамках проекта «Современная школа»:»). The topic is
+//!   the title in quotes; inside an appendix it is the appendix title («Модель поддержки …»).
+//! - **addressee blocks**: a numbered lead-in in the dative («1. Министерству образования …:»,
+//!   «2. Рекомендовать отделу образования (Абрамова), …:», «6. МКУ ИРЦОСО (Вислобокова):»),
+//!   an unnumbered one ending with a colon, or the Model's «N. X с функциями:» /
+//!   «В функции X входит:» (provisions addressed to X). A lead-in that goes on with a verb
+//!   («3. Главам … взять на личный контроль:») keeps the verb part as the `context` of its
+//!   items; without a colon («1. Министерству … обеспечить …») it is a one-entry block.
+//! - **entries**: items of a block (`;`-terminated clauses, bullets, numbered sub-items), items
+//!   of a list under a lead-in ending with a colon (the lead-in becomes their `context` and is
+//!   not an entry of its own), and narrative paragraphs (findings, or provisions in orders).
+//!
+//! Conventions:
+//! - `number` is the number as printed («2.6», «3.6.1»). An unnumbered item under a numbered
+//!   block or lead-in gets the parent number, a hyphen and its 1-based position among the
+//!   unnumbered items of that parent: the second bullet of block 3 is «3-2», the first item
+//!   under «2.6.» is «2.6-1». Items outside any numbered parent have no number.
+//! - `text` is the item without its number or bullet, and without a trailing `;` (a final `.`
+//!   is kept). The deadline line that follows an item in tabular decisions («в срок до
+//!   31.12.2021 г.») is not part of the text and not an entry: it becomes the item's
+//!   `deadline_text` (and `deadline` when it has a date).
+//! - `id` is `doc_id/s{section}/b{block}/e{n}`: section index (0 before the first heading),
+//!   block number (1-based in the document, 0 outside blocks) and the 1-based index of the
+//!   entry within that section and block. It depends only on the text, so it is stable.
+//! - Documents without recognisable structure degrade to one entry per paragraph (long
+//!   paragraphs split at sentence ends) with a warning.
 
-use crate::model::{DocumentMeta, Entry};
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::clean::{self, NUMBERED, Para};
+use crate::enrich;
+use crate::meta::first_quoted;
+use crate::model::{Addressee, DocKind, DocumentMeta, Entry, EntryType};
+
+fn re(pattern: &str) -> Regex {
+    Regex::new(pattern).expect("constant regex is valid")
+}
+
+/// Entries longer than this are split at sentence (or `;`) boundaries.
+const MAX_ENTRY_CHARS: usize = 1500;
+/// Target size of the pieces of a split paragraph.
+const PIECE_CHARS: usize = 900;
+
+static SESSION: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^(?:[IVXLC]{1,6}\.\s*)?(?:Стратегическая сессия|Резолюция по результатам работы стратегической сессии|По результатам работы стратегической сессии|Резолюция стратегической сессии|По вопросу|Секция|Тематическая площадка|Переговорная площадка)\s*«",
+    )
+});
+static ROMAN: LazyLock<Regex> = LazyLock::new(|| re(r"^([IVXLC]{1,6})\.\s*(\S.*)$"));
+static APPENDIX: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^(?:Приложение|ПРИЛОЖЕНИЕ)\s*(?:№\s*\d+|N\s*\d+|\d+)?\b"));
+static APPENDIX_REQUISITE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^(?:УТВЕРЖДЕН\p{Lu}*|утвержден\p{L}*|приказом|к приказу|от\s+\d|\p{Lu}\p{Ll}+ской области$|г\.\s)",
+    )
+});
+static DOC_TYPE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?:Концепция|Модель|Программа|Положение|Порядок|Стратегия|План мероприятий|Дорожная карта|Регламент)\b",
+    )
+});
+static TRIGGER: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)(?:рекоменду\p{L}*|предлага\p{L}*|решил[аи]?|приказываю|постановля\p{L}*|постановил\p{L}*)\s*:\s*$|предлагают реализовать следующие меры",
+    )
+});
+static PROJECT: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^В рамках (?:реализации )?(?:\p{L}+ )?(?:проекта|программы)\s*«"));
+static FUNCTIONS_IN: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^В функции (.+?)(?: как [^«]+?)? входит:$"));
+static WITH_FUNCTIONS: LazyLock<Regex> = LazyLock::new(|| re(r"^(.+?),? с функциями:$"));
+static DALEE: LazyLock<Regex> = LazyLock::new(|| re(r"\s*\(далее\s*[-–—]?[^)]*\)"));
+static SIGNATURE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^(?:(?:Министр|Начальник|Глава|Председатель|Заместитель|Директор|Руководитель)\b[^.;:]{0,150}?)?(?:\p{Lu}\.\s?\p{Lu}\.\s?\p{Lu}\p{Ll}+\s*)+$",
+    )
+});
+static FIRST_WORD: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^(?:(?:Рекомендовать|рекомендовать)\s+)?(?:всем\s+)?([\p{L}][\p{L}-]*)"));
+static WORD: LazyLock<Regex> = LazyLock::new(|| re(r"[\p{L}][\p{L}-]*"));
+
+/// Abbreviations that start an addressee («МКУ ИРЦОСО», «ГАУ ДПО «СОИРО»»).
+const ORG_ABBREVIATIONS: &[&str] = &[
+    "МКУ",
+    "МБОУ",
+    "МАОУ",
+    "МОУ",
+    "МБДОУ",
+    "МАДОУ",
+    "МДОУ",
+    "МБУ",
+    "МАУ",
+    "МУ",
+    "ГАУ",
+    "ГБУ",
+    "ГАПОУ",
+    "ГБПОУ",
+    "ГБОУ",
+    "ГАОУ",
+    "ФГБОУ",
+    "ОГБУ",
+    "ОГАУ",
+    "ТОГАУ",
+    "ТОГБУ",
+    "ОУ",
+    "ДОУ",
+    "ММС",
+    "МЦОКО",
+    "СОИРО",
+    "ИРЦОСО",
+    "ИРО",
+    "РЦОКО",
+    "ЦОКО",
+    "МКОУ",
+    "МБУДО",
+    "МАУДО",
+    "МКУДО",
+    "ГАУДПО",
+];
+/// Dative words that start an unnumbered addressee lead-in.
+const ORG_DATIVES: &[&str] = &[
+    "министерству",
+    "управлению",
+    "отделу",
+    "главам",
+    "главе",
+    "руководителям",
+    "руководителю",
+    "учреждению",
+    "учреждениям",
+    "муниципальному",
+    "муниципальным",
+    "государственному",
+    "государственным",
+    "органам",
+    "образовательным",
+    "общеобразовательным",
+    "педагогам",
+    "учителям",
+    "администрации",
+    "администрациям",
+    "комитету",
+    "департаменту",
+    "центру",
+    "центрам",
+    "институту",
+    "директорам",
+    "заведующим",
+    "организациям",
+    "методическим",
+    "муниципальной",
+    "региональному",
+    "областному",
+    "профессиональным",
+    "родителям",
+];
+/// Dative endings accepted for the first word of a numbered lead-in.
+const DATIVE_ENDINGS: &[&str] = &[
+    "ам", "ям", "ому", "ему", "ству", "ению", "анию", "делу", "телю", "ору", "тору", "ым", "им",
+    "ции",
+];
+/// Nouns that look like infinitives.
+const NOT_INFINITIVES: &[&str] = &[
+    "путь",
+    "суть",
+    "ртуть",
+    "сеть",
+    "треть",
+    "пять",
+    "опять",
+    "десять",
+    "девять",
+    "хоть",
+    "мать",
+    "знать",
+    "печать",
+    "кровать",
+    "благодать",
+    "зять",
+    "нить",
+    "плеть",
+    "медь",
+];
+/// Infinitives in -ти / -чь.
+const OTHER_INFINITIVES: &[&str] = &[
+    "провести",
+    "вести",
+    "ввести",
+    "внести",
+    "перевести",
+    "привести",
+    "произвести",
+    "нести",
+    "найти",
+    "расти",
+    "идти",
+    "прийти",
+    "обрести",
+    "учесть",
+    "помочь",
+    "привлечь",
+    "вовлечь",
+    "увлечь",
+    "пресечь",
+    "достичь",
+    "беречь",
+    "сберечь",
+    "превзойти",
+    "изыскать",
+];
 
 /// Segments clean paragraphs into entries (document order) and warnings.
-pub fn segment(meta: &DocumentMeta, paragraphs: &[String]) -> (Vec<Entry>, Vec<String>) {
-    let _ = (meta, paragraphs);
-    (Vec::new(), Vec::new())
+pub fn segment(meta: &DocumentMeta, paragraphs: &[Para]) -> (Vec<Entry>, Vec<String>) {
+    let mut seg = Segmenter::new(meta);
+    let start = header_len(paragraphs);
+    let mut i = start;
+    while i < paragraphs.len() {
+        i = seg.step(paragraphs, i);
+    }
+    seg.finish(paragraphs, start)
+}
+
+/// Number of leading paragraphs that are the document's requisites (title lines, date,
+/// «Одобрена участниками …», the order's subject) rather than content.
+fn header_len(paras: &[Para]) -> usize {
+    let mut n = 0;
+    for p in paras.iter().take(12) {
+        let t = p.text.as_str();
+        let len = t.chars().count();
+        let requisite = t.starts_with("Одобрен")
+            || t.starts_with("Принят")
+            || t.starts_with("от ")
+            || t.starts_with("г. ")
+            || t == "Проект";
+        let title_like = len < 400
+            && !t.ends_with(':')
+            && !t.ends_with(';')
+            && !t.ends_with('.')
+            && !NUMBERED.is_match(t)
+            && !p.bullet;
+        if requisite || title_like {
+            n += 1;
+        } else {
+            break;
+        }
+    }
+    n
+}
+
+/// Splits a numbered paragraph into its number and the rest.
+fn split_number(text: &str) -> Option<(String, &str)> {
+    let c = NUMBERED.captures(text)?;
+    let number = c.get(1).or(c.get(3))?.as_str().to_string();
+    let rest_start = c.get(2).or(c.get(4))?.start();
+    Some((number, text[rest_start..].trim()))
+}
+
+fn depth(number: &str) -> usize {
+    number.split('.').count()
+}
+
+fn is_ancestor(ancestor: &str, number: &str) -> bool {
+    number.len() > ancestor.len()
+        && number.starts_with(ancestor)
+        && number[ancestor.len()..].starts_with('.')
+}
+
+/// Byte offsets and text of the words of `text` outside «quotes» and (parentheses).
+fn plain_words(text: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut depth = 0i32;
+    let mut last = 0usize;
+    // An unclosed quotation (a typo) would hide the rest of the paragraph: ignore quotes then.
+    let quotes_balanced = text.matches('«').count() == text.matches('»').count();
+    for m in WORD.find_iter(text) {
+        for c in text[last..m.start()].chars() {
+            match c {
+                '«' if quotes_balanced => depth += 1,
+                '»' if quotes_balanced => depth = (depth - 1).max(0),
+                '(' => depth += 1,
+                ')' => depth = (depth - 1).max(0),
+                _ => {}
+            }
+        }
+        last = m.start();
+        if depth == 0 {
+            out.push((m.start(), m.as_str()));
+        }
+    }
+    out
+}
+
+fn is_infinitive(word: &str) -> bool {
+    let w = word.to_lowercase();
+    if NOT_INFINITIVES.contains(&w.as_str()) {
+        return false;
+    }
+    if OTHER_INFINITIVES.contains(&w.as_str()) {
+        return true;
+    }
+    let stem = w.strip_suffix("ся").unwrap_or(&w);
+    let Some(before) = stem.strip_suffix("ть") else {
+        return false;
+    };
+    before.chars().count() >= 2
+        && before
+            .chars()
+            .last()
+            .is_some_and(|c| "аеиоуыяюэё".contains(c))
+}
+
+/// Byte offset of the first infinitive among the first `limit` plain words.
+fn find_infinitive(text: &str, limit: usize) -> Option<usize> {
+    plain_words(text)
+        .into_iter()
+        .take(limit)
+        .find(|(_, w)| is_infinitive(w))
+        .map(|(pos, _)| pos)
+}
+
+fn starts_with_infinitive(text: &str) -> bool {
+    plain_words(text)
+        .first()
+        .is_some_and(|(pos, w)| *pos < 3 && is_infinitive(w))
+}
+
+/// The first word of a lead-in (after «Рекомендовать»), if it names an addressee.
+/// `loose` accepts any dative-looking word (numbered lead-ins), otherwise only known ones.
+fn is_addressee_start(text: &str, loose: bool) -> bool {
+    let Some(c) = FIRST_WORD.captures(text) else {
+        return false;
+    };
+    let Some(word) = c.get(1).map(|m| m.as_str()) else {
+        return false;
+    };
+    if ORG_ABBREVIATIONS.contains(&word) {
+        return true;
+    }
+    if !word.chars().next().is_some_and(char::is_uppercase) && !text.starts_with("Рекомендовать")
+    {
+        return false;
+    }
+    let lower = word.to_lowercase();
+    ORG_DATIVES.contains(&lower.as_str())
+        || loose && lower.chars().count() > 4 && DATIVE_ENDINGS.iter().any(|e| lower.ends_with(e))
+}
+
+/// Strips «Рекомендовать», a trailing colon/comma and «следует/необходимо» from a lead-in.
+fn clean_lead(lead: &str) -> String {
+    let mut t = lead.trim();
+    for p in ["Рекомендовать ", "рекомендовать "] {
+        if let Some(r) = t.strip_prefix(p) {
+            t = r;
+        }
+    }
+    let mut t = t.trim_end_matches([':', ',', ' ', ';']).to_string();
+    for tail in [
+        " следует",
+        " необходимо",
+        " рекомендуется",
+        " рекомендовано",
+    ] {
+        if let Some(r) = t.strip_suffix(tail) {
+            t = r.trim_end_matches([',', ' ']).to_string();
+        }
+    }
+    let mut chars = t.chars();
+    match chars.next() {
+        Some(c) if c.is_lowercase() => c.to_uppercase().chain(chars).collect(),
+        _ => t,
+    }
+}
+
+fn strip_item_end(text: &str) -> String {
+    text.trim().trim_end_matches([';', ',', ' ']).to_string()
+}
+
+/// Sentences of a paragraph (split after `.`, `!`, `?` followed by a capital; initials and
+/// common abbreviations do not end a sentence).
+fn sentences(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0usize;
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    for k in 0..chars.len() {
+        let (pos, c) = chars[k];
+        if !matches!(c, '.' | '!' | '?' | '…') {
+            continue;
+        }
+        let Some(&(_, sp)) = chars.get(k + 1) else {
+            continue;
+        };
+        let Some(&(npos, next)) = chars.get(k + 2) else {
+            continue;
+        };
+        if sp != ' ' || !(next.is_uppercase() || next == '«') {
+            continue;
+        }
+        // initials («Н.Г. Чернышевского») and abbreviations («т. д. В», «г. Саратов»)
+        let prev_word: String = text[start..pos]
+            .chars()
+            .rev()
+            .take_while(|c| c.is_alphabetic())
+            .collect();
+        if prev_word.chars().count() == 1
+            || matches!(
+                prev_word.as_str(),
+                "г" | "гг" | "им" | "ст" | "п" | "д" | "т"
+            )
+        {
+            continue;
+        }
+        out.push(text[start..=pos + c.len_utf8() - 1].trim());
+        start = npos;
+    }
+    if start < text.len() {
+        out.push(text[start..].trim());
+    }
+    out.retain(|s| !s.is_empty());
+    out
+}
+
+/// Splits an overlong text into pieces of whole sentences (or `;` clauses).
+fn split_long(text: &str) -> Vec<String> {
+    if text.chars().count() <= MAX_ENTRY_CHARS {
+        return vec![text.to_string()];
+    }
+    let mut units: Vec<String> = Vec::new();
+    for s in sentences(text) {
+        if s.chars().count() > MAX_ENTRY_CHARS {
+            let parts: Vec<&str> = s.split_inclusive("; ").collect();
+            units.extend(parts.into_iter().map(|p| p.trim().to_string()));
+        } else {
+            units.push(s.to_string());
+        }
+    }
+    let mut pieces: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    for u in units {
+        if !cur.is_empty() && cur.chars().count() + u.chars().count() > PIECE_CHARS {
+            pieces.push(std::mem::take(&mut cur));
+        }
+        if !cur.is_empty() {
+            cur.push(' ');
+        }
+        cur.push_str(&u);
+    }
+    if !cur.is_empty() {
+        pieces.push(cur);
+    }
+    // A single unit longer than the limit still has to be cut somewhere: at a space.
+    pieces
+        .into_iter()
+        .flat_map(|p| cut_at_spaces(&p, MAX_ENTRY_CHARS))
+        .collect()
+}
+
+fn cut_at_spaces(text: &str, max: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    for w in text.split(' ') {
+        if !cur.is_empty() && cur.chars().count() + w.chars().count() + 1 > max {
+            out.push(std::mem::take(&mut cur));
+        }
+        if !cur.is_empty() {
+            cur.push(' ');
+        }
+        cur.push_str(w);
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+/// An addressee block.
+#[derive(Debug, Clone)]
+struct Block {
+    /// 0-based index in the document.
+    index: u32,
+    number: Option<String>,
+    title: String,
+    addressees: Vec<Addressee>,
+    responsible: Vec<String>,
+    kind: EntryType,
+    /// Entries emitted in the block so far.
+    children: u32,
+}
+
+/// A numbered lead-in governing the items numbered below it («2.6.», «2.7.1.»).
+#[derive(Debug, Clone)]
+struct Header {
+    number: String,
+    /// Lead-in text kept as the context of the items («… обучающихся:»).
+    context: Option<String>,
+    /// Addressees named by this lead-in («2.7.1. МБОУ «Сатинская СОШ» (Ветров):»).
+    addressees: Option<(Vec<Addressee>, Vec<String>)>,
+    /// The header paragraph, emitted as an entry if no item follows it.
+    text: String,
+    children: u32,
+}
+
+/// An unnumbered lead-in ending with a colon, context of the list that follows.
+#[derive(Debug, Clone)]
+struct ListCtx {
+    text: String,
+    children: u32,
+    /// The list's items are numbered («1. Федеральный закон …»).
+    numbered: bool,
+    /// Number of headers open when the lead-in appeared (the list is nested below them).
+    depth: usize,
+}
+
+/// A project sub-section («2.5. В рамках проекта «Современная школа»:»).
+#[derive(Debug, Clone)]
+struct Project {
+    number: String,
+    section: String,
+    topic: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Zone {
+    Narrative,
+    Recommend,
+}
+
+/// What an entry is, before ids and metadata are attached.
+struct Draft {
+    entry_type: EntryType,
+    number: Option<String>,
+    text: String,
+    context: Option<String>,
+    addressees: Vec<Addressee>,
+    responsible: Vec<String>,
+    /// Text searched for a deadline after the item itself (context, lead-ins).
+    deadline_sources: Vec<String>,
+    in_block: bool,
+}
+
+struct Segmenter<'a> {
+    meta: &'a DocumentMeta,
+    entries: Vec<Entry>,
+    warnings: Vec<String>,
+    section: Option<String>,
+    topic: Option<String>,
+    section_idx: u32,
+    appendix_topic: Option<String>,
+    zone: Zone,
+    blocks: u32,
+    block: Option<Block>,
+    headers: Vec<Header>,
+    list: Option<ListCtx>,
+    project: Option<Project>,
+    per_path: HashMap<(u32, u32), u32>,
+    unnumbered: HashMap<String, u32>,
+    /// Index of the last entry if it was an item that a deadline line may follow.
+    last_item: Option<usize>,
+    /// The previous item ended with `;` (the list goes on).
+    list_open: bool,
+    structured: bool,
+}
+
+impl<'a> Segmenter<'a> {
+    fn new(meta: &'a DocumentMeta) -> Self {
+        Segmenter {
+            meta,
+            entries: Vec::new(),
+            warnings: Vec::new(),
+            section: None,
+            topic: None,
+            section_idx: 0,
+            appendix_topic: None,
+            zone: Zone::Narrative,
+            blocks: 0,
+            block: None,
+            headers: Vec::new(),
+            list: None,
+            project: None,
+            per_path: HashMap::new(),
+            unnumbered: HashMap::new(),
+            last_item: None,
+            list_open: false,
+            structured: false,
+        }
+    }
+
+    fn narrative_type(&self) -> EntryType {
+        if self.meta.kind == DocKind::Order {
+            EntryType::Provision
+        } else {
+            EntryType::Finding
+        }
+    }
+
+    /// Processes the paragraph at `i`; returns the index of the next one.
+    fn step(&mut self, paras: &[Para], i: usize) -> usize {
+        let p = &paras[i];
+        let text = p.text.trim();
+        let last_item = self.last_item.take();
+        if text.is_empty() || SIGNATURE.is_match(text) {
+            return i + 1;
+        }
+        if clean::is_deadline_line(text)
+            && let Some(idx) = last_item
+        {
+            self.attach_deadline_line(idx, text);
+            return i + 1;
+        }
+        if !p.bullet {
+            if SESSION.is_match(text) && text.chars().count() < 400 {
+                let topic = first_quoted(text).map(|q| q.trim().trim_end_matches('.').to_string());
+                self.new_section(Some(text.to_string()), topic, Zone::Narrative);
+                return i + 1;
+            }
+            if APPENDIX.is_match(text) && text.chars().count() < 200 {
+                return self.appendix(paras, i);
+            }
+            if let Some(c) = ROMAN.captures(text)
+                && text.chars().count() < 250
+                && !text.ends_with(';')
+                && !text.ends_with(':')
+            {
+                let title = c.get(2).map_or("", |m| m.as_str()).trim_end_matches('.');
+                let topic = self
+                    .appendix_topic
+                    .clone()
+                    .or_else(|| first_quoted(title).map(str::to_string))
+                    .unwrap_or_else(|| title.to_string());
+                self.new_section(Some(text.to_string()), Some(topic), Zone::Narrative);
+                return i + 1;
+            }
+            if TRIGGER.is_match(text) && !NUMBERED.is_match(text) && text.chars().count() < 400 {
+                self.close_block();
+                self.zone = Zone::Recommend;
+                self.structured = true;
+                return i + 1;
+            }
+        }
+        if !p.bullet
+            && let Some((number, rest)) = split_number(text)
+        {
+            self.numbered(&number, rest, text);
+            return i + 1;
+        }
+        self.unnumbered(p, text);
+        i + 1
+    }
+
+    fn attach_deadline_line(&mut self, idx: usize, line: &str) {
+        let Some(e) = self.entries.get_mut(idx) else {
+            return;
+        };
+        let mut written = line.trim().trim_end_matches([';', ',', ' ']).to_string();
+        if written.ends_with('.') && !written.ends_with("г.") {
+            written.pop();
+        }
+        match enrich::deadline(line) {
+            Some(d) => {
+                e.deadline = Some(d.date);
+                e.deadline_text = Some(d.text);
+            }
+            None => {
+                e.deadline = None;
+                e.deadline_text = Some(written);
+            }
+        }
+    }
+
+    fn new_section(&mut self, section: Option<String>, topic: Option<String>, zone: Zone) {
+        self.close_block();
+        self.end_project();
+        self.section_idx += 1;
+        self.section = section;
+        self.topic = topic;
+        self.zone = zone;
+        self.structured |= self.section.is_some();
+    }
+
+    /// «Приложение № 2», its requisites and its title; returns the next paragraph index.
+    fn appendix(&mut self, paras: &[Para], i: usize) -> usize {
+        let mut j = i + 1;
+        let mut name: Option<String> = None;
+        while j < paras.len() && j <= i + 6 {
+            let t = paras[j].text.trim();
+            if APPENDIX_REQUISITE.is_match(t) && t.chars().count() < 200 {
+                j += 1;
+                continue;
+            }
+            if t.chars().count() < 400
+                && !t.ends_with(';')
+                && !t.ends_with(':')
+                && !ROMAN.is_match(t)
+            {
+                if let Some(m) = DOC_TYPE.find(t) {
+                    name = Some(t[m.start()..].trim().trim_end_matches('.').to_string());
+                    j += 1;
+                } else if t
+                    .chars()
+                    .filter(|c| c.is_alphabetic())
+                    .all(char::is_uppercase)
+                {
+                    name = Some(sentence_case(t));
+                    j += 1;
+                }
+            }
+            break;
+        }
+        let heading = paras[i].text.trim().to_string();
+        let section = match &name {
+            Some(n) => format!("{heading}. {n}"),
+            None => heading,
+        };
+        self.appendix_topic = name.clone();
+        self.new_section(Some(section), name, Zone::Narrative);
+        j
+    }
+
+    fn end_project(&mut self) {
+        if self.project.take().is_some() {
+            self.section_idx += 1;
+        }
+    }
+
+    fn close_block(&mut self) {
+        self.flush_headers(0);
+        self.flush_list();
+        self.block = None;
+        self.list_open = false;
+    }
+
+    /// Pops headers from the stack down to `keep`, emitting those that got no items.
+    fn flush_headers(&mut self, keep: usize) {
+        while self.headers.len() > keep {
+            let Some(h) = self.headers.pop() else { break };
+            if h.children == 0 && h.addressees.is_none() {
+                let draft = self.draft(
+                    self.default_type(),
+                    Some(h.number.clone()),
+                    strip_item_end(&h.context.clone().unwrap_or(h.text.clone())),
+                );
+                self.emit(draft, false);
+            }
+        }
+    }
+
+    fn flush_list(&mut self) {
+        if let Some(l) = self.list.take()
+            && l.children == 0
+        {
+            let ty = self.default_type();
+            let number = self.parent_number().map(|_| self.next_unnumbered());
+            let draft = self.draft(ty, number, strip_item_end(&l.text));
+            self.emit(draft, false);
+        }
+    }
+
+    /// Type of an actionable item here.
+    fn default_type(&self) -> EntryType {
+        if let Some(b) = &self.block {
+            return b.kind;
+        }
+        match self.zone {
+            Zone::Recommend => EntryType::Recommendation,
+            Zone::Narrative => self.narrative_type(),
+        }
+    }
+
+    fn parent_number(&self) -> Option<String> {
+        self.headers
+            .last()
+            .map(|h| h.number.clone())
+            .or_else(|| self.block.as_ref().and_then(|b| b.number.clone()))
+    }
+
+    fn next_unnumbered(&mut self) -> String {
+        let parent = self.parent_number().unwrap_or_default();
+        let block = self.block.as_ref().map_or(u32::MAX, |b| b.index);
+        let k = self
+            .unnumbered
+            .entry(format!("{block}:{parent}"))
+            .or_insert(0);
+        *k += 1;
+        format!("{parent}-{k}")
+    }
+
+    fn numbered(&mut self, number: &str, rest: &str, full: &str) {
+        let plain_item = !PROJECT.is_match(rest)
+            && !WITH_FUNCTIONS.is_match(rest)
+            && !is_addressee_start(rest, true);
+        let keeps_list = plain_item
+            && depth(number) == 1
+            && self.block.is_none()
+            && self
+                .list
+                .as_ref()
+                .is_some_and(|l| l.children == 0 || l.numbered);
+        if keeps_list {
+            let list = self.list.take();
+            self.flush_headers(0);
+            self.list = list;
+            if let Some(l) = self.list.as_mut() {
+                l.depth = 0;
+                l.numbered = true;
+                l.children += 1;
+            }
+            let ty = self.default_type();
+            let draft = self.draft(ty, Some(number.to_string()), strip_item_end(rest));
+            self.emit(draft, true);
+            self.list_open = rest.ends_with(';');
+            return;
+        }
+        self.flush_list();
+        // Leave the headers that are not ancestors of this number.
+        let keep = self
+            .headers
+            .iter()
+            .take_while(|h| is_ancestor(&h.number, number))
+            .count();
+        self.flush_headers(keep);
+        if let Some(pr) = &self.project
+            && !is_ancestor(&pr.number, number)
+        {
+            self.end_project();
+        }
+        let top = depth(number) == 1;
+        if top {
+            self.close_block();
+        }
+        if let Some(b) = &self.block
+            && b.number
+                .as_deref()
+                .is_some_and(|bn| !is_ancestor(bn, number))
+        {
+            self.close_block();
+        }
+
+        if PROJECT.is_match(rest) {
+            self.start_project(number, rest);
+            return;
+        }
+        if let Some(c) = WITH_FUNCTIONS.captures(rest) {
+            let who = DALEE
+                .replace_all(c.get(1).map_or("", |m| m.as_str()), "")
+                .to_string();
+            self.open_block(Some(number.to_string()), &who, EntryType::Provision);
+            return;
+        }
+        if is_addressee_start(rest, true) && rest.chars().count() < 700 {
+            self.addressee_lead(Some(number), rest, full);
+            return;
+        }
+        if rest.ends_with(':') {
+            self.headers.push(Header {
+                number: number.to_string(),
+                context: Some(rest.to_string()),
+                addressees: None,
+                text: rest.to_string(),
+                children: 0,
+            });
+            return;
+        }
+        let ty = self.default_type();
+        let draft = self.draft(ty, Some(number.to_string()), strip_item_end(rest));
+        self.emit(draft, true);
+        self.list_open = rest.ends_with(';');
+    }
+
+    fn start_project(&mut self, number: &str, rest: &str) {
+        let name = first_quoted(rest).unwrap_or("").trim().to_string();
+        let end = rest
+            .find(&format!("{name}»"))
+            .map_or(rest.len(), |p| p + name.len() + '»'.len_utf8());
+        let section = format!("{number}. {}", &rest[..end]);
+        self.project = Some(Project {
+            number: number.to_string(),
+            section,
+            topic: name,
+        });
+        self.section_idx += 1;
+        self.headers.push(Header {
+            number: number.to_string(),
+            context: Some(rest.to_string()),
+            addressees: None,
+            text: rest.to_string(),
+            children: 0,
+        });
+    }
+
+    /// Opens an addressee block (top level) or an addressee sub-header (deeper numbers).
+    fn open_block(&mut self, number: Option<String>, lead: &str, kind: EntryType) {
+        let title = clean_lead(lead);
+        let addressees = enrich::addressees(&title);
+        let responsible = enrich::responsible(lead);
+        self.structured = true;
+        match number {
+            Some(n) if depth(&n) > 1 && self.block.is_some() => {
+                self.headers.push(Header {
+                    number: n,
+                    context: None,
+                    addressees: Some((addressees, responsible)),
+                    text: lead.to_string(),
+                    children: 0,
+                });
+            }
+            number => {
+                self.close_block();
+                self.block = Some(Block {
+                    index: self.blocks,
+                    number,
+                    title,
+                    addressees,
+                    responsible,
+                    kind,
+                    children: 0,
+                });
+                self.blocks += 1;
+            }
+        }
+    }
+
+    /// A lead-in naming addressees: a block header, possibly with a verb part (context) or a
+    /// whole one-sentence instruction.
+    fn addressee_lead(&mut self, number: Option<&str>, rest: &str, full: &str) {
+        let inf = find_infinitive(rest, 60);
+        let (lead, remainder) = match inf {
+            Some(pos) => (&rest[..pos], Some(rest[pos..].trim())),
+            None => (rest, None),
+        };
+        self.open_block(number.map(str::to_string), lead, EntryType::Recommendation);
+        let _ = full;
+        match remainder {
+            Some(r) if r.ends_with(':') => {
+                let n = number.map_or_else(String::new, str::to_string);
+                self.headers.push(Header {
+                    number: n,
+                    context: Some(r.to_string()),
+                    addressees: None,
+                    text: rest.to_string(),
+                    children: 0,
+                });
+            }
+            Some(_) => {
+                let draft = self.draft(
+                    EntryType::Recommendation,
+                    number.map(str::to_string),
+                    strip_item_end(rest),
+                );
+                self.emit(draft, true);
+                self.list_open = rest.ends_with(';');
+            }
+            None => {}
+        }
+    }
+
+    fn unnumbered(&mut self, p: &Para, text: &str) {
+        if let Some(c) = FUNCTIONS_IN.captures(text) {
+            let who = c.get(1).map_or("", |m| m.as_str()).to_string();
+            self.flush_list();
+            self.open_block(None, &who, EntryType::Provision);
+            return;
+        }
+        let starts_lower = text.chars().next().is_some_and(char::is_lowercase);
+        if !p.bullet
+            && !starts_lower
+            && is_addressee_start(text, false)
+            && text.chars().count() < 700
+        {
+            let inf = find_infinitive(text, 60);
+            if text.ends_with(':') || inf.is_some() {
+                self.flush_list();
+                self.addressee_lead(None, text, text);
+                return;
+            }
+        }
+        if text.ends_with(':') {
+            self.lead_in(p, text);
+            return;
+        }
+        let in_block = self.block.is_some() || !self.headers.is_empty();
+        let item_like = p.bullet
+            || starts_lower
+            || self.list_open
+            || (self.list.as_ref().is_some_and(|l| l.children == 0))
+            || (self.block.as_ref().is_some_and(|b| b.children == 0))
+            || (self
+                .headers
+                .last()
+                .is_some_and(|h| h.children == 0 && h.context.is_some()))
+            || in_block
+                && (starts_with_infinitive(text)
+                    || find_infinitive(text, 30).is_some()
+                    || PROJECT.is_match(text));
+        if item_like && (in_block || self.list.is_some() || p.bullet || self.list_open) {
+            let ty = self.default_type();
+            let number = self.parent_number().map(|_| self.next_unnumbered());
+            let draft = self.draft(ty, number, strip_item_end(text));
+            self.emit(draft, true);
+            if let Some(l) = self.list.as_mut() {
+                l.children += 1;
+            }
+            self.list_open = text.ends_with(';');
+            if text.ends_with('.') && self.list.is_some() && !p.bullet {
+                self.list = None;
+            }
+            return;
+        }
+        // A narrative paragraph: it ends the current block and list.
+        self.close_block();
+        let ty = self.narrative_type();
+        let draft = self.draft(ty, None, text.to_string());
+        self.emit(draft, false);
+    }
+
+    /// An unnumbered paragraph ending with a colon: the context of the list that follows.
+    /// A narrative sentence before it in the same paragraph is an entry of its own.
+    fn lead_in(&mut self, p: &Para, text: &str) {
+        self.flush_list();
+        let in_block = self.block.is_some() || !self.headers.is_empty();
+        let mut lead = text.to_string();
+        if !p.bullet {
+            let s = sentences(text);
+            let last = s.last().copied().unwrap_or(text);
+            let functions = FUNCTIONS_IN.captures(last);
+            if !in_block || functions.is_some() {
+                let before = text[..text.len() - last.len()].trim();
+                if before.chars().count() >= 40 {
+                    self.close_block();
+                    let ty = self.narrative_type();
+                    let draft = self.draft(ty, None, before.to_string());
+                    self.emit(draft, false);
+                    lead = last.to_string();
+                }
+                if let Some(c) = functions {
+                    let who = c.get(1).map_or("", |m| m.as_str()).to_string();
+                    self.open_block(None, &who, EntryType::Provision);
+                    return;
+                }
+                self.close_block();
+            }
+        }
+        self.list = Some(ListCtx {
+            text: lead,
+            children: 0,
+            numbered: false,
+            depth: self.headers.len(),
+        });
+        self.list_open = false;
+    }
+
+    /// Builds an entry draft with the addressees, context and deadline sources in force.
+    fn draft(&mut self, entry_type: EntryType, number: Option<String>, text: String) -> Draft {
+        let headers_open = self.headers.len();
+        let mut context = self
+            .list
+            .as_ref()
+            .filter(|l| {
+                l.depth >= headers_open || !self.headers.iter().any(|h| h.context.is_some())
+            })
+            .map(|l| l.text.clone());
+        let mut addressees = None;
+        let mut responsible: Vec<String> = Vec::new();
+        let mut deadline_sources = Vec::new();
+        for h in self.headers.iter_mut().rev() {
+            h.children += 1;
+            if context.is_none() {
+                context.clone_from(&h.context);
+            }
+            if addressees.is_none()
+                && let Some((a, r)) = &h.addressees
+            {
+                addressees = Some(a.clone());
+                responsible.extend(r.iter().cloned());
+            }
+            deadline_sources.push(h.text.clone());
+        }
+        if let Some(c) = &context {
+            deadline_sources.insert(0, c.clone());
+        }
+        let in_block = self.block.is_some();
+        if let Some(b) = self.block.as_mut() {
+            b.children += 1;
+        }
+        if let Some(b) = &self.block {
+            if addressees.is_none() {
+                addressees = Some(b.addressees.clone());
+                responsible.extend(b.responsible.iter().cloned());
+            }
+            deadline_sources.push(b.title.clone());
+        }
+        for r in enrich::responsible(&text) {
+            if !responsible.contains(&r) {
+                responsible.push(r);
+            }
+        }
+        responsible.dedup();
+        Draft {
+            entry_type,
+            number,
+            text,
+            context,
+            addressees: addressees.unwrap_or_default(),
+            responsible,
+            deadline_sources,
+            in_block,
+        }
+    }
+
+    /// Turns a draft into entries (several if it is overlong).
+    fn emit(&mut self, d: Draft, item: bool) {
+        let pieces = split_long(&d.text);
+        if pieces.len() > 1 {
+            self.warnings.push(format!(
+                "{}: a paragraph of {} characters was split into {} entries",
+                self.meta.doc_id,
+                d.text.chars().count(),
+                pieces.len()
+            ));
+        }
+        let deadline = enrich::deadline(&d.text)
+            .or_else(|| d.deadline_sources.iter().find_map(|s| enrich::deadline(s)));
+        let block_no = self
+            .block
+            .as_ref()
+            .filter(|_| d.in_block)
+            .map_or(0, |b| b.index + 1);
+        let (section, topic) = match &self.project {
+            Some(p) => (Some(p.section.clone()), Some(p.topic.clone())),
+            None => (self.section.clone(), self.topic.clone()),
+        };
+        for piece in pieces {
+            if piece.trim().is_empty() {
+                continue;
+            }
+            let n = self
+                .per_path
+                .entry((self.section_idx, block_no))
+                .or_insert(0);
+            *n += 1;
+            let id = format!(
+                "{}/s{}/b{}/e{}",
+                self.meta.doc_id, self.section_idx, block_no, n
+            );
+            let m = self.meta;
+            self.entries.push(Entry {
+                id,
+                doc_id: m.doc_id.clone(),
+                doc_title: m.title.clone(),
+                kind: m.kind,
+                level: m.level,
+                region: m.region.clone(),
+                municipality: m.municipality.clone(),
+                date: m.date,
+                year: m.year,
+                section: section.clone(),
+                topic: topic.clone(),
+                entry_type: d.entry_type,
+                number: d.number.clone(),
+                addressees: d.addressees.clone(),
+                deadline: deadline.as_ref().map(|x| x.date),
+                deadline_text: deadline.as_ref().map(|x| x.text.clone()),
+                responsible: d.responsible.clone(),
+                context: d.context.clone(),
+                text: piece,
+                position: self.entries.len() as u32,
+                block: self.block.as_ref().filter(|_| d.in_block).map(|b| b.index),
+                block_title: self
+                    .block
+                    .as_ref()
+                    .filter(|_| d.in_block)
+                    .map(|b| b.title.clone()),
+            });
+        }
+        if item {
+            self.last_item = self.entries.len().checked_sub(1);
+        }
+    }
+
+    fn finish(mut self, paras: &[Para], start: usize) -> (Vec<Entry>, Vec<String>) {
+        self.close_block();
+        if self.entries.is_empty() && paras.len() > start {
+            // Nothing recognised at all: every paragraph becomes an entry.
+            for p in &paras[start..] {
+                let ty = self.narrative_type();
+                let d = self.draft(ty, None, strip_item_end(&p.text));
+                self.emit(d, false);
+            }
+        }
+        if !self.structured && !self.entries.is_empty() {
+            let msg = format!(
+                "{}: no sections, recommendation lead-ins or addressee blocks recognised; \
+                 the document was split into paragraph entries",
+                self.meta.doc_id
+            );
+            tracing::warn!("{msg}");
+            self.warnings.push(msg);
+        }
+        for (k, e) in self.entries.iter_mut().enumerate() {
+            e.position = k as u32;
+        }
+        (self.entries, self.warnings)
+    }
+}
+
+fn sentence_case(s: &str) -> String {
+    let lower = s.to_lowercase();
+    let mut chars = lower.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn infinitives() {
+        for w in [
+            "обеспечить",
+            "руководствоваться",
+            "провести",
+            "взять",
+            "Принять",
+        ] {
+            assert!(is_infinitive(w), "{w}");
+        }
+        for w in [
+            "области",
+            "деятельность",
+            "сеть",
+            "путь",
+            "образования",
+            "часть",
+        ] {
+            assert!(!is_infinitive(w), "{w}");
+        }
+    }
+
+    #[test]
+    fn addressee_starts() {
+        assert!(is_addressee_start(
+            "Министерству образования Саратовской области:",
+            true
+        ));
+        assert!(is_addressee_start(
+            "Рекомендовать отделу образования (Абрамова):",
+            true
+        ));
+        assert!(is_addressee_start("МКУ ИРЦОСО (Вислобокова):", false));
+        assert!(!is_addressee_start("Утвердить:", true));
+        assert!(!is_addressee_start(
+            "Создание системы взаимодействия.",
+            true
+        ));
+        assert!(!is_addressee_start("Согласиться с выводами.", true));
+    }
+
+    #[test]
+    fn sentence_split_respects_initials() {
+        let s = sentences("Университет имени Н.Г. Чернышевского работает. Второе предложение.");
+        assert_eq!(s.len(), 2);
+    }
+
+    #[test]
+    fn long_text_is_split_into_bounded_pieces() {
+        let text = "Предложение номер один про образование и воспитание. ".repeat(80);
+        let pieces = split_long(text.trim());
+        assert!(pieces.len() > 1);
+        assert!(pieces.iter().all(|p| p.chars().count() <= MAX_ENTRY_CHARS));
+    }
 }
