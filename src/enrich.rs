@@ -2,20 +2,34 @@
 
 use crate::model::{Addressee, Deadline, Role};
 
+mod addressee;
 mod deadline;
+mod morph;
 mod responsible;
+mod role;
 
 /// Splits an addressee lead-in («Министерству образования … области во взаимодействии с …:»)
 /// into addressees with nominative canonical forms and roles.
+///
+/// Co-operating partners after «во взаимодействии с» / «совместно с» are not addressees.
+/// See the module `addressee` for the exact rules of `raw` and `canonical`.
 pub fn addressees(lead_in: &str) -> Vec<Addressee> {
-    let _ = lead_in;
-    Vec::new()
+    addressee::addressees(lead_in)
 }
 
-/// Classifies a canonical (nominative) addressee into the role taxonomy.
+/// Addressees of a list known to be in the nominative (the Model of 003: «5. Организации
+/// дополнительного образования детей с функциями:» → pass «Организации дополнительного
+/// образования детей»). [`addressees`] recognises the nominative by itself when the first word
+/// cannot be dative or when the text contains «с функциями»; use this function when the
+/// «с функциями» has been cut off and the first word is ambiguous («Организации»).
+pub fn addressees_nominative(list: &str) -> Vec<Addressee> {
+    addressee::addressees_nominative(list)
+}
+
+/// Classifies a canonical (nominative) addressee into the role taxonomy
+/// (ordered keyword rules on the lower-cased, ё-folded form; see the module `role`).
 pub fn role_of(canonical: &str) -> Role {
-    let _ = canonical;
-    Role::Other
+    role::role_of(canonical)
 }
 
 /// Finds the deadline in a piece of text («до 30 ноября 2021 года», «в срок до 31.12.2021 г.»).

@@ -1,18 +1,54 @@
 //! The tantivy index of entries: schema, building, opening, searching, facets.
 //!
 //! Interface used by the CLI, the API and the comparison module. The index directory
-//! holds tantivy's files plus a schema-version marker.
+//! holds tantivy's files plus a schema-version marker and the abbreviations learned from the
+//! documents.
+//!
+//! Building is atomic: [`EntryIndex::writer`] collects documents and [`EntryWriter::commit`]
+//! commits once, so a crash or Ctrl-C mid-way leaves the previous commit in place.
 
+mod abbrev;
+mod build;
+mod collect;
+mod coord;
+mod highlight;
+mod schema;
+mod synonyms;
+
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
+use tantivy::collector::{Collector, DocSetCollector, SegmentCollector};
+use tantivy::query::{AllQuery, Query, TermQuery};
+use tantivy::schema::{Facet, IndexRecordOption, Value};
+use tantivy::{
+    DocAddress, DocId, Index, IndexReader, IndexWriter, ReloadPolicy, Score, SegmentOrdinal,
+    SegmentReader, TantivyDocument, Term,
+};
 
+use crate::analysis::{self, Lang, fold};
 use crate::error::{Error, Result};
-use crate::model::{DocKind, Document, Entry, Level};
-use crate::search::{Facets, SearchRequest, SearchResponse};
+use crate::model::{DocKind, Document, Entry, Level, Role};
+use crate::search::{
+    DEFAULT_LIMIT, FacetCount, Facets, Hit, MAX_LIMIT, MAX_OFFSET, SearchRequest, SearchResponse,
+    SortOrder,
+};
+
+pub use abbrev::Abbreviations;
+use build::{Built, QueryBuilder};
+use collect::{AddresseeFilter, ColumnCache, Filters, Ranking, SearchCollector};
+use highlight::{HighlightTerms, Highlighter};
+use schema::{Fields, day_number};
+pub use schema::{SCHEMA_VERSION, VERSION_FILE};
+
+/// Memory budget of the index writer, in bytes (split across its threads).
+const WRITER_MEMORY: usize = 160_000_000;
 
 /// Summary of one indexed document (for `/api/documents`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(utoipa::ToSchema, Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DocumentSummary {
     /// Document id.
     pub doc_id: String,
@@ -41,30 +77,187 @@ pub struct IndexReport {
     pub documents: u64,
     /// Entries indexed.
     pub entries: u64,
-    /// Bytes of source text indexed.
+    /// Bytes of entry text indexed (text, context and lead-ins of the entries).
     pub bytes: u64,
 }
+
+/// What the index stores per entry: the entry (its `parse --json` fields) plus the fields
+/// `parse --json` leaves out.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct StoredEntry {
+    #[serde(flatten)]
+    entry: Entry,
+    #[serde(rename = "_position")]
+    position: u32,
+    #[serde(rename = "_block", default)]
+    block: Option<u32>,
+    #[serde(rename = "_block_title", default)]
+    block_title: Option<String>,
+    #[serde(rename = "_lang", default)]
+    lang: String,
+}
+
+impl StoredEntry {
+    fn into_entry(self) -> Entry {
+        let mut e = self.entry;
+        e.position = self.position;
+        e.block = self.block;
+        e.block_title = self.block_title;
+        e
+    }
+}
+
+/// The `snake_case` name of a unit enum as serde writes it.
+fn enum_str<T: Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::new(),
+    }
+}
+
+/// Searcher generation, total and facet counts of the whole corpus.
+type CorpusCounts = (u64, u64, Vec<HashMap<String, u64>>);
 
 /// An open index of entries. Cheap to share behind an `Arc`; searching takes `&self`.
 pub struct EntryIndex {
     dir: PathBuf,
+    index: Index,
+    reader: IndexReader,
+    fields: Fields,
+    abbreviations: RwLock<Abbreviations>,
+    builder: RwLock<QueryBuilder>,
+    highlighter: Mutex<Highlighter>,
+    /// Set by `create(.., rebuild = true)`: the next commit starts from empty.
+    pending_clear: bool,
+    /// Dense fast-field columns per segment.
+    columns: Arc<ColumnCache>,
+    /// Total and facet counts of the whole corpus, per searcher generation.
+    corpus_facets: Mutex<Option<CorpusCounts>>,
+}
+
+fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
+    move |source| Error::Io {
+        path: path.to_owned(),
+        source,
+    }
 }
 
 impl EntryIndex {
     /// Opens an existing index. Fails with [`Error::NoIndex`] or [`Error::SchemaVersion`].
     pub fn open(dir: &Path) -> Result<Self> {
-        Err(Error::NoIndex(dir.to_owned()))
+        if !dir.join("meta.json").is_file() {
+            return Err(Error::NoIndex(dir.to_owned()));
+        }
+        let found = match std::fs::read_to_string(dir.join(VERSION_FILE)) {
+            Ok(v) => v.trim().to_string(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => "none".to_string(),
+            Err(e) => return Err(io_err(&dir.join(VERSION_FILE))(e)),
+        };
+        if found != SCHEMA_VERSION {
+            return Err(Error::SchemaVersion {
+                path: dir.to_owned(),
+                found,
+                expected: SCHEMA_VERSION.to_string(),
+            });
+        }
+        let index = Index::open_in_dir(dir)?;
+        Self::from_index(dir, index)
+    }
+
+    fn from_index(dir: &Path, index: Index) -> Result<Self> {
+        analysis::register(index.tokenizers());
+        let fields = schema::fields_of(&index.schema())?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::OnCommitWithDelay)
+            .try_into()?;
+        let abbreviations = Abbreviations::load(dir)?;
+        let builder = QueryBuilder::new(fields, &abbreviations.pairs());
+        Ok(EntryIndex {
+            dir: dir.to_owned(),
+            index,
+            reader,
+            fields,
+            abbreviations: RwLock::new(abbreviations),
+            builder: RwLock::new(builder),
+            highlighter: Mutex::new(Highlighter {
+                ru: analysis::ru_analyzer(),
+                en: analysis::en_analyzer(),
+                exact: analysis::exact_analyzer(),
+            }),
+            pending_clear: false,
+            columns: Arc::new(ColumnCache::default()),
+            corpus_facets: Mutex::new(None),
+        })
     }
 
     /// Opens the index at `dir`, creating an empty one if there is none (or if `rebuild`).
+    ///
+    /// With `rebuild`, an existing compatible index is emptied at the next commit (so it stays
+    /// usable until then); an index of another schema version is replaced.
     pub fn create(dir: &Path, rebuild: bool) -> Result<Self> {
-        let _ = rebuild;
-        Err(Error::NoIndex(dir.to_owned()))
+        if dir.join("meta.json").is_file() {
+            match Self::open(dir) {
+                Ok(mut idx) => {
+                    idx.pending_clear = rebuild;
+                    return Ok(idx);
+                }
+                Err(_) if rebuild => Self::remove_index_files(dir)?,
+                Err(e) => return Err(e),
+            }
+        }
+        std::fs::create_dir_all(dir).map_err(io_err(dir))?;
+        let (schema, _) = schema::build();
+        let index = Index::create_in_dir(dir, schema)?;
+        let marker = dir.join(VERSION_FILE);
+        std::fs::write(&marker, SCHEMA_VERSION).map_err(io_err(&marker))?;
+        Self::from_index(dir, index)
+    }
+
+    /// Deletes an old index's files (only files tantivy or edusearch write).
+    fn remove_index_files(dir: &Path) -> Result<()> {
+        let entries = std::fs::read_dir(dir).map_err(io_err(dir))?;
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let ours = name == "meta.json"
+                || name == ".managed.json"
+                || name == ".tantivy-meta.lock"
+                || name == ".tantivy-writer.lock"
+                || name.starts_with("edusearch-")
+                || [
+                    ".idx",
+                    ".pos",
+                    ".term",
+                    ".store",
+                    ".fast",
+                    ".fieldnorm",
+                    ".del",
+                ]
+                .iter()
+                .any(|ext| name.ends_with(ext));
+            if ours && path.is_file() {
+                std::fs::remove_file(&path).map_err(io_err(&path))?;
+            }
+        }
+        Ok(())
     }
 
     /// Opens the index, or builds it from the embedded seeds if it does not exist.
     pub fn open_or_build_seeds(dir: &Path) -> Result<Self> {
-        Self::open(dir)
+        match Self::open(dir) {
+            Err(Error::NoIndex(_)) => {
+                tracing::info!(dir = %dir.display(), "no index; building it from the embedded seeds");
+                let docs: Vec<Document> = crate::pipeline::embedded_seeds()
+                    .iter()
+                    .map(crate::pipeline::parse_source)
+                    .collect();
+                let mut idx = Self::create(dir, false)?;
+                idx.add_documents(&docs)?;
+                Ok(idx)
+            }
+            other => other,
+        }
     }
 
     /// Directory of the index.
@@ -74,40 +267,515 @@ impl EntryIndex {
 
     /// Adds documents, replacing earlier versions of the same `doc_id`, and commits.
     pub fn add_documents(&mut self, docs: &[Document]) -> Result<IndexReport> {
-        let _ = docs;
-        Ok(IndexReport::default())
+        let mut w = self.writer()?;
+        for d in docs {
+            w.add(d)?;
+        }
+        w.commit()
+    }
+
+    /// Starts a batch: documents added to the returned writer become visible together at
+    /// [`EntryWriter::commit`]; dropping the writer without committing changes nothing.
+    pub fn writer(&mut self) -> Result<EntryWriter<'_>> {
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .clamp(1, 4);
+        let writer: IndexWriter<TantivyDocument> =
+            self.index.writer_with_num_threads(threads, WRITER_MEMORY)?;
+        let mut abbreviations = self
+            .abbreviations
+            .read()
+            .map_err(|_| Error::Index("abbreviation table poisoned".into()))?
+            .clone();
+        if self.pending_clear {
+            writer.delete_all_documents()?;
+            abbreviations.clear();
+        }
+        Ok(EntryWriter {
+            index: self,
+            writer,
+            abbreviations,
+            report: IndexReport::default(),
+        })
+    }
+
+    fn make_document(&self, entry: &Entry) -> Result<TantivyDocument> {
+        let f = &self.fields;
+        let lang = analysis::detect_language(&entry.text);
+        let stored = StoredEntry {
+            entry: entry.clone(),
+            position: entry.position,
+            block: entry.block,
+            block_title: entry.block_title.clone(),
+            lang: lang.code().to_string(),
+        };
+        let json = serde_json::to_string(&stored).map_err(|e| Error::Index(e.to_string()))?;
+        let mut d = TantivyDocument::default();
+        d.add_text(f.id, &entry.id);
+        d.add_text(f.doc_id, &entry.doc_id);
+        d.add_text(f.stored, &json);
+        match lang {
+            Lang::Russian => d.add_text(f.stem_ru, &entry.text),
+            Lang::English => d.add_text(f.stem_en, &entry.text),
+            Lang::Other(_) => {}
+        }
+        d.add_text(f.exact, &entry.text);
+        for aux in [&entry.context, &entry.topic, &entry.block_title]
+            .into_iter()
+            .flatten()
+        {
+            d.add_text(f.aux_ru, aux);
+        }
+        for a in &entry.addressees {
+            let name = if a.canonical.trim().is_empty() {
+                a.raw.trim()
+            } else {
+                a.canonical.trim()
+            };
+            d.add_facet(f.addressee, Facet::from_path([a.role.as_str(), name]));
+        }
+        if let Some(y) = entry.year {
+            d.add_i64(f.year, i64::from(y));
+        }
+        if let Some(date) = entry.date {
+            d.add_i64(f.date, day_number(date));
+        }
+        if let Some(deadline) = entry.deadline {
+            d.add_i64(f.deadline, day_number(deadline));
+        }
+        d.add_u64(f.position, u64::from(entry.position));
+        if let Some(t) = &entry.topic {
+            d.add_text(f.topic, t);
+        }
+        d.add_text(f.kind, enum_str(&entry.kind));
+        d.add_text(f.level, enum_str(&entry.level));
+        if let Some(r) = &entry.region {
+            d.add_text(f.region, r);
+        }
+        d.add_text(f.entry_type, enum_str(&entry.entry_type));
+        d.add_text(f.lang, lang.code());
+        Ok(d)
     }
 
     /// Runs a search.
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse> {
-        let _ = req;
-        Err(Error::Index("not implemented".into()))
+        let started = Instant::now();
+        let limit = match req.limit {
+            0 => DEFAULT_LIMIT,
+            n if n > MAX_LIMIT => {
+                return Err(Error::InvalidInput(format!(
+                    "limit must be between 1 and {MAX_LIMIT}, got {n}"
+                )));
+            }
+            n => n,
+        };
+        if req.offset > MAX_OFFSET {
+            return Err(Error::InvalidInput(format!(
+                "offset must be at most {MAX_OFFSET}, got {}",
+                req.offset
+            )));
+        }
+        let filters = self.resolve_filters(req)?;
+        let user_query = crate::search::query::parse(&req.q);
+        let built = self
+            .builder
+            .write()
+            .map_err(|_| Error::Index("query builder poisoned".into()))?
+            .build(&user_query);
+        let (query, terms, scoring): (Box<dyn Query>, HighlightTerms, bool) = match built {
+            Built::Browse => (Box::new(AllQuery), HighlightTerms::default(), false),
+            Built::Query(q, hl) => (q, hl, true),
+        };
+        let ranking = match (req.sort, scoring) {
+            (SortOrder::Relevance, true) => Ranking::Score,
+            (SortOrder::Relevance, false) => Ranking::DocOrder,
+            (SortOrder::Date, _) => Ranking::Date,
+            (SortOrder::Deadline, _) => Ranking::Deadline,
+        };
+        let searcher = self.reader.searcher();
+        let corpus_wide = !scoring && filters.is_empty();
+        let collected = if corpus_wide {
+            // Browsing everything: the totals and facets are those of the corpus, cached.
+            let (total, facets) = self.corpus_counts(&searcher)?;
+            let collector = self.collector(
+                Filters::default(),
+                ranking,
+                req.offset + limit,
+                false,
+                false,
+            );
+            let mut c = searcher.search(&AllQuery, &collector)?;
+            c.total = total;
+            c.facets = facets;
+            c
+        } else {
+            let collector = self.collector(filters, ranking, req.offset + limit, scoring, true);
+            searcher.search(query.as_ref(), &collector)?
+        };
+        let mut hits = Vec::new();
+        let mut highlighter = self
+            .highlighter
+            .lock()
+            .map_err(|_| Error::Index("highlighter poisoned".into()))?;
+        for cand in collected.top.iter().skip(req.offset) {
+            let entry = self.load(&searcher, cand.address)?;
+            let snippet = highlighter.snippet(&entry.text, &terms);
+            hits.push(Hit {
+                score: if scoring { cand.score } else { 0.0 },
+                snippet,
+                entry,
+            });
+        }
+        Ok(SearchResponse {
+            total: collected.total,
+            took_ms: started.elapsed().as_secs_f64() * 1000.0,
+            hits,
+            facets: to_facets(collected.facets),
+        })
+    }
+
+    fn collector(
+        &self,
+        filters: Filters,
+        ranking: Ranking,
+        k: usize,
+        scoring: bool,
+        count_facets: bool,
+    ) -> SearchCollector {
+        SearchCollector::new(
+            Arc::clone(&self.columns),
+            filters,
+            ranking,
+            k,
+            scoring,
+            count_facets,
+        )
+    }
+
+    /// Total and facet counts of the whole corpus (cached per searcher generation).
+    fn corpus_counts(
+        &self,
+        searcher: &tantivy::Searcher,
+    ) -> Result<(u64, Vec<HashMap<String, u64>>)> {
+        let generation = searcher.generation().generation_id();
+        if let Ok(cache) = self.corpus_facets.lock()
+            && let Some((g, total, facets)) = cache.as_ref()
+            && *g == generation
+        {
+            return Ok((*total, facets.clone()));
+        }
+        let live: Vec<_> = searcher
+            .segment_readers()
+            .iter()
+            .map(|r| r.segment_id())
+            .collect();
+        self.columns.retain(&live);
+        let collector = self.collector(Filters::default(), Ranking::DocOrder, 0, false, true);
+        let c = searcher.search(&AllQuery, &collector)?;
+        if let Ok(mut cache) = self.corpus_facets.lock() {
+            *cache = Some((generation, c.total, c.facets.clone()));
+        }
+        Ok((c.total, c.facets))
+    }
+
+    /// Resolves and validates the filters of a request.
+    fn resolve_filters(&self, req: &SearchRequest) -> Result<Filters> {
+        let mut f = Filters::default();
+        if !req.addressee.is_empty() {
+            let mut values = Vec::new();
+            for a in &req.addressee {
+                let a = a.trim();
+                if a.is_empty() {
+                    continue;
+                }
+                match Role::parse(a) {
+                    Some(role) => values.push(AddresseeFilter::Role(role.as_str().to_string())),
+                    None => values.push(AddresseeFilter::Canonical(fold(a))),
+                }
+            }
+            if !values.is_empty() {
+                f.addressee = Some(values);
+            }
+        }
+        if !req.year.is_empty() {
+            f.years = Some(req.year.iter().map(|&y| i64::from(y)).collect());
+        }
+        f.year_from = req.year_from.map(i64::from);
+        f.year_to = req.year_to.map(i64::from);
+        if let (Some(a), Some(b)) = (req.year_from, req.year_to)
+            && a > b
+        {
+            return Err(Error::InvalidInput(format!(
+                "year range {a}..{b} is empty (the first year is after the last)"
+            )));
+        }
+        let strs = |v: &[String]| {
+            let v: Vec<String> = v
+                .iter()
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect();
+            (!v.is_empty()).then_some(v)
+        };
+        let enums = |v: Vec<String>| (!v.is_empty()).then_some(v);
+        f.strings = [
+            strs(&req.topic),
+            enums(req.level.iter().map(enum_str).collect()),
+            enums(req.kind.iter().map(enum_str).collect()),
+            strs(&req.region),
+            enums(req.entry_type.iter().map(enum_str).collect()),
+        ];
+        f.deadline_before = req.deadline_before.map(day_number);
+        f.deadline_after = req.deadline_after.map(day_number);
+        Ok(f)
+    }
+
+    fn load(&self, searcher: &tantivy::Searcher, address: DocAddress) -> Result<Entry> {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let json = doc
+            .get_first(self.fields.stored)
+            .and_then(|v| v.as_str())
+            .ok_or_else(|| Error::Index("entry without stored data".into()))?;
+        let stored: StoredEntry =
+            serde_json::from_str(json).map_err(|e| Error::Index(format!("stored entry: {e}")))?;
+        Ok(stored.into_entry())
+    }
+
+    /// Entries matching a term, in document order.
+    fn entries_by_term(&self, term: Term) -> Result<Vec<Entry>> {
+        let searcher = self.reader.searcher();
+        let query = TermQuery::new(term, IndexRecordOption::Basic);
+        let addresses = searcher.search(&query, &DocSetCollector)?;
+        let mut entries = addresses
+            .into_iter()
+            .map(|a| self.load(&searcher, a))
+            .collect::<Result<Vec<_>>>()?;
+        entries.sort_by(|a, b| {
+            a.doc_id
+                .cmp(&b.doc_id)
+                .then(a.position.cmp(&b.position))
+                .then_with(|| a.id.cmp(&b.id))
+        });
+        Ok(entries)
     }
 
     /// One entry by id.
     pub fn entry(&self, id: &str) -> Result<Option<Entry>> {
-        let _ = id;
-        Ok(None)
+        Ok(self
+            .entries_by_term(Term::from_field_text(self.fields.id, id))?
+            .into_iter()
+            .next())
     }
 
     /// All entries of a document in document order (empty if the document is unknown).
     pub fn document_entries(&self, doc_id: &str) -> Result<Vec<Entry>> {
-        let _ = doc_id;
-        Ok(Vec::new())
+        self.entries_by_term(Term::from_field_text(self.fields.doc_id, doc_id))
     }
 
-    /// All documents with entry counts.
+    /// All documents with entry counts, ordered by document id.
     pub fn documents(&self) -> Result<Vec<DocumentSummary>> {
-        Ok(Vec::new())
+        let searcher = self.reader.searcher();
+        let per_doc = searcher.search(&AllQuery, &DocCounter)?;
+        let mut out = Vec::with_capacity(per_doc.len());
+        for (doc_id, (count, address)) in per_doc {
+            let e = self.load(&searcher, address)?;
+            out.push(DocumentSummary {
+                doc_id,
+                title: e.doc_title,
+                kind: e.kind,
+                level: e.level,
+                region: e.region,
+                municipality: e.municipality,
+                date: e.date,
+                year: e.year,
+                entries: count,
+            });
+        }
+        out.sort_by(|a, b| a.doc_id.cmp(&b.doc_id));
+        Ok(out)
     }
 
     /// Facet counts over the whole corpus.
     pub fn facets(&self) -> Result<Facets> {
-        Ok(Facets::default())
+        let searcher = self.reader.searcher();
+        let (_, facets) = self.corpus_counts(&searcher)?;
+        Ok(to_facets(facets))
     }
 
     /// Numbers of documents and entries.
     pub fn counts(&self) -> Result<(u64, u64)> {
-        Ok((0, 0))
+        let searcher = self.reader.searcher();
+        let per_doc = searcher.search(&AllQuery, &DocCounter)?;
+        Ok((per_doc.len() as u64, searcher.num_docs()))
+    }
+
+    /// The abbreviations learned from the indexed documents: `(abbreviation, full form)`.
+    pub fn abbreviations(&self) -> Vec<(String, String)> {
+        self.abbreviations
+            .read()
+            .map(|a| a.pairs())
+            .unwrap_or_default()
+    }
+}
+
+/// A batch of documents being indexed; see [`EntryIndex::writer`].
+pub struct EntryWriter<'a> {
+    index: &'a mut EntryIndex,
+    writer: IndexWriter<TantivyDocument>,
+    abbreviations: Abbreviations,
+    report: IndexReport,
+}
+
+impl EntryWriter<'_> {
+    /// Adds one document, replacing the entries of an earlier version of the same `doc_id`.
+    pub fn add(&mut self, doc: &Document) -> Result<()> {
+        let f = self.index.fields;
+        self.writer
+            .delete_term(Term::from_field_text(f.doc_id, &doc.meta.doc_id));
+        for entry in &doc.entries {
+            let d = self.index.make_document(entry)?;
+            self.writer.add_document(d)?;
+            self.report.entries += 1;
+            self.report.bytes += (entry.text.len()
+                + entry.context.as_ref().map_or(0, String::len)
+                + entry.block_title.as_ref().map_or(0, String::len))
+                as u64;
+        }
+        self.abbreviations.learn(doc);
+        self.report.documents += 1;
+        Ok(())
+    }
+
+    /// Commits the batch (atomically), waits for merges and makes it visible to searches.
+    pub fn commit(mut self) -> Result<IndexReport> {
+        self.writer.commit()?;
+        self.writer.wait_merging_threads()?;
+        let idx = self.index;
+        idx.pending_clear = false;
+        self.abbreviations.save(&idx.dir)?;
+        let builder = QueryBuilder::new(idx.fields, &self.abbreviations.pairs());
+        if let Ok(mut b) = idx.builder.write() {
+            *b = builder;
+        }
+        if let Ok(mut a) = idx.abbreviations.write() {
+            *a = self.abbreviations;
+        }
+        idx.reader.reload()?;
+        Ok(self.report)
+    }
+}
+
+/// Most values returned per facet (the addressee facet adds its role totals to these).
+pub const FACET_VALUES: usize = 100;
+
+/// Sorted facet counts: by count (descending) then value; years by value, newest first.
+/// At most [`FACET_VALUES`] values per facet.
+fn to_facets(mut maps: Vec<HashMap<String, u64>>) -> Facets {
+    let mut take = |d: usize, by_value_desc: bool| -> Vec<FacetCount> {
+        let map = std::mem::take(&mut maps[d]);
+        let mut v: Vec<FacetCount> = map
+            .into_iter()
+            .map(|(value, count)| FacetCount { value, count })
+            .collect();
+        if by_value_desc {
+            v.sort_by(|a, b| b.value.cmp(&a.value));
+        } else {
+            v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+        }
+        v
+    };
+    let limit = |mut v: Vec<FacetCount>| {
+        v.truncate(FACET_VALUES);
+        v
+    };
+    // Role totals (`/role`) first, then the most frequent names (`/role/name`).
+    let (mut addressee, names): (Vec<FacetCount>, Vec<FacetCount>) =
+        take(collect::D_ADDRESSEE, false)
+            .into_iter()
+            .partition(|f| f.value.matches('/').count() == 1);
+    addressee.extend(limit(names));
+    Facets {
+        addressee,
+        year: limit(take(collect::D_YEAR, true)),
+        topic: limit(take(collect::D_TOPIC, false)),
+        level: limit(take(collect::D_LEVEL, false)),
+        kind: limit(take(collect::D_KIND, false)),
+        region: limit(take(collect::D_REGION, false)),
+        entry_type: limit(take(collect::D_ENTRY_TYPE, false)),
+    }
+}
+
+/// Counts entries per document id and remembers one entry of each.
+struct DocCounter;
+
+/// Per-segment part of [`DocCounter`].
+struct DocCounterSegment {
+    segment: SegmentOrdinal,
+    column: Option<tantivy::columnar::StrColumn>,
+    counts: Vec<(u64, Option<DocId>)>,
+}
+
+impl Collector for DocCounter {
+    type Fruit = Vec<(String, (u64, DocAddress))>;
+    type Child = DocCounterSegment;
+
+    fn for_segment(
+        &self,
+        segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<DocCounterSegment> {
+        let column = reader.fast_fields().str(schema::names::DOC_ID)?;
+        let n = column.as_ref().map_or(0, |c| c.num_terms());
+        Ok(DocCounterSegment {
+            segment,
+            column,
+            counts: vec![(0, None); n],
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(
+        &self,
+        fruits: Vec<Vec<(String, (u64, DocAddress))>>,
+    ) -> tantivy::Result<Self::Fruit> {
+        let mut acc: HashMap<String, (u64, DocAddress)> = HashMap::new();
+        for (doc_id, (n, address)) in fruits.into_iter().flatten() {
+            acc.entry(doc_id).or_insert((0, address)).0 += n;
+        }
+        Ok(acc.into_iter().collect())
+    }
+}
+
+impl SegmentCollector for DocCounterSegment {
+    type Fruit = Vec<(String, (u64, DocAddress))>;
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        if let Some(col) = &self.column {
+            for ord in col.term_ords(doc) {
+                if let Some(slot) = self.counts.get_mut(ord as usize) {
+                    slot.0 += 1;
+                    slot.1.get_or_insert(doc);
+                }
+            }
+        }
+    }
+
+    fn harvest(self) -> Self::Fruit {
+        let mut out = Vec::new();
+        let Some(col) = &self.column else {
+            return out;
+        };
+        let mut buf = String::new();
+        for (ord, (n, doc)) in self.counts.iter().enumerate() {
+            if let (true, Some(doc)) = (*n > 0, doc)
+                && col.ord_to_str(ord as u64, &mut buf).unwrap_or(false)
+            {
+                out.push((buf.clone(), (*n, DocAddress::new(self.segment, *doc))));
+            }
+        }
+        out
     }
 }

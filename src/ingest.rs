@@ -7,7 +7,7 @@
 //! Detection order:
 //! 1. a BOM decides (UTF-8, UTF-16 LE/BE);
 //! 2. NUL bytes without a UTF-16 BOM mean binary;
-//! 3. valid UTF-8 is UTF-8;
+//! 3. valid UTF-8 is UTF-8, and so is UTF-8 with a few damaged bytes (they become U+FFFD);
 //! 4. otherwise chardetng guesses with a Russian hint; when the guess is a Cyrillic
 //!    single-byte encoding, every Cyrillic candidate (Windows-1251, KOI8-R, IBM866, Mac)
 //!    is decoded and scored against Russian letter frequencies and letter case, and the best
@@ -86,6 +86,12 @@ fn decode_raw(bytes: &[u8]) -> Result<(String, &'static Encoding), RejectReason>
         let (text, _) = enc.decode_without_bom_handling(&bytes[bom_len..]);
         return Ok((text.into_owned(), enc));
     }
+    if let Some(enc) = bomless_utf16(bytes) {
+        let (text, had_errors) = enc.decode_without_bom_handling(bytes);
+        if !had_errors {
+            return Ok((text.into_owned(), enc));
+        }
+    }
     if bytes.contains(&0) {
         return Err(RejectReason::Binary(
             "contains NUL bytes (and no UTF-16 byte-order mark)".into(),
@@ -94,9 +100,63 @@ fn decode_raw(bytes: &[u8]) -> Result<(String, &'static Encoding), RejectReason>
     if let Ok(text) = std::str::from_utf8(bytes) {
         return Ok((text.to_owned(), UTF_8));
     }
+    if let Some(text) = mostly_utf8(bytes) {
+        return Ok((text, UTF_8));
+    }
     let enc = detect_legacy(bytes);
     let (text, _) = enc.decode_without_bom_handling(bytes);
     Ok((text.into_owned(), enc))
+}
+
+/// UTF-8 with a few damaged bytes (a truncated or corrupted copy): decoded with U+FFFD for
+/// the damage instead of being misread as a legacy encoding. «A few»: at most one invalid
+/// sequence per 100 well-formed non-ASCII characters.
+fn mostly_utf8(bytes: &[u8]) -> Option<String> {
+    // Decide on a sample first: decoding megabytes of cp1251 as UTF-8 is wasted work.
+    let sample = &bytes[..bytes.len().min(DETECT_SAMPLE_BYTES)];
+    if !few_damaged(&UTF_8.decode_without_bom_handling(sample).0) {
+        return None;
+    }
+    let (text, _) = UTF_8.decode_without_bom_handling(bytes);
+    few_damaged(&text).then(|| text.into_owned())
+}
+
+/// At least 20 well-formed non-ASCII characters and at most one U+FFFD per 100 of them.
+fn few_damaged(text: &str) -> bool {
+    let (mut good, mut bad) = (0usize, 0usize);
+    for c in text.chars().filter(|c| !c.is_ascii()) {
+        if c == '\u{FFFD}' {
+            bad += 1;
+        } else {
+            good += 1;
+        }
+    }
+    good >= 20 && bad * 100 <= good
+}
+
+/// UTF-16 without a byte-order mark, recognised by its high bytes: in Russian/English text
+/// nearly every high byte is 0x00 (Latin, digits, punctuation) or 0x04 (Cyrillic).
+fn bomless_utf16(bytes: &[u8]) -> Option<&'static Encoding> {
+    if bytes.len() < 16 || !bytes.len().is_multiple_of(2) {
+        return None;
+    }
+    let sample = &bytes[..bytes.len().min(DETECT_SAMPLE_BYTES) & !1];
+    let units = sample.len() / 2;
+    let high_ok = |offset: usize| {
+        let ok = sample
+            .iter()
+            .skip(offset)
+            .step_by(2)
+            .filter(|&&b| b == 0x00 || b == 0x04)
+            .count();
+        ok * 100 >= units * 95
+    };
+    // The low bytes must not look the same, or this is just a run of NULs/0x04.
+    match (high_ok(1), high_ok(0)) {
+        (true, false) => Some(encoding_rs::UTF_16LE),
+        (false, true) => Some(encoding_rs::UTF_16BE),
+        _ => None,
+    }
 }
 
 /// Detects the encoding of bytes that are not valid UTF-8.
@@ -336,7 +396,13 @@ fn check_language(text: &str) -> Result<(), RejectReason> {
         let foreign_lang = info
             .as_ref()
             .is_some_and(|i| i.lang() != whatlang::Lang::Rus && i.is_reliable());
-        if foreign_lang && foreign_cyr * 100 > cyr {
+        // Russian has «ы» and «э»; Bulgarian, Ukrainian, Serbian, Macedonian do not.
+        let russian_letters = sample
+            .chars()
+            .filter(|c| matches!(c, 'ы' | 'э' | 'Ы' | 'Э'))
+            .count();
+        let lacks_russian = cyr >= 200 && russian_letters == 0;
+        if foreign_lang && (foreign_cyr * 100 > cyr || lacks_russian) {
             return Err(RejectReason::Language(detected("non-Russian Cyrillic")));
         }
         return Ok(());

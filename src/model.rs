@@ -10,7 +10,19 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 /// What kind of act a document is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[derive(
+    utoipa::ToSchema,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    PartialOrd,
+    Ord,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum DocKind {
     /// Resolution of a forum or strategic session (резолюция).
@@ -24,7 +36,19 @@ pub enum DocKind {
 }
 
 /// Administrative level of the body that adopted a document.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[derive(
+    utoipa::ToSchema,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    PartialOrd,
+    Ord,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Level {
     /// Russian Federation as a whole.
@@ -36,7 +60,19 @@ pub enum Level {
 }
 
 /// What an entry says: an instruction, an observation, or a normative statement.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[derive(
+    utoipa::ToSchema,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    PartialOrd,
+    Ord,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum EntryType {
     /// An actionable item addressed to someone («обеспечить …»).
@@ -51,7 +87,19 @@ pub enum EntryType {
 ///
 /// The string form (`snake_case`) is the first level of the hierarchical
 /// `addressee` facet: `/role/canonical name`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[derive(
+    utoipa::ToSchema,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    PartialOrd,
+    Ord,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Regional ministry / department of education.
@@ -130,7 +178,7 @@ impl Role {
 }
 
 /// One addressee of an entry.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(utoipa::ToSchema, Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Addressee {
     /// The phrase as written in the document (usually dative: «Министерству образования Саратовской области»).
     pub raw: String,
@@ -178,7 +226,7 @@ pub struct DocumentMeta {
 /// One recommendation-level entry: the unit of search.
 ///
 /// Serialises to exactly the fields of `edusearch parse --json`, in this order.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(utoipa::ToSchema, Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Entry {
     /// Stable id: `doc_id` + structural path, e.g. `001_cea0fd4304aef64b/s2/b1/e3`.
     pub id: String,

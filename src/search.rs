@@ -1,6 +1,8 @@
 //! The search contract shared by the CLI, the HTTP API and the web page:
 //! request filters, hits and facet counts. The index layer ([`crate::index`]) executes it.
 
+pub mod query;
+
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -14,7 +16,7 @@ pub const MAX_OFFSET: usize = 10_000;
 pub const DEFAULT_LIMIT: usize = 20;
 
 /// Result order.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(utoipa::ToSchema, Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SortOrder {
     /// Best match first (document order when the query is empty).
@@ -62,7 +64,7 @@ pub struct SearchRequest {
 }
 
 /// One hit: the entry with its score and highlighted snippet.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(utoipa::ToSchema, Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Hit {
     /// Relevance score (0 when browsing).
     pub score: f32,
@@ -74,7 +76,7 @@ pub struct Hit {
 }
 
 /// A facet value and the number of matching entries with it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(utoipa::ToSchema, Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FacetCount {
     /// The value (for `addressee`: `/role/canonical name`).
     pub value: String,
@@ -83,7 +85,7 @@ pub struct FacetCount {
 }
 
 /// Facet counts per facet.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(utoipa::ToSchema, Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Facets {
     /// `/role/canonical` values, and `/role` totals.
     pub addressee: Vec<FacetCount>,
@@ -102,7 +104,7 @@ pub struct Facets {
 }
 
 /// A page of results.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(utoipa::ToSchema, Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SearchResponse {
     /// Number of matching entries.
     pub total: u64,

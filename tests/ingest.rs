@@ -112,6 +112,22 @@ fn utf16_with_bom_both_orders() {
 }
 
 #[test]
+fn utf16_without_bom_both_orders() {
+    let text = seed("002_7462719c375c5678.txt");
+    assert_eq!(
+        decode(&utf16(UTF_16LE, &text)),
+        Ok((text.clone(), "UTF-16LE"))
+    );
+    assert_eq!(decode(&utf16(UTF_16BE, &text)), Ok((text, "UTF-16BE")));
+    // English only: high bytes are all zero.
+    let english = "The participants recommend improving teacher training in every school.";
+    assert_eq!(
+        decode(&utf16(UTF_16LE, english)),
+        Ok((english.to_owned(), "UTF-16LE"))
+    );
+}
+
+#[test]
 fn utf8_bom_is_stripped() {
     let text = seed("002_7462719c375c5678.txt");
     let mut bytes = vec![0xEF, 0xBB, 0xBF];
@@ -120,6 +136,24 @@ fn utf8_bom_is_stripped() {
     assert_eq!(enc, "UTF-8");
     assert!(!decoded.starts_with('\u{FEFF}'));
     assert_eq!(decoded, text);
+}
+
+#[test]
+fn damaged_utf8_stays_utf8() {
+    let text = seed("004_3d482b24eda1d297.txt");
+    let mut bytes = text.clone().into_bytes();
+    // A stray byte in the middle and a truncated multi-byte character at the end.
+    let middle = text
+        .char_indices()
+        .nth(5000)
+        .map(|(i, _)| i)
+        .expect("long seed");
+    bytes.insert(middle, 0xFF);
+    bytes.extend_from_slice(&"Ж".as_bytes()[..1]);
+    let (decoded, enc) = decode(&bytes).expect("damaged UTF-8");
+    assert_eq!(enc, "UTF-8");
+    assert_eq!(decoded.matches('\u{FFFD}').count(), 2);
+    assert!(decoded.contains("Рекомендовать отделу образования администрации района"));
 }
 
 #[test]
@@ -210,6 +244,14 @@ fn german_and_chinese_are_rejected_with_the_language() {
         decode(ukrainian.as_bytes()),
         Err(RejectReason::Language("Ukrainian".into()))
     );
+    let bulgarian = "Участниците в стратегическата сесия препоръчват на министерството на \
+        образованието да подобри квалификацията на учителите и развитието на техните \
+        професионални умения във всички училища на областта през следващата година, като \
+        осигури нужните средства и методическа подкрепа за работата с надарените деца.";
+    assert_eq!(
+        decode(bulgarian.as_bytes()),
+        Err(RejectReason::Language("Bulgarian".into()))
+    );
     // The message of the error is one line naming the language.
     let msg = RejectReason::Language("German".into()).to_string();
     assert_eq!(msg, "not Russian or English text (detected: German)");
@@ -252,6 +294,12 @@ proptest! {
             Err(reason) => prop_assert!(!reason.to_string().contains('\n')),
         }
     }
+
+}
+
+proptest! {
+    // Each case decodes a whole seed (~30 KB): fewer cases keep the suite quick.
+    #![proptest_config(ProptestConfig::with_cases(60))]
 
     #[test]
     fn mutated_seed_never_panics(

@@ -1,9 +1,12 @@
 //! The API error type and its JSON rendering.
+//!
+//! Every error leaves the server as `{"error": {"code", "message", "message_ru"}}`, including the
+//! ones produced by axum or tower layers (see [`super::middleware::json_errors`]).
 
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
 
@@ -20,54 +23,175 @@ pub struct ApiError {
     pub message_ru: String,
 }
 
+/// The JSON body of every error response.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// The error.
+    pub error: ErrorDetail,
+}
+
+/// Code and messages of an error.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    /// Stable machine-readable code: `bad_parameter`, `unknown_parameter`, `repeated_parameter`,
+    /// `bad_encoding`, `not_found`, `method_not_allowed`, `unsupported_media_type`,
+    /// `payload_too_large`, `timeout`, `internal`.
+    pub code: String,
+    /// English message.
+    pub message: String,
+    /// Russian message.
+    pub message_ru: String,
+}
+
 impl ApiError {
-    /// 400 with a code and messages.
-    pub fn bad_request(
+    /// An error with any status.
+    pub fn new(
+        status: StatusCode,
         code: &'static str,
         message: impl Into<String>,
         message_ru: impl Into<String>,
     ) -> Self {
         ApiError {
-            status: StatusCode::BAD_REQUEST,
+            status,
             code,
             message: message.into(),
             message_ru: message_ru.into(),
         }
     }
 
+    /// 400 with a code and messages.
+    pub fn bad_request(
+        code: &'static str,
+        message: impl Into<String>,
+        message_ru: impl Into<String>,
+    ) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, code, message, message_ru)
+    }
+
     /// 404 for an unknown id.
     pub fn not_found(what: &str, id: &str) -> Self {
-        ApiError {
-            status: StatusCode::NOT_FOUND,
-            code: "not_found",
-            message: format!("{what} not found: {id}"),
-            message_ru: format!("Не найдено ({what}): {id}"),
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("{what} not found: {id}"),
+            format!("Не найдено ({what}): {id}"),
+        )
+    }
+
+    /// 404 for a path no route serves.
+    pub fn no_route(path: &str) -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("no such endpoint: {path}"),
+            format!("Нет такого адреса: {path}"),
+        )
+    }
+
+    /// 500 for a fault of the server (never for client input).
+    pub fn internal() -> Self {
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "internal error",
+            "Внутренняя ошибка сервера",
+        )
+    }
+
+    /// 503 when a request took longer than the configured timeout.
+    pub fn timeout() -> Self {
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "timeout",
+            "the request took too long; try a narrower query",
+            "Запрос выполнялся слишком долго; уточните запрос",
+        )
+    }
+
+    /// The JSON body of this error.
+    pub fn body(&self) -> ErrorBody {
+        ErrorBody {
+            error: ErrorDetail {
+                code: self.code.to_owned(),
+                message: self.message.clone(),
+                message_ru: self.message_ru.clone(),
+            },
+        }
+    }
+
+    /// The generic error of a status produced outside our handlers (axum rejections, tower layers).
+    /// `detail` is the original plain-text body, if any.
+    pub fn for_status(status: StatusCode, detail: &str) -> Self {
+        let (code, en, ru) = match status {
+            StatusCode::BAD_REQUEST => ("bad_request", "bad request", "Неверный запрос"),
+            StatusCode::NOT_FOUND => ("not_found", "not found", "Не найдено"),
+            StatusCode::METHOD_NOT_ALLOWED => (
+                "method_not_allowed",
+                "method not allowed",
+                "Метод не поддерживается",
+            ),
+            StatusCode::REQUEST_TIMEOUT => (
+                "timeout",
+                "request timeout",
+                "Истекло время ожидания запроса",
+            ),
+            StatusCode::PAYLOAD_TOO_LARGE => (
+                "payload_too_large",
+                "request body too large",
+                "Слишком большое тело запроса",
+            ),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => (
+                "unsupported_media_type",
+                "unsupported media type (send application/json)",
+                "Неподдерживаемый тип данных (нужен application/json)",
+            ),
+            StatusCode::UNPROCESSABLE_ENTITY => (
+                "unprocessable",
+                "the request body could not be processed",
+                "Не удалось обработать тело запроса",
+            ),
+            StatusCode::TOO_MANY_REQUESTS => (
+                "too_many_requests",
+                "too many requests",
+                "Слишком много запросов",
+            ),
+            StatusCode::SERVICE_UNAVAILABLE => (
+                "unavailable",
+                "service unavailable",
+                "Сервис временно недоступен",
+            ),
+            s if s.is_server_error() => ("internal", "internal error", "Внутренняя ошибка сервера"),
+            _ => ("error", "request failed", "Ошибка запроса"),
+        };
+        let detail = detail.trim();
+        if detail.is_empty() || status.is_server_error() {
+            Self::new(status, code, en, ru)
+        } else {
+            Self::new(
+                status,
+                code,
+                format!("{en}: {detail}"),
+                format!("{ru}: {detail}"),
+            )
         }
     }
 }
 
-#[derive(Serialize)]
-struct Body<'a> {
-    error: Inner<'a>,
-}
-
-#[derive(Serialize)]
-struct Inner<'a> {
-    code: &'a str,
-    message: &'a str,
-    message_ru: &'a str,
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} {}: {}",
+            self.status.as_u16(),
+            self.code,
+            self.message
+        )
+    }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = Body {
-            error: Inner {
-                code: self.code,
-                message: &self.message,
-                message_ru: &self.message_ru,
-            },
-        };
-        (self.status, Json(body)).into_response()
+        (self.status, Json(self.body())).into_response()
     }
 }
 
@@ -79,20 +203,15 @@ impl From<Error> for ApiError {
                 m.clone(),
                 format!("Неверный параметр: {m}"),
             ),
-            Error::NotFound(m) => ApiError {
-                status: StatusCode::NOT_FOUND,
-                code: "not_found",
-                message: m.clone(),
-                message_ru: format!("Не найдено: {m}"),
-            },
+            Error::NotFound(m) => ApiError::new(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                m.clone(),
+                format!("Не найдено: {m}"),
+            ),
             other => {
                 tracing::error!(error = %other, "internal error");
-                ApiError {
-                    status: StatusCode::INTERNAL_SERVER_ERROR,
-                    code: "internal",
-                    message: "internal error".into(),
-                    message_ru: "Внутренняя ошибка сервера".into(),
-                }
+                ApiError::internal()
             }
         }
     }

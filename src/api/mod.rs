@@ -1,18 +1,41 @@
 //! The HTTP API (axum): search, entries, documents, facets, comparison; the web page and widget.
 //!
 //! One shared [`AppState`], extractors per endpoint, and one error type ([`ApiError`]) mapped to
-//! JSON responses `{"error": {"code", "message", "message_ru"}}`.
+//! JSON responses `{"error": {"code", "message", "message_ru"}}`. [`app`] wraps the routes in
+//! the production middleware; [`serve`] runs it until a shutdown signal.
 
+use std::future::{Future, IntoFuture};
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, HeaderValue, Method, Request, header};
+use axum::routing::get;
+use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
+use crate::error::{Error, Result};
 use crate::index::EntryIndex;
 
+pub mod assets;
+pub mod cache;
 pub mod compare;
 pub mod error;
+pub mod handlers;
+pub mod middleware;
+pub mod openapi;
+pub mod params;
 
 pub use error::ApiError;
+
+/// The request-id header, set when the client did not send one and echoed in the response.
+pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// State shared by all handlers.
 #[derive(Clone)]
@@ -21,7 +44,231 @@ pub struct AppState {
     pub index: Arc<EntryIndex>,
 }
 
-/// Builds the application router.
+/// Settings of the server.
+#[derive(Debug, Clone)]
+pub struct ServeConfig {
+    /// Origins allowed by CORS; empty = any origin.
+    pub cors_origins: Vec<String>,
+    /// Time after which a request is answered `503 timeout`.
+    pub request_timeout: Duration,
+    /// Largest request body accepted (`413` above).
+    pub body_limit: usize,
+    /// `Cache-Control: max-age` of API answers, seconds.
+    pub api_max_age: u32,
+    /// `Cache-Control: max-age` of the web files and the OpenAPI document, seconds.
+    pub static_max_age: u32,
+    /// Bytes of API answers kept in memory for repeated requests (0 = no cache).
+    pub cache_bytes: usize,
+}
+
+impl Default for ServeConfig {
+    fn default() -> Self {
+        ServeConfig {
+            cors_origins: Vec::new(),
+            request_timeout: Duration::from_secs(10),
+            body_limit: 64 * 1024,
+            api_max_age: 60,
+            static_max_age: 300,
+            cache_bytes: 32 << 20,
+        }
+    }
+}
+
+/// Builds the application router (routes only, no middleware).
 pub fn router(state: AppState) -> Router {
-    Router::new().merge(compare::routes()).with_state(state)
+    routes().with_state(state)
+}
+
+fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/search", get(handlers::search))
+        .route("/api/facets", get(handlers::facets))
+        .route("/api/documents", get(handlers::documents))
+        .route("/api/documents/{*doc_id}", get(handlers::document))
+        .route("/api/entries/{*id}", get(handlers::entry_or_similar))
+        .route("/healthz", get(handlers::healthz))
+        .merge(compare::routes())
+        .merge(assets::routes())
+        .merge(openapi::routes())
+        .fallback(handlers::fallback)
+}
+
+/// The router with the production middleware: request id, tracing with latency, panic guard,
+/// CORS, compression, JSON errors, body limit (declared length here, streamed
+/// bodies in axum's extractors), timeout, ETag/Cache-Control.
+///
+/// Fails with [`Error::InvalidInput`] if a CORS origin is not a valid header value.
+pub fn app(state: AppState, config: &ServeConfig) -> Result<Router> {
+    let caching = Arc::new(middleware::Caching::new(
+        state.index.dir(),
+        config.api_max_age,
+        config.static_max_age,
+        config.cache_bytes,
+    ));
+    let trace = TraceLayer::new_for_http()
+        .make_span_with(|req: &Request<_>| {
+            let id = req
+                .headers()
+                .get(&REQUEST_ID)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("-");
+            tracing::info_span!("request", method = %req.method(), uri = %req.uri(), request_id = %id)
+        })
+        .on_response(
+            DefaultOnResponse::new()
+                .level(tracing::Level::INFO)
+                .latency_unit(tower_http::LatencyUnit::Micros),
+        );
+    let middleware = ServiceBuilder::new()
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+        .layer(trace)
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(CatchPanicLayer::custom(middleware::panic_response))
+        .layer(cors(&config.cors_origins)?)
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(CompressionLayer::new())
+        .layer(axum::middleware::from_fn(middleware::json_errors))
+        .layer(axum::middleware::from_fn_with_state(
+            config.body_limit,
+            middleware::body_limit,
+        ))
+        .layer(DefaultBodyLimit::max(config.body_limit))
+        .layer(axum::middleware::from_fn_with_state(
+            config.request_timeout,
+            middleware::timeout,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            caching,
+            middleware::etag,
+        ));
+    Ok(routes().layer(middleware).with_state(state))
+}
+
+/// CORS: GET/HEAD/OPTIONS from any origin, or only from `origins` when given.
+fn cors(origins: &[String]) -> Result<CorsLayer> {
+    let allow = if origins.is_empty() {
+        AllowOrigin::any()
+    } else {
+        let values = origins
+            .iter()
+            .map(|o| {
+                HeaderValue::from_str(o.trim_end_matches('/'))
+                    .map_err(|_| Error::InvalidInput(format!("bad CORS origin: {o:?}")))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        AllowOrigin::list(values)
+    };
+    Ok(CorsLayer::new()
+        .allow_origin(allow)
+        .allow_methods([Method::GET, Method::HEAD, Method::OPTIONS])
+        .allow_headers([header::CONTENT_TYPE, header::IF_NONE_MATCH, REQUEST_ID])
+        .expose_headers([header::ETAG, REQUEST_ID])
+        .max_age(Duration::from_secs(86_400)))
+}
+
+/// How long open requests may run on after a shutdown signal.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+
+/// Serves `app` on `listener` until `shutdown` completes, then lets open requests finish
+/// (for at most [`SHUTDOWN_GRACE`]).
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let (signalled, on_signal) = tokio::sync::oneshot::channel::<()>();
+    let shutdown = async move {
+        shutdown.await;
+        let _ = signalled.send(());
+    };
+    let server = axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .into_future();
+    let deadline = async move {
+        match on_signal.await {
+            Ok(()) => tokio::time::sleep(SHUTDOWN_GRACE).await,
+            // The server ended without a signal; the other branch completes.
+            Err(_) => std::future::pending().await,
+        }
+    };
+    tokio::select! {
+        result = server => result,
+        () = deadline => {
+            tracing::warn!("requests still open after the grace period; stopping anyway");
+            Ok(())
+        }
+    }
+}
+
+/// Completes on SIGINT (Ctrl-C) or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::warn!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn routes_do_not_conflict() {
+        // axum panics on overlapping routes when they are added or merged.
+        let _routes: Router<AppState> = routes();
+    }
+
+    #[test]
+    fn openapi_lists_every_endpoint() {
+        let doc = serde_json::to_value(openapi::document()).unwrap_or_default();
+        for path in [
+            "/api/search",
+            "/api/facets",
+            "/api/documents",
+            "/api/documents/{doc_id}",
+            "/api/entries/{id}",
+            "/healthz",
+            "/api/entries/{id}/similar",
+            "/api/align",
+            "/api/compare",
+        ] {
+            assert!(doc["paths"][path]["get"].is_object(), "{path} missing");
+        }
+        for schema in ["SearchResponse", "Hit", "Entry", "Facets", "ErrorBody"] {
+            assert!(
+                doc["components"]["schemas"][schema].is_object(),
+                "{schema} missing"
+            );
+        }
+    }
+
+    #[test]
+    fn cors_rejects_bad_origins() {
+        assert!(cors(&["https://example.org".into()]).is_ok());
+        assert!(cors(&["bad\norigin".into()]).is_err());
+    }
 }

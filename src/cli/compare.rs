@@ -1,22 +1,41 @@
 //! `edusearch similar`, `align`, `compare`.
+//!
+//! Human output shows word diffs inline: on a terminal deletions are red and struck through and
+//! insertions green and underlined (unless `NO_COLOR` is set); when piped, `[-deleted-]` and
+//! `{+inserted+}` as in `wdiff`. `--json` prints one JSON object.
 
+use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
+
+use anyhow::Context;
+
+use crate::compare::service::{self, EntryComparison, SimilarResponse};
+use crate::compare::{
+    AlignOptions, Alignment, DiffOp, DiffToken, SimilarFilters, similar, word_diff,
+};
+use crate::index::EntryIndex;
 
 /// Arguments of `similar`.
 #[derive(Debug, clap::Args)]
 pub struct SimilarArgs {
     /// Entry id.
     pub entry_id: String,
-    /// Number of similar entries.
-    #[arg(long, default_value_t = 10)]
+    /// Number of similar entries (1..=100).
+    #[arg(long, default_value_t = similar::DEFAULT_LIMIT)]
     pub limit: usize,
-    /// Only entries of this level.
+    /// Only entries of this level: federal, regional, municipal.
     #[arg(long)]
     pub level: Option<String>,
     /// Only entries of this year.
     #[arg(long)]
     pub year: Option<i32>,
+    /// Only entries of this region («Саратовская область»).
+    #[arg(long)]
+    pub region: Option<String>,
+    /// Only entries of this document kind: resolution, order, decision, other.
+    #[arg(long)]
+    pub kind: Option<String>,
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
@@ -29,7 +48,7 @@ pub struct AlignArgs {
     pub from_doc: String,
     /// Document they are aligned to (typically regional).
     pub to_doc: String,
-    /// Minimum similarity for a pair.
+    /// Minimum similarity for a pair (0..=1).
     #[arg(long)]
     pub min_score: Option<f32>,
     /// Print JSON.
@@ -51,18 +70,230 @@ pub struct CompareArgs {
 
 /// Runs `similar`.
 pub fn run_similar(index_dir: &Path, args: SimilarArgs) -> anyhow::Result<ExitCode> {
-    let _ = (index_dir, args);
-    anyhow::bail!("similar: not implemented yet")
+    if !(1..=similar::MAX_LIMIT).contains(&args.limit) {
+        anyhow::bail!("--limit must be between 1 and {}", similar::MAX_LIMIT);
+    }
+    let filters = SimilarFilters {
+        level: args
+            .level
+            .as_deref()
+            .map(service::parse_level)
+            .transpose()?,
+        year: args.year,
+        region: args.region,
+        kind: args.kind.as_deref().map(service::parse_kind).transpose()?,
+    };
+    let index = open(index_dir)?;
+    let resp = service::similar_by_id(&index, &args.entry_id, &filters, args.limit)?;
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &resp)?;
+        writeln!(out)?;
+    } else {
+        print_similar(&mut out, &resp)?;
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Runs `align`.
 pub fn run_align(index_dir: &Path, args: AlignArgs) -> anyhow::Result<ExitCode> {
-    let _ = (index_dir, args);
-    anyhow::bail!("align: not implemented yet")
+    let mut opts = AlignOptions::default();
+    if let Some(m) = args.min_score {
+        service::check_min_score(m)?;
+        opts.min_score = m;
+    }
+    let index = open(index_dir)?;
+    let alignment = service::align_by_id(&index, &args.from_doc, &args.to_doc, &opts)?;
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &alignment)?;
+        writeln!(out)?;
+    } else {
+        print_alignment(&mut out, &alignment, Style::detect())?;
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Runs `compare`.
 pub fn run_compare(index_dir: &Path, args: CompareArgs) -> anyhow::Result<ExitCode> {
-    let _ = (index_dir, args);
-    anyhow::bail!("compare: not implemented yet")
+    let index = open(index_dir)?;
+    let cmp = service::compare_by_id(&index, &args.a, &args.b)?;
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &cmp)?;
+        writeln!(out)?;
+    } else {
+        print_comparison(&mut out, &cmp, Style::detect())?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn open(index_dir: &Path) -> anyhow::Result<EntryIndex> {
+    EntryIndex::open(index_dir)
+        .with_context(|| format!("cannot open the index at {}", index_dir.display()))
+}
+
+/// How diffs are marked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Style {
+    /// ANSI colours.
+    Colour,
+    /// `[-deleted-]` / `{+inserted+}`.
+    Plain,
+}
+
+impl Style {
+    fn detect() -> Self {
+        if std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
+            Style::Colour
+        } else {
+            Style::Plain
+        }
+    }
+}
+
+/// Renders diff tokens as running text, grouping runs of the same operation.
+fn render_diff(tokens: &[DiffToken], style: Style) -> String {
+    let mut s = String::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        let op = tokens[i].op;
+        let run: String = tokens[i..]
+            .iter()
+            .take_while(|t| t.op == op)
+            .map(|t| t.text.as_str())
+            .collect();
+        i += tokens[i..].iter().take_while(|t| t.op == op).count();
+        let body = run.trim_end();
+        let tail = &run[body.len()..];
+        match (op, style) {
+            (DiffOp::Equal, _) => s.push_str(&run),
+            (DiffOp::Delete, Style::Colour) => {
+                s.push_str(&format!("\x1b[31;9m{body}\x1b[0m{tail}"))
+            }
+            (DiffOp::Insert, Style::Colour) => {
+                s.push_str(&format!("\x1b[32;4m{body}\x1b[0m{tail}"))
+            }
+            (DiffOp::Delete, Style::Plain) => s.push_str(&format!("[-{body}-]{tail}")),
+            (DiffOp::Insert, Style::Plain) => s.push_str(&format!("{{+{body}+}}{tail}")),
+        }
+    }
+    s
+}
+
+fn print_similar(out: &mut impl Write, resp: &SimilarResponse) -> std::io::Result<()> {
+    writeln!(out, "Similar to {}: {}", resp.entry.id, resp.entry.text)?;
+    if resp.similar.is_empty() {
+        writeln!(out, "  (no similar entries in other documents)")?;
+    }
+    for s in &resp.similar {
+        let e = &s.entry;
+        let year = e.year.map(|y| y.to_string()).unwrap_or_else(|| "—".into());
+        let region = e.region.as_deref().unwrap_or("—");
+        writeln!(
+            out,
+            "\n{:.2}  {}  [{} · {region} · {year}] {}",
+            s.score,
+            e.id,
+            serde_plain(&e.level),
+            e.doc_title
+        )?;
+        writeln!(out, "      {}", e.text)?;
+    }
+    Ok(())
+}
+
+fn print_alignment(out: &mut impl Write, a: &Alignment, style: Style) -> std::io::Result<()> {
+    let s = a.summary();
+    writeln!(
+        out,
+        "{} → {}: {} identical, {} edited, {} related, {} added locally; {} not adopted\n",
+        a.from_doc, a.to_doc, s.identical, s.edited, s.related, s.added, s.not_adopted
+    )?;
+    for p in &a.pairs {
+        match (&p.to, p.relation) {
+            (Some(to), Some(rel)) => {
+                let changed = p
+                    .changed
+                    .map(|c| format!(", {:.0}% words changed", c * 100.0));
+                writeln!(
+                    out,
+                    "[{} {:.2}{}] {} ← {}",
+                    serde_plain(&rel),
+                    p.score,
+                    changed.unwrap_or_default(),
+                    p.from.id,
+                    to.id
+                )?;
+                // Regional wording → municipal wording: insertions are what the district added.
+                writeln!(
+                    out,
+                    "  {}",
+                    render_diff(&word_diff(&to.text, &p.from.text).tokens, style)
+                )?;
+                for also in &p.also {
+                    writeln!(out, "  + merged with {}: {}", also.id, also.text)?;
+                }
+            }
+            _ => {
+                writeln!(out, "[added locally] {}", p.from.id)?;
+                writeln!(out, "  {}", p.from.text)?;
+            }
+        }
+    }
+    if !a.unmatched_to.is_empty() {
+        writeln!(out, "\nNot adopted from {}:", a.to_doc)?;
+        for e in &a.unmatched_to {
+            writeln!(out, "  {}  {}", e.id, e.text)?;
+        }
+    }
+    Ok(())
+}
+
+fn print_comparison(
+    out: &mut impl Write,
+    c: &EntryComparison,
+    style: Style,
+) -> std::io::Result<()> {
+    let rel = c
+        .relation
+        .map(|r| serde_plain(&r))
+        .unwrap_or_else(|| "unrelated".into());
+    writeln!(
+        out,
+        "{} → {}: similarity {:.2}, {rel}, {:.0}% words changed",
+        c.a.id,
+        c.b.id,
+        c.score,
+        c.diff.changed * 100.0
+    )?;
+    writeln!(out, "{}", render_diff(&c.diff.tokens, style))
+}
+
+/// The serde name of a unit enum value (`municipal`, `edited`).
+fn serde_plain<T: serde::Serialize>(v: &T) -> String {
+    match serde_json::to_value(v) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_diff_marks_runs() {
+        let d = word_diff(
+            "провести мониторинг служб медиации в Саратовской области.",
+            "провести мониторинг служб медиации в районе.",
+        );
+        assert_eq!(
+            render_diff(&d.tokens, Style::Plain),
+            "провести мониторинг служб медиации в [-Саратовской области.-]{+районе.+}"
+        );
+        let coloured = render_diff(&d.tokens, Style::Colour);
+        assert!(coloured.contains("\x1b[31;9mСаратовской области.\x1b[0m"));
+        assert!(coloured.contains("\x1b[32;4mрайоне.\x1b[0m"));
+    }
 }

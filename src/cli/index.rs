@@ -1,7 +1,21 @@
 //! `edusearch index [PATH...] [--rebuild]`.
 
+use std::collections::BTreeMap;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::error::Error;
+use crate::index::EntryIndex;
+use crate::ingest::{self, SourceFile};
+use crate::model::{Document, EntryType};
+use crate::pipeline;
+
+use super::EXIT_REJECTED;
 
 /// Arguments of `index`.
 #[derive(Debug, clap::Args)]
@@ -13,8 +27,192 @@ pub struct IndexArgs {
     pub rebuild: bool,
 }
 
+/// Where the documents come from.
+enum Inputs {
+    Files(Vec<PathBuf>),
+    Embedded(Vec<SourceFile>),
+}
+
+impl Inputs {
+    fn len(&self) -> usize {
+        match self {
+            Inputs::Files(p) => p.len(),
+            Inputs::Embedded(s) => s.len(),
+        }
+    }
+}
+
+/// Totals of a run.
+#[derive(Default)]
+struct Tally {
+    documents: u64,
+    entries: u64,
+    bytes: u64,
+    by_type: BTreeMap<&'static str, u64>,
+    rejected: Vec<Error>,
+}
+
+impl Tally {
+    fn add(&mut self, doc: &Document, bytes: usize) {
+        self.documents += 1;
+        self.bytes += bytes as u64;
+        for e in &doc.entries {
+            self.entries += 1;
+            let name = match e.entry_type {
+                EntryType::Recommendation => "recommendation",
+                EntryType::Finding => "finding",
+                EntryType::Provision => "provision",
+            };
+            *self.by_type.entry(name).or_insert(0) += 1;
+        }
+    }
+}
+
+/// Progress display: a bar on a terminal, log lines otherwise.
+enum Progress {
+    Bar(ProgressBar),
+    Lines,
+}
+
+impl Progress {
+    fn new(total: usize) -> Self {
+        if !std::io::stderr().is_terminal() {
+            return Progress::Lines;
+        }
+        let bar = ProgressBar::new(total as u64);
+        let style = ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} files, {msg}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar());
+        bar.set_style(style);
+        bar.enable_steady_tick(Duration::from_millis(200));
+        Progress::Bar(bar)
+    }
+
+    fn done(&self, path: &Path, tally: &Tally, entries: usize) {
+        match self {
+            Progress::Bar(bar) => {
+                bar.inc(1);
+                bar.set_message(format!("{} entries", tally.entries));
+            }
+            Progress::Lines => eprintln!("indexed {}: {entries} entries", path.display()),
+        }
+    }
+
+    fn rejected(&self, err: &Error) {
+        match self {
+            Progress::Bar(bar) => {
+                bar.inc(1);
+                bar.println(format!("rejected {err}"));
+            }
+            Progress::Lines => eprintln!("rejected {err}"),
+        }
+    }
+
+    fn finish(&self) {
+        if let Progress::Bar(bar) = self {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+fn default_inputs(paths: Vec<PathBuf>) -> Inputs {
+    if !paths.is_empty() {
+        return Inputs::Files(paths);
+    }
+    let seeds = PathBuf::from("seeds");
+    if seeds.is_dir() {
+        Inputs::Files(vec![seeds])
+    } else {
+        Inputs::Embedded(pipeline::embedded_seeds())
+    }
+}
+
 /// Runs `index`.
 pub fn run(index_dir: &Path, args: IndexArgs) -> anyhow::Result<ExitCode> {
-    let _ = (index_dir, args);
-    anyhow::bail!("index: not implemented yet")
+    let started = Instant::now();
+    let mut tally = Tally::default();
+    let inputs = match default_inputs(args.paths) {
+        Inputs::Files(roots) => {
+            let (files, errors) = ingest::collect_paths(&roots);
+            tally.rejected = errors;
+            Inputs::Files(files)
+        }
+        embedded => embedded,
+    };
+    let mut index = EntryIndex::create(index_dir, args.rebuild)
+        .with_context(|| format!("cannot open the index at {}", index_dir.display()))?;
+    let mut writer = index.writer()?;
+    let progress = Progress::new(inputs.len());
+    for err in &tally.rejected {
+        progress.rejected(err);
+    }
+    let mut index_one = |src: &SourceFile, tally: &mut Tally| -> anyhow::Result<()> {
+        let doc = pipeline::parse_source(src);
+        writer.add(&doc)?;
+        tally.add(&doc, src.text.len());
+        progress.done(&src.path, tally, doc.entries.len());
+        Ok(())
+    };
+    match &inputs {
+        Inputs::Files(files) => {
+            for path in files {
+                match ingest::read_file(path) {
+                    Ok(src) => index_one(&src, &mut tally)?,
+                    Err(err) => {
+                        progress.rejected(&err);
+                        tally.rejected.push(err);
+                    }
+                }
+            }
+        }
+        Inputs::Embedded(sources) => {
+            for src in sources {
+                index_one(src, &mut tally)?;
+            }
+        }
+    }
+    writer.commit()?;
+    progress.finish();
+    print_summary(index_dir, &tally, started.elapsed())?;
+    Ok(if tally.rejected.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_REJECTED)
+    })
+}
+
+fn print_summary(index_dir: &Path, tally: &Tally, elapsed: Duration) -> anyhow::Result<()> {
+    let secs = elapsed.as_secs_f64();
+    let mb = tally.bytes as f64 / 1_000_000.0;
+    let by_type: Vec<String> = tally
+        .by_type
+        .iter()
+        .map(|(t, n)| format!("{t} {n}"))
+        .collect();
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "indexed {} documents, {} entries ({}) into {}",
+        tally.documents,
+        tally.entries,
+        if by_type.is_empty() {
+            "none".to_string()
+        } else {
+            by_type.join(", ")
+        },
+        index_dir.display()
+    )?;
+    writeln!(
+        out,
+        "{secs:.2} s, {mb:.2} MB of text, {:.2} MB/s",
+        if secs > 0.0 { mb / secs } else { 0.0 }
+    )?;
+    if !tally.rejected.is_empty() {
+        writeln!(out, "rejected {} files:", tally.rejected.len())?;
+        for err in &tally.rejected {
+            writeln!(out, "  {err}")?;
+        }
+    }
+    Ok(())
 }

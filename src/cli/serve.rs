@@ -1,21 +1,80 @@
-//! `edusearch serve [--addr A] [--cors-origin O]`.
+//! `edusearch serve [--addr A] [--index DIR] [--cors-origin O]`.
 
 use std::path::Path;
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+
+use crate::api::{AppState, ServeConfig};
+use crate::error::Error;
+use crate::index::EntryIndex;
 
 /// Arguments of `serve`.
 #[derive(Debug, clap::Args)]
 pub struct ServeArgs {
-    /// Address to listen on.
+    /// Address to listen on (port 0 picks a free port).
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub addr: String,
     /// Allowed CORS origin (repeatable); default: any origin may GET.
     #[arg(long)]
     pub cors_origin: Vec<String>,
+    /// Seconds after which a request is answered with a timeout error.
+    #[arg(long, default_value_t = 10)]
+    pub timeout: u64,
+    /// Megabytes of API answers kept in memory for repeated requests (0 disables the cache).
+    #[arg(long, default_value_t = 32)]
+    pub cache_mb: usize,
 }
 
-/// Runs `serve`.
+/// Runs `serve`: opens the index (building it from the bundled seeds if there is none) and serves
+/// until SIGINT/SIGTERM.
 pub fn run(index_dir: &Path, args: ServeArgs) -> anyhow::Result<ExitCode> {
-    let _ = (index_dir, args);
-    anyhow::bail!("serve: not implemented yet")
+    let started = Instant::now();
+    let index = open_index(index_dir)?;
+    let config = ServeConfig {
+        cors_origins: args.cors_origin,
+        request_timeout: Duration::from_secs(args.timeout.max(1)),
+        cache_bytes: args.cache_mb.saturating_mul(1 << 20),
+        ..ServeConfig::default()
+    };
+    let state = AppState {
+        index: Arc::new(index),
+    };
+    let app = crate::api::app(state, &config)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(&args.addr)
+            .await
+            .with_context(|| format!("cannot listen on {}", args.addr))?;
+        let local = listener.local_addr().context("no local address")?;
+        tracing::info!(%local, ready_ms = started.elapsed().as_millis() as u64, "serving");
+        eprintln!("edusearch: serving http://{local}/ (API: http://{local}/api/search?q=, docs: http://{local}/docs/)");
+        crate::api::serve(listener, app, crate::api::shutdown_signal())
+            .await
+            .context("server failed")
+    })?;
+    eprintln!("edusearch: stopped");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Opens the index at `dir`; if there is none, builds it from the embedded seeds first.
+/// An index of another schema version is an error (never silently overwritten).
+fn open_index(dir: &Path) -> anyhow::Result<EntryIndex> {
+    match EntryIndex::open(dir) {
+        Ok(index) => Ok(index),
+        Err(Error::NoIndex(_)) => {
+            eprintln!(
+                "edusearch: no index at {}; building it from the bundled seed documents",
+                dir.display()
+            );
+            EntryIndex::open_or_build_seeds(dir)
+                .with_context(|| format!("cannot build the index at {}", dir.display()))
+        }
+        Err(e) => Err(e).with_context(|| format!("cannot open the index at {}", dir.display())),
+    }
 }

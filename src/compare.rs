@@ -1,1 +1,0 @@
-//! Comparison of wording: similar entries, document alignment, word-level diff.

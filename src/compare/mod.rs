@@ -1,0 +1,17 @@
+//! Comparison of wording: similar entries, document alignment, word-level diff.
+//!
+//! All functions are pure over [`Entry`](crate::model::Entry) values except the index-backed
+//! [`CandidateSource`] of [`candidates`]. The similarity measure is defined in [`similarity`].
+
+pub mod align;
+pub mod candidates;
+pub mod diff;
+pub mod service;
+pub mod similar;
+pub mod similarity;
+pub mod text;
+
+pub use align::{AlignOptions, AlignedPair, Alignment, EntryRef, Relation, align};
+pub use diff::{DiffOp, DiffToken, WordDiff, word_diff};
+pub use similar::{CandidateSource, SimilarEntry, SimilarFilters, similar_entries};
+pub use similarity::{Profile, similarity};

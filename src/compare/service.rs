@@ -1,0 +1,158 @@
+//! The comparison operations on an open index, shared by the CLI and the API: look the entries or
+//! documents up (unknown ids are [`Error::NotFound`], bad parameters [`Error::InvalidInput`]) and
+//! run the pure functions of this module on them.
+
+use serde::Serialize;
+
+use super::align::{
+    AlignOptions, Alignment, DEFAULT_MIN_SCORE, EDITED_FROM, EntryRef, Relation, align,
+};
+use super::diff::{WordDiff, word_diff};
+use super::similar::{SimilarEntry, SimilarFilters, similar_entries};
+use super::similarity::similarity;
+use crate::error::{Error, Result};
+use crate::index::EntryIndex;
+use crate::model::{DocKind, Entry, Level};
+
+/// Similar entries of one entry.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct SimilarResponse {
+    /// The entry asked about.
+    pub entry: EntryRef,
+    /// Entries of other documents, best first.
+    pub similar: Vec<SimilarEntry>,
+}
+
+/// Two entries compared.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct EntryComparison {
+    /// First entry.
+    pub a: EntryRef,
+    /// Second entry.
+    pub b: EntryRef,
+    /// Similarity `S` in `0..=1`.
+    pub score: f32,
+    /// Relation (as in alignments); `null` when the texts are not related (`S` below 0.3).
+    pub relation: Option<Relation>,
+    /// Word-level diff from `a` to `b`.
+    pub diff: WordDiff,
+}
+
+/// Looks an entry up; unknown ids are [`Error::NotFound`].
+pub fn entry_by_id(index: &EntryIndex, id: &str) -> Result<Entry> {
+    index
+        .entry(id)?
+        .ok_or_else(|| Error::NotFound(format!("unknown entry id: {id}")))
+}
+
+/// Entries of a document in order; unknown documents are [`Error::NotFound`].
+pub fn document_by_id(index: &EntryIndex, doc_id: &str) -> Result<Vec<Entry>> {
+    let entries = index.document_entries(doc_id)?;
+    if entries.is_empty() && !index.documents()?.iter().any(|d| d.doc_id == doc_id) {
+        return Err(Error::NotFound(format!("unknown document id: {doc_id}")));
+    }
+    Ok(entries)
+}
+
+/// Similar entries of the entry `id`.
+pub fn similar_by_id(
+    index: &EntryIndex,
+    id: &str,
+    filters: &SimilarFilters,
+    limit: usize,
+) -> Result<SimilarResponse> {
+    let entry = entry_by_id(index, id)?;
+    let similar = similar_entries(index, &entry, filters, limit)?;
+    Ok(SimilarResponse {
+        entry: EntryRef::from(&entry),
+        similar,
+    })
+}
+
+/// Alignment of the document `from` with the document `to`.
+pub fn align_by_id(
+    index: &EntryIndex,
+    from: &str,
+    to: &str,
+    opts: &AlignOptions,
+) -> Result<Alignment> {
+    check_min_score(opts.min_score)?;
+    let a = document_by_id(index, from)?;
+    let b = document_by_id(index, to)?;
+    Ok(align(from, to, &a, &b, opts))
+}
+
+/// Comparison of the entries `a` and `b`.
+pub fn compare_by_id(index: &EntryIndex, a: &str, b: &str) -> Result<EntryComparison> {
+    let ea = entry_by_id(index, a)?;
+    let eb = entry_by_id(index, b)?;
+    Ok(compare_entries(&ea, &eb))
+}
+
+/// Comparison of two entries: score, relation and word diff.
+pub fn compare_entries(a: &Entry, b: &Entry) -> EntryComparison {
+    let score = similarity(&a.text, &b.text);
+    let diff = word_diff(&a.text, &b.text);
+    let relation = if diff.is_identical() && !diff.tokens.is_empty() {
+        Some(Relation::Identical)
+    } else if score >= EDITED_FROM {
+        Some(Relation::Edited)
+    } else if score >= DEFAULT_MIN_SCORE {
+        Some(Relation::Related)
+    } else {
+        None
+    };
+    EntryComparison {
+        a: a.into(),
+        b: b.into(),
+        score,
+        relation,
+        diff,
+    }
+}
+
+/// Rejects a minimum score outside `0..=1`.
+pub fn check_min_score(min_score: f32) -> Result<()> {
+    if (0.0..=1.0).contains(&min_score) {
+        Ok(())
+    } else {
+        Err(Error::InvalidInput(format!(
+            "min_score must be between 0 and 1, got {min_score}"
+        )))
+    }
+}
+
+/// Parses a level name (`federal`, `regional`, `municipal`).
+pub fn parse_level(s: &str) -> Result<Level> {
+    parse_enum(s, "level", "federal, regional, municipal")
+}
+
+/// Parses a document kind name (`resolution`, `order`, `decision`, `other`).
+pub fn parse_kind(s: &str) -> Result<DocKind> {
+    parse_enum(s, "kind", "resolution, order, decision, other")
+}
+
+fn parse_enum<T: serde::de::DeserializeOwned>(s: &str, what: &str, allowed: &str) -> Result<T> {
+    serde_json::from_value(serde_json::Value::String(s.trim().to_lowercase())).map_err(|_| {
+        Error::InvalidInput(format!("unknown {what} '{s}' (expected one of: {allowed})"))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_filter_values() {
+        assert_eq!(parse_level("Municipal").ok(), Some(Level::Municipal));
+        assert_eq!(parse_kind("order").ok(), Some(DocKind::Order));
+        let err = parse_level("district").err().map(|e| e.to_string());
+        assert_eq!(
+            err.as_deref(),
+            Some("unknown level 'district' (expected one of: federal, regional, municipal)")
+        );
+        assert!(check_min_score(0.3).is_ok());
+        assert!(check_min_score(1.5).is_err());
+        assert!(check_min_score(f32::NAN).is_err());
+    }
+}

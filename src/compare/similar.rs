@@ -1,0 +1,114 @@
+//! Similar entries: for one entry, the entries of other documents with the closest wording.
+//!
+//! A [`CandidateSource`] (the index, or a plain slice of entries) proposes candidates cheaply; each is
+//! rescored with the similarity `S` ([`super::similarity`]) so the score means the same thing in every
+//! query, and the best are returned.
+
+use serde::Serialize;
+
+use super::similarity::Profile;
+use crate::error::Result;
+use crate::model::{DocKind, Entry, Level};
+
+/// Default number of similar entries.
+pub const DEFAULT_LIMIT: usize = 10;
+/// Largest number of similar entries returned.
+pub const MAX_LIMIT: usize = 100;
+/// Candidates fetched per requested result (they are rescored, so more than asked for).
+const CANDIDATES_PER_RESULT: usize = 5;
+/// Least number of candidates fetched.
+const MIN_CANDIDATES: usize = 50;
+
+/// Filters on the documents of similar entries.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SimilarFilters {
+    /// Only documents of this level.
+    pub level: Option<Level>,
+    /// Only documents of this year.
+    pub year: Option<i32>,
+    /// Only documents of this region.
+    pub region: Option<String>,
+    /// Only documents of this kind.
+    pub kind: Option<DocKind>,
+}
+
+impl SimilarFilters {
+    /// Whether an entry passes the filters.
+    pub fn accepts(&self, e: &Entry) -> bool {
+        self.level.is_none_or(|l| e.level == l)
+            && self.year.is_none_or(|y| e.year == Some(y))
+            && self
+                .region
+                .as_deref()
+                .is_none_or(|r| e.region.as_deref() == Some(r))
+            && self.kind.is_none_or(|k| e.kind == k)
+    }
+}
+
+/// Something that proposes candidate entries similar to a given one.
+pub trait CandidateSource {
+    /// Up to `limit` entries likely to be similar to `entry`, passing `filters`, outside its document.
+    /// Order and scores do not matter: the caller rescores them.
+    fn candidates(
+        &self,
+        entry: &Entry,
+        filters: &SimilarFilters,
+        limit: usize,
+    ) -> Result<Vec<Entry>>;
+}
+
+/// Brute force over a slice: every entry of another document that passes the filters.
+impl CandidateSource for [Entry] {
+    fn candidates(
+        &self,
+        entry: &Entry,
+        filters: &SimilarFilters,
+        _limit: usize,
+    ) -> Result<Vec<Entry>> {
+        Ok(self
+            .iter()
+            .filter(|e| e.doc_id != entry.doc_id && filters.accepts(e))
+            .cloned()
+            .collect())
+    }
+}
+
+/// A similar entry and its similarity to the query entry.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct SimilarEntry {
+    /// Similarity `S` in `0..=1`.
+    pub score: f32,
+    /// The entry (all fields of `parse --json`).
+    #[serde(flatten)]
+    pub entry: Entry,
+}
+
+/// The entries of other documents most similar to `entry`, best first (score > 0 only).
+pub fn similar_entries<S: CandidateSource + ?Sized>(
+    source: &S,
+    entry: &Entry,
+    filters: &SimilarFilters,
+    limit: usize,
+) -> Result<Vec<SimilarEntry>> {
+    let limit = limit.clamp(1, MAX_LIMIT);
+    let wanted = (limit * CANDIDATES_PER_RESULT).max(MIN_CANDIDATES);
+    let query = Profile::new(&entry.text);
+    let mut out: Vec<SimilarEntry> = source
+        .candidates(entry, filters, wanted)?
+        .into_iter()
+        .filter(|c| c.doc_id != entry.doc_id && filters.accepts(c))
+        .map(|c| SimilarEntry {
+            score: query.similarity(&Profile::new(&c.text)),
+            entry: c,
+        })
+        .filter(|s| s.score > 0.0)
+        .collect();
+    out.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then_with(|| a.entry.id.cmp(&b.entry.id))
+    });
+    out.dedup_by(|a, b| a.entry.id == b.entry.id);
+    out.truncate(limit);
+    Ok(out)
+}

@@ -1,0 +1,170 @@
+//! A guarded wrapper around rsmorphy (Russian morphology, pymorphy2 dictionaries).
+//!
+//! rsmorphy panics on some very short words, so only Cyrillic words of at least three
+//! letters are ever passed to it, every call is additionally wrapped in `catch_unwind`,
+//! and a missing dictionary disables morphology (words are then kept as written) instead
+//! of failing.
+
+use std::collections::HashMap;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::Path;
+use std::sync::{LazyLock, Mutex};
+
+use rsmorphy::prelude::*;
+
+static MORPH: LazyLock<Option<MorphAnalyzer>> = LazyLock::new(|| {
+    let path = rsmorphy_dict_ru::DICT_PATH;
+    if !Path::new(path).join("meta.json.gz").exists() {
+        tracing::warn!(
+            path,
+            "rsmorphy dictionary not found; addressees keep their written case"
+        );
+        return None;
+    }
+    let loaded = catch_unwind(|| MorphAnalyzer::from_file(path));
+    if loaded.is_err() {
+        tracing::warn!(path, "rsmorphy dictionary failed to load");
+    }
+    loaded.ok()
+});
+
+/// One morphological reading of a word.
+#[derive(Debug, Clone)]
+pub(crate) struct Reading {
+    lex: Lex,
+    grammemes: Vec<String>,
+    /// Dictionary form.
+    pub lemma: String,
+}
+
+impl Reading {
+    /// Whether the reading has a grammeme («NOUN», «datv», «plur», «femn» …).
+    pub fn has(&self, grammeme: &str) -> bool {
+        self.grammemes.iter().any(|g| g == grammeme)
+    }
+
+    /// The first of `options` that the reading has.
+    pub fn first_of(&self, options: &[&'static str]) -> Option<&'static str> {
+        options.iter().copied().find(|g| self.has(g))
+    }
+
+    /// The word form of the same lexeme and part of speech with all `required` grammemes;
+    /// among several, the one sharing most other grammemes with this reading.
+    ///
+    /// (rsmorphy's own `Lex::inflect` keeps the original case, so the lexeme is searched here.)
+    pub fn inflect(&self, required: &[&str]) -> Option<String> {
+        let morph = MORPH.as_ref()?;
+        let pos = self.grammemes.first()?.clone();
+        let out = catch_unwind(AssertUnwindSafe(|| {
+            let mut best: Option<(usize, String)> = None;
+            for form in self.lex.iter_lexeme(morph) {
+                let tag = grammemes_of(&form.get_tag(morph).string);
+                if tag.first() != Some(&pos) || !required.iter().all(|r| tag.iter().any(|g| g == r))
+                {
+                    continue;
+                }
+                let shared = tag
+                    .iter()
+                    .filter(|g| !CASES.contains(&g.as_str()) && self.has(g))
+                    .count();
+                if best.as_ref().is_none_or(|(s, _)| shared > *s) {
+                    best = Some((shared, form.get_word().into_owned()));
+                }
+            }
+            best.map(|(_, w)| w)
+        }));
+        out.ok().flatten()
+    }
+}
+
+const CASES: [&str; 10] = [
+    "nomn", "gent", "datv", "accs", "ablt", "loct", "voct", "gen2", "acc2", "loc2",
+];
+
+fn grammemes_of(tag: &str) -> Vec<String> {
+    tag.split([',', ' '])
+        .filter(|g| !g.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Whether rsmorphy may be asked about `word`: Cyrillic letters only, at least three.
+pub(crate) fn eligible(word: &str) -> bool {
+    word.chars().count() >= 3
+        && word
+            .chars()
+            .all(|c| matches!(c, 'а'..='я' | 'А'..='Я' | 'ё' | 'Ё'))
+}
+
+/// Readings of recently analysed words (lower-case). Addressee lead-ins repeat the same few
+/// hundred words, and each word is looked at several times per lead-in.
+static CACHE: LazyLock<Mutex<HashMap<String, Vec<Reading>>>> =
+    LazyLock::new(|| Mutex::new(HashMap::new()));
+/// The cache is emptied when it grows beyond this many words.
+const CACHE_LIMIT: usize = 20_000;
+
+/// All readings of a word, most probable first; empty for ineligible words.
+pub(crate) fn readings(word: &str) -> Vec<Reading> {
+    if !eligible(word) {
+        return Vec::new();
+    }
+    let lower = word.to_lowercase();
+    if let Ok(cache) = CACHE.lock()
+        && let Some(r) = cache.get(&lower)
+    {
+        return r.clone();
+    }
+    let found = analyse(&lower);
+    if let Ok(mut cache) = CACHE.lock() {
+        if cache.len() >= CACHE_LIMIT {
+            cache.clear();
+        }
+        cache.insert(lower, found.clone());
+    }
+    found
+}
+
+/// Asks rsmorphy (guarded) about an eligible lower-case word.
+fn analyse(lower: &str) -> Vec<Reading> {
+    let Some(morph) = MORPH.as_ref() else {
+        return Vec::new();
+    };
+    let parsed = catch_unwind(AssertUnwindSafe(|| {
+        morph
+            .parse(lower)
+            .into_iter()
+            .map(|p| Reading {
+                grammemes: grammemes_of(&p.lex.get_tag(morph).string),
+                lemma: p.lex.get_normal_form(morph).into_owned(),
+                lex: p.lex,
+            })
+            .collect::<Vec<_>>()
+    }));
+    parsed.unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_and_foreign_words_are_not_passed() {
+        for w in ["и", "по", "ОУ", "abc", "12", "ре-", "до2", ""] {
+            assert!(readings(w).is_empty(), "{w}");
+        }
+    }
+
+    #[test]
+    fn dative_plural_to_nominative() {
+        let r = readings("руководителям");
+        let datv = r
+            .iter()
+            .find(|r| r.has("NOUN") && r.has("datv"))
+            .expect("dative reading");
+        assert_eq!(
+            datv.inflect(&["nomn", "plur"]).as_deref(),
+            Some("руководители")
+        );
+        assert_eq!(datv.lemma, "руководитель");
+    }
+}

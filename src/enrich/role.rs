@@ -1,0 +1,165 @@
+//! Role taxonomy of canonical addressees: keyword rules on the lower-cased, ё-folded
+//! canonical form, tried in order (the first rule that matches wins).
+//!
+//! The order matters where names contain several keywords: municipal heads first; then
+//! preschool (before schools); regional institutes/centres (before supplementary education,
+//! since «дополнительного профессионального образования» is the institute's type); units of
+//! the ministry («Отдел … министерства образования … области») as the regional authority;
+//! supplementary education («МБОУ ДО …», опорный центр) before schools; methodological
+//! services; municipal authorities; vocational organisations; then schools.
+//! «Руководители образовательных организаций» (without «дошкольных»/«профессиональных») are
+//! school heads: in these documents the phrase means heads of schools first of all.
+
+use crate::model::Role;
+
+/// (role, any of these substrings of the folded canonical form)
+const RULES: [(Role, &[&str]); 10] = [
+    (
+        Role::MunicipalHead,
+        &[
+            "главы муниципальн",
+            "глава муниципальн",
+            "главы администрац",
+            "глава администрац",
+            "главы районов",
+            "главы городских",
+        ],
+    ),
+    (
+        Role::PreschoolHeads,
+        &[
+            "дошкольн",
+            "доу",
+            "детский сад",
+            "детские сады",
+            "детских садов",
+        ],
+    ),
+    (
+        Role::RegionalInstitute,
+        &[
+            "институт развития образования",
+            "соиро",
+            "региональный центр",
+            "региональному центру",
+            "региональн центр",
+            "рцоко",
+            "университет",
+            "областной центр",
+            "институт повышения квалификации",
+        ],
+    ),
+    (
+        Role::RegionalAuthority,
+        &[
+            "министерств",
+            "департамент образования",
+            "областной комитет",
+            "департамент по образованию",
+            "региональный координатор",
+        ],
+    ),
+    (
+        Role::SupplementaryEducation,
+        &[
+            "дополнительного образования",
+            "мбоу до ",
+            "мбу до ",
+            "мау до ",
+            "мбоу до«",
+            "мку до ",
+            "детско-юношеск",
+            "дюсш",
+            "детского творчества",
+            "опорный центр",
+            "кванториум",
+        ],
+    ),
+    (
+        Role::MunicipalMethodService,
+        &[
+            "методическ",
+            "ирцосо",
+            "ммс",
+            "мцоко",
+            "муниципальный центр",
+            "ресурсный центр",
+            "информационно-методическ",
+            "муниципальный координатор",
+            "муниципальные координаторы",
+        ],
+    ),
+    (
+        Role::MunicipalAuthority,
+        &[
+            "органы местного самоуправления",
+            "органов местного самоуправления",
+            "орган местного самоуправления",
+            "отдел образования",
+            "управление образования",
+            "управление общего образования",
+            "комитет по образованию",
+            "комитет образования",
+            "органы управления образованием",
+            "органов управления образованием",
+        ],
+    ),
+    (
+        Role::VocationalOrganisations,
+        &[
+            "профессиональн образовательн",
+            "профессиональные образовательные",
+            "профессиональных образовательных",
+            "профессиональное образовательное",
+            "профессионального образовательного",
+            "спо",
+            "колледж",
+            "техникум",
+        ],
+    ),
+    (
+        Role::SchoolHeads,
+        &[
+            "общеобразовательн",
+            "образовательные организации",
+            "образовательных организаций",
+            "образовательная организация",
+            "образовательной организации",
+            "образовательные учреждения",
+            "образовательных учреждений",
+            "оу",
+            "школ",
+            "сош",
+            "оош",
+            "лице",
+            "гимнази",
+            "мбоу",
+            "маоу",
+            "моу",
+        ],
+    ),
+    (Role::Other, &[]),
+];
+
+/// Classifies a canonical (nominative) addressee into the role taxonomy.
+pub fn role_of(canonical: &str) -> Role {
+    let folded = format!(" {} ", canonical.to_lowercase().replace('ё', "е"));
+    // Abbreviations and words are matched on word starts so «оу» does not hit «моу»-like
+    // substrings of unrelated words.
+    for (role, keys) in RULES {
+        if keys.iter().any(|k| contains_word_start(&folded, k)) {
+            return role;
+        }
+    }
+    Role::Other
+}
+
+/// Whether `key` occurs in `hay` starting at a word start (after a space, quote or bracket).
+fn contains_word_start(hay: &str, key: &str) -> bool {
+    hay.match_indices(key).any(|(i, _)| {
+        hay[..i]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !c.is_alphanumeric())
+    })
+}

@@ -1,0 +1,225 @@
+//! Abbreviations defined in the documents themselves: «школами с низкими образовательными
+//! результатами (НОР)», «… оценки качества образования (далее – ВСОКО)». Learned at indexing
+//! time, kept in the index directory, and used at query time to search the full form when the
+//! abbreviation is typed (and the abbreviation when the full form is typed).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::OnceLock;
+
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+
+use crate::analysis::fold;
+use crate::error::{Error, Result};
+use crate::model::Document;
+
+/// File of the learned abbreviations in the index directory.
+pub const FILE: &str = "edusearch-abbreviations.json";
+
+/// Most words considered before the parenthesis.
+const MAX_WORDS_BACK: usize = 12;
+
+/// Abbreviations per document: `doc_id → [(abbreviation, full form)]`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Abbreviations {
+    by_doc: BTreeMap<String, Vec<(String, String)>>,
+}
+
+fn paren_regex() -> Option<&'static Regex> {
+    static RE: OnceLock<Option<Regex>> = OnceLock::new();
+    RE.get_or_init(|| {
+        // `(НОР)`, `(далее – ВСОКО)`, `(далее - ГАУ СО «РЦОКО»)`, `(далее – школы с НОР)`.
+        Regex::new(r"\((?:\s*далее\s*(?:по тексту\s*)?[-–—:]?\s*)?([^()]{2,60})\)").ok()
+    })
+    .as_ref()
+}
+
+/// Words of an abbreviation candidate: 2–10 capital letters.
+fn is_abbreviation(word: &str) -> bool {
+    let n = word.chars().count();
+    (2..=10).contains(&n) && word.chars().all(|c| c.is_uppercase() && c.is_alphabetic())
+}
+
+/// Short function words that may sit inside a full form without giving a letter.
+fn is_function_word(word: &str) -> bool {
+    matches!(
+        word,
+        "и" | "в" | "во" | "с" | "со" | "по" | "для" | "на" | "к" | "о" | "об"
+    )
+}
+
+/// Finds `(ABBR)` definitions in a text: pairs of (abbreviation, full form as written).
+pub fn find_definitions(text: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let Some(re) = paren_regex() else {
+        return out;
+    };
+    for caps in re.captures_iter(text) {
+        let (Some(whole), Some(inner)) = (caps.get(0), caps.get(1)) else {
+            continue;
+        };
+        // The full form is within the few hundred bytes before the parenthesis.
+        let mut from = whole.start().saturating_sub(400);
+        while !text.is_char_boundary(from) {
+            from += 1;
+        }
+        let before = &text[from..whole.start()];
+        for abbr in inner
+            .as_str()
+            .split(|c: char| !c.is_alphabetic())
+            .filter(|w| is_abbreviation(w))
+        {
+            if let Some(full) = expansion(before, abbr)
+                && !out.iter().any(|(a, f)| a == abbr && *f == full)
+            {
+                out.push((abbr.to_string(), full));
+            }
+        }
+    }
+    out
+}
+
+/// The words right before `before`'s end whose initials spell `abbr`, if any.
+fn expansion(before: &str, abbr: &str) -> Option<String> {
+    // Words (hyphenated parts separately) with their byte starts, the last ones first.
+    let mut words: Vec<(usize, &str)> = Vec::new();
+    let mut start = None;
+    for (i, c) in before
+        .char_indices()
+        .chain(std::iter::once((before.len(), ' ')))
+    {
+        match (c.is_alphabetic(), start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                words.push((s, &before[s..i]));
+                start = None;
+            }
+            _ => {}
+        }
+        // Sentence boundaries stop the search.
+        if matches!(c, '.' | ';' | '(' | ')') && i + 1 < before.len() {
+            words.clear();
+        }
+    }
+    let letters: Vec<char> = fold(abbr).chars().collect();
+    let mut li = letters.len();
+    let mut first_used = None;
+    for &(s, w) in words.iter().rev().take(MAX_WORDS_BACK) {
+        if li == 0 {
+            break;
+        }
+        let lw = fold(w);
+        if lw.starts_with(letters[li - 1]) {
+            li -= 1;
+            first_used = Some(s);
+        } else if is_function_word(&lw) && first_used.is_some() {
+            continue;
+        } else {
+            return None;
+        }
+    }
+    let from = first_used?;
+    if li != 0 {
+        return None;
+    }
+    let full = before[from..].trim_end_matches(|c: char| !c.is_alphabetic());
+    Some(full.to_string())
+}
+
+impl Abbreviations {
+    /// Loads the abbreviations of an index directory (empty if there are none).
+    pub fn load(dir: &Path) -> Result<Self> {
+        let path = dir.join(FILE);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => serde_json::from_str(&text)
+                .map_err(|e| Error::Index(format!("{}: {e}", path.display()))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Self::default()),
+            Err(source) => Err(Error::Io { path, source }),
+        }
+    }
+
+    /// Writes the abbreviations atomically (temp file + rename).
+    pub fn save(&self, dir: &Path) -> Result<()> {
+        let path = dir.join(FILE);
+        let tmp = dir.join(format!("{FILE}.tmp"));
+        let json = serde_json::to_string(self).map_err(|e| Error::Index(e.to_string()))?;
+        std::fs::write(&tmp, json).map_err(|source| Error::Io {
+            path: tmp.clone(),
+            source,
+        })?;
+        std::fs::rename(&tmp, &path).map_err(|source| Error::Io { path, source })
+    }
+
+    /// Forgets everything.
+    pub fn clear(&mut self) {
+        self.by_doc.clear();
+    }
+
+    /// Learns the definitions of one document (replacing what was known of it).
+    pub fn learn(&mut self, doc: &Document) {
+        let mut defs: Vec<(String, String)> = Vec::new();
+        for e in &doc.entries {
+            let texts = [Some(&e.text), e.context.as_ref(), e.block_title.as_ref()];
+            for text in texts.into_iter().flatten() {
+                for d in find_definitions(text) {
+                    if !defs.contains(&d) {
+                        defs.push(d);
+                    }
+                }
+            }
+        }
+        if defs.is_empty() {
+            self.by_doc.remove(&doc.meta.doc_id);
+        } else {
+            self.by_doc.insert(doc.meta.doc_id.clone(), defs);
+        }
+    }
+
+    /// Every distinct (abbreviation folded, full form) pair over all documents.
+    pub fn pairs(&self) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = Vec::new();
+        for defs in self.by_doc.values() {
+            for (a, f) in defs {
+                let pair = (fold(a), f.clone());
+                if !out.contains(&pair) {
+                    out.push(pair);
+                }
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_definitions_in_seed_sentences() {
+        let text = "что дальнейшему повышению эффективности работы со школами с низкими \
+                    образовательными результатами (НОР) будет способствовать";
+        assert_eq!(
+            find_definitions(text),
+            [(
+                "НОР".to_string(),
+                "низкими образовательными результатами".to_string()
+            )]
+        );
+        let text = "в рамках внутренней системы оценки качества образования (далее – ВСОКО)";
+        assert_eq!(
+            find_definitions(text)[0].1,
+            "внутренней системы оценки качества образования"
+        );
+        let text = "мониторинговой информационно-аналитической системы (МИАС)";
+        assert_eq!(find_definitions(text)[0].0, "МИАС");
+    }
+
+    #[test]
+    fn ignores_parentheses_that_are_not_definitions() {
+        assert!(find_definitions("руководители (Иванова И.И.)").is_empty());
+        assert!(find_definitions("провести конференцию (далее - конференция)").is_empty());
+        assert!(find_definitions("итоги года (ЕГЭ)").is_empty());
+        assert!(find_definitions("(НОР)").is_empty());
+    }
+}

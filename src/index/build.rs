@@ -1,0 +1,325 @@
+//! Turns a parsed user query into a tantivy query (never through tantivy's QueryParser).
+//!
+//! - every word is one clause: its stem in the language fields, its exact form (a bonus for the
+//!   same word form), its context match (low weight) and its alternatives (synonyms, abbreviations);
+//! - words are optional individually (at least half of them must match, rounding down, and at
+//!   least one); a coordination factor (see [`super::coord`]) and a proximity phrase rank complete
+//!   and close matches first;
+//! - quoted phrases are required phrase matches on the stems, with a bonus for the exact forms;
+//! - excluded words and phrases remove entries.
+
+use tantivy::Term;
+use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::tokenizer::TextAnalyzer;
+
+use super::coord::CoordQuery;
+use super::highlight::HighlightTerms;
+use super::schema::Fields;
+use super::synonyms::GROUPS;
+use crate::analysis::{en_analyzer, exact_analyzer, ru_analyzer, tokens};
+use crate::search::query::UserQuery;
+
+/// Weight of a stem match.
+const W_STEM: f32 = 1.0;
+/// Extra weight of an exact word-form match.
+const W_EXACT: f32 = 0.5;
+/// Weight of a match in the context / topic / block lead-in.
+const W_AUX: f32 = 0.2;
+/// Weight of a synonym or abbreviation match.
+const W_ALT: f32 = 0.8;
+/// Extra weight when the words are close together in query order.
+const W_NEAR: f32 = 1.0;
+/// Extra weight of an exact-form phrase over a stem phrase.
+const W_PHRASE_EXACT: f32 = 1.0;
+
+/// Tokens of a text per analyzer: `(position, term)`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Analyzed {
+    /// Russian stems.
+    pub ru: Vec<(usize, String)>,
+    /// English stems.
+    pub en: Vec<(usize, String)>,
+    /// Exact folded forms.
+    pub exact: Vec<(usize, String)>,
+}
+
+/// The analyzers, plus the table of alternative wordings.
+#[derive(Clone)]
+pub struct QueryBuilder {
+    fields: Fields,
+    ru: TextAnalyzer,
+    en: TextAnalyzer,
+    exact: TextAnalyzer,
+    /// `(Russian stems of an expression, alternative expressions)`.
+    alternatives: Vec<(Vec<String>, Vec<String>)>,
+}
+
+/// What the builder produced.
+pub enum Built {
+    /// Nothing searchable was typed: browse.
+    Browse,
+    /// A text query and the terms to highlight.
+    Query(Box<dyn Query>, HighlightTerms),
+}
+
+fn term_query(field: Field, text: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, text),
+        IndexRecordOption::WithFreqs,
+    ))
+}
+
+fn boost(q: Box<dyn Query>, weight: f32) -> Box<dyn Query> {
+    if (weight - 1.0).abs() < f32::EPSILON {
+        q
+    } else {
+        Box::new(BoostQuery::new(q, weight))
+    }
+}
+
+/// A term query for one token, a phrase query (with `slop`) for several, `None` for none.
+fn field_query(field: Field, toks: &[(usize, String)], slop: u32) -> Option<Box<dyn Query>> {
+    match toks {
+        [] => None,
+        [(_, t)] => Some(term_query(field, t)),
+        [(first, _), ..] => {
+            let terms = toks
+                .iter()
+                .map(|(p, t)| (p - first, Term::from_field_text(field, t)))
+                .collect();
+            Some(Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop)))
+        }
+    }
+}
+
+fn union(clauses: Vec<Box<dyn Query>>) -> Option<Box<dyn Query>> {
+    match clauses.len() {
+        0 => None,
+        1 => clauses.into_iter().next(),
+        _ => Some(Box::new(BooleanQuery::union(clauses))),
+    }
+}
+
+fn texts(toks: &[(usize, String)]) -> Vec<String> {
+    toks.iter().map(|(_, t)| t.clone()).collect()
+}
+
+impl QueryBuilder {
+    /// A builder for the given fields, abbreviations `(abbreviation, full form)` and the
+    /// built-in synonym table.
+    pub fn new(fields: Fields, abbreviations: &[(String, String)]) -> Self {
+        let mut b = QueryBuilder {
+            fields,
+            ru: ru_analyzer(),
+            en: en_analyzer(),
+            exact: exact_analyzer(),
+            alternatives: Vec::new(),
+        };
+        let mut groups: Vec<Vec<String>> = GROUPS
+            .iter()
+            .map(|g| g.iter().map(|s| s.to_string()).collect())
+            .collect();
+        groups.extend(
+            abbreviations
+                .iter()
+                .map(|(a, full)| vec![a.clone(), full.clone()]),
+        );
+        for group in groups {
+            for (i, member) in group.iter().enumerate() {
+                let key = texts(&b.analyze(member).ru);
+                if key.is_empty() {
+                    continue;
+                }
+                let others: Vec<String> = group
+                    .iter()
+                    .enumerate()
+                    .filter(|&(j, _)| j != i)
+                    .map(|(_, s)| s.clone())
+                    .collect();
+                match b.alternatives.iter_mut().find(|(k, _)| *k == key) {
+                    Some((_, alts)) => {
+                        for o in others {
+                            if !alts.contains(&o) {
+                                alts.push(o);
+                            }
+                        }
+                    }
+                    None => b.alternatives.push((key, others)),
+                }
+            }
+        }
+        b
+    }
+
+    /// Runs the three analyzers over a text.
+    pub fn analyze(&mut self, text: &str) -> Analyzed {
+        let conv = |ts: Vec<tantivy::tokenizer::Token>| {
+            ts.into_iter().map(|t| (t.position, t.text)).collect()
+        };
+        Analyzed {
+            ru: conv(tokens(&mut self.ru, text)),
+            en: conv(tokens(&mut self.en, text)),
+            exact: conv(tokens(&mut self.exact, text)),
+        }
+    }
+
+    /// Clause matching an expression in the entry text by stems (any language).
+    fn stem_clause(&self, a: &Analyzed, slop: u32) -> Option<Box<dyn Query>> {
+        let f = &self.fields;
+        let mut clauses = Vec::new();
+        clauses.extend(field_query(f.stem_ru, &a.ru, slop));
+        clauses.extend(field_query(f.stem_en, &a.en, slop));
+        if clauses.is_empty() {
+            clauses.extend(field_query(f.exact, &a.exact, slop));
+        }
+        union(clauses)
+    }
+
+    fn add_highlights(a: &Analyzed, hl: &mut HighlightTerms) {
+        hl.ru.extend(texts(&a.ru));
+        hl.en.extend(texts(&a.en));
+        hl.exact.extend(texts(&a.exact));
+    }
+
+    /// Alternatives of each word: single-word matches and matches of word sequences.
+    fn word_alternatives(&self, words: &[Analyzed]) -> Vec<Vec<String>> {
+        let mut out = vec![Vec::new(); words.len()];
+        for (key, alts) in &self.alternatives {
+            for start in 0..words.len() {
+                let mut stems = Vec::new();
+                let mut end = start;
+                while end < words.len() && stems.len() < key.len() {
+                    stems.extend(texts(&words[end].ru));
+                    end += 1;
+                }
+                if stems == *key {
+                    for slot in &mut out[start..end] {
+                        for alt in alts {
+                            if !slot.contains(alt) {
+                                slot.push(alt.clone());
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// One word: stems, exact form bonus, context, alternatives.
+    fn word_clause(
+        &mut self,
+        a: &Analyzed,
+        alternatives: &[String],
+        hl: &mut HighlightTerms,
+    ) -> Option<Box<dyn Query>> {
+        let f = self.fields;
+        let mut clauses = Vec::new();
+        clauses.extend(self.stem_clause(a, 0).map(|q| boost(q, W_STEM)));
+        clauses.extend(field_query(f.exact, &a.exact, 0).map(|q| boost(q, W_EXACT)));
+        clauses.extend(field_query(f.aux_ru, &a.ru, 0).map(|q| boost(q, W_AUX)));
+        for alt in alternatives {
+            let alt_a = self.analyze(alt);
+            if let Some(q) = self.stem_clause(&alt_a, 1) {
+                clauses.push(boost(q, W_ALT));
+                hl.ru.extend(texts(&alt_a.ru));
+            }
+        }
+        Self::add_highlights(a, hl);
+        union(clauses)
+    }
+
+    /// A required phrase: stems in order, exact forms as a bonus. A single quoted word must
+    /// match in its exact form.
+    fn phrase_clause(&self, a: &Analyzed) -> Option<Box<dyn Query>> {
+        let f = &self.fields;
+        if a.exact.len() == 1 {
+            return field_query(f.exact, &a.exact, 0);
+        }
+        let required = self.stem_clause(a, 0)?;
+        let mut clauses = vec![(Occur::Must, required)];
+        if let Some(q) = field_query(f.exact, &a.exact, 0) {
+            clauses.push((Occur::Should, boost(q, W_PHRASE_EXACT)));
+        }
+        Some(Box::new(BooleanQuery::new(clauses)))
+    }
+
+    /// Builds the query.
+    pub fn build(&mut self, q: &UserQuery) -> Built {
+        let mut hl = HighlightTerms::default();
+        let mut words: Vec<Analyzed> = q.words.iter().map(|w| self.analyze(w)).collect();
+        // Stop words are dropped, unless the query has nothing else.
+        if words.iter().any(|a| !a.ru.is_empty()) {
+            words.retain(|a| !a.ru.is_empty());
+        } else {
+            words.retain(|a| !a.exact.is_empty());
+        }
+        let alternatives = self.word_alternatives(&words);
+        let word_clauses: Vec<Box<dyn Query>> = words
+            .iter()
+            .zip(&alternatives)
+            .filter_map(|(a, alts)| self.word_clause(a, alts, &mut hl))
+            .collect();
+
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let phrases: Vec<Box<dyn Query>> = q
+            .phrases
+            .iter()
+            .filter_map(|p| {
+                let a = self.analyze(p);
+                Self::add_highlights(&a, &mut hl);
+                self.phrase_clause(&a)
+            })
+            .collect();
+        let has_phrases = !phrases.is_empty();
+        clauses.extend(phrases.into_iter().map(|p| (Occur::Must, p)));
+
+        let n = word_clauses.len();
+        if n > 0 {
+            if n >= 2
+                && let Some(near) = self.proximity(&words)
+            {
+                clauses.push((Occur::Should, boost(near, W_NEAR)));
+            }
+            let min = if n >= 3 { n / 2 } else { 1 };
+            let occur = if has_phrases {
+                Occur::Should
+            } else {
+                Occur::Must
+            };
+            clauses.push((occur, Box::new(CoordQuery::new(word_clauses, min))));
+        }
+        let positive = !clauses.is_empty();
+        for ex in &q.excluded {
+            let a = self.analyze(ex);
+            let f = self.fields;
+            let mut any = Vec::new();
+            any.extend(self.stem_clause(&a, 0));
+            any.extend(field_query(f.exact, &a.exact, 0));
+            if let Some(u) = union(any) {
+                clauses.push((Occur::MustNot, u));
+            }
+        }
+        if !positive {
+            if clauses.is_empty() {
+                return Built::Browse;
+            }
+            clauses.push((Occur::Must, Box::new(AllQuery)));
+        }
+        Built::Query(Box::new(BooleanQuery::new(clauses)), hl)
+    }
+
+    /// The words' stems in query order within a few positions of each other.
+    fn proximity(&self, words: &[Analyzed]) -> Option<Box<dyn Query>> {
+        if words.len() > 6 || words.iter().any(|a| a.ru.len() != 1) {
+            return None;
+        }
+        let toks: Vec<(usize, String)> = words
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (i, a.ru[0].1.clone()))
+            .collect();
+        field_query(self.fields.stem_ru, &toks, 2 * words.len() as u32)
+    }
+}

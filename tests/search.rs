@@ -1,0 +1,524 @@
+//! Search behaviour: morphology, folding, phrases, odd tokens, facets, filters, hostile queries,
+//! re-indexing. Runs on documents built here from sentences of the seeds.
+
+use chrono::NaiveDate;
+use edusearch::index::EntryIndex;
+use edusearch::search::{SearchRequest, SortOrder};
+use edusearch::{Addressee, DocKind, Document, DocumentMeta, Entry, EntryType, Level, Role};
+
+struct Item<'a> {
+    text: &'a str,
+    topic: Option<&'a str>,
+    kind: EntryType,
+    addressees: &'a [(&'a str, Role)],
+    deadline: Option<NaiveDate>,
+}
+
+fn item<'a>(text: &'a str, topic: Option<&'a str>, addressees: &'a [(&'a str, Role)]) -> Item<'a> {
+    Item {
+        text,
+        topic,
+        kind: if addressees.is_empty() {
+            EntryType::Finding
+        } else {
+            EntryType::Recommendation
+        },
+        addressees,
+        deadline: None,
+    }
+}
+
+fn date(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(y, m, d)
+}
+
+fn document(
+    doc_id: &str,
+    kind: DocKind,
+    level: Level,
+    day: Option<NaiveDate>,
+    items: &[Item],
+) -> Document {
+    use chrono::Datelike;
+    let meta = DocumentMeta {
+        doc_id: doc_id.to_string(),
+        title: format!("Документ {doc_id}"),
+        kind,
+        level,
+        region: Some("Саратовская область".to_string()),
+        municipality: None,
+        date: day,
+        year: day.map(|d| d.year()),
+        number: None,
+        source: format!("{doc_id}.txt"),
+    };
+    let entries = items
+        .iter()
+        .enumerate()
+        .map(|(i, it)| Entry {
+            id: format!("{doc_id}/e{i}"),
+            doc_id: doc_id.to_string(),
+            doc_title: meta.title.clone(),
+            kind,
+            level,
+            region: meta.region.clone(),
+            municipality: None,
+            date: meta.date,
+            year: meta.year,
+            section: it.topic.map(str::to_string),
+            topic: it.topic.map(str::to_string),
+            entry_type: it.kind,
+            number: Some((i + 1).to_string()),
+            addressees: it
+                .addressees
+                .iter()
+                .map(|(name, role)| Addressee {
+                    raw: format!("{name} (raw)"),
+                    canonical: name.to_string(),
+                    role: *role,
+                })
+                .collect(),
+            deadline: it.deadline,
+            deadline_text: it.deadline.map(|d| format!("до {d}")),
+            responsible: Vec::new(),
+            context: None,
+            text: it.text.to_string(),
+            position: i as u32,
+            block: Some((i / 3) as u32),
+            block_title: Some(format!("Блок {}", i / 3)),
+        })
+        .collect();
+    Document {
+        meta,
+        entries,
+        warnings: Vec::new(),
+    }
+}
+
+const MIN: (&str, Role) = (
+    "Министерство образования Саратовской области",
+    Role::RegionalAuthority,
+);
+const SCHOOLS: (&str, Role) = (
+    "Руководители общеобразовательных организаций",
+    Role::SchoolHeads,
+);
+const MMS: (&str, Role) = (
+    "Муниципальная методическая служба",
+    Role::MunicipalMethodService,
+);
+
+fn corpus() -> Vec<Document> {
+    let t1 = Some("Качество образования");
+    let t2 = Some("Воспитание и социализация");
+    let a = document(
+        "doc_a",
+        DocKind::Resolution,
+        Level::Regional,
+        date(2021, 8, 27),
+        &[
+            item(
+                "обеспечить реализацию Регионального стандарта оказания услуги по обеспечению горячим питанием обучающихся 1–4 классов государственных и муниципальных образовательных организаций",
+                t1,
+                &[MIN],
+            ),
+            item(
+                "создать условия для сотрудничества школ с НОР, не вошедших в федеральный проект «500+», и успешных школ",
+                t1,
+                &[MIN, SCHOOLS],
+            ),
+            item(
+                "организовать наставничество для молодых педагогов в первые три года работы",
+                t1,
+                &[SCHOOLS],
+            ),
+            item(
+                "обобщить в 2021/2022 учебном году и разместить соответствующие материалы на сайтах органов местного самоуправления",
+                t1,
+                &[MMS],
+            ),
+            item(
+                "реализация культурно-образовательного проекта «Культурный дневник школьника Саратовской области»",
+                t2,
+                &[SCHOOLS],
+            ),
+            item(
+                "обеспечить реализацию проекта «Культурный дневник дошкольника Саратовской области»",
+                t2,
+                &[],
+            ),
+            item(
+                "участники отметили, что культурный опыт школьника фиксируется в дневнике наблюдений",
+                t2,
+                &[],
+            ),
+        ],
+    );
+    let b = document(
+        "doc_b",
+        DocKind::Decision,
+        Level::Municipal,
+        date(2020, 8, 28),
+        &[
+            item(
+                "провести новогодние ёлки для обучающихся начальных классов",
+                t2,
+                &[SCHOOLS],
+            ),
+            item("организовать елочный базар поделок", t2, &[MMS]),
+            item(
+                "разместить информацию о волонтёрских вакансиях в единой информационной системе dobro.ru",
+                t2,
+                &[MMS, SCHOOLS],
+            ),
+            item(
+                "молодой педагог получает поддержку наставника",
+                Some("Кадры"),
+                &[],
+            ),
+            Item {
+                deadline: date(2020, 10, 1),
+                ..item(
+                    "разработать дорожную карту по организации работы с общеобразовательными организациями с низкими образовательными результатами",
+                    t1,
+                    &[MMS],
+                )
+            },
+            Item {
+                deadline: date(2021, 3, 1),
+                ..item(
+                    "предотвращения буллинга и кибербуллинга среди сверстников",
+                    t2,
+                    &[SCHOOLS],
+                )
+            },
+        ],
+    );
+    vec![a, b]
+}
+
+fn build(dir: &std::path::Path) -> EntryIndex {
+    let mut idx = EntryIndex::create(dir, true).expect("create index");
+    idx.add_documents(&corpus()).expect("index");
+    idx
+}
+
+fn req(q: &str) -> SearchRequest {
+    SearchRequest {
+        q: q.to_string(),
+        limit: 20,
+        ..SearchRequest::default()
+    }
+}
+
+fn texts(idx: &EntryIndex, r: &SearchRequest) -> Vec<String> {
+    idx.search(r)
+        .expect("search")
+        .hits
+        .into_iter()
+        .map(|h| h.entry.text)
+        .collect()
+}
+
+#[test]
+fn morphology_finds_other_word_forms() {
+    let dir = tempfile::tempdir().unwrap();
+    let idx = build(dir.path());
+    let hits = texts(&idx, &req("горячее питание"));
+    assert!(hits[0].contains("горячим питанием"), "{hits:?}");
+    let hits = texts(&idx, &req("молодой педагог"));
+    assert!(
+        hits.iter().any(|t| t.contains("молодых педагогов")),
+        "{hits:?}"
+    );
+    // The exact word forms rank above the stem-only match.
+    assert!(hits[0].contains("молодой педагог"), "{hits:?}");
+}
+
+#[test]
+fn yo_and_e_fold_both_ways() {
+    let dir = tempfile::tempdir().unwrap();
+    let idx = build(dir.path());
+    for q in ["ёлки", "елки", "Ёлочный", "елочный"] {
+        let hits = texts(&idx, &req(q));
+        assert!(!hits.is_empty(), "{q}");
+    }
+    let hits = texts(&idx, &req("волонтерских"));
+    assert!(hits[0].contains("волонтёрских"), "{hits:?}");
+    let resp = idx.search(&req("елки")).unwrap();
+    assert!(
+        resp.hits[0].snippet.contains("<mark>ёлки</mark>"),
+        "{}",
+        resp.hits[0].snippet
+    );
+}
+
+#[test]
+fn quoted_phrase_beats_scattered_words_and_excludes_near_misses() {
+    let dir = tempfile::tempdir().unwrap();
+    let idx = build(dir.path());
+    let hits = texts(&idx, &req("\"Культурный дневник школьника\""));
+    assert_eq!(hits.len(), 1, "{hits:?}");
+    assert!(hits[0].contains("Культурный дневник школьника"));
+    // Unquoted: the exact phrase first, the scattered words still found.
+    let hits = texts(&idx, &req("культурный дневник школьника"));
+    assert!(hits[0].contains("Культурный дневник школьника"), "{hits:?}");
+    assert!(
+        hits.iter().any(|t| t.contains("культурный опыт школьника")),
+        "{hits:?}"
+    );
+}
+
+#[test]
+fn odd_tokens_are_findable() {
+    let dir = tempfile::tempdir().unwrap();
+    let idx = build(dir.path());
+    for (q, expected) in [
+        ("1–4 классов", "1–4 классов"),
+        ("1-4 классов", "1–4 классов"),
+        ("500+", "«500+»"),
+        ("2021/2022", "2021/2022"),
+        ("dobro.ru", "dobro.ru"),
+    ] {
+        let hits = texts(&idx, &req(q));
+        assert!(
+            hits.first().is_some_and(|t| t.contains(expected)),
+            "{q}: {hits:?}"
+        );
+    }
+}
+
+#[test]
+fn one_missing_word_does_not_empty_the_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let idx = build(dir.path());
+    let hits = texts(&idx, &req("буллинг вымышленноеслово"));
+    assert_eq!(hits.len(), 1);
+    let hits = texts(&idx, &req("дорожная карта низкие результаты"));
+    assert!(hits[0].contains("дорожную карту"), "{hits:?}");
+}
+
+#[test]
+fn exclusion_removes_entries() {
+    let dir = tempfile::tempdir().unwrap();
+    let idx = build(dir.path());
+    let all = texts(&idx, &req("культурный дневник"));
+    let without = texts(&idx, &req("культурный дневник -дошкольника"));
+    assert_eq!(without.len() + 1, all.len());
+    assert!(without.iter().all(|t| !t.contains("дошкольника")));
+    let only_excl = idx.search(&req("-дневник")).unwrap();
+    assert_eq!(only_excl.total, 13 - 3);
+}
+
+#[test]
+fn hostile_queries_do_not_fail() {
+    let dir = tempfile::tempdir().unwrap();
+    let idx = build(dir.path());
+    let long = "педагог ".repeat(700);
+    for q in [
+        "\"незакрытая кавычка",
+        "title:(педагог*",
+        "*",
+        ":",
+        "((((",
+        "😀🎓",
+        "-",
+        "\"\"",
+        "AND OR NOT",
+        long.as_str(),
+        "\u{0}\u{1}",
+        "педагог~2^3",
+    ] {
+        let r = idx.search(&req(q));
+        assert!(r.is_ok(), "{q:?}: {r:?}");
+    }
+}
+
+#[test]
+fn facet_counts_equal_filtered_totals() {
+    let dir = tempfile::tempdir().unwrap();
+    let idx = build(dir.path());
+    for q in ["", "обеспечить", "школ"] {
+        let resp = idx.search(&req(q)).unwrap();
+        assert!(resp.total > 0);
+        for fc in &resp.facets.addressee {
+            let key = fc.value.trim_start_matches('/');
+            let filter = match key.split_once('/') {
+                Some((_, name)) => name.to_string(),
+                None => key.to_string(),
+            };
+            let r = SearchRequest {
+                addressee: vec![filter],
+                ..req(q)
+            };
+            assert_eq!(idx.search(&r).unwrap().total, fc.count, "{q} {}", fc.value);
+        }
+        for fc in &resp.facets.year {
+            let r = SearchRequest {
+                year: vec![fc.value.parse().unwrap()],
+                ..req(q)
+            };
+            assert_eq!(idx.search(&r).unwrap().total, fc.count, "{q} {}", fc.value);
+        }
+        for fc in &resp.facets.topic {
+            let r = SearchRequest {
+                topic: vec![fc.value.clone()],
+                ..req(q)
+            };
+            assert_eq!(idx.search(&r).unwrap().total, fc.count, "{q} {}", fc.value);
+        }
+        let sum: u64 = resp.facets.entry_type.iter().map(|f| f.count).sum();
+        assert_eq!(sum, resp.total);
+        let sum: u64 = resp.facets.kind.iter().map(|f| f.count).sum();
+        assert_eq!(sum, resp.total);
+    }
+}
+
+#[test]
+fn filters_and_across_or_within_and_facets_are_disjunctive() {
+    let dir = tempfile::tempdir().unwrap();
+    let idx = build(dir.path());
+    let schools = SearchRequest {
+        addressee: vec!["school_heads".into()],
+        ..req("")
+    };
+    let n_schools = idx.search(&schools).unwrap().total;
+    assert_eq!(n_schools, 6);
+    let either = SearchRequest {
+        addressee: vec![
+            "school_heads".into(),
+            "Муниципальная методическая служба".into(),
+        ],
+        ..req("")
+    };
+    let n_either = idx.search(&either).unwrap().total;
+    assert_eq!(n_either, 9); // 6 + 4 − 1 with both
+    let and_year = SearchRequest {
+        year: vec![2020],
+        ..either.clone()
+    };
+    let resp = idx.search(&and_year).unwrap();
+    assert_eq!(resp.total, 5);
+    assert!(resp.hits.iter().all(|h| h.entry.year == Some(2020)));
+    // Disjunctive: the year facet ignores the year filter, the addressee facet ignores the
+    // addressee filter.
+    let y2021 = resp.facets.year.iter().find(|f| f.value == "2021").unwrap();
+    assert_eq!(y2021.count, 4);
+    let role_total = |v: &str| {
+        resp.facets
+            .addressee
+            .iter()
+            .find(|f| f.value == v)
+            .map(|f| f.count)
+    };
+    assert_eq!(role_total("/regional_authority"), None);
+    assert_eq!(role_total("/school_heads"), Some(3));
+    let by_type = SearchRequest {
+        entry_type: vec![EntryType::Finding],
+        kind: vec![DocKind::Decision, DocKind::Resolution],
+        ..req("")
+    };
+    assert_eq!(idx.search(&by_type).unwrap().total, 3);
+    let deadline = SearchRequest {
+        deadline_before: NaiveDate::from_ymd_opt(2021, 1, 1),
+        ..req("")
+    };
+    let resp = idx.search(&deadline).unwrap();
+    assert_eq!(resp.total, 1);
+    assert!(resp.hits[0].entry.text.contains("дорожную карту"));
+}
+
+#[test]
+fn browse_sort_and_paging() {
+    let dir = tempfile::tempdir().unwrap();
+    let idx = build(dir.path());
+    let resp = idx.search(&req("")).unwrap();
+    assert_eq!(resp.total, 13);
+    let ids: Vec<_> = resp.hits.iter().map(|h| h.entry.id.clone()).collect();
+    assert_eq!(ids[0], "doc_a/e0");
+    assert_eq!(ids[7], "doc_b/e0");
+    assert!(resp.hits.iter().all(|h| h.score == 0.0));
+    let page = idx
+        .search(&SearchRequest {
+            offset: 5,
+            limit: 3,
+            ..req("")
+        })
+        .unwrap();
+    let page_ids: Vec<_> = page.hits.iter().map(|h| h.entry.id.clone()).collect();
+    assert_eq!(page_ids, ids[5..8]);
+    let by_date = idx
+        .search(&SearchRequest {
+            sort: SortOrder::Date,
+            ..req("")
+        })
+        .unwrap();
+    assert_eq!(by_date.hits[0].entry.year, Some(2021));
+    let by_deadline = idx
+        .search(&SearchRequest {
+            sort: SortOrder::Deadline,
+            ..req("")
+        })
+        .unwrap();
+    assert_eq!(by_deadline.hits[0].entry.deadline, date(2020, 10, 1));
+    assert_eq!(by_deadline.hits[1].entry.deadline, date(2021, 3, 1));
+    assert!(
+        idx.search(&SearchRequest {
+            limit: 1000,
+            ..req("")
+        })
+        .is_err()
+    );
+}
+
+#[test]
+fn stored_entries_round_trip_and_reindexing_replaces() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut idx = build(dir.path());
+    let docs = corpus();
+    let e = idx.entry("doc_b/e1").unwrap().unwrap();
+    assert_eq!(e, docs[1].entries[1]);
+    assert_eq!(idx.document_entries("doc_a").unwrap(), docs[0].entries);
+    assert_eq!(idx.counts().unwrap(), (2, 13));
+    let summaries = idx.documents().unwrap();
+    assert_eq!(summaries.len(), 2);
+    assert_eq!(summaries[1].entries, 6);
+
+    // Re-index doc_b with one entry: its old entries go.
+    let mut b = docs[1].clone();
+    b.entries.truncate(1);
+    idx.add_documents(&[b]).unwrap();
+    assert_eq!(idx.counts().unwrap(), (2, 8));
+    assert!(idx.entry("doc_b/e1").unwrap().is_none());
+    drop(idx);
+
+    // Reopen; rebuild starts from empty only at the commit.
+    let mut idx = EntryIndex::open(dir.path()).unwrap();
+    assert_eq!(idx.counts().unwrap(), (2, 8));
+    drop(idx);
+    idx = EntryIndex::create(dir.path(), true).unwrap();
+    assert_eq!(idx.counts().unwrap(), (2, 8));
+    idx.add_documents(&docs[..1]).unwrap();
+    assert_eq!(idx.counts().unwrap(), (1, 7));
+}
+
+#[test]
+fn schema_version_mismatch_is_detected() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(build(dir.path()));
+    std::fs::write(dir.path().join(edusearch::index::VERSION_FILE), "old").unwrap();
+    match EntryIndex::open(dir.path()) {
+        Err(edusearch::Error::SchemaVersion { found, .. }) => assert_eq!(found, "old"),
+        Err(e) => panic!("wrong error {e}"),
+        Ok(_) => panic!("old index opened"),
+    }
+    let empty = tempfile::tempdir().unwrap();
+    assert!(matches!(
+        EntryIndex::open(empty.path()),
+        Err(edusearch::Error::NoIndex(_))
+    ));
+    // --rebuild replaces the old index.
+    let mut idx = EntryIndex::create(dir.path(), true).unwrap();
+    idx.add_documents(&corpus()).unwrap();
+    assert_eq!(idx.counts().unwrap(), (2, 13));
+}
