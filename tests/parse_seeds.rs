@@ -9,6 +9,7 @@ use std::sync::LazyLock;
 use chrono::NaiveDate;
 use edusearch::model::{DocKind, Document, Entry, EntryType, Level, Role};
 use edusearch::pipeline::{embedded_seeds, parse_source};
+use proptest::strategy::Strategy;
 use regex::Regex;
 
 static DOCS: LazyLock<Vec<Document>> =
@@ -1052,4 +1053,53 @@ fn a_hard_wrapped_plain_rendering_keeps_nearly_all_recommendations() {
     );
     let (a, b) = (original.len() as f64, wrapped.len() as f64);
     assert!((b - a).abs() / a <= 0.03, "{b} vs {a}");
+}
+
+/// A document without recognisable structure degrades to paragraph entries (never one giant
+/// entry, never none) and says so in a warning.
+#[test]
+fn unstructured_text_degrades_to_bounded_paragraph_entries_with_a_warning() {
+    let sentence = "Участники обсудили состояние системы образования и отметили рост интереса педагогов к наставничеству в районе. ";
+    let mut text = String::new();
+    for k in 0..6 {
+        text.push_str(&sentence.repeat(3 + k));
+        text.push_str("\n\n");
+    }
+    text.push_str(&sentence.repeat(60)); // one paragraph of about 7 000 characters
+    let d = parse_text(text);
+    assert!(d.entries.len() >= 7 + 4, "{} entries", d.entries.len());
+    assert!(d.entries.iter().all(|e| e.entry_type == FIND));
+    assert!(d.entries.iter().all(|e| e.text.chars().count() <= 2500));
+    assert!(
+        d.warnings.iter().any(|w| w.contains("no sections")),
+        "{:?}",
+        d.warnings
+    );
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    /// Cleaning and segmenting never panic, and every entry is non-empty and bounded,
+    /// whatever the text (mixed Russian words, numbers, bullets, quotes, colons, blank lines).
+    #[test]
+    fn any_text_parses_into_bounded_entries(parts in proptest::collection::vec(
+        proptest::prop_oneof![
+            proptest::string::string_regex("[а-яё ]{0,40}").expect("regex"),
+            proptest::string::string_regex("[0-9.]{1,6} ").expect("regex"),
+            proptest::sample::select(vec![
+                "\n", "\n\n", "\r\n", "· ", "- ", "\u{f02d} ", "«", "»", ":", ";", ".", "-\n",
+                "Министерству образования области:", "I. Стратегическая сессия «Тема»",
+                "По итогам обсуждения участники сессии рекомендуют:", "в срок до 31.12.2021 г.",
+                "Приложение № 1", "В функции ГАУ ДПО «СОИРО» входит:", "**", "[bookmark: x]",
+            ]).prop_map(str::to_string),
+        ],
+        0..120,
+    )) {
+        let d = parse_text(parts.concat());
+        for e in &d.entries {
+            proptest::prop_assert!(!e.text.trim().is_empty());
+            proptest::prop_assert!(e.text.chars().count() <= 2500);
+        }
+    }
 }
