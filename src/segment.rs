@@ -633,6 +633,10 @@ impl<'a> Segmenter<'a> {
             && !APPENDIX.is_match(text)
             && !TRIGGER.is_match(text)
             && !NUMBERED.is_match(text)
+            // a capitalised paragraph continues an item only if it looks like the rest of one
+            && (text.starts_with(char::is_lowercase)
+                || text.ends_with(';')
+                || text.chars().count() < 300)
             && let Some((idx, raw)) = continuable
             && (raw.trim_end().ends_with(';')
                 || raw.trim_end().ends_with('.') && text.ends_with(';'))
