@@ -1236,18 +1236,28 @@ async function runDiffs(jobs, signal) {
   await Promise.all([worker(), worker(), worker(), worker()]);
 }
 
-/** One side of a diff: equal words plus the words only this side has (`own`: 'delete' or 'insert'). */
+/** One side of a diff: equal words plus the words only this side has (`own`: 'delete' or 'insert'),
+ * consecutive ones highlighted together. */
 function diffText(tokens, own) {
   const p = h('p', { class: 'cmp-text cmp-diff' });
+  let run = '';
+  const flush = () => {
+    if (!run) return;
+    // The words are highlighted, the space after them is not.
+    const [, words, space] = /^(.*?)(\s*)$/s.exec(run);
+    p.append(h(own === 'delete' ? 'del' : 'ins', { class: own === 'delete' ? 'diff-del' : 'diff-ins', text: words }));
+    if (space) p.append(document.createTextNode(space));
+    run = '';
+  };
   for (const t of tokens) {
-    if (t.op === 'equal') p.append(document.createTextNode(t.text));
-    else if (t.op === own) {
-      // The word is highlighted, the space after it is not.
-      const [, word, space] = /^(.*?)(\s*)$/s.exec(t.text);
-      p.append(h(own === 'delete' ? 'del' : 'ins', { class: own === 'delete' ? 'diff-del' : 'diff-ins', text: word }));
-      if (space) p.append(document.createTextNode(space));
+    if (t.op === own) {
+      run += t.text;
+    } else if (t.op === 'equal') {
+      flush();
+      p.append(document.createTextNode(t.text));
     }
   }
+  flush();
   return p;
 }
 
