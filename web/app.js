@@ -1173,7 +1173,17 @@ function renderComparison(al, docs, signal) {
       h('div', { class: 'cmp-sides' }, left, right)));
     if (rel !== 'identical' && !(p.also && p.also.length)) diffJobs.push({ p, left, right });
   }
-  els.cmpBody.append(cmpGroup('cmp-matched', `Пары формулировок (${matched.length})`, pairList));
+  pairList.classList.add('hide-identical');
+  const identical = count('identical');
+  const showIdentical = h('label', { class: 'cmp-toggle' },
+    h('input', {
+      type: 'checkbox', id: 'cmp-show-identical',
+      onchange: (ev) => pairList.classList.toggle('hide-identical', !ev.target.checked),
+    }),
+    ` Показывать совпадающие пары (${identical})`);
+  const group = cmpGroup('cmp-matched', `Пары формулировок (${matched.length})`, pairList);
+  if (identical) group.insertBefore(showIdentical, pairList);
+  els.cmpBody.append(group);
 
   const addedList = h('ol', { class: 'cmp-singles' });
   for (const p of added) addedList.append(singleEntry(p.from));

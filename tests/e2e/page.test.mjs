@@ -238,6 +238,15 @@ describe('search page', () => {
     const edited = paired.find((p) => p.relation === 'edited');
     assert.ok(edited, 'some pair is edited');
     const pair = page.locator(`#cmp-view .cmp-pair[data-from="${edited.from.id}"]`);
+    assert.ok(await pair.isVisible());
+    // Identical pairs are folded away until asked for.
+    const same = paired.find((p) => p.relation === 'identical');
+    if (same) {
+      const samePair = page.locator(`#cmp-view .cmp-pair[data-from="${same.from.id}"]`);
+      assert.ok(await samePair.isHidden());
+      await page.check('#cmp-show-identical');
+      assert.ok(await samePair.isVisible());
+    }
     await pair.locator('del.diff-del, ins.diff-ins').first().waitFor();
     const marked = await pair.locator('del.diff-del, ins.diff-ins').count();
     assert.ok(marked > 0);
