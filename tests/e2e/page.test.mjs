@@ -226,7 +226,7 @@ describe('search page', () => {
     const alignResp = page.waitForResponse((r) => r.url().includes('/api/align?'));
     await page.click('.cmp-form button[type=submit]');
     const alignment = await (await alignResp).json();
-    await page.locator('#cmp-view .cmp-pair').first().waitFor();
+    await page.locator('#cmp-view #cmp-matched').waitFor();
     const url = new URL(page.url());
     assert.equal(url.searchParams.get('cmp'), municipal.doc_id);
     assert.equal(url.searchParams.get('with'), regional.doc_id);
@@ -256,14 +256,14 @@ describe('search page', () => {
 
     // The state survives a reload; Esc returns to the document.
     await page.reload();
-    await page.locator('#cmp-view .cmp-pair').first().waitFor();
+    await page.locator('#cmp-view #cmp-matched').waitFor();
     assert.equal(await page.locator('#cmp-matched .cmp-pair').count(), paired.length);
     await page.keyboard.press('Escape');
     await page.locator('#doc-view .doc-entry').first().waitFor();
     assert.ok(await page.isHidden('#cmp-view'));
     assert.equal(new URL(page.url()).searchParams.get('cmp'), null);
     await page.goBack();
-    await page.locator('#cmp-view .cmp-pair').first().waitFor();
+    await page.locator('#cmp-view #cmp-matched').waitFor();
     assertLocalOnly(watch);
     await context.close();
   });
