@@ -107,7 +107,6 @@ pub fn evaluate(alignment: &Alignment, from: &[Entry], to: &[Entry]) -> (f64, f6
 }
 
 #[test]
-#[ignore = "needs the parser (ingest/clean/segment) from main"]
 fn alignment_000_to_001_matches_the_hand_made_fixture() {
     let m = seed(MUNICIPAL);
     let r = seed(REGIONAL);
@@ -134,7 +133,6 @@ fn alignment_000_to_001_matches_the_hand_made_fixture() {
 }
 
 #[test]
-#[ignore = "needs the parser (ingest/clean/segment) from main"]
 fn alignment_json_lists_every_entry_once() {
     let m = seed(MUNICIPAL);
     let r = seed(REGIONAL);
@@ -222,7 +220,6 @@ fn json_of(out: &std::process::Output) -> serde_json::Value {
 }
 
 #[test]
-#[ignore = "needs the parser and the index from main"]
 fn cli_align_similar_compare_on_the_seed_index() {
     let dir = seed_index();
     let a = json_of(&cli(dir.path(), &["align", MUNICIPAL, REGIONAL, "--json"]));
@@ -298,7 +295,6 @@ fn cli_align_similar_compare_on_the_seed_index() {
 }
 
 #[test]
-#[ignore = "needs the parser and the index from main"]
 fn cli_unknown_ids_and_bad_parameters_fail_with_exit_1() {
     let dir = seed_index();
     for (args, msg) in [
@@ -326,14 +322,12 @@ fn cli_unknown_ids_and_bad_parameters_fail_with_exit_1() {
 }
 
 #[tokio::test]
-#[ignore = "needs the parser and the index from main"]
 async fn api_compare_endpoints() {
     use std::sync::Arc;
 
     use axum::body::Body;
-    use axum::extract::{Query, State};
     use axum::http::{Request, StatusCode};
-    use edusearch::api::{self, AppState, compare::SimilarParams};
+    use edusearch::api::{self, AppState};
     use edusearch::index::EntryIndex;
     use tower::ServiceExt;
 
@@ -414,20 +408,41 @@ async fn api_compare_endpoints() {
         assert_eq!(body["error"]["code"], code, "{uri}");
     }
 
-    let params = SimilarParams {
-        limit: Some("3".into()),
-        ..SimilarParams::default()
-    };
-    let resp = api::compare::similar_handler(State(state.clone()), from.clone(), Query(params))
-        .await
-        .map(|j| j.0)
-        .expect("similar");
-    assert!(!resp.similar.is_empty() && resp.similar.len() <= 3);
-    let missing = api::compare::similar_handler(
-        State(state.clone()),
-        "nope".into(),
-        Query(SimilarParams::default()),
-    )
+    let uri = |q: &str| q.parse::<axum::http::Uri>().expect("uri");
+    let resp = api::compare::similar_handler(state.clone(), from.clone(), uri("/x?limit=3")).await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    let (st, body) = get(format!(
+        "/api/entries/{from}/similar?limit=3&level=regional"
+    ))
     .await;
-    assert_eq!(missing.err().map(|e| e.status), Some(StatusCode::NOT_FOUND));
+    assert_eq!(st, StatusCode::OK);
+    let similar = body["similar"].as_array().expect("similar");
+    assert!(!similar.is_empty() && similar.len() <= 3, "{body}");
+    assert!(similar.iter().all(|e| e["level"] == "regional"), "{body}");
+    for (uri, status, code) in [
+        (
+            format!("/api/entries/{from}/similar?limit=0"),
+            StatusCode::BAD_REQUEST,
+            "bad_parameter",
+        ),
+        (
+            format!("/api/entries/{from}/similar?level=x"),
+            StatusCode::BAD_REQUEST,
+            "bad_parameter",
+        ),
+        (
+            format!("/api/entries/{from}/similar?colour=red"),
+            StatusCode::BAD_REQUEST,
+            "unknown_parameter",
+        ),
+        (
+            "/api/entries/nope/similar".to_owned(),
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
+    ] {
+        let (st, body) = get(uri.clone()).await;
+        assert_eq!(st, status, "{uri}");
+        assert_eq!(body["error"]["code"], code, "{uri}");
+    }
 }

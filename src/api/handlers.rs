@@ -3,13 +3,13 @@
 use std::sync::OnceLock;
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::Uri;
 use serde::{Deserialize, Serialize};
 use tokio::sync::Semaphore;
 
 use super::params::{self, Pairs};
-use super::{ApiError, AppState, compare};
+use super::{ApiError, AppState};
 use crate::index::{DocumentSummary, EntryIndex};
 use crate::model::Entry;
 use crate::search::{Facets, SearchResponse};
@@ -262,32 +262,10 @@ pub async fn entry_or_similar(State(state): State<AppState>, uri: Uri) -> axum::
     }
 }
 
-/// `GET /api/entries/{id}/similar` belongs to the comparison module
-/// ([`compare::similar_handler`]); this is the one place that hands it over. The query is
-/// checked here first, so that bad encoding and unknown parameters get the same 400 JSON errors
-/// as everywhere else.
+/// `GET /api/entries/{id}/similar` belongs to the comparison module; this is the one place that
+/// hands it over (`id` percent-decoded).
 async fn similar(state: AppState, id: String, uri: Uri) -> axum::response::Response {
-    use axum::response::IntoResponse;
-    let checked = Pairs::parse(uri.query())
-        .and_then(|p| p.only(&["level", "year", "region", "kind", "limit"]));
-    if let Err(e) = checked {
-        return e.into_response();
-    }
-    let query = match Query::<compare::SimilarParams>::try_from_uri(&uri) {
-        Ok(q) => q,
-        Err(e) => {
-            let detail = e.body_text();
-            return ApiError::bad_request(
-                "bad_parameter",
-                detail.clone(),
-                format!("Неверные параметры: {detail}"),
-            )
-            .into_response();
-        }
-    };
-    compare::similar_handler(State(state), id, query)
-        .await
-        .into_response()
+    super::compare::similar_handler(state, id, uri).await
 }
 
 async fn entry(state: AppState, id: String, uri: &Uri) -> Result<Json<EntryDetail>, ApiError> {

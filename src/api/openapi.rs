@@ -33,7 +33,7 @@ use super::handlers;
 )]
 pub struct ApiDoc;
 
-/// The whole OpenAPI document: these endpoints and the comparison module's.
+/// The whole document: the read endpoints and the comparison endpoints.
 pub fn document() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
     doc.merge(super::compare::CompareApi::openapi());

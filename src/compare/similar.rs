@@ -80,7 +80,6 @@ pub struct SimilarEntry {
     pub score: f32,
     /// The entry (all fields of `parse --json`).
     #[serde(flatten)]
-    #[schema(value_type = Object)]
     pub entry: Entry,
 }
 
