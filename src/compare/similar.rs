@@ -15,9 +15,9 @@ pub const DEFAULT_LIMIT: usize = 10;
 /// Largest number of similar entries returned.
 pub const MAX_LIMIT: usize = 100;
 /// Candidates fetched per requested result (they are rescored, so more than asked for).
-const CANDIDATES_PER_RESULT: usize = 5;
+const CANDIDATES_PER_RESULT: usize = 3;
 /// Least number of candidates fetched.
-const MIN_CANDIDATES: usize = 50;
+const MIN_CANDIDATES: usize = 30;
 
 /// Filters on the documents of similar entries.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
