@@ -8,6 +8,8 @@
 #
 #   benches/load.sh                      # defaults below
 #   DOCS=500 DURATION=10s benches/load.sh
+#   SKIP_BUILD=1 BIN=/path/to/edusearch benches/load.sh   # a copy: the shared target dir's
+#                                                       # release binary may be rebuilt meanwhile
 #
 # Needs: cargo, python3, curl, wrk (`apt-get install -y wrk`).
 # Targets: >= 2000 requests/s, zero errors, peak RSS < 200 MB, first query < 1 s.
@@ -18,11 +20,12 @@ DURATION=${DURATION:-20s}
 CONNECTIONS=${CONNECTIONS:-32}
 THREADS=${THREADS:-2}
 PORT=${PORT:-18091}
+CACHE_MB=${CACHE_MB:-32}   # the server's answer cache; CACHE_MB=0 measures the engine alone
 WORK=${WORK:-/tmp/edusearch-load}
 GEN=${GEN:-/work/shared/tools/gen_corpus.py}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
-BIN=$TARGET/release/edusearch
+BIN=${BIN:-$TARGET/release/edusearch}
 BASE=http://127.0.0.1:$PORT
 
 # Milliseconds since a `date +%s%N` timestamp.
@@ -46,7 +49,7 @@ INDEX=$WORK/index-$DOCS
 if [[ ! -d $INDEX || -n ${REINDEX:-} ]]; then
     echo "== indexing"
     start=$(date +%s%N)
-    "$BIN" --index "$INDEX" index --rebuild "$WORK/corpus-$DOCS" >/dev/null || [[ $? == 2 ]]
+    "$BIN" --index "$INDEX" index --rebuild "$WORK/corpus-$DOCS" >"$WORK/index.log" 2>&1 || [[ $? == 2 ]]
     echo "indexing took $(ms_since "$start") ms"
 fi
 
@@ -65,7 +68,7 @@ FIRST=
 start_server() {
     local start
     start=$(date +%s%N)
-    "$BIN" --index "$INDEX" --log warn serve --addr "127.0.0.1:$PORT" >/dev/null 2>"$WORK/server.log" &
+    "$BIN" --index "$INDEX" --log warn serve --addr "127.0.0.1:$PORT" --cache-mb "$CACHE_MB" >/dev/null 2>"$WORK/server.log" &
     SERVER_PID=$!
     for _ in $(seq 1 2000); do
         if curl -fsS -o /dev/null "$BASE/api/search?q=%D1%88%D0%BA%D0%BE%D0%BB%D0%B0&year=2021" 2>/dev/null; then
@@ -164,4 +167,4 @@ echo "== summary"
 grep '^RESULT' "$WORK/wrk.txt" | sed 's/^RESULT /load: /'
 echo "server peak RSS (VmHWM): $((RSS_KB / 1024)) MB"
 echo "open existing index + first query: ${FIRST} ms"
-echo "cores: $(nproc); corpus: $DOCS documents; index: $(du -sh "$INDEX" | cut -f1)"
+echo "cores: $(nproc); load average: $(cut -d" " -f1-3 /proc/loadavg); corpus: $DOCS documents; index: $(du -sh "$INDEX" | cut -f1); answer cache: $CACHE_MB MB"

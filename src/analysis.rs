@@ -130,15 +130,36 @@ fn fold_char(c: char) -> char {
     }
 }
 
+/// Lower-cases and folds one character into `out`; fast for ASCII and Russian letters.
+fn push_lower_folded(c: char, out: &mut String) {
+    match c {
+        'A'..='Z' => out.push(c.to_ascii_lowercase()),
+        'a'..='z' | '0'..='9' | 'а'..='я' => out.push(c),
+        'А'..='Я' => out.push(char::from_u32(c as u32 + 0x20).unwrap_or(c)),
+        'Ё' | 'ё' => out.push('е'),
+        _ => {
+            for l in c.to_lowercase() {
+                out.push(fold_char(l));
+            }
+        }
+    }
+}
+
+/// `char::is_alphabetic` with fast paths for ASCII and the Cyrillic block.
+fn is_letter(c: char) -> bool {
+    match c {
+        'a'..='z' | 'A'..='Z' | 'а'..='я' | 'А'..='Я' | 'ё' | 'Ё' => true,
+        '\0'..='\u{7f}' => false,
+        _ => c.is_alphabetic(),
+    }
+}
+
 /// Lower-cases and folds a string for matching (ё→е, combining accents dropped).
 pub fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        if is_combining_mark(c) {
-            continue;
-        }
-        for l in c.to_lowercase() {
-            out.push(fold_char(l));
+        if !is_combining_mark(c) {
+            push_lower_folded(c, &mut out);
         }
     }
     out
@@ -151,7 +172,7 @@ fn is_combining_mark(c: char) -> bool {
 
 /// Characters that make up a token.
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || is_combining_mark(c)
+    is_letter(c) || c.is_ascii_digit() || (!c.is_ascii() && c.is_numeric()) || is_combining_mark(c)
 }
 
 /// The edusearch tokenizer: runs of letters and digits, lower-cased and ё-folded.
@@ -230,11 +251,8 @@ impl TokenStream for EduTokenStream<'_> {
             }
             self.token.text.clear();
             for c in raw.chars() {
-                if is_combining_mark(c) {
-                    continue;
-                }
-                for l in c.to_lowercase() {
-                    self.token.text.push(fold_char(l));
+                if !is_combining_mark(c) {
+                    push_lower_folded(c, &mut self.token.text);
                 }
             }
             if self.token.text.is_empty() {
@@ -314,7 +332,7 @@ impl<S: TokenStream> TokenStream for SnowballStemStream<S> {
             return false;
         }
         let text = &self.tail.token().text;
-        if text.chars().all(char::is_alphabetic) {
+        if text.chars().all(is_letter) {
             let stemmed = self.stemmer.stem(text);
             if stemmed.len() != text.len() && !stemmed.is_empty() {
                 self.buffer.clear();
@@ -404,6 +422,9 @@ impl Lang {
 /// Cyrillic text is Russian unless another language is detected reliably; Latin text likewise
 /// defaults to English.
 pub fn detect_language(text: &str) -> Lang {
+    if looks_russian(text) {
+        return Lang::Russian;
+    }
     let Some(info) = whatlang::detect(text) else {
         return script_default(text);
     };
@@ -413,6 +434,33 @@ pub fn detect_language(text: &str) -> Lang {
         other if info.is_reliable() => Lang::Other(other.code().to_string()),
         _ => script_default(text),
     }
+}
+
+/// Fast path for the common case, without trigram statistics: mostly Cyrillic text that has
+/// none of the letters Russian lacks (і ї є ґ ў ђ ј љ њ ћ џ ѓ ќ ѕ …) and is not Bulgarian-like
+/// (Bulgarian writes ъ as a vowel and has no ы, э, ё; Russian rarely has ъ).
+fn looks_russian(text: &str) -> bool {
+    let (mut cyr, mut lat) = (0usize, 0usize);
+    let (mut russian_only, mut hard_sign) = (false, false);
+    for c in text.chars() {
+        match c {
+            'ы' | 'э' | 'ё' | 'Ы' | 'Э' | 'Ё' => {
+                russian_only = true;
+                cyr += 1;
+            }
+            'ъ' | 'Ъ' => {
+                hard_sign = true;
+                cyr += 1;
+            }
+            'а'..='я' | 'А'..='Я' => cyr += 1,
+            'a'..='z' | 'A'..='Z' => lat += 1,
+            '\u{0400}'..='\u{040F}' | '\u{0450}'..='\u{045F}' | '\u{0480}'..='\u{052F}' => {
+                return false;
+            }
+            _ => {}
+        }
+    }
+    cyr >= 3 && lat * 2 < cyr && (russian_only || !hard_sign)
 }
 
 /// Russian for mostly-Cyrillic text, English for mostly-Latin text, `und` otherwise.

@@ -56,6 +56,8 @@ static HEADING_START: LazyLock<Regex> = LazyLock::new(|| {
 static STANDALONE: LazyLock<Regex> = LazyLock::new(|| {
     re(r"^(?:от\s+\d{1,2}\.\d{1,2}\.\d{4}\s*(?:г\.?)?\s*№\s*\S+|г\.\s?\p{Lu}[\p{L}-]+)$")
 });
+/// Approval lines of a document header.
+static REQUISITE: LazyLock<Regex> = LazyLock::new(|| re(r"^(?:Одобрен|Принят|Утвержден)\p{L}*\s"));
 static PAGE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
     re(r"^(?:-\s*)?\d{1,3}(?:\s*-)?$|^[.\-–—_*•·]+$|^(?:Страница|стр\.)\s*\d+(?:\s*из\s*\d+)?$")
 });
@@ -193,6 +195,12 @@ impl Line {
         })
     }
 
+    /// «- Принять меры …»: a hyphen and a capital start an item even after an unterminated
+    /// line (an en dash with a capital may still be a dash inside a sentence).
+    fn hyphen_bullet(&self) -> bool {
+        self.dash == Some('-') && self.first_char().is_uppercase()
+    }
+
     fn first_char(&self) -> char {
         self.text.chars().next().unwrap_or(' ')
     }
@@ -268,7 +276,7 @@ impl Building {
         let mut text = line.text.clone();
         let mut bullet = line.bullet;
         if let Some(d) = line.dash {
-            if after_terminator {
+            if after_terminator || line.hyphen_bullet() {
                 bullet = true;
             } else {
                 text = format!("{d} {text}");
@@ -339,6 +347,28 @@ fn ends_with_terminator(s: &str) -> bool {
     s.trim_end().ends_with(['.', ';', ':', '!', '?', '…'])
 }
 
+/// «г.», «гг.», «им.», an initial «Н.»: a full stop that does not end a sentence.
+fn ends_with_abbreviation(text: &str) -> bool {
+    let Some(before) = text.strip_suffix('.') else {
+        return false;
+    };
+    let word: String = before
+        .chars()
+        .rev()
+        .take_while(|c| c.is_alphabetic())
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let mut chars = word.chars();
+    let single_capital = chars.next().is_some_and(char::is_uppercase) && chars.next().is_none();
+    single_capital
+        || matches!(
+            word.as_str(),
+            "г" | "гг" | "им" | "ул" | "ст" | "пос" | "обл" | "р-н"
+        )
+}
+
 /// True when a heading paragraph is complete (its quoted title closed).
 fn heading_complete(text: &str) -> bool {
     let t = text.trim_end_matches(['.', ' ']);
@@ -362,11 +392,17 @@ fn starts_new(b: &Building, line: &Line, layout: &Layout) -> bool {
     if b.is_upper() != line.is_upper() && (b.is_upper() || line.text.chars().count() > 3) {
         return true;
     }
+    if line.is_numbered() && b.ends_with_terminator() {
+        return true;
+    }
     if b.quotes_open() {
         return false;
     }
+    if REQUISITE.is_match(&b.text) && !line.starts_lower() {
+        return true; // «Одобрена участниками … 27 августа 2020 года» stands alone
+    }
     let terminated = b.ends_with_terminator();
-    if line.dash.is_some() && terminated {
+    if line.dash.is_some() && terminated || line.hyphen_bullet() {
         return true;
     }
     if line.is_numbered() {
@@ -389,6 +425,11 @@ fn starts_new(b: &Building, line: &Line, layout: &Layout) -> bool {
     }
     if terminated {
         if line.starts_lower() {
+            return false;
+        }
+        // «… г.⏎Саратова»: an abbreviation at the end of a full wrapped line.
+        if layout.wrapped && b.last_len * 4 >= layout.full_width * 3 && ends_with_abbreviation(end)
+        {
             return false;
         }
         if b.bullet {

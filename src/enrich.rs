@@ -17,6 +17,15 @@ pub fn addressees(lead_in: &str) -> Vec<Addressee> {
     addressee::addressees(lead_in)
 }
 
+/// Addressees of a list known to be in the nominative (the Model of 003: «5. Организации
+/// дополнительного образования детей с функциями:» → pass «Организации дополнительного
+/// образования детей»). [`addressees`] recognises the nominative by itself when the first word
+/// cannot be dative or when the text contains «с функциями»; use this function when the
+/// «с функциями» has been cut off and the first word is ambiguous («Организации»).
+pub fn addressees_nominative(list: &str) -> Vec<Addressee> {
+    addressee::addressees_nominative(list)
+}
+
 /// Classifies a canonical (nominative) addressee into the role taxonomy
 /// (ordered keyword rules on the lower-cased, ё-folded form; see the module `role`).
 pub fn role_of(canonical: &str) -> Role {

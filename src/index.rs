@@ -10,13 +10,14 @@
 mod abbrev;
 mod build;
 mod collect;
+mod coord;
 mod highlight;
 mod schema;
 mod synonyms;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
@@ -38,7 +39,7 @@ use crate::search::{
 
 pub use abbrev::Abbreviations;
 use build::{Built, QueryBuilder};
-use collect::{AddresseeFilter, Filters, Ranking, SearchCollector};
+use collect::{AddresseeFilter, ColumnCache, Filters, Ranking, SearchCollector};
 use highlight::{HighlightTerms, Highlighter};
 use schema::{Fields, day_number};
 pub use schema::{SCHEMA_VERSION, VERSION_FILE};
@@ -114,6 +115,9 @@ fn enum_str<T: Serialize>(value: &T) -> String {
     }
 }
 
+/// Searcher generation, total and facet counts of the whole corpus.
+type CorpusCounts = (u64, u64, Vec<HashMap<String, u64>>);
+
 /// An open index of entries. Cheap to share behind an `Arc`; searching takes `&self`.
 pub struct EntryIndex {
     dir: PathBuf,
@@ -125,6 +129,10 @@ pub struct EntryIndex {
     highlighter: Mutex<Highlighter>,
     /// Set by `create(.., rebuild = true)`: the next commit starts from empty.
     pending_clear: bool,
+    /// Dense fast-field columns per segment.
+    columns: Arc<ColumnCache>,
+    /// Total and facet counts of the whole corpus, per searcher generation.
+    corpus_facets: Mutex<Option<CorpusCounts>>,
 }
 
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
@@ -178,6 +186,8 @@ impl EntryIndex {
                 exact: analysis::exact_analyzer(),
             }),
             pending_clear: false,
+            columns: Arc::new(ColumnCache::default()),
+            corpus_facets: Mutex::new(None),
         })
     }
 
@@ -383,8 +393,25 @@ impl EntryIndex {
             (SortOrder::Deadline, _) => Ranking::Deadline,
         };
         let searcher = self.reader.searcher();
-        let collector = SearchCollector::new(filters, ranking, req.offset + limit, scoring);
-        let collected = searcher.search(query.as_ref(), &collector)?;
+        let corpus_wide = !scoring && filters.is_empty();
+        let collected = if corpus_wide {
+            // Browsing everything: the totals and facets are those of the corpus, cached.
+            let (total, facets) = self.corpus_counts(&searcher)?;
+            let collector = self.collector(
+                Filters::default(),
+                ranking,
+                req.offset + limit,
+                false,
+                false,
+            );
+            let mut c = searcher.search(&AllQuery, &collector)?;
+            c.total = total;
+            c.facets = facets;
+            c
+        } else {
+            let collector = self.collector(filters, ranking, req.offset + limit, scoring, true);
+            searcher.search(query.as_ref(), &collector)?
+        };
         let mut hits = Vec::new();
         let mut highlighter = self
             .highlighter
@@ -405,6 +432,50 @@ impl EntryIndex {
             hits,
             facets: to_facets(collected.facets),
         })
+    }
+
+    fn collector(
+        &self,
+        filters: Filters,
+        ranking: Ranking,
+        k: usize,
+        scoring: bool,
+        count_facets: bool,
+    ) -> SearchCollector {
+        SearchCollector::new(
+            Arc::clone(&self.columns),
+            filters,
+            ranking,
+            k,
+            scoring,
+            count_facets,
+        )
+    }
+
+    /// Total and facet counts of the whole corpus (cached per searcher generation).
+    fn corpus_counts(
+        &self,
+        searcher: &tantivy::Searcher,
+    ) -> Result<(u64, Vec<HashMap<String, u64>>)> {
+        let generation = searcher.generation().generation_id();
+        if let Ok(cache) = self.corpus_facets.lock()
+            && let Some((g, total, facets)) = cache.as_ref()
+            && *g == generation
+        {
+            return Ok((*total, facets.clone()));
+        }
+        let live: Vec<_> = searcher
+            .segment_readers()
+            .iter()
+            .map(|r| r.segment_id())
+            .collect();
+        self.columns.retain(&live);
+        let collector = self.collector(Filters::default(), Ranking::DocOrder, 0, false, true);
+        let c = searcher.search(&AllQuery, &collector)?;
+        if let Ok(mut cache) = self.corpus_facets.lock() {
+            *cache = Some((generation, c.total, c.facets.clone()));
+        }
+        Ok((c.total, c.facets))
     }
 
     /// Resolves and validates the filters of a request.
@@ -527,9 +598,8 @@ impl EntryIndex {
     /// Facet counts over the whole corpus.
     pub fn facets(&self) -> Result<Facets> {
         let searcher = self.reader.searcher();
-        let collector = SearchCollector::new(Filters::default(), Ranking::DocOrder, 0, false);
-        let collected = searcher.search(&AllQuery, &collector)?;
-        Ok(to_facets(collected.facets))
+        let (_, facets) = self.corpus_counts(&searcher)?;
+        Ok(to_facets(facets))
     }
 
     /// Numbers of documents and entries.
@@ -595,7 +665,11 @@ impl EntryWriter<'_> {
     }
 }
 
+/// Most values returned per facet (the addressee facet adds its role totals to these).
+pub const FACET_VALUES: usize = 100;
+
 /// Sorted facet counts: by count (descending) then value; years by value, newest first.
+/// At most [`FACET_VALUES`] values per facet.
 fn to_facets(mut maps: Vec<HashMap<String, u64>>) -> Facets {
     let mut take = |d: usize, by_value_desc: bool| -> Vec<FacetCount> {
         let map = std::mem::take(&mut maps[d]);
@@ -610,14 +684,24 @@ fn to_facets(mut maps: Vec<HashMap<String, u64>>) -> Facets {
         }
         v
     };
+    let limit = |mut v: Vec<FacetCount>| {
+        v.truncate(FACET_VALUES);
+        v
+    };
+    // Role totals (`/role`) first, then the most frequent names (`/role/name`).
+    let (mut addressee, names): (Vec<FacetCount>, Vec<FacetCount>) =
+        take(collect::D_ADDRESSEE, false)
+            .into_iter()
+            .partition(|f| f.value.matches('/').count() == 1);
+    addressee.extend(limit(names));
     Facets {
-        addressee: take(collect::D_ADDRESSEE, false),
-        year: take(collect::D_YEAR, true),
-        topic: take(collect::D_TOPIC, false),
-        level: take(collect::D_LEVEL, false),
-        kind: take(collect::D_KIND, false),
-        region: take(collect::D_REGION, false),
-        entry_type: take(collect::D_ENTRY_TYPE, false),
+        addressee,
+        year: limit(take(collect::D_YEAR, true)),
+        topic: limit(take(collect::D_TOPIC, false)),
+        level: limit(take(collect::D_LEVEL, false)),
+        kind: limit(take(collect::D_KIND, false)),
+        region: limit(take(collect::D_REGION, false)),
+        entry_type: limit(take(collect::D_ENTRY_TYPE, false)),
     }
 }
 

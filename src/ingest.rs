@@ -112,7 +112,17 @@ fn decode_raw(bytes: &[u8]) -> Result<(String, &'static Encoding), RejectReason>
 /// the damage instead of being misread as a legacy encoding. «A few»: at most one invalid
 /// sequence per 100 well-formed non-ASCII characters.
 fn mostly_utf8(bytes: &[u8]) -> Option<String> {
+    // Decide on a sample first: decoding megabytes of cp1251 as UTF-8 is wasted work.
+    let sample = &bytes[..bytes.len().min(DETECT_SAMPLE_BYTES)];
+    if !few_damaged(&UTF_8.decode_without_bom_handling(sample).0) {
+        return None;
+    }
     let (text, _) = UTF_8.decode_without_bom_handling(bytes);
+    few_damaged(&text).then(|| text.into_owned())
+}
+
+/// At least 20 well-formed non-ASCII characters and at most one U+FFFD per 100 of them.
+fn few_damaged(text: &str) -> bool {
     let (mut good, mut bad) = (0usize, 0usize);
     for c in text.chars().filter(|c| !c.is_ascii()) {
         if c == '\u{FFFD}' {
@@ -121,7 +131,7 @@ fn mostly_utf8(bytes: &[u8]) -> Option<String> {
             good += 1;
         }
     }
-    (good >= 20 && bad * 100 <= good).then(|| text.into_owned())
+    good >= 20 && bad * 100 <= good
 }
 
 /// UTF-16 without a byte-order mark, recognised by its high bytes: in Russian/English text

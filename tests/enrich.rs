@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 use edusearch::Role::{self, *};
-use edusearch::enrich::{addressees, deadline, responsible, role_of};
+use edusearch::enrich::{addressees, addressees_nominative, deadline, responsible, role_of};
 use proptest::prelude::*;
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -357,13 +357,13 @@ const LEAD_INS: &[(&str, &[(&str, Role)])] = &[
                 "Управление общего образования администрации Ртищевского муниципального района",
                 MunicipalAuthority,
             ),
-            ("МКУ МЦОКО", MunicipalMethodService),
+            ("МКУ «МЦОКО»", MunicipalMethodService),
             ("Руководители образовательных организаций", SchoolHeads),
         ],
     ),
     (
         "1. [bookmark: bookmark3]МКУ МЦОКО:",
-        &[("МКУ МЦОКО", MunicipalMethodService)],
+        &[("МКУ «МЦОКО»", MunicipalMethodService)],
     ),
     (
         "2. [bookmark: bookmark4]Руководителям образовательных организаций:",
@@ -455,7 +455,7 @@ const LEAD_INS: &[(&str, &[(&str, Role)])] = &[
     ),
     (
         "6. МКУ ИРЦОСО (Вислобокова):",
-        &[("МКУ ИРЦОСО", MunicipalMethodService)],
+        &[("МКУ «ИРЦОСО»", MunicipalMethodService)],
     ),
     (
         "7. МБОУ ДО «Сампурский детско-юношеский центр»(Ветрова):",
@@ -854,6 +854,7 @@ fn raw_keeps_the_written_dative_and_responsible_persons() {
     );
     let a = addressees("6. МКУ ИРЦОСО (Вислобокова):");
     assert_eq!(a[0].raw, "МКУ ИРЦОСО (Вислобокова)");
+    assert_eq!(a[0].canonical, "МКУ «ИРЦОСО»");
 }
 
 #[test]
@@ -891,6 +892,24 @@ fn variants_merge_to_one_canonical_form() {
 }
 
 #[test]
+fn abbreviated_names_merge_with_and_without_quotes() {
+    let canon = |s: &str| {
+        addressees(s)
+            .into_iter()
+            .map(|a| a.canonical)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(canon("2. МКУ «МЦОКО»:"), ["МКУ «МЦОКО»"]);
+    assert_eq!(canon("1. МКУ МЦОКО:"), ["МКУ «МЦОКО»"]);
+    // A quoted full name and a multi-word name stay as written.
+    assert_eq!(
+        canon("МБОУ «Сатинская СОШ» (Ветров):"),
+        ["МБОУ «Сатинская СОШ»"]
+    );
+    assert_eq!(canon("ГАУ ДПО «СОИРО»:"), ["ГАУ ДПО «СОИРО»"]);
+}
+
+#[test]
 fn roles_of_the_taxonomy() {
     let cases = [
         (
@@ -921,7 +940,7 @@ fn roles_of_the_taxonomy() {
             MunicipalAuthority,
         ),
         ("Муниципальные методические службы", MunicipalMethodService),
-        ("МКУ ИРЦОСО", MunicipalMethodService),
+        ("МКУ «ИРЦОСО»", MunicipalMethodService),
         ("ММС", MunicipalMethodService),
         ("Руководители общеобразовательных организаций", SchoolHeads),
         ("Руководители ОУ", SchoolHeads),
@@ -1069,4 +1088,86 @@ fn generated_corpus_lead_ins() {
         }
     }
     assert!(checked >= 50, "only {checked} lead-ins checked");
+}
+
+/// Nominative lists of the Model of 003 as the segmenter passes them (without «с функциями»).
+#[test]
+fn nominative_lists_of_the_model() {
+    let canon = |v: Vec<edusearch::Addressee>| -> Vec<(String, Role)> {
+        v.into_iter().map(|a| (a.canonical, a.role)).collect()
+    };
+    assert_eq!(
+        canon(addressees_nominative(
+            "Организации дополнительного образования детей"
+        )),
+        [(
+            "Организации дополнительного образования детей".to_owned(),
+            SupplementaryEducation
+        )]
+    );
+    // Unambiguous nominative first words are recognised by `addressees` too.
+    assert_eq!(
+        canon(addressees(
+            "Органы местного самоуправления, осуществляющие управление в сфере образования, муниципальные методические службы в рамках муниципальных систем образования"
+        )),
+        [
+            (
+                "Органы местного самоуправления, осуществляющие управление в сфере образования"
+                    .to_owned(),
+                MunicipalAuthority
+            ),
+            (
+                "Муниципальные методические службы".to_owned(),
+                MunicipalMethodService
+            ),
+        ]
+    );
+    assert_eq!(
+        canon(addressees(
+            "Общеобразовательные организации, имеющие низкие образовательные результаты"
+        )),
+        [(
+            "Общеобразовательные организации, имеющие низкие образовательные результаты".to_owned(),
+            SchoolHeads
+        )]
+    );
+    assert_eq!(
+        canon(addressees(
+            "Министерство образования Саратовской области (далее – министерство образования)"
+        )),
+        [(
+            "Министерство образования Саратовской области".to_owned(),
+            RegionalAuthority
+        )]
+    );
+    // A nominative head that is no organisation or person addresses nobody.
+    assert_eq!(addressees_nominative("Проведение оценочного этапа"), vec![]);
+}
+
+/// Lead-ins as the segmenter may pass them: a wrapped first item glued on after a dash, a
+/// spelling with «е» for «ё».
+#[test]
+fn glued_items_and_spelling() {
+    let a = addressees(
+        "Управлению общего образования администрации Ртищевского муниципального района - Принять меры по совершенствованию системы воспитания в срок до 1 ноября 2020 года:",
+    );
+    assert_eq!(a.len(), 1);
+    assert_eq!(
+        a[0].raw,
+        "Управлению общего образования администрации Ртищевского муниципального района"
+    );
+    assert_eq!(
+        a[0].canonical,
+        "Управление общего образования администрации Ртищевского муниципального района"
+    );
+    let a = addressees(
+        "Муниципальному казенному учреждению «Муниципальный центр оценки качества образования»:",
+    );
+    assert_eq!(
+        a[0].canonical,
+        "Муниципальное казенное учреждение «Муниципальный центр оценки качества образования»"
+    );
+    assert_eq!(a[0].role, MunicipalMethodService);
+    let a = addressees("Объединённому совету директоров:");
+    assert_eq!(a[0].canonical, "Объединённый совет директоров");
 }

@@ -22,8 +22,11 @@
 //!   trailing territory («области», «Саратовской области», «Ртищевского муниципального
 //!   района», «района», «региона») is dropped, so «Главам муниципальных районов (городских
 //!   округов) области» and «… Саратовской области» merge; singular bodies keep it
-//!   («Министерство образования Саратовской области»). ASCII quotes become «»; the first
-//!   letter is capitalised; spaces are collapsed.
+//!   («Министерство образования Саратовской области»). ASCII quotes become «»; a bare
+//!   abbreviated name after a legal form is quoted («МКУ МЦОКО» → «МКУ «МЦОКО»»); «е» is
+//!   not turned into «ё» by the morphology; the first letter is capitalised; spaces are
+//!   collapsed. No alias table: «ГАУ ДПО «СОИРО»» and the institute's full name stay two
+//!   canonical forms (same role).
 //! - The nominative lists of the Model of 003 («Органы местного самоуправления, … с
 //!   функциями:») and «В функции ГАУ ДПО «СОИРО» как регионального оператора входит:»
 //!   (genitive) are understood too; a nominative lead-in whose head is not an organisation or
@@ -152,6 +155,9 @@ const ORG_LEMMAS: [&str; 26] = [
     "методист",
 ];
 
+/// Punctuation never kept at the end of `raw` or `canonical`.
+const TRAILING: [char; 8] = [',', ';', '.', ':', '-', '–', '—', ' '];
+
 fn fold(s: &str) -> String {
     s.to_lowercase().replace('ё', "е")
 }
@@ -161,7 +167,21 @@ pub fn addressees(lead_in: &str) -> Vec<Addressee> {
     let Some((text, case)) = prepare(lead_in) else {
         return Vec::new();
     };
-    let toks = tokenize(&text);
+    split(&text, case)
+}
+
+/// Addressees of a list known to be in the nominative («Организации дополнительного
+/// образования детей» of «5. Организации … с функциями:»), where the case of an ambiguous
+/// first word («Организации»: dative singular or nominative plural) cannot be guessed.
+pub fn addressees_nominative(list: &str) -> Vec<Addressee> {
+    let Some((text, _)) = prepare(list) else {
+        return Vec::new();
+    };
+    split(&text, Case::Nominative)
+}
+
+fn split(text: &str, case: Case) -> Vec<Addressee> {
+    let toks = tokenize(text);
     let toks = cut(&toks);
     let mut out: Vec<Addressee> = Vec::new();
     for (seg, case) in segments(toks, case) {
@@ -215,12 +235,24 @@ fn prepare(lead_in: &str) -> Option<(String, Case)> {
     if s.is_empty() {
         return None;
     }
-    let case = if fold(&s).contains("с функциями") {
+    let case = if fold(&s).contains("с функциями") || starts_nominative_only(&s) {
         Case::Nominative
     } else {
         Case::Dative
     };
     Some((s, case))
+}
+
+/// Whether the first word can be a nominative noun/adjective but not a dative one
+/// («Органы …», «Общеобразовательные организации …», «Министерство …»).
+fn starts_nominative_only(s: &str) -> bool {
+    let Some(first) = s.split_whitespace().next() else {
+        return false;
+    };
+    let r = morph::readings(first.trim_matches(|c: char| !c.is_alphabetic()));
+    let noun_or_adj = |r: &&Reading| (r.has("NOUN") || r.has("ADJF")) && !r.has("PRTF");
+    r.iter().filter(noun_or_adj).any(|r| r.has("nomn"))
+        && !r.iter().filter(noun_or_adj).any(|r| r.has("datv"))
 }
 
 /// Splits text into words, quoted names, parentheses, separators and spaces.
@@ -317,6 +349,7 @@ fn is_infinitive(word: &str) -> bool {
 /// The tokens before the first verb or adverbial phrase.
 fn cut<'a>(toks: &'a [Tok<'a>]) -> &'a [Tok<'a>] {
     let ws: Vec<(usize, String)> = words(toks).collect();
+    let mut end = toks.len();
     for (k, (i, w)) in ws.iter().enumerate() {
         let next = ws.get(k + 1).map(|(_, n)| n.as_str()).unwrap_or("");
         let cut_here = CUT_WORDS.contains(&w.as_str())
@@ -325,10 +358,18 @@ fn cut<'a>(toks: &'a [Tok<'a>]) -> &'a [Tok<'a>] {
                 && next.starts_with(|c: char| c.is_ascii_digit()))
             || is_infinitive(w);
         if cut_here {
-            return &toks[..*i];
+            end = *i;
+            break;
         }
     }
-    toks
+    // «… района - Принять меры …»: a spaced dash ends the addressees too.
+    let dash = toks[..end].windows(3).position(|w| {
+        w[0].kind == Kind::Space
+            && w[1].kind == Kind::Other
+            && matches!(w[1].text, "-" | "–" | "—")
+            && w[2].kind == Kind::Space
+    });
+    &toks[..dash.unwrap_or(end)]
 }
 
 /// An abbreviation: 2–6 letters, all capitals («МКУ», «ОУ», «МБОУ», «ИРЦОСО»).
@@ -396,8 +437,16 @@ fn reading_in(word: &str, case: Case, pos: &[&str]) -> Option<Reading> {
         .find(|r| r.has(case.grammeme()) && pos.iter().any(|p| r.has(p)))
 }
 
-/// Copies the capitalisation of `like` onto `word`.
+/// Copies the capitalisation of `like` onto `word`, and its «е» for «ё» (rsmorphy writes
+/// «казённое» for «казенному»; the canonical form follows the document's spelling).
 fn recase(word: &str, like: &str) -> String {
+    let folded;
+    let word = if like.contains(['ё', 'Ё']) {
+        word
+    } else {
+        folded = word.replace('ё', "е").replace('Ё', "Е");
+        folded.as_str()
+    };
     let letters: Vec<char> = like.chars().filter(|c| c.is_alphabetic()).collect();
     if letters.len() > 1 && letters.iter().all(|c| c.is_uppercase()) {
         return word.to_uppercase();
@@ -423,7 +472,12 @@ fn canonical(seg: &[Tok<'_>], case: Case) -> Option<String> {
     let first = seg.iter().position(|t| t.kind != Kind::Space)?;
     let mut plural_head = false;
     if seg[first].kind == Kind::Word && is_abbreviation(seg[first].text) {
-        // «МКУ ИРЦОСО», «МБОУ «Сатинская СОШ»»: indeclinable, kept as written.
+        // «МКУ ИРЦОСО», «МБОУ «Сатинская СОШ»»: indeclinable, kept as written, except that a
+        // bare abbreviated name after the legal form is quoted so that «МКУ МЦОКО» and
+        // «МКУ «МЦОКО»» merge.
+        if let Some(name) = bare_abbreviated_name(seg, first) {
+            out[name] = format!("«{}»", seg[name].text);
+        }
     } else {
         let (head_at, head) = find_head(seg, first, case)?;
         let number = if head.has("plur") { "plur" } else { "sing" };
@@ -467,7 +521,7 @@ fn canonical(seg: &[Tok<'_>], case: Case) -> Option<String> {
     }
     s = s.split_whitespace().collect::<Vec<_>>().join(" ");
     s = s.replace(" ,", ",");
-    s = s.trim().trim_end_matches([',', ';', '.']).trim().to_owned();
+    s = s.trim().trim_end_matches(TRAILING).trim().to_owned();
     if plural_head && let Some(re) = TERRITORY.as_ref() {
         let cut = re.replace(&s, "").into_owned();
         if !cut.trim().is_empty() {
@@ -476,6 +530,48 @@ fn canonical(seg: &[Tok<'_>], case: Case) -> Option<String> {
     }
     let s = capitalise(s.trim());
     (!s.is_empty()).then_some(s)
+}
+
+/// Legal forms of organisations written as abbreviations before the name.
+const LEGAL_FORMS: [&str; 22] = [
+    "МКУ",
+    "МБУ",
+    "МАУ",
+    "МОУ",
+    "МБОУ",
+    "МАОУ",
+    "МКОУ",
+    "МБДОУ",
+    "МАДОУ",
+    "МКДОУ",
+    "ГАУ",
+    "ГБУ",
+    "ГКУ",
+    "ГБОУ",
+    "ГАОУ",
+    "ГАПОУ",
+    "ГБПОУ",
+    "ФГБОУ",
+    "ДПО",
+    "ДО",
+    "СО",
+    "ВО",
+];
+
+/// Index of the name in «<legal forms> <ABBREVIATION>» when the name is the last word and
+/// is not quoted («МКУ МЦОКО», «МКУ ИРЦОСО»).
+fn bare_abbreviated_name(seg: &[Tok<'_>], first: usize) -> Option<usize> {
+    let words: Vec<usize> = (first..seg.len())
+        .filter(|&i| !matches!(seg[i].kind, Kind::Space | Kind::Paren))
+        .collect();
+    let (&last, forms) = words.split_last()?;
+    let all_words = words.iter().all(|&i| seg[i].kind == Kind::Word);
+    (all_words
+        && !forms.is_empty()
+        && forms.iter().all(|&i| LEGAL_FORMS.contains(&seg[i].text))
+        && is_abbreviation(seg[last].text)
+        && !LEGAL_FORMS.contains(&seg[last].text))
+    .then_some(last)
 }
 
 /// The head noun: the first noun in `case` after a run of adjectives / participles in that
@@ -488,14 +584,15 @@ fn find_head(seg: &[Tok<'_>], first: usize, case: Case) -> Option<(usize, Readin
             _ => return None,
         }
         let all = morph::readings(t.text);
-        // A participle does not start or qualify an addressee name before its head
-        // («осуществляющие управление …» is a tail, not an addressee).
-        if all.first().is_some_and(|f| f.has("PRTF")) {
+        // An active participle does not start or qualify an addressee name before its head
+        // («осуществляющие управление …» is a tail, not an addressee); passive ones are
+        // used as adjectives («объединённому совету», «уполномоченным органам»).
+        if all.first().is_some_and(|f| f.has("PRTF") && f.has("actv")) {
             return None;
         }
         if let Some(r) = reading_in(t.text, case, &["NOUN"]) {
-            let is_adj = reading_in(t.text, case, &["ADJF"]).is_some()
-                && all.first().is_some_and(|f| f.has("ADJF"));
+            let is_adj = reading_in(t.text, case, &["ADJF", "PRTF"]).is_some()
+                && all.first().is_some_and(|f| f.has("ADJF") || f.has("PRTF"));
             if !is_adj {
                 if case == Case::Nominative && !ORG_LEMMAS.contains(&r.lemma.as_str()) {
                     return None;
@@ -503,7 +600,7 @@ fn find_head(seg: &[Tok<'_>], first: usize, case: Case) -> Option<(usize, Readin
                 return Some((i, r));
             }
         }
-        reading_in(t.text, case, &["ADJF"])?;
+        reading_in(t.text, case, &["ADJF", "PRTF"])?;
     }
     None
 }

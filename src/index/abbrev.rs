@@ -59,7 +59,12 @@ pub fn find_definitions(text: &str) -> Vec<(String, String)> {
         let (Some(whole), Some(inner)) = (caps.get(0), caps.get(1)) else {
             continue;
         };
-        let before = &text[..whole.start()];
+        // The full form is within the few hundred bytes before the parenthesis.
+        let mut from = whole.start().saturating_sub(400);
+        while !text.is_char_boundary(from) {
+            from += 1;
+        }
+        let before = &text[from..whole.start()];
         for abbr in inner
             .as_str()
             .split(|c: char| !c.is_alphabetic())

@@ -3,8 +3,8 @@
 //! - every word is one clause: its stem in the language fields, its exact form (a bonus for the
 //!   same word form), its context match (low weight) and its alternatives (synonyms, abbreviations);
 //! - words are optional individually (at least half of them must match, rounding down, and at
-//!   least one), and a clause requiring all of them plus a proximity phrase rank complete and close
-//!   matches first;
+//!   least one); a coordination factor (see [`super::coord`]) and a proximity phrase rank complete
+//!   and close matches first;
 //! - quoted phrases are required phrase matches on the stems, with a bonus for the exact forms;
 //! - excluded words and phrases remove entries.
 
@@ -13,6 +13,7 @@ use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Que
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 
+use super::coord::CoordQuery;
 use super::highlight::HighlightTerms;
 use super::schema::Fields;
 use super::synonyms::GROUPS;
@@ -27,8 +28,6 @@ const W_EXACT: f32 = 0.5;
 const W_AUX: f32 = 0.2;
 /// Weight of a synonym or abbreviation match.
 const W_ALT: f32 = 0.8;
-/// Extra weight when all words match.
-const W_ALL: f32 = 1.0;
 /// Extra weight when the words are close together in query order.
 const W_NEAR: f32 = 1.0;
 /// Extra weight of an exact-form phrase over a stem phrase.
@@ -278,31 +277,18 @@ impl QueryBuilder {
 
         let n = word_clauses.len();
         if n > 0 {
-            if n >= 2 {
-                clauses.push((
-                    Occur::Should,
-                    boost(
-                        Box::new(BooleanQuery::intersection(
-                            word_clauses.iter().map(|c| c.box_clone()).collect(),
-                        )),
-                        W_ALL,
-                    ),
-                ));
-                if let Some(near) = self.proximity(&words) {
-                    clauses.push((Occur::Should, boost(near, W_NEAR)));
-                }
+            if n >= 2
+                && let Some(near) = self.proximity(&words)
+            {
+                clauses.push((Occur::Should, boost(near, W_NEAR)));
             }
             let min = if n >= 3 { n / 2 } else { 1 };
-            let any = Box::new(BooleanQuery::union_with_minimum_required_clauses(
-                word_clauses,
-                min,
-            ));
             let occur = if has_phrases {
                 Occur::Should
             } else {
                 Occur::Must
             };
-            clauses.push((occur, any));
+            clauses.push((occur, Box::new(CoordQuery::new(word_clauses, min))));
         }
         let positive = !clauses.is_empty();
         for ex in &q.excluded {

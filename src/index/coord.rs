@@ -1,0 +1,194 @@
+//! A union of clauses with a minimum number of matching clauses and a coordination factor:
+//! score = (sum of the matching clauses' scores) × (matching / all)². Entries that match more of
+//! the query's words rank first, yet an entry missing one word is still found. One pass over the
+//! clauses' postings; no second "all words" query is needed.
+
+use tantivy::query::{EnableScoring, Explanation, Query, Scorer, Weight};
+use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, TantivyError, Term};
+
+/// See the module documentation.
+#[derive(Debug)]
+pub struct CoordQuery {
+    clauses: Vec<Box<dyn Query>>,
+    min: usize,
+}
+
+impl CoordQuery {
+    /// At least `min` (≥ 1) of `clauses` must match.
+    pub fn new(clauses: Vec<Box<dyn Query>>, min: usize) -> Self {
+        CoordQuery {
+            clauses,
+            min: min.max(1),
+        }
+    }
+}
+
+impl Clone for CoordQuery {
+    fn clone(&self) -> Self {
+        CoordQuery {
+            clauses: self.clauses.iter().map(|c| c.box_clone()).collect(),
+            min: self.min,
+        }
+    }
+}
+
+impl Query for CoordQuery {
+    fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        let weights = self
+            .clauses
+            .iter()
+            .map(|c| c.weight(scoring))
+            .collect::<tantivy::Result<Vec<_>>>()?;
+        Ok(Box::new(CoordWeight {
+            weights,
+            min: self.min,
+        }))
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        for c in &self.clauses {
+            c.query_terms(visitor);
+        }
+    }
+}
+
+struct CoordWeight {
+    weights: Vec<Box<dyn Weight>>,
+    min: usize,
+}
+
+impl Weight for CoordWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        let scorers = self
+            .weights
+            .iter()
+            .map(|w| w.scorer(reader, boost))
+            .collect::<tantivy::Result<Vec<_>>>()?;
+        let mut s = CoordScorer {
+            n: scorers.len(),
+            scorers,
+            min: self.min,
+            doc: 0,
+            score: 0.0,
+        };
+        s.settle();
+        Ok(Box::new(s))
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        let mut s = self.scorer(reader, 1.0)?;
+        if s.seek(doc) != doc {
+            return Err(TantivyError::InvalidArgument(format!(
+                "document {doc} does not match"
+            )));
+        }
+        Ok(Explanation::new("coordinated union", s.score()))
+    }
+}
+
+struct CoordScorer {
+    scorers: Vec<Box<dyn Scorer>>,
+    n: usize,
+    min: usize,
+    doc: DocId,
+    score: Score,
+}
+
+/// The coordination factor: (matched / n)².
+fn coord(matched: usize, n: usize) -> Score {
+    let r = matched as Score / n.max(1) as Score;
+    r * r
+}
+
+impl CoordScorer {
+    /// Moves to the first document at or after the clauses' current positions that enough
+    /// clauses match, and scores it.
+    fn settle(&mut self) -> DocId {
+        loop {
+            let doc = self
+                .scorers
+                .iter()
+                .map(|s| s.doc())
+                .min()
+                .unwrap_or(TERMINATED);
+            if doc == TERMINATED {
+                self.doc = TERMINATED;
+                return TERMINATED;
+            }
+            let (mut matched, mut sum) = (0usize, 0.0);
+            for s in &mut self.scorers {
+                if s.doc() == doc {
+                    matched += 1;
+                    sum += s.score();
+                }
+            }
+            if matched >= self.min {
+                self.doc = doc;
+                self.score = sum * coord(matched, self.n);
+                return doc;
+            }
+            for s in &mut self.scorers {
+                if s.doc() == doc {
+                    s.advance();
+                }
+            }
+        }
+    }
+}
+
+impl DocSet for CoordScorer {
+    fn advance(&mut self) -> DocId {
+        if self.doc == TERMINATED {
+            return TERMINATED;
+        }
+        let current = self.doc;
+        for s in &mut self.scorers {
+            if s.doc() == current {
+                s.advance();
+            }
+        }
+        self.settle()
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        if self.doc >= target {
+            return self.doc;
+        }
+        for s in &mut self.scorers {
+            if s.doc() < target {
+                s.seek(target);
+            }
+        }
+        self.settle()
+    }
+
+    fn doc(&self) -> DocId {
+        self.doc
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.scorers
+            .iter()
+            .map(|s| s.size_hint())
+            .max()
+            .unwrap_or(0)
+    }
+}
+
+impl Scorer for CoordScorer {
+    fn score(&mut self) -> Score {
+        self.score
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn coordination_prefers_more_matches() {
+        assert!(coord(2, 2) > coord(1, 2));
+        assert!((coord(3, 3) - 1.0).abs() < f32::EPSILON);
+        assert!(coord(0, 0).abs() < f32::EPSILON);
+    }
+}
