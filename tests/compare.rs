@@ -286,6 +286,31 @@ fn cli_align_similar_compare_on_the_seed_index() {
     assert!(text.contains("[-") || text.contains("{+"), "{text}");
     assert!(!text.contains('\x1b'), "no colour when piped");
 
+    // A reader that stops early (`| head`) ends the program quietly with code 0.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_edusearch"))
+        .arg("--index")
+        .arg(dir.path())
+        .args(["align", MUNICIPAL, REGIONAL, "--json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut head = [0u8; 64];
+    std::io::Read::read_exact(child.stdout.as_mut().expect("stdout"), &mut head).expect("read");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
     let human = cli(dir.path(), &["align", MUNICIPAL, REGIONAL]);
     let text = String::from_utf8_lossy(&human.stdout);
     assert!(
