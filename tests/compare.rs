@@ -286,6 +286,31 @@ fn cli_align_similar_compare_on_the_seed_index() {
     assert!(text.contains("[-") || text.contains("{+"), "{text}");
     assert!(!text.contains('\x1b'), "no colour when piped");
 
+    // A reader that stops early (`| head`) ends the program quietly with code 0.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_edusearch"))
+        .arg("--index")
+        .arg(dir.path())
+        .args(["align", MUNICIPAL, REGIONAL, "--json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut head = [0u8; 64];
+    std::io::Read::read_exact(child.stdout.as_mut().expect("stdout"), &mut head).expect("read");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
     let human = cli(dir.path(), &["align", MUNICIPAL, REGIONAL]);
     let text = String::from_utf8_lossy(&human.stdout);
     assert!(
@@ -408,6 +433,15 @@ async fn api_compare_endpoints() {
         assert_eq!(body["error"]["code"], code, "{uri}");
     }
 
+    let (st, doc) = get("/openapi.json".to_owned()).await;
+    assert_eq!(st, StatusCode::OK);
+    for path in ["/api/entries/{id}/similar", "/api/align", "/api/compare"] {
+        assert!(
+            doc["paths"][path]["get"].is_object(),
+            "{path} not in /openapi.json"
+        );
+    }
+
     let uri = |q: &str| q.parse::<axum::http::Uri>().expect("uri");
     let resp = api::compare::similar_handler(state.clone(), from.clone(), uri("/x?limit=3")).await;
     assert_eq!(resp.status(), StatusCode::OK);
@@ -444,5 +478,44 @@ async fn api_compare_endpoints() {
         let (st, body) = get(uri.clone()).await;
         assert_eq!(st, status, "{uri}");
         assert_eq!(body["error"]["code"], code, "{uri}");
+    }
+}
+
+mod properties {
+    use edusearch::compare::{DiffOp, similarity, text, word_diff};
+    use proptest::prelude::*;
+
+    fn folded_words(s: &str) -> Vec<String> {
+        text::words(s).into_iter().map(|w| w.folded).collect()
+    }
+
+    fn words_of(tokens: &[edusearch::compare::DiffToken], keep: DiffOp) -> Vec<String> {
+        tokens
+            .iter()
+            .filter(|t| t.op == DiffOp::Equal || t.op == keep)
+            .flat_map(|t| folded_words(&t.text))
+            .collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        #[test]
+        fn measure_is_bounded_and_symmetric(a in "\\PC{0,80}", b in "\\PC{0,80}") {
+            let ab = similarity(&a, &b);
+            prop_assert!((0.0..=1.0).contains(&ab));
+            prop_assert_eq!(ab, similarity(&b, &a));
+        }
+
+        #[test]
+        fn diff_rebuilds_both_texts(
+            a in "[а-яёА-ЯЁa-z0-9 ,.;«»\\-\n]{0,120}",
+            b in "[а-яёА-ЯЁa-z0-9 ,.;«»\\-\n]{0,120}",
+        ) {
+            let d = word_diff(&a, &b);
+            prop_assert_eq!(words_of(&d.tokens, DiffOp::Delete), folded_words(&a));
+            prop_assert_eq!(words_of(&d.tokens, DiffOp::Insert), folded_words(&b));
+            prop_assert!((0.0..=1.0).contains(&d.changed));
+        }
     }
 }
