@@ -25,6 +25,14 @@
 //!   is kept). The deadline line that follows an item in tabular decisions («в срок до
 //!   31.12.2021 г.») is not part of the text and not an entry: it becomes the item's
 //!   `deadline_text` (and `deadline` when it has a date).
+//! - `deadline`: the deadline line after the item wins, then a date in the item, then in its
+//!   context, then in the enclosing lead-ins («до конца 2021 года:», «… до 15 апреля 2022
+//!   года:»).
+//! - `entry_type`: items of addressee blocks and everything after «… рекомендуют:»,
+//!   «Конференция решила:», «ПРИКАЗЫВАЮ:» are recommendations (narrative paragraphs there stay
+//!   findings); items of the Model's «с функциями:» / «В функции … входит:» blocks are
+//!   provisions; other narrative paragraphs and lists are findings, or provisions in orders
+//!   (the Concept and the Model).
 //! - `id` is `doc_id/s{section}/b{block}/e{n}`: section index (0 before the first heading),
 //!   block number (1-based in the document, 0 outside blocks) and the 1-based index of the
 //!   entry within that section and block. It depends only on the text, so it is stable.
