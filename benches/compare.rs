@@ -163,6 +163,7 @@ fn bench_similar_index(c: &mut Criterion) {
         "similar/index: {n} documents, {} sample entries",
         sample.len()
     );
+    report_latency(&index, &sample);
     let mut i = 0;
     c.bench_function("similar/index", |b| {
         b.iter(|| {
@@ -175,6 +176,45 @@ fn bench_similar_index(c: &mut Criterion) {
             )
         })
     });
+}
+
+/// CPU time of this process in milliseconds (Linux `/proc/self/stat`), if available. On a shared
+/// machine wall time mostly measures the neighbours; CPU time per call does not.
+fn cpu_ms() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let rest = stat.get(stat.rfind(')')? + 2..)?;
+    let fields: Vec<&str> = rest.split(' ').collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    Some(ticks as f64 * 10.0)
+}
+
+/// Prints latency percentiles and CPU time per call of similar-entries over the sample.
+fn report_latency(index: &EntryIndex, sample: &[Entry]) {
+    const CALLS: usize = 400;
+    let cpu0 = cpu_ms();
+    let mut lat: Vec<f64> = (0..CALLS)
+        .map(|i| {
+            let t = std::time::Instant::now();
+            let r = similar_entries(
+                index,
+                &sample[i % sample.len()],
+                &SimilarFilters::default(),
+                10,
+            );
+            black_box(r.ok());
+            t.elapsed().as_secs_f64() * 1000.0
+        })
+        .collect();
+    let cpu = cpu0.zip(cpu_ms()).map(|(a, b)| (b - a) / CALLS as f64);
+    lat.sort_by(f64::total_cmp);
+    let pct = |p: usize| lat[(lat.len() * p / 100).min(lat.len() - 1)];
+    eprintln!(
+        "similar/index: {CALLS} calls: wall p50 {:.2} ms, p90 {:.2} ms, p99 {:.2} ms; CPU {} ms/call",
+        pct(50),
+        pct(90),
+        pct(99),
+        cpu.map_or("?".into(), |c| format!("{c:.2}"))
+    );
 }
 
 criterion_group!(benches, bench_align, bench_rescore, bench_similar_index);

@@ -56,6 +56,8 @@ static HEADING_START: LazyLock<Regex> = LazyLock::new(|| {
 static STANDALONE: LazyLock<Regex> = LazyLock::new(|| {
     re(r"^(?:от\s+\d{1,2}\.\d{1,2}\.\d{4}\s*(?:г\.?)?\s*№\s*\S+|г\.\s?\p{Lu}[\p{L}-]+)$")
 });
+/// Approval lines of a document header.
+static REQUISITE: LazyLock<Regex> = LazyLock::new(|| re(r"^(?:Одобрен|Принят|Утвержден)\p{L}*\s"));
 static PAGE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
     re(r"^(?:-\s*)?\d{1,3}(?:\s*-)?$|^[.\-–—_*•·]+$|^(?:Страница|стр\.)\s*\d+(?:\s*из\s*\d+)?$")
 });
@@ -193,6 +195,12 @@ impl Line {
         })
     }
 
+    /// «- Принять меры …»: a hyphen and a capital start an item even after an unterminated
+    /// line (an en dash with a capital may still be a dash inside a sentence).
+    fn hyphen_bullet(&self) -> bool {
+        self.dash == Some('-') && self.first_char().is_uppercase()
+    }
+
     fn first_char(&self) -> char {
         self.text.chars().next().unwrap_or(' ')
     }
@@ -268,7 +276,7 @@ impl Building {
         let mut text = line.text.clone();
         let mut bullet = line.bullet;
         if let Some(d) = line.dash {
-            if after_terminator {
+            if after_terminator || line.hyphen_bullet() {
                 bullet = true;
             } else {
                 text = format!("{d} {text}");
@@ -291,7 +299,8 @@ impl Building {
         let mut depth = 0usize;
         let mut opened_at = 0usize;
         let mut n = 0usize;
-        for c in self.text.chars() {
+        // Only the tail matters (and keeps joining linear on giant paragraphs).
+        for c in tail(&self.text, 600).chars() {
             n += 1;
             match c {
                 '«' => {
@@ -339,12 +348,44 @@ fn ends_with_terminator(s: &str) -> bool {
     s.trim_end().ends_with(['.', ';', ':', '!', '?', '…'])
 }
 
+/// «г.», «гг.», «им.», an initial «Н.»: a full stop that does not end a sentence.
+fn ends_with_abbreviation(text: &str) -> bool {
+    let Some(before) = text.strip_suffix('.') else {
+        return false;
+    };
+    let word: String = before
+        .chars()
+        .rev()
+        .take_while(|c| c.is_alphabetic())
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let mut chars = word.chars();
+    let single_capital = chars.next().is_some_and(char::is_uppercase) && chars.next().is_none();
+    single_capital
+        || matches!(
+            word.as_str(),
+            "г" | "гг" | "им" | "ул" | "ст" | "пос" | "обл" | "р-н"
+        )
+}
+
 /// True when a heading paragraph is complete (its quoted title closed).
 fn heading_complete(text: &str) -> bool {
     let t = text.trim_end_matches(['.', ' ']);
-    (HEADING_START.is_match(text) || ROMAN.is_match(text))
-        && t.ends_with('»')
+    t.ends_with('»')
+        && text.len() < 2000
+        && (HEADING_START.is_match(text) || ROMAN.is_match(text))
         && text.matches('«').count() == text.matches('»').count()
+}
+
+/// The last `max` bytes of `s` (or fewer, at a character boundary).
+fn tail(s: &str, max: usize) -> &str {
+    let mut start = s.len().saturating_sub(max);
+    while !s.is_char_boundary(start) {
+        start += 1;
+    }
+    &s[start..]
 }
 
 /// Decides whether `line` starts a new paragraph after the paragraph `b`.
@@ -362,11 +403,17 @@ fn starts_new(b: &Building, line: &Line, layout: &Layout) -> bool {
     if b.is_upper() != line.is_upper() && (b.is_upper() || line.text.chars().count() > 3) {
         return true;
     }
+    if line.is_numbered() && b.ends_with_terminator() {
+        return true;
+    }
     if b.quotes_open() {
         return false;
     }
+    if REQUISITE.is_match(&b.text) && !line.starts_lower() {
+        return true; // «Одобрена участниками … 27 августа 2020 года» stands alone
+    }
     let terminated = b.ends_with_terminator();
-    if line.dash.is_some() && terminated {
+    if line.dash.is_some() && terminated || line.hyphen_bullet() {
         return true;
     }
     if line.is_numbered() {
@@ -391,6 +438,11 @@ fn starts_new(b: &Building, line: &Line, layout: &Layout) -> bool {
         if line.starts_lower() {
             return false;
         }
+        // «… г.⏎Саратова»: an abbreviation at the end of a full wrapped line.
+        if layout.wrapped && b.last_len * 4 >= layout.full_width * 3 && ends_with_abbreviation(end)
+        {
+            return false;
+        }
         if b.bullet {
             return true; // a bulleted item does not run on into a new sentence
         }
@@ -408,7 +460,7 @@ fn starts_new(b: &Building, line: &Line, layout: &Layout) -> bool {
 
 impl Building {
     fn is_upper(&self) -> bool {
-        is_upper(&self.text)
+        self.text.len() < 300 && is_upper(&self.text)
     }
 }
 
@@ -447,7 +499,10 @@ fn vocabulary(text: &str) -> HashSet<String> {
 /// keeps the hyphen of a compound («социально-психологический»), removes the hyphen of a
 /// word broken across lines («образова-ния» → «образования»). `None` if no hyphen applies.
 fn join_hyphenated(left: &str, right: &str, vocab: &HashSet<String>) -> Option<String> {
-    let frag = LAST_FRAGMENT.captures(left)?.get(1)?.as_str();
+    if !left.ends_with('-') {
+        return None;
+    }
+    let frag = LAST_FRAGMENT.captures(tail(left, 200))?.get(1)?.as_str();
     let next = FIRST_WORD.captures(right)?.get(1)?.as_str();
     let l = frag.to_lowercase();
     let whole = format!("{l}{next}");
@@ -571,6 +626,15 @@ mod tests {
                 "в целях повышения качества обеспечить аккредитацию",
             ]
         );
+    }
+
+    #[test]
+    fn a_giant_unpunctuated_text_stays_one_paragraph_in_linear_time() {
+        let line = "слово другое третье четвёртое пятое шестое седьмое восьмое девятое десятое\n\n";
+        let text = line.repeat(5000);
+        let p = clean(&text);
+        assert_eq!(p.len(), 1);
+        assert!(p[0].text.len() > 300_000);
     }
 
     #[test]

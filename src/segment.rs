@@ -25,6 +25,14 @@
 //!   is kept). The deadline line that follows an item in tabular decisions («в срок до
 //!   31.12.2021 г.») is not part of the text and not an entry: it becomes the item's
 //!   `deadline_text` (and `deadline` when it has a date).
+//! - `deadline`: the deadline line after the item wins, then a date in the item, then in its
+//!   context, then in the enclosing lead-ins («до конца 2021 года:», «… до 15 апреля 2022
+//!   года:»).
+//! - `entry_type`: items of addressee blocks and everything after «… рекомендуют:»,
+//!   «Конференция решила:», «ПРИКАЗЫВАЮ:» are recommendations (narrative paragraphs there stay
+//!   findings); items of the Model's «с функциями:» / «В функции … входит:» blocks are
+//!   provisions; other narrative paragraphs and lists are findings, or provisions in orders
+//!   (the Concept and the Model).
 //! - `id` is `doc_id/s{section}/b{block}/e{n}`: section index (0 before the first heading),
 //!   block number (1-based in the document, 0 outside blocks) and the 1-based index of the
 //!   entry within that section and block. It depends only on the text, so it is stable.
@@ -39,7 +47,7 @@ use regex::Regex;
 use crate::clean::{self, NUMBERED, Para};
 use crate::enrich;
 use crate::meta::first_quoted;
-use crate::model::{Addressee, DocKind, DocumentMeta, Entry, EntryType};
+use crate::model::{Addressee, Deadline, DocKind, DocumentMeta, Entry, EntryType};
 
 fn re(pattern: &str) -> Regex {
     Regex::new(pattern).expect("constant regex is valid")
@@ -362,7 +370,9 @@ fn clean_lead(lead: &str) -> String {
             t = r;
         }
     }
-    let mut t = t.trim_end_matches([':', ',', ' ', ';']).to_string();
+    let mut t = t
+        .trim_end_matches([':', ',', ' ', ';', '-', '–', '.'])
+        .to_string();
     for tail in [
         " следует",
         " необходимо",
@@ -564,6 +574,11 @@ struct Segmenter<'a> {
     unnumbered: HashMap<String, u32>,
     /// Index of the last entry if it was an item that a deadline line may follow.
     last_item: Option<usize>,
+    /// The last item, if it was bulleted or a numbered sub-item, with its raw text: a
+    /// lower-case, unmarked paragraph right after it continues it (a wrapped line that
+    /// happened to end with `;`).
+    continuable: Option<(usize, String)>,
+    deadline_cache: HashMap<String, Option<Deadline>>,
     /// The previous item ended with `;` (the list goes on).
     list_open: bool,
     structured: bool,
@@ -588,6 +603,8 @@ impl<'a> Segmenter<'a> {
             per_path: HashMap::new(),
             unnumbered: HashMap::new(),
             last_item: None,
+            continuable: None,
+            deadline_cache: HashMap::new(),
             list_open: false,
             structured: false,
         }
@@ -606,13 +623,37 @@ impl<'a> Segmenter<'a> {
         let p = &paras[i];
         let text = p.text.trim();
         let last_item = self.last_item.take();
+        let continuable = self.continuable.take();
         if text.is_empty() || SIGNATURE.is_match(text) {
             return i + 1;
         }
-        if clean::is_deadline_line(text)
-            && let Some(idx) = last_item
-        {
+        let deadline_line = clean::is_deadline_line(text);
+        if deadline_line && let Some(idx) = last_item {
             self.attach_deadline_line(idx, text);
+            return i + 1;
+        }
+        if !p.bullet
+            && !deadline_line
+            && !text.ends_with(':')
+            && !starts_with_infinitive(text)
+            && !SESSION.is_match(text)
+            && !ROMAN.is_match(text)
+            && !APPENDIX.is_match(text)
+            && !TRIGGER.is_match(text)
+            && !NUMBERED.is_match(text)
+            // a capitalised paragraph continues an item only if it looks like the rest of one
+            && (text.starts_with(char::is_lowercase)
+                || text.ends_with(';')
+                || text.chars().count() < 300)
+            && let Some((idx, raw)) = continuable
+            && (raw.trim_end().ends_with(';')
+                || raw.trim_end().ends_with('.') && text.ends_with(';'))
+            && let Some(e) = self.entries.get_mut(idx)
+        {
+            let merged = format!("{} {}", raw.trim_end(), text);
+            e.text = strip_item_end(&merged);
+            self.continuable = Some((idx, merged));
+            self.last_item = Some(idx);
             return i + 1;
         }
         if !p.bullet {
@@ -638,8 +679,17 @@ impl<'a> Segmenter<'a> {
                 self.new_section(Some(text.to_string()), Some(topic), Zone::Narrative);
                 return i + 1;
             }
-            if TRIGGER.is_match(text) && !NUMBERED.is_match(text) && text.chars().count() < 400 {
+            if TRIGGER.is_match(text) && !NUMBERED.is_match(text) && text.chars().count() < 1500 {
                 self.close_block();
+                // Narrative sentences glued before «… рекомендуют:» are a finding.
+                let s = sentences(text);
+                if s.len() > 1 {
+                    let last = s[s.len() - 1];
+                    let before = text[..text.len() - last.len()].trim();
+                    let ty = self.narrative_type();
+                    let draft = self.draft(ty, None, strip_item_end(before));
+                    self.emit(draft, false);
+                }
                 self.zone = Zone::Recommend;
                 self.structured = true;
                 return i + 1;
@@ -648,7 +698,7 @@ impl<'a> Segmenter<'a> {
         if !p.bullet
             && let Some((number, rest)) = split_number(text)
         {
-            self.numbered(&number, rest, text);
+            self.numbered(&number, rest);
             return i + 1;
         }
         self.unnumbered(p, text);
@@ -792,7 +842,7 @@ impl<'a> Segmenter<'a> {
         format!("{parent}-{k}")
     }
 
-    fn numbered(&mut self, number: &str, rest: &str, full: &str) {
+    fn numbered(&mut self, number: &str, rest: &str) {
         let plain_item = !PROJECT.is_match(rest)
             && !WITH_FUNCTIONS.is_match(rest)
             && !is_addressee_start(rest, true);
@@ -851,11 +901,11 @@ impl<'a> Segmenter<'a> {
             let who = DALEE
                 .replace_all(c.get(1).map_or("", |m| m.as_str()), "")
                 .to_string();
-            self.open_block(Some(number.to_string()), &who, EntryType::Provision);
+            self.open_block(Some(number.to_string()), &who, rest, EntryType::Provision);
             return;
         }
         if is_addressee_start(rest, true) && rest.chars().count() < 700 {
-            self.addressee_lead(Some(number), rest, full);
+            self.addressee_lead(Some(number), rest, rest);
             return;
         }
         if rest.ends_with(':') {
@@ -870,7 +920,11 @@ impl<'a> Segmenter<'a> {
         }
         let ty = self.default_type();
         let draft = self.draft(ty, Some(number.to_string()), strip_item_end(rest));
+        let before = self.entries.len();
         self.emit(draft, true);
+        if depth(number) > 1 && self.entries.len() == before + 1 {
+            self.continuable = Some((before, rest.to_string()));
+        }
         self.list_open = rest.ends_with(';');
     }
 
@@ -896,9 +950,12 @@ impl<'a> Segmenter<'a> {
     }
 
     /// Opens an addressee block (top level) or an addressee sub-header (deeper numbers).
-    fn open_block(&mut self, number: Option<String>, lead: &str, kind: EntryType) {
+    /// `lead` is the addressee phrase shown as the block title; `written` is the lead-in
+    /// as written, which the enrich stage parses (it knows the numbering, «Рекомендовать»,
+    /// verbs, «с функциями:» and «В функции … входит:»).
+    fn open_block(&mut self, number: Option<String>, lead: &str, written: &str, kind: EntryType) {
         let title = clean_lead(lead);
-        let addressees = enrich::addressees(&title);
+        let addressees = enrich::addressees(written);
         let responsible = enrich::responsible(lead);
         self.structured = true;
         match number {
@@ -930,13 +987,31 @@ impl<'a> Segmenter<'a> {
     /// A lead-in naming addressees: a block header, possibly with a verb part (context) or a
     /// whole one-sentence instruction.
     fn addressee_lead(&mut self, number: Option<&str>, rest: &str, full: &str) {
-        let inf = find_infinitive(rest, 60);
+        // «Рекомендовать отделу образования …» is not the verb of the item.
+        let skip = ["Рекомендовать ", "рекомендовать "]
+            .iter()
+            .find(|p| rest.starts_with(*p))
+            .map_or(0, |p| p.len());
+        let inf = find_infinitive(&rest[skip..], 60).map(|pos| pos + skip);
         let (lead, remainder) = match inf {
             Some(pos) => (&rest[..pos], Some(rest[pos..].trim())),
             None => (rest, None),
         };
-        self.open_block(number.map(str::to_string), lead, EntryType::Recommendation);
-        let _ = full;
+        let written = match remainder {
+            Some(_) => full
+                .find(rest)
+                .and_then(|off| full.get(..off + lead.len()))
+                .unwrap_or(lead)
+                .trim_end()
+                .trim_end_matches(['-', '–', ',', ' ']),
+            None => full,
+        };
+        self.open_block(
+            number.map(str::to_string),
+            lead,
+            written,
+            EntryType::Recommendation,
+        );
         match remainder {
             Some(r) if r.ends_with(':') => {
                 let n = number.map_or_else(String::new, str::to_string);
@@ -965,7 +1040,7 @@ impl<'a> Segmenter<'a> {
         if let Some(c) = FUNCTIONS_IN.captures(text) {
             let who = c.get(1).map_or("", |m| m.as_str()).to_string();
             self.flush_list();
-            self.open_block(None, &who, EntryType::Provision);
+            self.open_block(None, &who, text, EntryType::Provision);
             return;
         }
         let starts_lower = text.chars().next().is_some_and(char::is_lowercase);
@@ -1003,7 +1078,11 @@ impl<'a> Segmenter<'a> {
             let ty = self.default_type();
             let number = self.parent_number().map(|_| self.next_unnumbered());
             let draft = self.draft(ty, number, strip_item_end(text));
+            let before = self.entries.len();
             self.emit(draft, true);
+            if p.bullet && self.entries.len() == before + 1 {
+                self.continuable = Some((before, text.to_string()));
+            }
             if let Some(l) = self.list.as_mut() {
                 l.children += 1;
             }
@@ -1016,7 +1095,7 @@ impl<'a> Segmenter<'a> {
         // A narrative paragraph: it ends the current block and list.
         self.close_block();
         let ty = self.narrative_type();
-        let draft = self.draft(ty, None, text.to_string());
+        let draft = self.draft(ty, None, strip_item_end(text));
         self.emit(draft, false);
     }
 
@@ -1041,7 +1120,7 @@ impl<'a> Segmenter<'a> {
                 }
                 if let Some(c) = functions {
                     let who = c.get(1).map_or("", |m| m.as_str()).to_string();
-                    self.open_block(None, &who, EntryType::Provision);
+                    self.open_block(None, &who, last, EntryType::Provision);
                     return;
                 }
                 self.close_block();
@@ -1125,8 +1204,18 @@ impl<'a> Segmenter<'a> {
                 pieces.len()
             ));
         }
-        let deadline = enrich::deadline(&d.text)
-            .or_else(|| d.deadline_sources.iter().find_map(|s| enrich::deadline(s)));
+        let mut deadline = enrich::deadline(&d.text);
+        for source in &d.deadline_sources {
+            if deadline.is_some() {
+                break;
+            }
+            // Lead-ins repeat for every item of a block: parse each once.
+            deadline = self
+                .deadline_cache
+                .entry(source.clone())
+                .or_insert_with(|| enrich::deadline(source))
+                .clone();
+        }
         let block_no = self
             .block
             .as_ref()

@@ -107,7 +107,6 @@ pub fn evaluate(alignment: &Alignment, from: &[Entry], to: &[Entry]) -> (f64, f6
 }
 
 #[test]
-#[ignore = "needs the parser (ingest/clean/segment) from main"]
 fn alignment_000_to_001_matches_the_hand_made_fixture() {
     let m = seed(MUNICIPAL);
     let r = seed(REGIONAL);
@@ -134,7 +133,6 @@ fn alignment_000_to_001_matches_the_hand_made_fixture() {
 }
 
 #[test]
-#[ignore = "needs the parser (ingest/clean/segment) from main"]
 fn alignment_json_lists_every_entry_once() {
     let m = seed(MUNICIPAL);
     let r = seed(REGIONAL);
@@ -222,7 +220,6 @@ fn json_of(out: &std::process::Output) -> serde_json::Value {
 }
 
 #[test]
-#[ignore = "needs the parser and the index from main"]
 fn cli_align_similar_compare_on_the_seed_index() {
     let dir = seed_index();
     let a = json_of(&cli(dir.path(), &["align", MUNICIPAL, REGIONAL, "--json"]));
@@ -289,6 +286,31 @@ fn cli_align_similar_compare_on_the_seed_index() {
     assert!(text.contains("[-") || text.contains("{+"), "{text}");
     assert!(!text.contains('\x1b'), "no colour when piped");
 
+    // A reader that stops early (`| head`) ends the program quietly with code 0.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_edusearch"))
+        .arg("--index")
+        .arg(dir.path())
+        .args(["align", MUNICIPAL, REGIONAL, "--json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut head = [0u8; 64];
+    std::io::Read::read_exact(child.stdout.as_mut().expect("stdout"), &mut head).expect("read");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
     let human = cli(dir.path(), &["align", MUNICIPAL, REGIONAL]);
     let text = String::from_utf8_lossy(&human.stdout);
     assert!(
@@ -298,7 +320,6 @@ fn cli_align_similar_compare_on_the_seed_index() {
 }
 
 #[test]
-#[ignore = "needs the parser and the index from main"]
 fn cli_unknown_ids_and_bad_parameters_fail_with_exit_1() {
     let dir = seed_index();
     for (args, msg) in [
@@ -326,14 +347,12 @@ fn cli_unknown_ids_and_bad_parameters_fail_with_exit_1() {
 }
 
 #[tokio::test]
-#[ignore = "needs the parser and the index from main"]
 async fn api_compare_endpoints() {
     use std::sync::Arc;
 
     use axum::body::Body;
-    use axum::extract::{Query, State};
     use axum::http::{Request, StatusCode};
-    use edusearch::api::{self, AppState, compare::SimilarParams};
+    use edusearch::api::{self, AppState};
     use edusearch::index::EntryIndex;
     use tower::ServiceExt;
 
@@ -414,20 +433,89 @@ async fn api_compare_endpoints() {
         assert_eq!(body["error"]["code"], code, "{uri}");
     }
 
-    let params = SimilarParams {
-        limit: Some("3".into()),
-        ..SimilarParams::default()
-    };
-    let resp = api::compare::similar_handler(State(state.clone()), from.clone(), Query(params))
-        .await
-        .map(|j| j.0)
-        .expect("similar");
-    assert!(!resp.similar.is_empty() && resp.similar.len() <= 3);
-    let missing = api::compare::similar_handler(
-        State(state.clone()),
-        "nope".into(),
-        Query(SimilarParams::default()),
-    )
+    let (st, doc) = get("/openapi.json".to_owned()).await;
+    assert_eq!(st, StatusCode::OK);
+    for path in ["/api/entries/{id}/similar", "/api/align", "/api/compare"] {
+        assert!(
+            doc["paths"][path]["get"].is_object(),
+            "{path} not in /openapi.json"
+        );
+    }
+
+    let uri = |q: &str| q.parse::<axum::http::Uri>().expect("uri");
+    let resp = api::compare::similar_handler(state.clone(), from.clone(), uri("/x?limit=3")).await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    let (st, body) = get(format!(
+        "/api/entries/{from}/similar?limit=3&level=regional"
+    ))
     .await;
-    assert_eq!(missing.err().map(|e| e.status), Some(StatusCode::NOT_FOUND));
+    assert_eq!(st, StatusCode::OK);
+    let similar = body["similar"].as_array().expect("similar");
+    assert!(!similar.is_empty() && similar.len() <= 3, "{body}");
+    assert!(similar.iter().all(|e| e["level"] == "regional"), "{body}");
+    for (uri, status, code) in [
+        (
+            format!("/api/entries/{from}/similar?limit=0"),
+            StatusCode::BAD_REQUEST,
+            "bad_parameter",
+        ),
+        (
+            format!("/api/entries/{from}/similar?level=x"),
+            StatusCode::BAD_REQUEST,
+            "bad_parameter",
+        ),
+        (
+            format!("/api/entries/{from}/similar?colour=red"),
+            StatusCode::BAD_REQUEST,
+            "unknown_parameter",
+        ),
+        (
+            "/api/entries/nope/similar".to_owned(),
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
+    ] {
+        let (st, body) = get(uri.clone()).await;
+        assert_eq!(st, status, "{uri}");
+        assert_eq!(body["error"]["code"], code, "{uri}");
+    }
+}
+
+mod properties {
+    use edusearch::compare::{DiffOp, similarity, text, word_diff};
+    use proptest::prelude::*;
+
+    fn folded_words(s: &str) -> Vec<String> {
+        text::words(s).into_iter().map(|w| w.folded).collect()
+    }
+
+    fn words_of(tokens: &[edusearch::compare::DiffToken], keep: DiffOp) -> Vec<String> {
+        tokens
+            .iter()
+            .filter(|t| t.op == DiffOp::Equal || t.op == keep)
+            .flat_map(|t| folded_words(&t.text))
+            .collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        #[test]
+        fn measure_is_bounded_and_symmetric(a in "\\PC{0,80}", b in "\\PC{0,80}") {
+            let ab = similarity(&a, &b);
+            prop_assert!((0.0..=1.0).contains(&ab));
+            prop_assert_eq!(ab, similarity(&b, &a));
+        }
+
+        #[test]
+        fn diff_rebuilds_both_texts(
+            a in "[а-яёА-ЯЁa-z0-9 ,.;«»\\-\n]{0,120}",
+            b in "[а-яёА-ЯЁa-z0-9 ,.;«»\\-\n]{0,120}",
+        ) {
+            let d = word_diff(&a, &b);
+            prop_assert_eq!(words_of(&d.tokens, DiffOp::Delete), folded_words(&a));
+            prop_assert_eq!(words_of(&d.tokens, DiffOp::Insert), folded_words(&b));
+            prop_assert!((0.0..=1.0).contains(&d.changed));
+        }
+    }
 }

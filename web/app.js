@@ -46,7 +46,7 @@ const els = {
   filtersToggle: $('filters-toggle'), filtersApply: $('filters-apply'), filtersCount: $('filters-count'), scrim: $('scrim'),
   resultsView: $('results-view'), summary: $('summary'), sort: $('sort'), chips: $('chips'),
   message: $('message'), results: $('results'), pager: $('pager'),
-  main: $('main'), docView: $('doc-view'), docBack: $('doc-back'), docBody: $('doc-body'),
+  main: $('main'), docView: $('doc-view'), cmpView: $('cmp-view'), cmpBack: $('cmp-back'), cmpBody: $('cmp-body'), docBack: $('doc-back'), docBody: $('doc-body'),
 };
 
 // ---------------------------------------------------------------- state and URL
@@ -55,7 +55,7 @@ const els = {
 function emptyState() {
   const filters = {};
   for (const p of FILTER_PARAMS) filters[p] = [];
-  return { q: '', filters, sort: '', page: 1, doc: '', entry: '' };
+  return { q: '', filters, sort: '', page: 1, doc: '', entry: '', cmp: '', with: '' };
 }
 
 /** Reads the state from a query string. */
@@ -69,6 +69,8 @@ function stateFromSearch(search) {
   s.page = Number.isFinite(page) && page > 0 && page < 600 ? page : 1;
   s.entry = sp.get('entry') || '';
   s.doc = sp.get('doc') || docOfEntry(s.entry);
+  s.cmp = sp.get('cmp') || '';
+  s.with = s.cmp ? sp.get('with') || '' : '';
   return s;
 }
 
@@ -81,6 +83,8 @@ function searchOfState(s) {
   if (s.page > 1) sp.set('page', String(s.page));
   if (s.doc) sp.set('doc', s.doc);
   if (s.entry) sp.set('entry', s.entry);
+  if (s.cmp) sp.set('cmp', s.cmp);
+  if (s.cmp && s.with) sp.set('with', s.with);
   const str = sp.toString();
   return str ? `?${str}` : '';
 }
@@ -379,7 +383,8 @@ function renderHit(hit, ordinal) {
       facts.childElementCount ? facts : null,
       h('p', { class: 'hit-doc' },
         link,
-        hit.number ? h('span', { class: 'hit-number', text: ` · п. ${hit.number}` }) : null)));
+        hit.number ? h('span', { class: 'hit-number', text: ` · п. ${hit.number}` }) : null),
+      similarToggle(hit)));
 }
 
 function escapeForSnippet(text) {
@@ -680,6 +685,8 @@ function openEntry(entryId, docId) {
   const s = cloneState(state);
   s.doc = docId || docOfEntry(entryId);
   s.entry = entryId;
+  s.cmp = '';
+  s.with = '';
   typingEntry = false;
   go(s);
 }
@@ -688,6 +695,8 @@ function closeDocument() {
   const s = cloneState(state);
   s.doc = '';
   s.entry = '';
+  s.cmp = '';
+  s.with = '';
   typingEntry = false;
   go(s);
 }
@@ -772,10 +781,12 @@ async function showDocument() {
 }
 
 function hideDocument() {
-  if (els.docView.hidden) return;
-  if (docController) docController.abort();
+  if (!els.docView.hidden) {
+    if (docController) docController.abort();
+    els.docView.hidden = true;
+  }
+  if (!els.resultsView.hidden) return;
   els.layout.classList.remove('is-doc');
-  els.docView.hidden = true;
   els.resultsView.hidden = false;
   window.scrollTo(0, resultsScroll);
   if (returnFocusTo) {
@@ -799,7 +810,8 @@ function renderDocument(doc) {
   els.docBody.append(h('header', { class: 'doc-head' },
     h('p', { class: 'doc-kicker', text: KIND_LABELS[m.kind] || 'Документ' }),
     h('h1', { id: 'doc-title', text: m.title || m.doc_id || state.doc }),
-    facts));
+    facts,
+    compareForm(m)));
 
   const named = doc.sections.filter((s) => s.title);
   if (named.length > 1) {
@@ -911,7 +923,12 @@ function render() {
   renderChips();
   document.title = state.q ? `${state.q} — edusearch` : 'edusearch — поиск по рекомендациям документов об образовании';
   runSearch();
-  if (state.doc) showDocument(); else hideDocument();
+  if (state.cmp && state.with) {
+    showComparison();
+  } else {
+    hideComparison();
+    if (state.doc) showDocument(); else hideDocument();
+  }
 }
 
 let debounceTimer = 0;
@@ -924,6 +941,8 @@ els.q.addEventListener('input', () => {
     s.page = 1;
     s.doc = '';
     s.entry = '';
+    s.cmp = '';
+    s.with = '';
     const mode = typingEntry ? 'replace' : 'push';
     typingEntry = true;
     go(s, mode);
@@ -938,6 +957,8 @@ els.form.addEventListener('submit', (ev) => {
   s.page = 1;
   s.doc = '';
   s.entry = '';
+  s.cmp = '';
+  s.with = '';
   const mode = typingEntry ? 'replace' : 'push';
   typingEntry = false;
   go(s, mode);
@@ -956,6 +977,11 @@ els.filtersApply.addEventListener('click', () => {
   els.results.focus({ preventScroll: true });
 });
 els.scrim.addEventListener('click', () => setDrawer(false));
+els.cmpBack.addEventListener('click', (ev) => {
+  if (!isPlainClick(ev)) return;
+  ev.preventDefault();
+  closeComparison();
+});
 els.docBack.addEventListener('click', (ev) => {
   if (!isPlainClick(ev)) return;
   ev.preventDefault();
@@ -966,6 +992,9 @@ document.addEventListener('keydown', (ev) => {
   if (ev.key === 'Escape') {
     if (drawerOpen()) {
       setDrawer(false);
+      ev.preventDefault();
+    } else if (state.cmp) {
+      closeComparison();
       ev.preventDefault();
     } else if (state.doc) {
       closeDocument();
@@ -988,6 +1017,354 @@ window.addEventListener('popstate', () => {
   els.q.value = state.q;
   render();
 });
+
+
+// ---------------------------------------------------------------- comparison of two documents
+
+const RELATION_LABELS = { identical: 'Совпадает', edited: 'Изменено', related: 'Близко по смыслу' };
+let documentList = null; // Promise of /api/documents
+
+function loadDocuments() {
+  if (!documentList) {
+    documentList = fetchJson('./api/documents').then((r) => (Array.isArray(r.documents) ? r.documents : []))
+      .catch((e) => { documentList = null; throw e; });
+  }
+  return documentList;
+}
+
+/** «Сравнить с документом …» in the document head: picks the other document of a comparison. */
+function compareForm(meta) {
+  const docId = meta.doc_id || state.doc;
+  const select = h('select', { id: 'cmp-with', disabled: true }, h('option', { value: '', text: 'Загрузка списка…' }));
+  const button = h('button', { type: 'submit', class: 'btn btn-secondary', disabled: true }, 'Сравнить');
+  const form = h('form', {
+    class: 'cmp-form',
+    onsubmit: (ev) => {
+      ev.preventDefault();
+      if (!select.value) return;
+      go({ ...cloneState(state), cmp: docId, with: select.value });
+    },
+  },
+  h('label', { for: 'cmp-with', text: 'Сравнить формулировки с документом' }),
+  h('div', { class: 'cmp-form-row' }, select, button));
+  loadDocuments().then((docs) => {
+    const others = docs.filter((d) => d.doc_id !== docId);
+    select.textContent = '';
+    if (!others.length) {
+      select.append(h('option', { value: '', text: 'Других документов нет' }));
+      return;
+    }
+    // Typically a municipal act is compared with the regional one it follows: same year first.
+    const rank = (d) => (d.level !== meta.level ? 0 : 2) + (d.year === meta.year ? 0 : 1);
+    others.sort((a, b) => rank(a) - rank(b));
+    for (const d of others) {
+      const label = [d.title, [LEVEL_LABELS[d.level], d.year].filter(Boolean).join(', ')].filter(Boolean).join(' — ');
+      select.append(h('option', { value: d.doc_id, text: label }));
+    }
+    select.disabled = false;
+    button.disabled = false;
+  }).catch(() => {
+    select.textContent = '';
+    select.append(h('option', { value: '', text: 'Список документов недоступен' }));
+  });
+  return form;
+}
+
+let cmpController = null;
+let shownComparison = '';
+
+function closeComparison() {
+  const s = cloneState(state);
+  s.cmp = '';
+  s.with = '';
+  typingEntry = false;
+  go(s);
+}
+
+function hideComparison() {
+  if (els.cmpView.hidden) return;
+  if (cmpController) cmpController.abort();
+  els.cmpView.hidden = true;
+}
+
+async function showComparison() {
+  const key = `${state.cmp}\u0001${state.with}`;
+  els.layout.classList.add('is-doc');
+  els.resultsView.hidden = true;
+  els.docView.hidden = true;
+  els.cmpView.hidden = false;
+  const back = { ...cloneState(state), cmp: '', with: '' };
+  els.cmpBack.href = `${location.pathname}${searchOfState(back)}`;
+  els.cmpBack.textContent = back.doc ? '← К документу' : '← К результатам';
+  if (shownComparison === key) return;
+  if (cmpController) cmpController.abort();
+  const controller = new AbortController();
+  cmpController = controller;
+  els.cmpBody.textContent = '';
+  els.cmpBody.append(h('p', { class: 'muted doc-loading', text: 'Сопоставление документов…' }));
+  window.scrollTo(0, 0);
+  try {
+    const params = new URLSearchParams({ from: state.cmp, to: state.with });
+    const [alignment, docs] = await Promise.all([
+      fetchJson(`./api/align?${params}`, controller.signal),
+      loadDocuments().catch(() => []),
+    ]);
+    if (controller !== cmpController) return;
+    shownComparison = key;
+    renderComparison(alignment, docs, controller.signal);
+  } catch (e) {
+    if (e.name === 'AbortError' || controller !== cmpController) return;
+    els.cmpBody.textContent = '';
+    els.cmpBody.append(h('div', { class: 'notice notice-error', role: 'alert' },
+      h('h2', { text: 'Сравнение не выполнено' }), h('p', { text: e.message })));
+  }
+}
+
+function percent(x) {
+  return `${Math.round((Number(x) || 0) * 100)} %`;
+}
+
+function renderComparison(al, docs, signal) {
+  const byId = new Map(docs.map((d) => [d.doc_id, d]));
+  const from = byId.get(al.from_doc) || { doc_id: al.from_doc, title: al.from_doc };
+  const to = byId.get(al.to_doc) || { doc_id: al.to_doc, title: al.to_doc };
+  const pairs = Array.isArray(al.pairs) ? al.pairs : [];
+  const matched = pairs.filter((p) => p.to);
+  const added = pairs.filter((p) => !p.to);
+  const notAdopted = Array.isArray(al.unmatched_to) ? al.unmatched_to : [];
+  const count = (rel) => matched.filter((p) => p.relation === rel).length;
+  const docLabel = (d) => [d.title, [LEVEL_LABELS[d.level], d.year].filter(Boolean).join(', ')].filter(Boolean).join(' — ');
+
+  els.cmpBody.textContent = '';
+  const stats = h('dl', { class: 'cmp-stats' },
+    fact('Совпадает', String(count('identical'))),
+    fact('Изменено', String(count('edited'))),
+    fact('Близко по смыслу', String(count('related'))),
+    fact('Добавлено в первом', String(added.length)),
+    fact('Не перенесено из второго', String(notAdopted.length)));
+  els.cmpBody.append(h('header', { class: 'doc-head' },
+    h('p', { class: 'doc-kicker', text: 'Сравнение документов' }),
+    h('h1', { id: 'cmp-title', tabindex: '-1' },
+      h('span', { class: 'cmp-doc cmp-doc-from' }, h('span', { class: 'cmp-doc-label', text: 'Первый документ' }), docLabel(from)),
+      h('span', { class: 'cmp-doc cmp-doc-to' }, h('span', { class: 'cmp-doc-label', text: 'Второй документ' }), docLabel(to))),
+    stats,
+    h('p', { class: 'cmp-legend' },
+      h('span', { class: 'diff-del', text: 'только в первом' }), ' ',
+      h('span', { class: 'diff-ins', text: 'только во втором' }),
+      h('span', { class: 'muted', text: ' — слова, которыми различаются пары.' }))));
+
+  const pairList = h('ol', { class: 'cmp-pairs' });
+  const diffJobs = [];
+  for (const p of matched) {
+    const left = h('div', { class: 'cmp-side cmp-side-from' });
+    const right = h('div', { class: 'cmp-side cmp-side-to' });
+    left.append(entryRefLine(p.from), h('p', { class: 'cmp-text', text: p.from.text }));
+    right.append(entryRefLine(p.to, p.to.topic === p.from.topic), h('p', { class: 'cmp-text', text: p.to.text }));
+    for (const extra of p.also || []) {
+      right.append(h('p', { class: 'cmp-also-label muted', text: 'Объединено с:' }), entryRefLine(extra),
+        h('p', { class: 'cmp-text', text: extra.text }));
+    }
+    const rel = p.relation || 'related';
+    const relText = rel === 'edited' && p.changed !== null && p.changed !== undefined
+      ? `${RELATION_LABELS[rel]} · ${percent(p.changed)} слов` : RELATION_LABELS[rel] || rel;
+    pairList.append(h('li', { class: `cmp-pair cmp-${rel}`, 'data-from': p.from.id, 'data-to': p.to.id },
+      h('p', { class: 'cmp-relation' }, h('span', { class: `badge badge-rel-${rel}`, text: relText }),
+        h('span', { class: 'muted', text: ` сходство ${percent(p.score)}` })),
+      h('div', { class: 'cmp-sides' }, left, right)));
+    if (rel !== 'identical' && !(p.also && p.also.length)) diffJobs.push({ p, left, right });
+  }
+  pairList.classList.add('hide-identical');
+  const identical = count('identical');
+  const showIdentical = h('label', { class: 'cmp-toggle' },
+    h('input', {
+      type: 'checkbox', id: 'cmp-show-identical',
+      onchange: (ev) => pairList.classList.toggle('hide-identical', !ev.target.checked),
+    }),
+    ` Показывать совпадающие пары (${identical})`);
+  const group = cmpGroup('cmp-matched', `Пары формулировок (${matched.length})`, pairList);
+  if (identical) group.insertBefore(showIdentical, pairList);
+  els.cmpBody.append(group);
+
+  const addedList = h('ol', { class: 'cmp-singles' });
+  for (const p of added) addedList.append(singleEntry(p.from));
+  els.cmpBody.append(cmpGroup('cmp-added', `Есть только в первом документе (${added.length})`, addedList,
+    'Пункты, которым во втором документе нет соответствия: добавлены на местах.'));
+  const missingList = h('ol', { class: 'cmp-singles' });
+  for (const e of notAdopted) missingList.append(singleEntry(e));
+  els.cmpBody.append(cmpGroup('cmp-not-adopted', `Не перенесено из второго документа (${notAdopted.length})`, missingList,
+    'Пункты второго документа, которых нет в первом.'));
+  const title = document.getElementById('cmp-title');
+  if (title) title.focus({ preventScroll: true });
+  runDiffs(diffJobs, signal);
+}
+
+function cmpGroup(id, title, list, note) {
+  return h('section', { class: 'doc-section cmp-group', id, 'aria-labelledby': `${id}-h` },
+    h('h2', { id: `${id}-h`, text: title }),
+    note ? h('p', { class: 'muted cmp-note', text: note }) : null,
+    list.childElementCount ? list : h('p', { class: 'muted', text: 'Нет.' }));
+}
+
+function entryRefLine(e, hideTopic = false) {
+  return h('p', { class: 'cmp-ref' },
+    h('a', {
+      href: entryHref(e.id, docOfEntry(e.id)),
+      onclick: (ev) => {
+        if (!isPlainClick(ev)) return;
+        ev.preventDefault();
+        openEntry(e.id, docOfEntry(e.id));
+      },
+    }, e.number ? `п. ${e.number}` : 'в документе'),
+    e.topic && !hideTopic ? h('span', { class: 'muted', text: ` · ${e.topic}` }) : null);
+}
+
+function singleEntry(e) {
+  return h('li', { class: 'cmp-single', 'data-id': e.id }, entryRefLine(e), h('p', { class: 'cmp-text', text: e.text }));
+}
+
+/** Fetches the word diffs of the pairs (a few at a time) and shows them in both columns. */
+async function runDiffs(jobs, signal) {
+  let next = 0;
+  const worker = async () => {
+    while (next < jobs.length && !signal.aborted) {
+      const job = jobs[next];
+      next += 1;
+      try {
+        const params = new URLSearchParams({ a: job.p.from.id, b: job.p.to.id });
+        const cmp = await fetchJson(`./api/compare?${params}`, signal);
+        const tokens = cmp && cmp.diff && Array.isArray(cmp.diff.tokens) ? cmp.diff.tokens : null;
+        if (tokens) {
+          job.left.querySelector('.cmp-text').replaceWith(diffText(tokens, 'delete'));
+          job.right.querySelector('.cmp-text').replaceWith(diffText(tokens, 'insert'));
+        }
+      } catch (e) {
+        if (e.name === 'AbortError') return;
+        // The plain texts stay; the pair is still readable without the highlighting.
+      }
+    }
+  };
+  await Promise.all([worker(), worker(), worker(), worker()]);
+}
+
+/** One side of a diff: equal words plus the words only this side has (`own`: 'delete' or 'insert'),
+ * consecutive ones highlighted together. */
+function diffText(tokens, own) {
+  const p = h('p', { class: 'cmp-text cmp-diff' });
+  let run = '';
+  const flush = () => {
+    if (!run) return;
+    // The words are highlighted, the space after them is not.
+    const [, words, space] = /^(.*?)(\s*)$/s.exec(run);
+    p.append(h(own === 'delete' ? 'del' : 'ins', { class: own === 'delete' ? 'diff-del' : 'diff-ins', text: words }));
+    if (space) p.append(document.createTextNode(space));
+    run = '';
+  };
+  for (const t of tokens) {
+    if (t.op === own) {
+      run += t.text;
+    } else if (t.op === 'equal') {
+      flush();
+      p.append(document.createTextNode(t.text));
+    }
+  }
+  flush();
+  return p;
+}
+
+// ---------------------------------------------------------------- similar wording
+
+/** Path of an entry's API resource (ids hold `/`, which the API takes as is). */
+function entryPath(id) {
+  return id.split('/').map(encodeURIComponent).join('/');
+}
+
+/** «Похожие формулировки»: a button on a hit that shows entries of other documents worded alike. */
+function similarToggle(hit) {
+  const panelId = `similar-${hit.id.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+  const panel = h('div', { class: 'similar', id: panelId, hidden: true });
+  let loaded = false;
+  const button = h('button', {
+    type: 'button', class: 'btn btn-link similar-toggle', 'aria-expanded': 'false', 'aria-controls': panelId,
+    onclick: async () => {
+      const open = button.getAttribute('aria-expanded') !== 'true';
+      button.setAttribute('aria-expanded', String(open));
+      panel.hidden = !open;
+      if (open && !loaded) {
+        loaded = true;
+        await loadSimilar(hit, panel);
+      }
+    },
+  }, 'Похожие формулировки');
+  return h('div', { class: 'hit-actions' }, button, panel);
+}
+
+async function loadSimilar(hit, panel) {
+  panel.textContent = '';
+  panel.append(h('p', { class: 'muted', text: 'Поиск похожих формулировок…' }));
+  let resp;
+  try {
+    resp = await fetchJson(`./api/entries/${entryPath(hit.id)}/similar?limit=5`);
+  } catch (e) {
+    panel.textContent = '';
+    panel.append(h('p', { class: 'similar-error', role: 'alert', text: e.message }));
+    return;
+  }
+  const list = Array.isArray(resp.similar) ? resp.similar : [];
+  panel.textContent = '';
+  if (!list.length) {
+    panel.append(h('p', { class: 'muted', text: 'В других документах похожих формулировок не найдено.' }));
+    return;
+  }
+  panel.append(h('h3', { class: 'similar-title', text: 'Похожие формулировки в других документах' }));
+  const ol = h('ol', { class: 'similar-list' });
+  for (const sim of list) ol.append(similarItem(hit, sim));
+  panel.append(ol);
+}
+
+function similarItem(hit, sim) {
+  const diffBox = h('div', { class: 'similar-diff', hidden: true });
+  let diffLoaded = false;
+  const compare = h('button', {
+    type: 'button', class: 'btn btn-link', 'aria-expanded': 'false',
+    onclick: async () => {
+      const open = compare.getAttribute('aria-expanded') !== 'true';
+      compare.setAttribute('aria-expanded', String(open));
+      diffBox.hidden = !open;
+      if (!open || diffLoaded) return;
+      diffLoaded = true;
+      diffBox.append(h('p', { class: 'muted', text: 'Сравнение…' }));
+      try {
+        const cmp = await fetchJson(`./api/compare?${new URLSearchParams({ a: hit.id, b: sim.id })}`);
+        const tokens = cmp && cmp.diff && Array.isArray(cmp.diff.tokens) ? cmp.diff.tokens : [];
+        diffBox.textContent = '';
+        diffBox.append(
+          h('div', { class: 'cmp-sides' },
+            h('div', { class: 'cmp-side cmp-side-from' }, h('p', { class: 'cmp-ref muted', text: 'Найденная запись' }), diffText(tokens, 'delete')),
+            h('div', { class: 'cmp-side cmp-side-to' }, h('p', { class: 'cmp-ref muted', text: 'Похожая запись' }), diffText(tokens, 'insert'))));
+      } catch (e) {
+        diffBox.textContent = '';
+        diffBox.append(h('p', { class: 'similar-error', role: 'alert', text: e.message }));
+      }
+    },
+  }, 'Сравнить по словам');
+  const meta = [sim.doc_title, LEVEL_LABELS[sim.level], sim.year, sim.number ? `п. ${sim.number}` : null].filter(Boolean).join(' · ');
+  return h('li', { class: 'similar-item', 'data-id': sim.id },
+    h('p', { class: 'similar-head' },
+      h('span', { class: 'similar-score', title: 'Сходство формулировок (0–100 %)', text: percent(sim.score) }),
+      h('a', {
+        href: entryHref(sim.id, sim.doc_id),
+        onclick: (ev) => {
+          if (!isPlainClick(ev)) return;
+          ev.preventDefault();
+          openEntry(sim.id, sim.doc_id);
+        },
+      }, meta || sim.id)),
+    h('p', { class: 'similar-text', text: sim.text || '' }),
+    h('p', { class: 'similar-actions' }, compare),
+    diffBox);
+}
+
+// ---------------------------------------------------------------- start
 
 els.q.value = state.q;
 render();

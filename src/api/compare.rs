@@ -5,14 +5,18 @@
 //! - `GET /api/align?from=DOC&to=DOC&min_score=` — [`align_handler`];
 //! - `GET /api/compare?a=ID&b=ID` — [`compare_handler`].
 //!
-//! Query values are taken as strings and parsed here, so that a bad value gets a precise 400 JSON
-//! error; unknown ids are 404.
+//! Query strings are parsed with [`Pairs`] like every endpoint of the API: unknown or repeated
+//! parameters and bad values are precise 400 JSON errors; unknown ids are 404.
 
-use axum::extract::{Query, State};
+use axum::extract::State;
+use axum::http::Uri;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Deserialize;
 
+use super::handlers::on_index;
+use super::params::Pairs;
 use super::{ApiError, AppState};
 use crate::compare::align::{AlignOptions, Alignment};
 use crate::compare::service::{self, EntryComparison, SimilarResponse};
@@ -92,18 +96,31 @@ pub struct CompareParams {
     params(("id" = String, Path, description = "Entry id"), SimilarParams),
     responses(
         (status = 200, description = "Similar entries, best first", body = SimilarResponse),
-        (status = 400, description = "Bad parameter"),
-        (status = 404, description = "Unknown entry id"),
+        (status = 400, description = "Bad parameter", body = super::error::ErrorBody),
+        (status = 404, description = "Unknown entry id", body = super::error::ErrorBody),
     )
 )]
-pub async fn similar_handler(
-    State(state): State<AppState>,
-    id: String,
-    Query(params): Query<SimilarParams>,
-) -> Result<Json<SimilarResponse>, ApiError> {
-    let (filters, limit) = similar_query(&params)?;
-    let resp = blocking(move || service::similar_by_id(&state.index, &id, &filters, limit)).await?;
-    Ok(Json(resp))
+pub async fn similar_handler(state: AppState, id: String, uri: Uri) -> Response {
+    let run = async move {
+        let pairs = Pairs::parse(uri.query())?;
+        pairs.only(&["level", "year", "region", "kind", "limit"])?;
+        let params = SimilarParams {
+            level: single(&pairs, "level")?,
+            year: single(&pairs, "year")?,
+            region: single(&pairs, "region")?,
+            kind: single(&pairs, "kind")?,
+            limit: single(&pairs, "limit")?,
+        };
+        let (filters, limit) = similar_query(&params)?;
+        on_index(&state, move |index| {
+            service::similar_by_id(index, &id, &filters, limit)
+        })
+        .await
+    };
+    match run.await {
+        Ok(resp) => Json(resp).into_response(),
+        Err(e) => e.into_response(),
+    }
 }
 
 /// Alignment of the entries of document `from` with those of document `to`.
@@ -114,16 +131,25 @@ pub async fn similar_handler(
     params(AlignParams),
     responses(
         (status = 200, description = "Every entry of `from` once in `pairs`; `unmatched_to` = not adopted", body = Alignment),
-        (status = 400, description = "Missing or bad parameter"),
-        (status = 404, description = "Unknown document id"),
+        (status = 400, description = "Missing or bad parameter", body = super::error::ErrorBody),
+        (status = 404, description = "Unknown document id", body = super::error::ErrorBody),
     )
 )]
 pub async fn align_handler(
     State(state): State<AppState>,
-    Query(params): Query<AlignParams>,
+    uri: Uri,
 ) -> Result<Json<Alignment>, ApiError> {
-    let (from, to, opts) = align_query(params)?;
-    let alignment = blocking(move || service::align_by_id(&state.index, &from, &to, &opts)).await?;
+    let pairs = Pairs::parse(uri.query())?;
+    pairs.only(&["from", "to", "min_score"])?;
+    let (from, to, opts) = align_query(AlignParams {
+        from: single(&pairs, "from")?,
+        to: single(&pairs, "to")?,
+        min_score: single(&pairs, "min_score")?,
+    })?;
+    let alignment = on_index(&state, move |index| {
+        service::align_by_id(index, &from, &to, &opts)
+    })
+    .await?;
     Ok(Json(alignment))
 }
 
@@ -135,30 +161,36 @@ pub async fn align_handler(
     params(CompareParams),
     responses(
         (status = 200, description = "Score, relation and word diff", body = EntryComparison),
-        (status = 400, description = "Missing parameter"),
-        (status = 404, description = "Unknown entry id"),
+        (status = 400, description = "Missing parameter", body = super::error::ErrorBody),
+        (status = 404, description = "Unknown entry id", body = super::error::ErrorBody),
     )
 )]
 pub async fn compare_handler(
     State(state): State<AppState>,
-    Query(params): Query<CompareParams>,
+    uri: Uri,
 ) -> Result<Json<EntryComparison>, ApiError> {
-    let a = required(params.a, "a")?;
-    let b = required(params.b, "b")?;
-    let cmp = blocking(move || service::compare_by_id(&state.index, &a, &b)).await?;
+    let pairs = Pairs::parse(uri.query())?;
+    pairs.only(&["a", "b"])?;
+    let a = required(single(&pairs, "a")?, "a")?;
+    let b = required(single(&pairs, "b")?, "b")?;
+    let cmp = on_index(&state, move |index| service::compare_by_id(index, &a, &b)).await?;
     Ok(Json(cmp))
 }
 
-/// Runs index work off the async workers.
-async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> Result<T, Error> + Send + 'static,
-) -> Result<T, ApiError> {
-    match tokio::task::spawn_blocking(f).await {
-        Ok(r) => r.map_err(ApiError::from),
-        Err(e) => Err(ApiError::from(Error::Index(format!(
-            "comparison task failed: {e}"
-        )))),
+/// The value of a parameter given at most once; empty counts as absent.
+fn single(pairs: &Pairs, name: &str) -> Result<Option<String>, ApiError> {
+    let mut values = pairs.0.iter().filter(|(n, _)| n == name);
+    let first = values.next();
+    if values.next().is_some() {
+        return Err(ApiError::bad_request(
+            "repeated_parameter",
+            format!("parameter '{name}' may be given only once"),
+            format!("Параметр «{name}» можно указать только один раз"),
+        ));
     }
+    Ok(first
+        .map(|(_, v)| v.clone())
+        .filter(|v| !v.trim().is_empty()))
 }
 
 fn similar_query(p: &SimilarParams) -> Result<(SimilarFilters, usize), ApiError> {

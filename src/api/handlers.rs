@@ -263,14 +263,9 @@ pub async fn entry_or_similar(State(state): State<AppState>, uri: Uri) -> axum::
 }
 
 /// `GET /api/entries/{id}/similar` belongs to the comparison module; this is the one place that
-/// hands it over. Agreed signature on the comparison side:
-/// `pub async fn similar_handler(state: AppState, id: String, uri: Uri) -> Response`
-/// (`id` percent-decoded; parse `uri.query()` with [`Pairs`]).
+/// hands it over (`id` percent-decoded).
 async fn similar(state: AppState, id: String, uri: Uri) -> axum::response::Response {
-    use axum::response::IntoResponse;
-    // Until the comparison module provides `similar_handler`: a JSON 404 for the route.
-    let _ = (state, id);
-    ApiError::no_route(uri.path()).into_response()
+    super::compare::similar_handler(state, id, uri).await
 }
 
 async fn entry(state: AppState, id: String, uri: &Uri) -> Result<Json<EntryDetail>, ApiError> {

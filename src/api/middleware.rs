@@ -7,12 +7,14 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use axum::body::{Bytes, HttpBody};
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use super::ApiError;
+use super::cache::ResponseCache;
 
 /// Largest error body of another layer read to pass its text on in the JSON error.
 const MAX_DETAIL_BYTES: usize = 2048;
@@ -91,22 +93,29 @@ pub fn panic_response(err: Box<dyn Any + Send + 'static>) -> Response {
 }
 
 /// Caching policy of the read endpoints.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Caching {
     /// `max-age` of API answers, seconds.
     pub api_max_age: u32,
     /// `max-age` of the web page files and the OpenAPI document, seconds.
     pub static_max_age: u32,
     generation: Generation,
+    answers: ResponseCache,
 }
 
 impl Caching {
-    /// Caching for the index in `index_dir`.
-    pub fn new(index_dir: &Path, api_max_age: u32, static_max_age: u32) -> Self {
+    /// Caching for the index in `index_dir`, keeping up to `cache_bytes` of API answers in memory.
+    pub fn new(
+        index_dir: &Path,
+        api_max_age: u32,
+        static_max_age: u32,
+        cache_bytes: usize,
+    ) -> Self {
         Caching {
             api_max_age,
             static_max_age,
             generation: Generation::new(index_dir),
+            answers: ResponseCache::new(cache_bytes),
         }
     }
 }
@@ -170,8 +179,9 @@ fn classify(path: &str) -> Resource {
     }
 }
 
-/// Adds `ETag` and `Cache-Control` to successful GET/HEAD answers of the read endpoints and
-/// answers `304 Not Modified` without doing the work when `If-None-Match` matches.
+/// Adds `ETag` and `Cache-Control` to successful GET/HEAD answers of the read endpoints, answers
+/// `304 Not Modified` without doing the work when `If-None-Match` matches, and answers repeated
+/// API GETs from the [`ResponseCache`] (marked `x-cache: hit`).
 ///
 /// The tag is derived from the index generation (or the build, for static files) and the
 /// request's path and query: the answer is a function of exactly these.
@@ -179,9 +189,9 @@ pub async fn etag(State(caching): State<Arc<Caching>>, req: Request, next: Next)
     if !matches!(*req.method(), Method::GET | Method::HEAD) {
         return next.run(req).await;
     }
-    let (max_age, seed) = match classify(req.uri().path()) {
-        Resource::Api => (caching.api_max_age, caching.generation.current()),
-        Resource::Static => (caching.static_max_age, build_seed()),
+    let (api, max_age, seed) = match classify(req.uri().path()) {
+        Resource::Api => (true, caching.api_max_age, caching.generation.current()),
+        Resource::Static => (false, caching.static_max_age, build_seed()),
         Resource::Uncached => {
             let mut resp = next.run(req).await;
             resp.headers_mut()
@@ -194,24 +204,68 @@ pub async fn etag(State(caching): State<Arc<Caching>>, req: Request, next: Next)
         .unwrap_or_else(|_| HeaderValue::from_static("no-cache"));
     let tag_value =
         HeaderValue::from_str(&tag).unwrap_or_else(|_| HeaderValue::from_static("\"\""));
+    let fresh = |mut resp: Response| {
+        let headers = resp.headers_mut();
+        headers.insert(header::ETAG, tag_value.clone());
+        headers.insert(header::CACHE_CONTROL, cache_control.clone());
+        resp
+    };
 
     if matches_tag(req.headers(), &tag) {
-        let mut resp = StatusCode::NOT_MODIFIED.into_response();
-        resp.headers_mut().insert(header::ETAG, tag_value);
+        return fresh(StatusCode::NOT_MODIFIED.into_response());
+    }
+    let memo = (api && caching.answers.enabled() && req.method() == Method::GET)
+        .then(|| format!("{seed:016x} {}", req.uri()));
+    if let Some(body) = memo.as_deref().and_then(|key| caching.answers.get(key)) {
+        let mut resp = fresh(json_body(body));
         resp.headers_mut()
-            .insert(header::CACHE_CONTROL, cache_control);
+            .insert(X_CACHE, HeaderValue::from_static("hit"));
         return resp;
     }
-    let mut resp = next.run(req).await;
-    let ok = resp.status() == StatusCode::OK;
-    let headers = resp.headers_mut();
-    if ok {
-        headers.insert(header::ETAG, tag_value);
-        headers.insert(header::CACHE_CONTROL, cache_control);
-    } else {
-        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    let resp = next.run(req).await;
+    if resp.status() != StatusCode::OK {
+        let mut resp = resp;
+        resp.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        return resp;
     }
-    resp
+    match memo {
+        Some(key) if is_json(resp.headers()) => fresh(remember(&caching.answers, key, resp).await),
+        _ => fresh(resp),
+    }
+}
+
+/// Header telling whether an answer came from the response cache.
+const X_CACHE: HeaderName = HeaderName::from_static("x-cache");
+
+fn json_body(body: Bytes) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        body,
+    )
+        .into_response()
+}
+
+/// Buffers a successful JSON answer of known, small enough size, stores it, and answers it.
+async fn remember(cache: &ResponseCache, key: String, resp: Response) -> Response {
+    let size = HttpBody::size_hint(resp.body()).exact();
+    if size.is_none_or(|n| n as usize > cache.max_item()) {
+        return resp;
+    }
+    let (parts, body) = resp.into_parts();
+    match axum::body::to_bytes(body, cache.max_item()).await {
+        Ok(bytes) => {
+            cache.put(key, bytes.clone());
+            Response::from_parts(parts, axum::body::Body::from(bytes))
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "cannot buffer an answer");
+            ApiError::internal().into_response()
+        }
+    }
 }
 
 fn build_seed() -> u64 {

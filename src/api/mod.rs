@@ -24,6 +24,7 @@ use crate::error::{Error, Result};
 use crate::index::EntryIndex;
 
 pub mod assets;
+pub mod cache;
 pub mod compare;
 pub mod error;
 pub mod handlers;
@@ -56,6 +57,8 @@ pub struct ServeConfig {
     pub api_max_age: u32,
     /// `Cache-Control: max-age` of the web files and the OpenAPI document, seconds.
     pub static_max_age: u32,
+    /// Bytes of API answers kept in memory for repeated requests (0 = no cache).
+    pub cache_bytes: usize,
 }
 
 impl Default for ServeConfig {
@@ -66,6 +69,7 @@ impl Default for ServeConfig {
             body_limit: 64 * 1024,
             api_max_age: 60,
             static_max_age: 300,
+            cache_bytes: 16 << 20,
         }
     }
 }
@@ -99,6 +103,7 @@ pub fn app(state: AppState, config: &ServeConfig) -> Result<Router> {
         state.index.dir(),
         config.api_max_age,
         config.static_max_age,
+        config.cache_bytes,
     ));
     let trace = TraceLayer::new_for_http()
         .make_span_with(|req: &Request<_>| {
@@ -230,7 +235,6 @@ pub async fn shutdown_signal() {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use utoipa::OpenApi;
 
     #[test]
     fn routes_do_not_conflict() {
@@ -240,7 +244,7 @@ mod tests {
 
     #[test]
     fn openapi_lists_every_endpoint() {
-        let doc = serde_json::to_value(openapi::ApiDoc::openapi()).unwrap_or_default();
+        let doc = serde_json::to_value(openapi::document()).unwrap_or_default();
         for path in [
             "/api/search",
             "/api/facets",
@@ -248,6 +252,9 @@ mod tests {
             "/api/documents/{doc_id}",
             "/api/entries/{id}",
             "/healthz",
+            "/api/entries/{id}/similar",
+            "/api/align",
+            "/api/compare",
         ] {
             assert!(doc["paths"][path]["get"].is_object(), "{path} missing");
         }

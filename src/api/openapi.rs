@@ -33,9 +33,16 @@ use super::handlers;
 )]
 pub struct ApiDoc;
 
+/// The whole document: the read endpoints and the comparison endpoints.
+pub fn document() -> utoipa::openapi::OpenApi {
+    let mut doc = ApiDoc::openapi();
+    doc.merge(super::compare::CompareApi::openapi());
+    doc
+}
+
 /// Routes of `/openapi.json` and `/docs` (Swagger UI, files compiled in).
 pub fn routes() -> axum::Router<AppState> {
     SwaggerUi::new("/docs")
-        .url("/openapi.json", ApiDoc::openapi())
+        .url("/openapi.json", document())
         .into()
 }

@@ -87,8 +87,7 @@ pub fn run_similar(index_dir: &Path, args: SimilarArgs) -> anyhow::Result<ExitCo
     let resp = service::similar_by_id(&index, &args.entry_id, &filters, args.limit)?;
     let mut out = std::io::stdout().lock();
     if args.json {
-        serde_json::to_writer_pretty(&mut out, &resp)?;
-        writeln!(out)?;
+        print_json(&mut out, &resp)?;
     } else {
         print_similar(&mut out, &resp)?;
     }
@@ -106,8 +105,7 @@ pub fn run_align(index_dir: &Path, args: AlignArgs) -> anyhow::Result<ExitCode> 
     let alignment = service::align_by_id(&index, &args.from_doc, &args.to_doc, &opts)?;
     let mut out = std::io::stdout().lock();
     if args.json {
-        serde_json::to_writer_pretty(&mut out, &alignment)?;
-        writeln!(out)?;
+        print_json(&mut out, &alignment)?;
     } else {
         print_alignment(&mut out, &alignment, Style::detect())?;
     }
@@ -120,12 +118,20 @@ pub fn run_compare(index_dir: &Path, args: CompareArgs) -> anyhow::Result<ExitCo
     let cmp = service::compare_by_id(&index, &args.a, &args.b)?;
     let mut out = std::io::stdout().lock();
     if args.json {
-        serde_json::to_writer_pretty(&mut out, &cmp)?;
-        writeln!(out)?;
+        print_json(&mut out, &cmp)?;
     } else {
         print_comparison(&mut out, &cmp, Style::detect())?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Pretty JSON and a newline. Serialised first, so that a closed pipe surfaces as the plain
+/// `io::Error` the error edge recognises (serde_json's writer error hides it).
+fn print_json(out: &mut impl Write, value: &impl serde::Serialize) -> anyhow::Result<()> {
+    let mut text = serde_json::to_string_pretty(value)?;
+    text.push('\n');
+    out.write_all(text.as_bytes())?;
+    Ok(())
 }
 
 fn open(index_dir: &Path) -> anyhow::Result<EntryIndex> {

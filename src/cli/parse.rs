@@ -59,11 +59,11 @@ fn write_table(out: &mut impl Write, docs: &[Document]) -> std::io::Result<()> {
         let m = &d.meta;
         writeln!(
             out,
-            "== {} | {} | {:?}, {:?} | {} | {} | {} entries",
+            "== {} | {} | {}, {} | {} | {} | {} entries",
             m.doc_id,
             m.title,
-            m.kind,
-            m.level,
+            format!("{:?}", m.kind).to_lowercase(),
+            format!("{:?}", m.level).to_lowercase(),
             m.region.as_deref().unwrap_or("-"),
             m.date.map_or_else(|| "-".to_string(), |d| d.to_string()),
             d.entries.len()

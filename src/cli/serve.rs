@@ -23,6 +23,9 @@ pub struct ServeArgs {
     /// Seconds after which a request is answered with a timeout error.
     #[arg(long, default_value_t = 10)]
     pub timeout: u64,
+    /// Megabytes of API answers kept in memory for repeated requests (0 disables the cache).
+    #[arg(long, default_value_t = 16)]
+    pub cache_mb: usize,
 }
 
 /// Runs `serve`: opens the index (building it from the bundled seeds if there is none) and serves
@@ -33,6 +36,7 @@ pub fn run(index_dir: &Path, args: ServeArgs) -> anyhow::Result<ExitCode> {
     let config = ServeConfig {
         cors_origins: args.cors_origin,
         request_timeout: Duration::from_secs(args.timeout.max(1)),
+        cache_bytes: args.cache_mb.saturating_mul(1 << 20),
         ..ServeConfig::default()
     };
     let state = AppState {

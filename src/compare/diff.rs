@@ -79,6 +79,13 @@ pub fn word_diff(a: &str, b: &str) -> WordDiff {
             }
         }
     }
+    // The last word of either text has no separator after it; inside the diff it needs one.
+    let n = tokens.len();
+    for t in tokens.iter_mut().take(n.saturating_sub(1)) {
+        if t.text.ends_with(char::is_alphanumeric) {
+            t.text.push(' ');
+        }
+    }
     let total = wa.len() + wb.len();
     WordDiff {
         tokens,
@@ -171,6 +178,17 @@ mod tests {
             ]
         );
         assert!((d.changed - 3.0 / 13.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn end_of_a_text_inside_the_diff_gets_a_space() {
+        let d = word_diff(
+            "на муниципальном уровне",
+            "на муниципальном уровне и уровне школы",
+        );
+        let text: String = d.tokens.iter().map(|t| t.text.as_str()).collect();
+        assert_eq!(text, "на муниципальном уровне и уровне школы");
+        assert_eq!(d.tokens.last().map(|t| t.text.as_str()), Some("школы"));
     }
 
     #[test]

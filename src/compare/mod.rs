@@ -9,6 +9,8 @@ pub mod diff;
 pub mod service;
 pub mod similar;
 pub mod similarity;
+#[cfg(test)]
+mod testutil;
 pub mod text;
 
 pub use align::{AlignOptions, AlignedPair, Alignment, EntryRef, Relation, align};

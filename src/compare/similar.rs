@@ -15,9 +15,9 @@ pub const DEFAULT_LIMIT: usize = 10;
 /// Largest number of similar entries returned.
 pub const MAX_LIMIT: usize = 100;
 /// Candidates fetched per requested result (they are rescored, so more than asked for).
-const CANDIDATES_PER_RESULT: usize = 5;
+const CANDIDATES_PER_RESULT: usize = 3;
 /// Least number of candidates fetched.
-const MIN_CANDIDATES: usize = 50;
+const MIN_CANDIDATES: usize = 30;
 
 /// Filters on the documents of similar entries.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -80,7 +80,6 @@ pub struct SimilarEntry {
     pub score: f32,
     /// The entry (all fields of `parse --json`).
     #[serde(flatten)]
-    #[schema(value_type = Object)]
     pub entry: Entry,
 }
 
@@ -112,4 +111,45 @@ pub fn similar_entries<S: CandidateSource + ?Sized>(
     out.dedup_by(|a, b| a.entry.id == b.entry.id);
     out.truncate(limit);
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compare::testutil::entry;
+
+    #[test]
+    fn rescored_best_first_outside_own_document_with_filters() {
+        let query = entry("m", 0, "организовать работу научного общества обучающихся");
+        let mut pool = vec![
+            entry("m", 1, "организовать работу научного общества обучающихся"),
+            entry(
+                "r",
+                0,
+                "организовать работу научного общества обучающихся в каждой школе",
+            ),
+            entry("r", 1, "организовать работу научного общества обучающихся"),
+            entry("o", 0, "провести конкурс наставников"),
+            entry("o", 1, "работу общества обучающихся организовать"),
+        ];
+        pool[2].level = Level::Regional;
+        let got = similar_entries(pool.as_slice(), &query, &SimilarFilters::default(), 10)
+            .unwrap_or_default();
+        let ids: Vec<&str> = got.iter().map(|s| s.entry.id.as_str()).collect();
+        assert_eq!(ids, ["r/e1", "r/e0", "o/e1"]);
+        assert_eq!(got[0].score, 1.0);
+        assert!(got.windows(2).all(|w| w[0].score >= w[1].score));
+
+        let regional = SimilarFilters {
+            level: Some(Level::Regional),
+            ..SimilarFilters::default()
+        };
+        let got = similar_entries(pool.as_slice(), &query, &regional, 10).unwrap_or_default();
+        let ids: Vec<&str> = got.iter().map(|s| s.entry.id.as_str()).collect();
+        assert_eq!(ids, ["r/e1"]);
+
+        let one = similar_entries(pool.as_slice(), &query, &SimilarFilters::default(), 1)
+            .unwrap_or_default();
+        assert_eq!(one.len(), 1);
+    }
 }
