@@ -267,43 +267,54 @@ fn most_frequent<'a>(items: impl Iterator<Item = String> + 'a) -> Option<String>
 fn most_frequent_region(paragraphs: &[String]) -> Option<String> {
     // The first pages name the place often enough; scanning everything costs time.
     let paragraphs = &paragraphs[..paragraphs.len().min(REGION_SCAN_PARAS)];
-    let oblast = paragraphs.iter().flat_map(|p| {
-        REGION.captures_iter(p).filter_map(|c| {
-            let stem = title_case(c.get(1)?.as_str());
-            let kind = c.get(2)?.as_str().to_lowercase();
-            (stem.chars().count() >= 3).then(|| {
-                if kind.starts_with("обл") {
-                    format!("{stem}ская область")
-                } else {
-                    format!("{stem}ский край")
-                }
+    // The regexes start with an unanchored letter run and cannot use a literal prefilter;
+    // a substring check skips the paragraphs where they cannot match.
+    let oblast = paragraphs
+        .iter()
+        .filter(|p| p.contains(" област") || p.contains(" ОБЛАСТ"))
+        .flat_map(|p| {
+            REGION.captures_iter(p).filter_map(|c| {
+                let stem = title_case(c.get(1)?.as_str());
+                let kind = c.get(2)?.as_str().to_lowercase();
+                (stem.chars().count() >= 3).then(|| {
+                    if kind.starts_with("обл") {
+                        format!("{stem}ская область")
+                    } else {
+                        format!("{stem}ский край")
+                    }
+                })
             })
-        })
-    });
-    let krai = paragraphs.iter().flat_map(|p| {
-        REGION_KRAI
-            .captures_iter(p)
-            .filter_map(|c| Some(format!("{}ский край", title_case(c.get(1)?.as_str()))))
-    });
+        });
+    let krai = paragraphs
+        .iter()
+        .filter(|p| p.contains(" кра"))
+        .flat_map(|p| {
+            REGION_KRAI
+                .captures_iter(p)
+                .filter_map(|c| Some(format!("{}ский край", title_case(c.get(1)?.as_str()))))
+        });
     most_frequent(oblast.chain(krai).collect::<Vec<_>>().into_iter())
 }
 
 fn most_frequent_district(paragraphs: &[String]) -> Option<String> {
     // The first pages name the place often enough; scanning everything costs time.
     let paragraphs = &paragraphs[..paragraphs.len().min(REGION_SCAN_PARAS)];
-    let found = paragraphs.iter().flat_map(|p| {
-        DISTRICT.captures_iter(p).filter_map(|c| {
-            let stem = c.get(1)?.as_str();
-            let municipal = c.get(2).is_some();
-            let unit = c.get(3)?.as_str();
-            Some(match (municipal, unit) {
-                (true, "район") => format!("{stem}ский муниципальный район"),
-                (false, "район") => format!("{stem}ский район"),
-                (true, _) => format!("{stem}ский муниципальный округ"),
-                (false, _) => format!("{stem}ский городской округ"),
+    let found = paragraphs
+        .iter()
+        .filter(|p| p.contains(" район") || p.contains(" округ"))
+        .flat_map(|p| {
+            DISTRICT.captures_iter(p).filter_map(|c| {
+                let stem = c.get(1)?.as_str();
+                let municipal = c.get(2).is_some();
+                let unit = c.get(3)?.as_str();
+                Some(match (municipal, unit) {
+                    (true, "район") => format!("{stem}ский муниципальный район"),
+                    (false, "район") => format!("{stem}ский район"),
+                    (true, _) => format!("{stem}ский муниципальный округ"),
+                    (false, _) => format!("{stem}ский городской округ"),
+                })
             })
-        })
-    });
+        });
     // «Ртищевский район» and «Ртищевский муниципальный район» are the same place: count the
     // stem, report the most explicit form seen.
     let all: Vec<String> = found.collect();

@@ -433,8 +433,9 @@ fn segments<'a>(toks: &'a [Tok<'a>], case: Case) -> Vec<(&'a [Tok<'a>], Case)> {
 /// The reading of `word` in `case` with one of the parts of speech.
 fn reading_in(word: &str, case: Case, pos: &[&str]) -> Option<Reading> {
     morph::readings(word)
-        .into_iter()
+        .iter()
         .find(|r| r.has(case.grammeme()) && pos.iter().any(|p| r.has(p)))
+        .cloned()
 }
 
 /// Copies the capitalisation of `like` onto `word`, and its «е» for «ё» (rsmorphy writes

@@ -108,6 +108,11 @@ const PERIOD_WORDS: [&str; 8] = [
 
 /// Finds the deadline in a piece of text.
 pub fn deadline(text: &str) -> Option<Deadline> {
+    // Every phrase has a year of at least two ASCII digits (other digits do not parse):
+    // without one, the regexes (slow on Cyrillic because of Unicode `\b`) cannot match.
+    if !has_two_ascii_digits(text) {
+        return None;
+    }
     let mut best: Option<(usize, Deadline)> = None;
     let mut bare: Option<(usize, Deadline)> = None;
     for (re, kind) in RULES.iter() {
@@ -138,6 +143,13 @@ pub fn deadline(text: &str) -> Option<Deadline> {
         }
     }
     best.or(bare).map(|(_, d)| d)
+}
+
+/// Whether two ASCII digits follow each other somewhere in `text`.
+fn has_two_ascii_digits(text: &str) -> bool {
+    text.as_bytes()
+        .windows(2)
+        .any(|w| w[0].is_ascii_digit() && w[1].is_ascii_digit())
 }
 
 fn num(caps: &regex::Captures<'_>, name: &str) -> Option<u32> {

@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
-use std::sync::{LazyLock, Mutex};
+use std::sync::{Arc, LazyLock, Mutex};
 
 use rsmorphy::prelude::*;
 
@@ -98,23 +98,24 @@ pub(crate) fn eligible(word: &str) -> bool {
 
 /// Readings of recently analysed words (lower-case). Addressee lead-ins repeat the same few
 /// hundred words, and each word is looked at several times per lead-in.
-static CACHE: LazyLock<Mutex<HashMap<String, Vec<Reading>>>> =
+static CACHE: LazyLock<Mutex<HashMap<String, Arc<[Reading]>>>> =
     LazyLock::new(|| Mutex::new(HashMap::new()));
 /// The cache is emptied when it grows beyond this many words.
 const CACHE_LIMIT: usize = 20_000;
 
 /// All readings of a word, most probable first; empty for ineligible words.
-pub(crate) fn readings(word: &str) -> Vec<Reading> {
+pub(crate) fn readings(word: &str) -> Arc<[Reading]> {
     if !eligible(word) {
-        return Vec::new();
+        return Arc::from([]);
     }
     let lower = word.to_lowercase();
     if let Ok(cache) = CACHE.lock()
         && let Some(r) = cache.get(&lower)
     {
-        return r.clone();
+        // Shared, not copied: a word's readings are looked up many times per entry.
+        return Arc::clone(r);
     }
-    let found = analyse(&lower);
+    let found: Arc<[Reading]> = analyse(&lower).into();
     if let Ok(mut cache) = CACHE.lock() {
         if cache.len() >= CACHE_LIMIT {
             cache.clear();
