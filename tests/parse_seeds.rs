@@ -306,6 +306,45 @@ fn full_names_and_abbreviations_merge_into_one_canonical_form() {
     assert!(raws.contains("МКУ «МЦОКО»"), "{raws:?}");
 }
 
+/// Hard-wrapped seeds: a sentence that ends at the end of a full line is still a paragraph
+/// end when the next paragraph opens like others in the document or its first word would
+/// have fitted on the line (000 against its source 001; the Concept and Model of 003).
+#[test]
+fn wrapped_paragraph_ends_after_full_lines() {
+    let d000 = doc("000");
+    // 001 (one paragraph per line) keeps these together and apart respectively.
+    let joined = entry(
+        d000,
+        "Участники стратегической сессии отметили, что воспитание",
+    );
+    assert!(
+        joined
+            .text
+            .contains("в образовательных организациях. Важность этой деятельности")
+    );
+    let own = entry(d000, "Вместе с тем отсутствует единый механизм внедрения");
+    assert_eq!(own.entry_type, FIND);
+    let d003 = doc("003");
+    for start in [
+        "На третьем этапе мониторинга, на основе данных МИАС",
+        "Среди педагогических стратегий важно определить такие",
+        "Создание региональной и муниципальной (в 100% муниципалитетов)",
+        "Наличие региональной системы по выявлению профессиональных",
+    ] {
+        let e = entry(d003, start);
+        assert_eq!(e.entry_type, PROV, "{start}");
+    }
+    for e in d003.entries.iter().chain(&d000.entries) {
+        for glued in [
+            "(ноябрь текущего учебного года). На третьем",
+            "в 100 % муниципальных районов. Создание",
+            "дефицита педагогических кадров, развития системы наставничества. Вместе",
+        ] {
+            assert!(!e.text.contains(glued), "{}: {glued}", e.id);
+        }
+    }
+}
+
 const S1_000: &str = "Современные ориентиры региональной политики в области воспитания и дополнительного образования детей";
 
 #[test]
