@@ -17,6 +17,7 @@ mod synonyms;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
 
@@ -126,7 +127,7 @@ pub struct EntryIndex {
     fields: Fields,
     abbreviations: RwLock<Abbreviations>,
     builder: RwLock<QueryBuilder>,
-    highlighter: Mutex<Highlighter>,
+    highlighter: Highlighter,
     /// Set by `create(.., rebuild = true)`: the next commit starts from empty.
     pending_clear: bool,
     /// Dense fast-field columns per segment.
@@ -180,11 +181,11 @@ impl EntryIndex {
             fields,
             abbreviations: RwLock::new(abbreviations),
             builder: RwLock::new(builder),
-            highlighter: Mutex::new(Highlighter {
+            highlighter: Highlighter {
                 ru: analysis::ru_analyzer(),
                 en: analysis::en_analyzer(),
                 exact: analysis::exact_analyzer(),
-            }),
+            },
             pending_clear: false,
             columns: Arc::new(ColumnCache::default()),
             corpus_facets: Mutex::new(None),
@@ -378,11 +379,14 @@ impl EntryIndex {
         let filters = self.resolve_filters(req)?;
         let user_query = crate::search::query::parse(&req.q);
         let searcher = self.reader.searcher();
-        let built = self
+        // Each search works on its own copy of the analyzers (cheap clones) so that concurrent
+        // searches do not wait for each other.
+        let mut builder = self
             .builder
-            .write()
+            .read()
             .map_err(|_| Error::Index("query builder poisoned".into()))?
-            .build(&user_query, &searcher);
+            .clone();
+        let built = builder.build(&user_query, &searcher);
         let (query, terms, scoring): (Box<dyn Query>, HighlightTerms, bool) = match built {
             Built::Browse => (Box::new(AllQuery), HighlightTerms::default(), false),
             Built::Query(q, hl) => (q, hl, true),
@@ -413,10 +417,7 @@ impl EntryIndex {
             searcher.search(query.as_ref(), &collector)?
         };
         let mut hits = Vec::new();
-        let mut highlighter = self
-            .highlighter
-            .lock()
-            .map_err(|_| Error::Index("highlighter poisoned".into()))?;
+        let mut highlighter = self.highlighter.clone();
         for cand in collected.top.iter().skip(req.offset) {
             let entry = self.load(&searcher, cand.address)?;
             let snippet = highlighter.snippet(&entry.text, &terms);
@@ -618,6 +619,21 @@ impl EntryIndex {
     }
 }
 
+/// What happened to one file of [`EntryWriter::add_files`].
+pub enum FileOutcome<'a> {
+    /// Parsed and added.
+    Indexed {
+        /// The file.
+        path: &'a Path,
+        /// Its document.
+        doc: &'a Document,
+        /// Bytes of decoded text.
+        bytes: usize,
+    },
+    /// Not accepted (the error says which file and why).
+    Rejected(Error),
+}
+
 /// A batch of documents being indexed; see [`EntryIndex::writer`].
 pub struct EntryWriter<'a> {
     index: &'a mut EntryIndex,
@@ -644,6 +660,56 @@ impl EntryWriter<'_> {
         self.abbreviations.learn(doc);
         self.report.documents += 1;
         Ok(())
+    }
+
+    /// Reads and parses `paths` on several threads and adds the documents as they come;
+    /// `on_file` sees each file's outcome (in completion order). A rejected file is reported
+    /// there and does not stop the batch.
+    pub fn add_files(
+        &mut self,
+        paths: &[PathBuf],
+        mut on_file: impl FnMut(FileOutcome<'_>),
+    ) -> Result<()> {
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .clamp(1, 8);
+        let next = AtomicUsize::new(0);
+        let (tx, rx) =
+            std::sync::mpsc::sync_channel::<(usize, Result<(Document, usize)>)>(threads * 2);
+        std::thread::scope(|scope| {
+            for _ in 0..threads {
+                let tx = tx.clone();
+                let next = &next;
+                scope.spawn(move || {
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(path) = paths.get(i) else {
+                            break;
+                        };
+                        let item = crate::ingest::read_file(path)
+                            .map(|src| (crate::pipeline::parse_source(&src), src.text.len()));
+                        if tx.send((i, item)).is_err() {
+                            break;
+                        }
+                    }
+                });
+            }
+            drop(tx);
+            for (i, item) in rx {
+                match item {
+                    Ok((doc, bytes)) => {
+                        self.add(&doc)?;
+                        on_file(FileOutcome::Indexed {
+                            path: &paths[i],
+                            doc: &doc,
+                            bytes,
+                        });
+                    }
+                    Err(err) => on_file(FileOutcome::Rejected(err)),
+                }
+            }
+            Ok(())
+        })
     }
 
     /// Commits the batch (atomically), waits for merges and makes it visible to searches.

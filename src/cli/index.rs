@@ -10,7 +10,7 @@ use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::error::Error;
-use crate::index::EntryIndex;
+use crate::index::{EntryIndex, FileOutcome};
 use crate::ingest::{self, SourceFile};
 use crate::model::{Document, EntryType};
 use crate::pipeline;
@@ -147,28 +147,25 @@ pub fn run(index_dir: &Path, args: IndexArgs) -> anyhow::Result<ExitCode> {
     for err in &tally.rejected {
         progress.rejected(err);
     }
-    let mut index_one = |src: &SourceFile, tally: &mut Tally| -> anyhow::Result<()> {
-        let doc = pipeline::parse_source(src);
-        writer.add(&doc)?;
-        tally.add(&doc, src.text.len());
-        progress.done(&src.path, tally, doc.entries.len());
-        Ok(())
-    };
     match &inputs {
         Inputs::Files(files) => {
-            for path in files {
-                match ingest::read_file(path) {
-                    Ok(src) => index_one(&src, &mut tally)?,
-                    Err(err) => {
-                        progress.rejected(&err);
-                        tally.rejected.push(err);
-                    }
+            writer.add_files(files, |outcome| match outcome {
+                FileOutcome::Indexed { path, doc, bytes } => {
+                    tally.add(doc, bytes);
+                    progress.done(path, &tally, doc.entries.len());
                 }
-            }
+                FileOutcome::Rejected(err) => {
+                    progress.rejected(&err);
+                    tally.rejected.push(err);
+                }
+            })?;
         }
         Inputs::Embedded(sources) => {
             for src in sources {
-                index_one(src, &mut tally)?;
+                let doc = pipeline::parse_source(src);
+                writer.add(&doc)?;
+                tally.add(&doc, src.text.len());
+                progress.done(&src.path, &tally, doc.entries.len());
             }
         }
     }

@@ -8,12 +8,14 @@
 //! - quoted phrases are required phrase matches on the stems, with a bonus for the exact forms;
 //! - excluded words and phrases remove entries.
 
+use std::sync::Arc;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, PhraseQuery, Query, RegexQuery,
     TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
+
 use tantivy::{Searcher, Term};
 
 use super::coord::CoordQuery;
@@ -33,6 +35,9 @@ const W_AUX: f32 = 0.2;
 const W_PREFIX: f32 = 0.5;
 /// Shortest stem extended to longer words.
 const MIN_PREFIX_CHARS: usize = 7;
+/// Least rarity (see `rarity`) of a word extended to longer words: frequent words find
+/// enough by themselves, and their derived words would be costly to collect.
+const MIN_PREFIX_RARITY: f32 = 0.35;
 /// Share of the other matches of a word added to its best match.
 const TIE_BREAKER: f32 = 0.2;
 /// Weight of a synonym or abbreviation match.
@@ -61,7 +66,7 @@ pub struct QueryBuilder {
     en: TextAnalyzer,
     exact: TextAnalyzer,
     /// `(Russian stems of an expression, alternative expressions)`.
-    alternatives: Vec<(Vec<String>, Vec<String>)>,
+    alternatives: Arc<Vec<(Vec<String>, Vec<String>)>>,
 }
 
 /// What the builder produced.
@@ -123,7 +128,7 @@ impl QueryBuilder {
             ru: ru_analyzer(),
             en: en_analyzer(),
             exact: exact_analyzer(),
-            alternatives: Vec::new(),
+            alternatives: Arc::new(Vec::new()),
         };
         let mut groups: Vec<Vec<String>> = GROUPS
             .iter()
@@ -134,6 +139,7 @@ impl QueryBuilder {
                 .iter()
                 .map(|(a, full)| vec![a.clone(), full.clone()]),
         );
+        let mut table: Vec<(Vec<String>, Vec<String>)> = Vec::new();
         for group in groups {
             for (i, member) in group.iter().enumerate() {
                 let key = texts(&b.analyze(member).ru);
@@ -146,7 +152,7 @@ impl QueryBuilder {
                     .filter(|&(j, _)| j != i)
                     .map(|(_, s)| s.clone())
                     .collect();
-                match b.alternatives.iter_mut().find(|(k, _)| *k == key) {
+                match table.iter_mut().find(|(k, _)| *k == key) {
                     Some((_, alts)) => {
                         for o in others {
                             if !alts.contains(&o) {
@@ -154,10 +160,11 @@ impl QueryBuilder {
                             }
                         }
                     }
-                    None => b.alternatives.push((key, others)),
+                    None => table.push((key, others)),
                 }
             }
         }
+        b.alternatives = Arc::new(table);
         b
     }
 
@@ -194,7 +201,7 @@ impl QueryBuilder {
     /// Alternatives of each word: single-word matches and matches of word sequences.
     fn word_alternatives(&self, words: &[Analyzed]) -> Vec<Vec<String>> {
         let mut out = vec![Vec::new(); words.len()];
-        for (key, alts) in &self.alternatives {
+        for (key, alts) in self.alternatives.iter() {
             for start in 0..words.len() {
                 let mut stems = Vec::new();
                 let mut end = start;
@@ -221,6 +228,7 @@ impl QueryBuilder {
         &mut self,
         a: &Analyzed,
         alternatives: &[String],
+        with_prefix: bool,
         hl: &mut HighlightTerms,
     ) -> Option<Box<dyn Query>> {
         let f = self.fields;
@@ -234,6 +242,7 @@ impl QueryBuilder {
         clauses.extend(union(own));
         // Derived words sharing the stem as a prefix («прогноз» → «прогнозирование»).
         if let [(_, stem)] = a.ru.as_slice()
+            && with_prefix
             && stem.chars().count() >= MIN_PREFIX_CHARS
             && stem.chars().all(char::is_alphabetic)
             && let Ok(q) = RegexQuery::from_pattern(&format!("{stem}.+"), f.stem_ru)
@@ -295,7 +304,8 @@ impl QueryBuilder {
             .zip(&alternatives)
             .filter_map(|(a, alts)| {
                 let weight = self.rarity(a, alts, searcher);
-                self.word_clause(a, alts, &mut hl).map(|q| boost(q, weight))
+                self.word_clause(a, alts, weight >= MIN_PREFIX_RARITY, &mut hl)
+                    .map(|q| boost(q, weight))
             })
             .collect();
 
