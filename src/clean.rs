@@ -10,13 +10,18 @@
 //! - *hard-wrapped* PDF extractions (lines of 60–90 characters, often with blank lines
 //!   between them): blank lines carry no meaning, and boundaries come from the text itself —
 //!   a terminator (`;`, `:`, `.`) at the end of a line, a numbered item, a bullet, a heading,
-//!   or a deadline line starting the next one. After a `.` followed by a capital, a line
-//!   that fills the typical width continues the paragraph; a short one ends it.
+//!   or a deadline line starting the next one. After a `.` followed by a capital, a short
+//!   line ends the paragraph; a line that fills the typical width continues it unless the
+//!   next line's first word would have fitted on it (the wrap width is the 95th percentile
+//!   of line lengths), the next line opens like paragraphs that start unambiguously
+//!   elsewhere in the text (same first word, or same short word + second/third word: «На
+//!   втором этапе …» / «На третьем этапе …»), or it opens a narrative paragraph of a
+//!   resolution («Участники …», «По итогам обсуждения …», «В ходе обсуждения …»).
 //!
 //! List items are never glued together: a bullet, an item number or a `;`/`:` line end
 //! always starts a new paragraph.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -239,6 +244,12 @@ struct Layout {
     wrapped: bool,
     /// A line at least this long is a full line of a wrapped paragraph.
     full_width: usize,
+    /// The width text is wrapped at: the length of the longest ordinary lines (95th
+    /// percentile, so that a few overlong lines do not count).
+    wrap_width: usize,
+    /// How often each sentence opener (see [`opener`]) starts a paragraph whose start is
+    /// unambiguous: after a `;`/`:` line end, or after a `.` at the end of a short line.
+    openers: HashMap<String, usize>,
 }
 
 impl Layout {
@@ -246,6 +257,7 @@ impl Layout {
         let mut lens: Vec<usize> = lines.iter().map(|l| l.raw_len).collect();
         lens.sort_unstable();
         let p90 = lens[(lens.len() * 9 / 10).min(lens.len() - 1)];
+        let p95 = lens[(lens.len() * 95 / 100).min(lens.len() - 1)];
         let median = lens[lens.len() / 2];
         let continued = lines
             .windows(2)
@@ -256,11 +268,96 @@ impl Layout {
             })
             .count();
         let wrapped = lines.len() >= 4 && median <= 100 && continued * 5 >= lines.len();
+        let full_width = (p90 * 85 / 100).max(40);
+        let mut openers: HashMap<String, usize> = HashMap::new();
+        if wrapped {
+            for w in lines.windows(2) {
+                let prev = w[0].text.trim_end();
+                let clear_end =
+                    prev.ends_with([';', ':']) || prev.ends_with('.') && w[0].raw_len < full_width;
+                if clear_end {
+                    for key in opener(&w[1].text) {
+                        *openers.entry(key).or_default() += 1;
+                    }
+                }
+            }
+        }
         Layout {
             wrapped,
-            full_width: (p90 * 85 / 100).max(40),
+            full_width,
+            wrap_width: p95,
+            openers,
         }
     }
+
+    /// After a full wrapped line ending with `.`, whether a capitalised `line` starts a
+    /// new paragraph anyway: its first word would have fitted on the previous line (so
+    /// the line was broken on purpose), or it begins with a sentence opener that starts
+    /// paragraphs elsewhere in the text («На третьем этапе …» after «На втором этапе …»).
+    fn breaks_after_full_line(&self, last_len: usize, line: &Line) -> bool {
+        let first_word = line.text.split(' ').next().unwrap_or("").chars().count();
+        if last_len + 1 + first_word <= self.wrap_width {
+            return true;
+        }
+        let folded = line.text.to_lowercase().replace('ё', "е");
+        PARAGRAPH_OPENERS.iter().any(|o| folded.starts_with(o))
+            || opener(&line.text)
+                .iter()
+                .any(|k| self.openers.get(k).is_some_and(|&n| n >= 1))
+    }
+}
+
+/// Openers of the narrative paragraphs of resolutions («Участники стратегической сессии
+/// отметили …», «По итогам обсуждения участники …»). In the seeds written one paragraph per
+/// line (001, 002, 004) they start paragraphs 31 times and never a sentence inside one.
+const PARAGRAPH_OPENERS: [&str; 3] = ["участники ", "по итогам обсуждения", "в ходе обсуждения"];
+
+/// Words that open a sentence continuing the previous one («Это …», «Такой подход …»,
+/// «При этом …»): never counted as paragraph openers.
+const ANAPHORIC: [&str; 16] = [
+    "это",
+    "эти",
+    "этот",
+    "эта",
+    "данный",
+    "данная",
+    "данное",
+    "данные",
+    "такой",
+    "такая",
+    "такое",
+    "такие",
+    "также",
+    "кроме",
+    "при",
+    "однако",
+];
+
+/// The opener keys of a capitalised line, lower-cased and «ё»-folded: its first word when
+/// it has four letters or more («участники», «наличие»); after a short first word, that
+/// word with the second and with the third word («На третьем этапе» → «на третьем», «на
+/// этапе»), so that parallel paragraphs («На втором этапе …») share a key. Empty for lines
+/// that do not start with a capital letter or start with an anaphoric word.
+fn opener(text: &str) -> Vec<String> {
+    if !text.starts_with(char::is_uppercase) {
+        return Vec::new();
+    }
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric() && c != '-')
+        .filter(|w| !w.is_empty())
+        .take(3)
+        .map(|w| w.to_lowercase().replace('ё', "е"))
+        .collect();
+    let Some(first) = words.first() else {
+        return Vec::new();
+    };
+    if ANAPHORIC.contains(&first.as_str()) {
+        return Vec::new();
+    }
+    if first.chars().count() >= 4 {
+        return vec![first.clone()];
+    }
+    words[1..].iter().map(|w| format!("{first} {w}")).collect()
 }
 
 /// A paragraph being assembled.
@@ -443,11 +540,16 @@ fn starts_new(b: &Building, line: &Line, layout: &Layout) -> bool {
         {
             return false;
         }
-        if b.bullet {
-            return true; // a bulleted item does not run on into a new sentence
+        if b.bullet || REQUISITE.is_match(&line.text) {
+            // a bulleted item does not run on into a new sentence; «Одобрена участниками …»
+            // after a sentence starts a header of its own
+            return true;
         }
-        // A capital after a full stop: a new paragraph unless the line was a full wrapped line.
-        return !(layout.wrapped && b.last_len >= layout.full_width);
+        // A capital after a full stop: a new paragraph unless the line was a full wrapped
+        // line and nothing says the paragraph ended there.
+        return !(layout.wrapped
+            && b.last_len >= layout.full_width
+            && !layout.breaks_after_full_line(b.last_len, line));
     }
     // No terminator: the line continues the paragraph in a wrapped text, or when it visibly
     // continues the sentence in a one-paragraph-per-line text.
@@ -553,6 +655,33 @@ mod tests {
                 "развитие добровольчества.",
             ]
         );
+    }
+
+    #[test]
+    fn a_full_line_ending_a_sentence_ends_a_paragraph_when_the_next_one_opens_like_others() {
+        // Width ~60: the «.» lines 2 and 6 are full, so only the opener or the fit tells.
+        let text = "На первом этапе мониторинга проводится сбор данных о школах и\n\n\
+                    их результатах в течение всего учебного года и каникул в лагерях.\n\n\
+                    На втором этапе мониторинга анализируются результаты всех школ.\n\n\
+                    Итоги публикуются.\n\n\
+                    На третьем этапе мониторинга составляется программа поддержки\n\n\
+                    школ и муниципальных органов управления образованием региона.\n\n\
+                    На четвертом этапе мониторинга уточняются критерии отбора школ.\n\n\
+                    Программа поддержки школ с низкими результатами должна быть\n\n\
+                    утверждена и опубликована на сайтах школ, муниципалитетов и\n\n\
+                    министерства образования в установленные настоящим сроки.\n\n\
+                    Результаты её выполнения учитываются при оценке руководителей\n\n\
+                    образовательных организаций и органов местного управления.\n";
+        let p = paragraphs(text);
+        assert_eq!(p.len(), 4, "{p:#?}");
+        // Parallel openers («На … этапе») end the paragraph before them after a full line …
+        assert!(p[1].starts_with("На втором этапе"), "{p:#?}");
+        assert!(p[2].starts_with("На третьем этапе"), "{p:#?}");
+        assert!(p[3].starts_with("На четвертом этапе"), "{p:#?}");
+        // … other capitalised sentences after a full line continue it.
+        assert!(p[1].ends_with("всех школ. Итоги публикуются."), "{p:#?}");
+        assert!(p[3].contains("отбора школ. Программа поддержки"), "{p:#?}");
+        assert!(p[3].contains("сроки. Результаты её выполнения"), "{p:#?}");
     }
 
     #[test]

@@ -2,7 +2,10 @@
 
 use crate::model::{Addressee, Deadline, Role};
 
+pub use alias::{Aliases, WELL_KNOWN};
+
 mod addressee;
+mod alias;
 mod deadline;
 mod morph;
 mod responsible;
@@ -44,4 +47,23 @@ pub fn deadline(text: &str) -> Option<Deadline> {
 /// surnames only, in order, without repeats.
 pub fn responsible(text: &str) -> Vec<String> {
     responsible::responsible(text)
+}
+
+/// Replaces each addressee's canonical form by the single canonical form of its body
+/// (`aliases`: the document's own definitions, then the table of well-known bodies; see the
+/// module `alias`), recomputes the role from it and drops addressees that became repeats.
+/// `raw` is kept as written.
+pub fn merge_aliases(addressees: &mut Vec<Addressee>, aliases: &Aliases) {
+    let mut out: Vec<Addressee> = Vec::with_capacity(addressees.len());
+    for mut a in addressees.drain(..) {
+        let canonical = aliases.resolve(&a.canonical);
+        if canonical != a.canonical {
+            a.role = role_of(&canonical);
+            a.canonical = canonical;
+        }
+        if !out.iter().any(|b| b.canonical == a.canonical) {
+            out.push(a);
+        }
+    }
+    *addressees = out;
 }

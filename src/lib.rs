@@ -21,6 +21,7 @@ pub mod ingest;
 pub mod meta;
 pub mod model;
 pub mod pipeline;
+pub mod ru_date;
 pub mod search;
 pub mod segment;
 

@@ -19,6 +19,7 @@ use chrono::NaiveDate;
 use regex::Regex;
 
 use crate::model::{DocKind, DocumentMeta, Level};
+use crate::ru_date;
 
 fn re(pattern: &str) -> Regex {
     Regex::new(pattern).expect("constant regex is valid")
@@ -43,9 +44,10 @@ static ORDER_NO: LazyLock<Regex> = LazyLock::new(|| {
 static DOTTED_DATE: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?:^|[^\d.])(\d{1,2})\.(\d{1,2})\.(\d{4})"));
 static WORD_DATE: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"(\d{1,2})(?:\s*[-–,]\s*(\d{1,2}))?\s+(января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря)\s+(\d{4})",
-    )
+    re(&format!(
+        r"(\d{{1,2}})(?:\s*[-–,]\s*(\d{{1,2}}))?\s+({})\s+(\d{{4}})",
+        ru_date::months_alternation()
+    ))
 });
 static YEAR: LazyLock<Regex> = LazyLock::new(|| re(r"(?:^|\D)(20\d{2}|19\d{2})(?:\D|$)"));
 static REGION: LazyLock<Regex> =
@@ -192,34 +194,14 @@ fn ymd(y: &str, m: &str, d: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
 }
 
-fn month(name: &str) -> u32 {
-    const MONTHS: [&str; 12] = [
-        "января",
-        "февраля",
-        "марта",
-        "апреля",
-        "мая",
-        "июня",
-        "июля",
-        "августа",
-        "сентября",
-        "октября",
-        "ноября",
-        "декабря",
-    ];
-    MONTHS
-        .iter()
-        .position(|m| *m == name)
-        .map_or(1, |i| i as u32 + 1)
-}
-
 /// All dates of a paragraph, in order («26-27 августа 2021» counts as the 27th).
 fn dates_in(p: &str) -> Vec<(usize, NaiveDate)> {
     let mut out: Vec<(usize, NaiveDate)> = WORD_DATE
         .captures_iter(p)
         .filter_map(|c| {
             let day = c.get(2).or(c.get(1))?.as_str().parse().ok()?;
-            let d = NaiveDate::from_ymd_opt(c[4].parse().ok()?, month(&c[3]), day)?;
+            let d =
+                NaiveDate::from_ymd_opt(c[4].parse().ok()?, ru_date::month_number(&c[3])?, day)?;
             Some((c.get(0)?.start(), d))
         })
         .collect();

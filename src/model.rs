@@ -252,7 +252,14 @@ pub struct Entry {
     pub topic: Option<String>,
     /// Recommendation, finding or provision.
     pub entry_type: EntryType,
-    /// Number as printed, with the block number when items are unnumbered («2», «2.6», «3.1.2»).
+    /// Position in the document's numbering (see `segment`):
+    /// - a printed number is kept as printed, without its final dot: «2», «2.6», «3.1.2»;
+    /// - an unnumbered item (bullet, `;`-clause, line) under a numbered block, lead-in or
+    ///   sub-item gets that parent's number, «-» and its 1-based position among the
+    ///   unnumbered items of the parent: the second bullet of block 3 is «3-2», the first
+    ///   item under «2.6.» is «2.6-1»;
+    /// - `None` outside any numbered parent (preambles, narrative paragraphs, most of an
+    ///   order's Concept).
     pub number: Option<String>,
     /// Addressees (empty for findings and for provisions without an addressee).
     pub addressees: Vec<Addressee>,

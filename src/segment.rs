@@ -234,7 +234,13 @@ pub fn segment(meta: &DocumentMeta, paragraphs: &[Para]) -> (Vec<Entry>, Vec<Str
     while i < paragraphs.len() {
         i = seg.step(paragraphs, i);
     }
-    seg.finish(paragraphs, start)
+    let (mut entries, warnings) = seg.finish(paragraphs, start);
+    let texts: Vec<&str> = paragraphs.iter().map(|p| p.text.as_str()).collect();
+    let aliases = enrich::Aliases::from_paragraphs(&texts);
+    for e in &mut entries {
+        enrich::merge_aliases(&mut e.addressees, &aliases);
+    }
+    (entries, warnings)
 }
 
 /// Number of leading paragraphs that are the document's requisites (title lines, date,

@@ -3,7 +3,7 @@
 //! invariants that must hold for every entry. Plus a hard-wrapped re-rendering of a seed
 //! generated here, which must give the same recommendations as the original.
 
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 use std::sync::LazyLock;
 
 use chrono::NaiveDate;
@@ -237,6 +237,112 @@ fn seed_001_addressees() {
         "Министерству образования Саратовской области обеспечить эффективную реализацию",
         &[(ministry, Role::RegionalAuthority)],
     );
+}
+
+/// Canonical forms of the addressees with `role` in a document.
+fn canonicals(d: &Document, role: Role) -> BTreeSet<&str> {
+    d.entries
+        .iter()
+        .flat_map(|e| &e.addressees)
+        .filter(|a| a.role == role)
+        .map(|a| a.canonical.as_str())
+        .collect()
+}
+
+const SOIRO_FULL: &str = "Государственное автономное учреждение дополнительного профессионального образования «Саратовский областной институт развития образования»";
+const RCOKO_FULL: &str = "Государственное автономное учреждение Саратовской области «Региональный центр оценки качества образования»";
+
+/// A body named in full and by its abbreviation has ONE canonical form (the short official
+/// form); `raw` keeps the words as written.
+#[test]
+fn full_names_and_abbreviations_merge_into_one_canonical_form() {
+    let institutes = BTreeSet::from(["ГАУ ДПО «СОИРО»", "ГАУ СО «РЦОКО»"]);
+    for p in ["001", "003"] {
+        let d = doc(p);
+        assert_eq!(canonicals(d, Role::RegionalInstitute), institutes, "{p}");
+        // Both documents define the short forms themselves (001: «… (ГАУ ДПО «СОИРО»)»,
+        // 003: «(далее – ГАУ ДПО «СОИРО»)»), so the table is not what merges them.
+        let texts: Vec<&str> = edusearch::pipeline::SEEDS
+            .iter()
+            .filter(|(name, _)| name.starts_with(p))
+            .map(|(_, text)| *text)
+            .collect();
+        let paras = edusearch::clean::paragraphs(texts[0]);
+        let aliases = edusearch::enrich::Aliases::from_paragraphs(&paras);
+        assert_eq!(aliases.defined(SOIRO_FULL), Some("ГАУ ДПО «СОИРО»"), "{p}");
+        assert_eq!(aliases.defined(RCOKO_FULL), Some("ГАУ СО «РЦОКО»"), "{p}");
+    }
+    let full_raw = doc("001")
+        .entries
+        .iter()
+        .flat_map(|e| &e.addressees)
+        .find(|a| {
+            a.raw
+                .starts_with("Государственному автономному учреждению дополнительного")
+        })
+        .expect("001 names the institute in full");
+    assert_eq!(full_raw.canonical, "ГАУ ДПО «СОИРО»");
+    // 000 uses «Муниципальному казенному учреждению «Муниципальный центр …»», «МКУ
+    // «Муниципальный центр …»» and «МКУ «МЦОКО»» without defining them: the table merges them.
+    for p in ["000", "002"] {
+        assert_eq!(
+            canonicals(doc(p), Role::MunicipalMethodService),
+            BTreeSet::from(["МКУ «МЦОКО»"]),
+            "{p}"
+        );
+    }
+    let raws: BTreeSet<&str> = doc("000")
+        .entries
+        .iter()
+        .flat_map(|e| &e.addressees)
+        .filter(|a| a.canonical == "МКУ «МЦОКО»")
+        .map(|a| a.raw.as_str())
+        .collect();
+    assert!(
+        raws.iter()
+            .any(|r| r.starts_with("Муниципальному казенному учреждению «Муниципальный центр")),
+        "{raws:?}"
+    );
+    assert!(raws.contains("МКУ «МЦОКО»"), "{raws:?}");
+}
+
+/// Hard-wrapped seeds: a sentence that ends at the end of a full line is still a paragraph
+/// end when the next paragraph opens like others in the document or its first word would
+/// have fitted on the line (000 against its source 001; the Concept and Model of 003).
+#[test]
+fn wrapped_paragraph_ends_after_full_lines() {
+    let d000 = doc("000");
+    // 001 (one paragraph per line) keeps these together and apart respectively.
+    let joined = entry(
+        d000,
+        "Участники стратегической сессии отметили, что воспитание",
+    );
+    assert!(
+        joined
+            .text
+            .contains("в образовательных организациях. Важность этой деятельности")
+    );
+    let own = entry(d000, "Вместе с тем отсутствует единый механизм внедрения");
+    assert_eq!(own.entry_type, FIND);
+    let d003 = doc("003");
+    for start in [
+        "На третьем этапе мониторинга, на основе данных МИАС",
+        "Среди педагогических стратегий важно определить такие",
+        "Создание региональной и муниципальной (в 100% муниципалитетов)",
+        "Наличие региональной системы по выявлению профессиональных",
+    ] {
+        let e = entry(d003, start);
+        assert_eq!(e.entry_type, PROV, "{start}");
+    }
+    for e in d003.entries.iter().chain(&d000.entries) {
+        for glued in [
+            "(ноябрь текущего учебного года). На третьем",
+            "в 100 % муниципальных районов. Создание",
+            "дефицита педагогических кадров, развития системы наставничества. Вместе",
+        ] {
+            assert!(!e.text.contains(glued), "{}: {glued}", e.id);
+        }
+    }
 }
 
 const S1_000: &str = "Современные ориентиры региональной политики в области воспитания и дополнительного образования детей";

@@ -25,8 +25,9 @@
 //!   («Министерство образования Саратовской области»). ASCII quotes become «»; a bare
 //!   abbreviated name after a legal form is quoted («МКУ МЦОКО» → «МКУ «МЦОКО»»); «е» is
 //!   not turned into «ё» by the morphology; the first letter is capitalised; spaces are
-//!   collapsed. No alias table: «ГАУ ДПО «СОИРО»» and the institute's full name stay two
-//!   canonical forms (same role).
+//!   collapsed. A full name and its abbreviation («Государственное автономное учреждение …
+//!   «Саратовский областной институт развития образования»» / «ГАУ ДПО «СОИРО»») are
+//!   merged afterwards, per document, by the module `alias` (segmentation calls it).
 //! - The nominative lists of the Model of 003 («Органы местного самоуправления, … с
 //!   функциями:») and «В функции ГАУ ДПО «СОИРО» как регионального оператора входит:»
 //!   (genitive) are understood too; a nominative lead-in whose head is not an organisation or

@@ -22,21 +22,7 @@ use chrono::NaiveDate;
 use regex::Regex;
 
 use crate::model::Deadline;
-
-const MONTHS: [&str; 12] = [
-    "января",
-    "февраля",
-    "марта",
-    "апреля",
-    "мая",
-    "июня",
-    "июля",
-    "августа",
-    "сентября",
-    "октября",
-    "ноября",
-    "декабря",
-];
+use crate::ru_date;
 
 /// Which rule a regex implements.
 #[derive(Clone, Copy)]
@@ -50,7 +36,7 @@ enum Kind {
 }
 
 static RULES: LazyLock<Vec<(Regex, Kind)>> = LazyLock::new(|| {
-    let months = MONTHS.join("|");
+    let months = ru_date::months_alternation();
     let pre = r"\b(?:(?:в\s+срок\s+)?(?:до|не\s+позднее)|к)";
     let suffix = r"(?:\s*(?:года|году|г\.|г\b))?";
     let src = [
@@ -164,11 +150,7 @@ fn year(caps: &regex::Captures<'_>) -> Option<i32> {
 }
 
 fn month(caps: &regex::Captures<'_>) -> Option<u32> {
-    let m = caps.name("m")?.as_str().to_lowercase();
-    MONTHS
-        .iter()
-        .position(|name| *name == m)
-        .map(|i| i as u32 + 1)
+    ru_date::month_number(caps.name("m")?.as_str())
 }
 
 fn date_of(kind: Kind, caps: &regex::Captures<'_>) -> Option<NaiveDate> {
