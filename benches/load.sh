@@ -20,7 +20,8 @@ DURATION=${DURATION:-20s}
 CONNECTIONS=${CONNECTIONS:-32}
 THREADS=${THREADS:-2}
 PORT=${PORT:-18091}
-CACHE_MB=${CACHE_MB:-32}   # the server's answer cache; CACHE_MB=0 measures the engine alone
+CACHE_MB=${CACHE_MB:-16}   # the server's answer cache; CACHE_MB=0 measures the engine alone
+DIST=${DIST:-zipf}         # how requests pick URLs of the list: zipf | uniform
 WORK=${WORK:-/tmp/edusearch-load}
 GEN=${GEN:-/work/shared/tools/gen_corpus.py}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -132,21 +133,33 @@ done <"$WORK/urls.txt"
 [[ $bad == 0 ]] || { echo "load.sh: $bad URLs of the list fail" >&2; exit 1; }
 
 cat >"$WORK/urls.lua" <<'EOF'
--- Each wrk thread walks the URL list from its own starting point.
+-- Requests pick URLs at random, either uniformly or Zipf-distributed (URL i with weight 1/i,
+-- like real search logs, where a few queries and facet clicks recur and most are rare).
 local threads = 0
 function setup(thread)
   threads = threads + 1
   thread:set("tid", threads)
 end
 local urls = {}
-local pos = 0
+local cum = {}
 function init(args)
   for line in io.lines(args[1]) do urls[#urls + 1] = line end
-  pos = ((tid or 1) * 97) % #urls
+  local total = 0
+  for i = 1, #urls do
+    total = total + ((args[2] == "uniform") and 1 or 1 / i)
+    cum[i] = total
+  end
+  for i = 1, #urls do cum[i] = cum[i] / total end
+  math.randomseed(os.time() * 1000 + (tid or 1))
 end
 function request()
-  pos = pos % #urls + 1
-  return wrk.format("GET", urls[pos])
+  local r = math.random()
+  local lo, hi = 1, #urls
+  while lo < hi do
+    local mid = math.floor((lo + hi) / 2)
+    if cum[mid] < r then lo = mid + 1 else hi = mid end
+  end
+  return wrk.format("GET", urls[lo])
 end
 function done(summary, latency, requests)
   local e = summary.errors
@@ -158,13 +171,13 @@ end
 EOF
 
 echo "== warm-up 3 s"
-wrk -t"$THREADS" -c"$CONNECTIONS" -d3s -s "$WORK/urls.lua" "$BASE" -- "$WORK/urls.txt" >/dev/null
-echo "== load: $CONNECTIONS connections, $THREADS wrk threads, $DURATION"
-wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$WORK/urls.lua" "$BASE" -- "$WORK/urls.txt" | tee "$WORK/wrk.txt"
+wrk -t"$THREADS" -c"$CONNECTIONS" -d3s -s "$WORK/urls.lua" "$BASE" -- "$WORK/urls.txt" "$DIST" >/dev/null
+echo "== load: $CONNECTIONS connections, $THREADS wrk threads, $DURATION, $DIST choice of URLs"
+wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$WORK/urls.lua" "$BASE" -- "$WORK/urls.txt" "$DIST" | tee "$WORK/wrk.txt"
 
 RSS_KB=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER_PID/status")
 echo "== summary"
 grep '^RESULT' "$WORK/wrk.txt" | sed 's/^RESULT /load: /'
 echo "server peak RSS (VmHWM): $((RSS_KB / 1024)) MB"
 echo "open existing index + first query: ${FIRST} ms"
-echo "cores: $(nproc); load average: $(cut -d" " -f1-3 /proc/loadavg); corpus: $DOCS documents; index: $(du -sh "$INDEX" | cut -f1); answer cache: $CACHE_MB MB"
+echo "cores: $(nproc); load average: $(cut -d" " -f1-3 /proc/loadavg); corpus: $DOCS documents; index: $(du -sh "$INDEX" | cut -f1); answer cache: $CACHE_MB MB; URL choice: $DIST"

@@ -299,7 +299,8 @@ impl Building {
         let mut depth = 0usize;
         let mut opened_at = 0usize;
         let mut n = 0usize;
-        for c in self.text.chars() {
+        // Only the tail matters (and keeps joining linear on giant paragraphs).
+        for c in tail(&self.text, 600).chars() {
             n += 1;
             match c {
                 '«' => {
@@ -372,9 +373,19 @@ fn ends_with_abbreviation(text: &str) -> bool {
 /// True when a heading paragraph is complete (its quoted title closed).
 fn heading_complete(text: &str) -> bool {
     let t = text.trim_end_matches(['.', ' ']);
-    (HEADING_START.is_match(text) || ROMAN.is_match(text))
-        && t.ends_with('»')
+    t.ends_with('»')
+        && text.len() < 2000
+        && (HEADING_START.is_match(text) || ROMAN.is_match(text))
         && text.matches('«').count() == text.matches('»').count()
+}
+
+/// The last `max` bytes of `s` (or fewer, at a character boundary).
+fn tail(s: &str, max: usize) -> &str {
+    let mut start = s.len().saturating_sub(max);
+    while !s.is_char_boundary(start) {
+        start += 1;
+    }
+    &s[start..]
 }
 
 /// Decides whether `line` starts a new paragraph after the paragraph `b`.
@@ -449,7 +460,7 @@ fn starts_new(b: &Building, line: &Line, layout: &Layout) -> bool {
 
 impl Building {
     fn is_upper(&self) -> bool {
-        is_upper(&self.text)
+        self.text.len() < 300 && is_upper(&self.text)
     }
 }
 
@@ -488,7 +499,10 @@ fn vocabulary(text: &str) -> HashSet<String> {
 /// keeps the hyphen of a compound («социально-психологический»), removes the hyphen of a
 /// word broken across lines («образова-ния» → «образования»). `None` if no hyphen applies.
 fn join_hyphenated(left: &str, right: &str, vocab: &HashSet<String>) -> Option<String> {
-    let frag = LAST_FRAGMENT.captures(left)?.get(1)?.as_str();
+    if !left.ends_with('-') {
+        return None;
+    }
+    let frag = LAST_FRAGMENT.captures(tail(left, 200))?.get(1)?.as_str();
     let next = FIRST_WORD.captures(right)?.get(1)?.as_str();
     let l = frag.to_lowercase();
     let whole = format!("{l}{next}");
@@ -612,6 +626,15 @@ mod tests {
                 "в целях повышения качества обеспечить аккредитацию",
             ]
         );
+    }
+
+    #[test]
+    fn a_giant_unpunctuated_text_stays_one_paragraph_in_linear_time() {
+        let line = "слово другое третье четвёртое пятое шестое седьмое восьмое девятое десятое\n\n";
+        let text = line.repeat(5000);
+        let p = clean(&text);
+        assert_eq!(p.len(), 1);
+        assert!(p[0].text.len() > 300_000);
     }
 
     #[test]

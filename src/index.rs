@@ -377,11 +377,12 @@ impl EntryIndex {
         }
         let filters = self.resolve_filters(req)?;
         let user_query = crate::search::query::parse(&req.q);
+        let searcher = self.reader.searcher();
         let built = self
             .builder
             .write()
             .map_err(|_| Error::Index("query builder poisoned".into()))?
-            .build(&user_query);
+            .build(&user_query, &searcher);
         let (query, terms, scoring): (Box<dyn Query>, HighlightTerms, bool) = match built {
             Built::Browse => (Box::new(AllQuery), HighlightTerms::default(), false),
             Built::Query(q, hl) => (q, hl, true),
@@ -392,7 +393,6 @@ impl EntryIndex {
             (SortOrder::Date, _) => Ranking::Date,
             (SortOrder::Deadline, _) => Ranking::Deadline,
         };
-        let searcher = self.reader.searcher();
         let corpus_wide = !scoring && filters.is_empty();
         let collected = if corpus_wide {
             // Browsing everything: the totals and facets are those of the corpus, cached.

@@ -26,6 +26,8 @@ fn re(pattern: &str) -> Regex {
 
 /// Paragraphs at the start of a document that count as its header.
 const HEADER_PARAS: usize = 8;
+/// Paragraphs scanned for the region and the municipality.
+const REGION_SCAN_PARAS: usize = 120;
 
 static ORDER: LazyLock<Regex> = LazyLock::new(|| {
     re(
@@ -38,21 +40,20 @@ static RESOLUTION: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)резолюци|
 static ORDER_NO: LazyLock<Regex> = LazyLock::new(|| {
     re(r"(?:^|\s)от\s+(\d{1,2})\.(\d{1,2})\.(\d{4})\s*(?:г\.?|года)?\s*№\s*([\w/.-]+)")
 });
-static DOTTED_DATE: LazyLock<Regex> = LazyLock::new(|| re(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})"));
+static DOTTED_DATE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?:^|[^\d.])(\d{1,2})\.(\d{1,2})\.(\d{4})"));
 static WORD_DATE: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"(\d{1,2})(?:\s*[-–,]\s*(\d{1,2}))?\s+(января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря)\s+(\d{4})",
     )
 });
-static YEAR: LazyLock<Regex> = LazyLock::new(|| re(r"\b(20\d{2}|19\d{2})\b"));
+static YEAR: LazyLock<Regex> = LazyLock::new(|| re(r"(?:^|\D)(20\d{2}|19\d{2})(?:\D|$)"));
 static REGION: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?i)\b(\p{L}[\p{L}-]*?)(?:ская|ской|скую|скою) (област|кра[йяюе])"));
+    LazyLock::new(|| re(r"(\p{L}[\p{L}-]*)ск(?:ая|ой|ую|ою|АЯ|ОЙ|УЮ) (област|ОБЛАСТ)"));
 static REGION_KRAI: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?i)\b(\p{L}[\p{L}-]*?)(?:ский|ского|скому|ском) (кра[йяюе])"));
+    LazyLock::new(|| re(r"(\p{Lu}[\p{L}-]*)ск(?:ий|ого|ому|ом) (кра[йяюе])"));
 static DISTRICT: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"\b(\p{Lu}[\p{Ll}ё-]*?)(?:ский|ского|скому|ском|ским) (муниципальн\p{L}+ )?(район|округ)\p{Ll}*",
-    )
+    re(r"(\p{Lu}[\p{Ll}ё-]*)ск(?:ий|ого|ому|ом|им) (муниципальн\p{L}+ )?(район|округ)\p{Ll}*")
 });
 static FEDERAL: LazyLock<Regex> = LazyLock::new(|| {
     re(r"(?i)всероссийск|министерство просвещения российской федерации|федеральн\w+ форум")
@@ -264,6 +265,8 @@ fn most_frequent<'a>(items: impl Iterator<Item = String> + 'a) -> Option<String>
 }
 
 fn most_frequent_region(paragraphs: &[String]) -> Option<String> {
+    // The first pages name the place often enough; scanning everything costs time.
+    let paragraphs = &paragraphs[..paragraphs.len().min(REGION_SCAN_PARAS)];
     let oblast = paragraphs.iter().flat_map(|p| {
         REGION.captures_iter(p).filter_map(|c| {
             let stem = title_case(c.get(1)?.as_str());
@@ -286,6 +289,8 @@ fn most_frequent_region(paragraphs: &[String]) -> Option<String> {
 }
 
 fn most_frequent_district(paragraphs: &[String]) -> Option<String> {
+    // The first pages name the place often enough; scanning everything costs time.
+    let paragraphs = &paragraphs[..paragraphs.len().min(REGION_SCAN_PARAS)];
     let found = paragraphs.iter().flat_map(|p| {
         DISTRICT.captures_iter(p).filter_map(|c| {
             let stem = c.get(1)?.as_str();

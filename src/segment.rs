@@ -39,7 +39,7 @@ use regex::Regex;
 use crate::clean::{self, NUMBERED, Para};
 use crate::enrich;
 use crate::meta::first_quoted;
-use crate::model::{Addressee, DocKind, DocumentMeta, Entry, EntryType};
+use crate::model::{Addressee, Deadline, DocKind, DocumentMeta, Entry, EntryType};
 
 fn re(pattern: &str) -> Regex {
     Regex::new(pattern).expect("constant regex is valid")
@@ -570,6 +570,7 @@ struct Segmenter<'a> {
     /// lower-case, unmarked paragraph right after it continues it (a wrapped line that
     /// happened to end with `;`).
     continuable: Option<(usize, String)>,
+    deadline_cache: HashMap<String, Option<Deadline>>,
     /// The previous item ended with `;` (the list goes on).
     list_open: bool,
     structured: bool,
@@ -595,6 +596,7 @@ impl<'a> Segmenter<'a> {
             unnumbered: HashMap::new(),
             last_item: None,
             continuable: None,
+            deadline_cache: HashMap::new(),
             list_open: false,
             structured: false,
         }
@@ -1190,8 +1192,18 @@ impl<'a> Segmenter<'a> {
                 pieces.len()
             ));
         }
-        let deadline = enrich::deadline(&d.text)
-            .or_else(|| d.deadline_sources.iter().find_map(|s| enrich::deadline(s)));
+        let mut deadline = enrich::deadline(&d.text);
+        for source in &d.deadline_sources {
+            if deadline.is_some() {
+                break;
+            }
+            // Lead-ins repeat for every item of a block: parse each once.
+            deadline = self
+                .deadline_cache
+                .entry(source.clone())
+                .or_insert_with(|| enrich::deadline(source))
+                .clone();
+        }
         let block_no = self
             .block
             .as_ref()

@@ -522,3 +522,301 @@ fn schema_version_mismatch_is_detected() {
     idx.add_documents(&corpus()).unwrap();
     assert_eq!(idx.counts().unwrap(), (2, 13));
 }
+
+// ---------------------------------------------------------------------------------------------
+// The real seeds.
+
+mod seeds {
+    use std::collections::HashSet;
+    use std::sync::OnceLock;
+
+    use edusearch::index::EntryIndex;
+    use edusearch::search::SearchRequest;
+    use edusearch::{Document, Entry, Role, pipeline};
+
+    struct Seeds {
+        _dir: tempfile::TempDir,
+        index: EntryIndex,
+        entries: Vec<Entry>,
+    }
+
+    /// The seeds parsed and indexed once for all tests of this module.
+    fn seeds() -> &'static Seeds {
+        static SEEDS: OnceLock<Seeds> = OnceLock::new();
+        SEEDS.get_or_init(|| {
+            let docs: Vec<Document> = pipeline::embedded_seeds()
+                .iter()
+                .map(pipeline::parse_source)
+                .collect();
+            let dir = tempfile::tempdir().expect("temp dir");
+            let mut index = EntryIndex::create(dir.path(), true).expect("create");
+            index.add_documents(&docs).expect("index seeds");
+            let entries = docs.into_iter().flat_map(|d| d.entries).collect();
+            Seeds {
+                _dir: dir,
+                index,
+                entries,
+            }
+        })
+    }
+
+    fn req(q: &str) -> SearchRequest {
+        SearchRequest {
+            q: q.to_string(),
+            limit: 20,
+            ..SearchRequest::default()
+        }
+    }
+
+    fn hits(q: &str) -> Vec<String> {
+        seeds()
+            .index
+            .search(&req(q))
+            .expect("search")
+            .hits
+            .into_iter()
+            .map(|h| h.entry.text)
+            .collect()
+    }
+
+    #[test]
+    fn seeds_are_indexed_completely() {
+        let s = seeds();
+        assert!(s.entries.len() > 300, "{}", s.entries.len());
+        assert_eq!(s.index.counts().unwrap(), (5, s.entries.len() as u64));
+        let e = &s.entries[s.entries.len() / 2];
+        assert_eq!(s.index.entry(&e.id).unwrap().as_ref(), Some(e));
+    }
+
+    #[test]
+    fn morphology_on_seeds() {
+        let h = hits("горячее питание");
+        assert!(h[0].contains("горячим питанием"), "{h:?}");
+        let h = hits("молодой педагог");
+        assert!(
+            h.iter().take(5).any(|t| t.contains("молодых педагогов")),
+            "{h:?}"
+        );
+    }
+
+    #[test]
+    fn yo_folds_both_ways_on_seeds() {
+        // The seeds write «отчётов» with ё and «заключённого»; typed without ё they are found.
+        let h = hits("отчетов РЦОКО");
+        assert!(h.iter().take(3).any(|t| t.contains("отчётов")), "{h:?}");
+        let h = hits("заключенного соглашения");
+        assert!(
+            h.iter().take(3).any(|t| t.contains("заключённого")),
+            "{h:?}"
+        );
+        // Typed with ё, the е-spelling of the text is found.
+        let with_e: Vec<&Entry> = seeds()
+            .entries
+            .iter()
+            .filter(|e| e.text.contains("учебном году"))
+            .collect();
+        assert!(!with_e.is_empty());
+        let resp = seeds().index.search(&req("учёбном году")).unwrap();
+        assert!(resp.total >= with_e.len() as u64);
+        assert!(resp.hits[0].entry.text.contains("учебном году"));
+        // The snippet shows the text as written (ё) with the match marked.
+        let resp = seeds().index.search(&req("проведенной оценки")).unwrap();
+        let hit = resp
+            .hits
+            .iter()
+            .find(|h| h.entry.text.contains("проведённой"))
+            .expect("the entry with «проведённой»");
+        assert!(
+            hit.snippet.contains("<mark>проведённой</mark>"),
+            "{}",
+            hit.snippet
+        );
+    }
+
+    #[test]
+    fn quoted_phrase_on_seeds() {
+        let q = "\"Культурный дневник школьника\"";
+        let h = hits(q);
+        assert!(!h.is_empty());
+        assert!(
+            h.iter().all(|t| t.contains("Культурный дневник школьника")),
+            "{h:?}"
+        );
+        let loose = hits("культурный дневник школьника");
+        assert!(loose.len() > h.len(), "unquoted finds more: {loose:?}");
+        for (i, t) in h.iter().enumerate() {
+            assert_eq!(&loose[i], t, "exact phrase matches rank first");
+        }
+    }
+
+    /// Expected number of entries for a predicate, computed from the parsed documents.
+    fn expected(pred: impl Fn(&Entry) -> bool) -> u64 {
+        seeds().entries.iter().filter(|e| pred(e)).count() as u64
+    }
+
+    fn has_role(e: &Entry, roles: &[Role]) -> bool {
+        e.addressees.iter().any(|a| roles.contains(&a.role))
+    }
+
+    #[test]
+    fn filters_combine_on_seeds() {
+        let idx = &seeds().index;
+        let roles = [Role::SchoolHeads, Role::MunicipalAuthority];
+        let r = SearchRequest {
+            addressee: roles.iter().map(|r| r.as_str().to_string()).collect(),
+            ..req("")
+        };
+        assert_eq!(
+            idx.search(&r).unwrap().total,
+            expected(|e| has_role(e, &roles))
+        );
+        let r = SearchRequest {
+            year: vec![2021],
+            entry_type: vec![edusearch::EntryType::Recommendation],
+            ..r
+        };
+        assert_eq!(
+            idx.search(&r).unwrap().total,
+            expected(|e| has_role(e, &roles)
+                && e.year == Some(2021)
+                && e.entry_type == edusearch::EntryType::Recommendation)
+        );
+        let years: HashSet<i32> = seeds().entries.iter().filter_map(|e| e.year).collect();
+        let r = SearchRequest {
+            year_from: years.iter().min().copied(),
+            year_to: years.iter().min().copied(),
+            level: vec![edusearch::Level::Municipal, edusearch::Level::Regional],
+            ..req("")
+        };
+        let min = years.iter().min().copied();
+        assert_eq!(idx.search(&r).unwrap().total, expected(|e| e.year == min));
+    }
+
+    #[test]
+    fn facet_counts_match_filters_on_seeds() {
+        let idx = &seeds().index;
+        for q in ["", "обеспечить участие", "педагогов"] {
+            let resp = idx.search(&req(q)).unwrap();
+            let f = &resp.facets;
+            let mut checked = 0;
+            for fc in f.addressee.iter().take(8) {
+                let v = fc.value.trim_start_matches('/');
+                let value = v.split_once('/').map_or(v, |(_, name)| name).to_string();
+                let r = SearchRequest {
+                    addressee: vec![value],
+                    ..req(q)
+                };
+                assert_eq!(
+                    idx.search(&r).unwrap().total,
+                    fc.count,
+                    "{q:?} {}",
+                    fc.value
+                );
+                checked += 1;
+            }
+            for fc in &f.topic {
+                let r = SearchRequest {
+                    topic: vec![fc.value.clone()],
+                    ..req(q)
+                };
+                assert_eq!(
+                    idx.search(&r).unwrap().total,
+                    fc.count,
+                    "{q:?} {}",
+                    fc.value
+                );
+            }
+            for fc in &f.region {
+                let r = SearchRequest {
+                    region: vec![fc.value.clone()],
+                    ..req(q)
+                };
+                assert_eq!(
+                    idx.search(&r).unwrap().total,
+                    fc.count,
+                    "{q:?} {}",
+                    fc.value
+                );
+            }
+            for fc in &f.year {
+                let r = SearchRequest {
+                    year: vec![fc.value.parse().unwrap()],
+                    ..req(q)
+                };
+                assert_eq!(
+                    idx.search(&r).unwrap().total,
+                    fc.count,
+                    "{q:?} {}",
+                    fc.value
+                );
+            }
+            assert!(checked > 0);
+            let sum: u64 = f.level.iter().map(|c| c.count).sum();
+            assert_eq!(sum, resp.total);
+        }
+        // Corpus-wide counts equal the parsed data.
+        let all = idx.facets().unwrap();
+        for fc in all
+            .addressee
+            .iter()
+            .filter(|f| f.value.matches('/').count() == 1)
+        {
+            let role = Role::parse(&fc.value[1..]).unwrap();
+            assert_eq!(fc.count, expected(|e| has_role(e, &[role])), "{}", fc.value);
+        }
+    }
+
+    #[test]
+    fn hostile_queries_on_seeds() {
+        let idx = &seeds().index;
+        let long: String = seeds()
+            .entries
+            .iter()
+            .map(|e| e.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let long: String = long.chars().take(5000).collect();
+        for q in [
+            "\"открытая кавычка",
+            "a:b",
+            "*",
+            "(",
+            ")",
+            "😀",
+            "-",
+            "--",
+            "\"\"",
+            "ё",
+            &long,
+        ] {
+            let r = idx.search(&req(q));
+            assert!(r.is_ok(), "{q:?}");
+        }
+        let r = idx.search(&req(&long)).unwrap();
+        assert!(r.total > 0);
+    }
+
+    /// Runs the dev queries of the eval set and writes the results for `score.py`:
+    /// `EDUSEARCH_EVAL_OUT=/tmp/results.jsonl cargo test --test search -- --ignored dev_queries`
+    /// (queries from `EDUSEARCH_EVAL_QUERIES`, default `/work/shared/eval/dev_queries.json`).
+    #[test]
+    #[ignore = "evaluation helper; needs the eval set"]
+    fn dev_queries() {
+        let path = std::env::var("EDUSEARCH_EVAL_QUERIES")
+            .unwrap_or_else(|_| "/work/shared/eval/dev_queries.json".to_string());
+        let text = std::fs::read_to_string(&path).expect("dev_queries.json");
+        let queries: Vec<serde_json::Value> = serde_json::from_str(&text).expect("JSON");
+        let mut out = String::new();
+        for q in &queries {
+            let (id, query) = (q["id"].as_str().unwrap(), q["query"].as_str().unwrap());
+            let h = hits(query);
+            assert!(!h.is_empty(), "{id} {query}: no hits");
+            let line = serde_json::json!({"id": id, "hits": h});
+            out.push_str(&line.to_string());
+            out.push('\n');
+        }
+        if let Ok(dest) = std::env::var("EDUSEARCH_EVAL_OUT") {
+            std::fs::write(dest, out).expect("write results");
+        }
+    }
+}

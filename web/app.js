@@ -383,7 +383,8 @@ function renderHit(hit, ordinal) {
       facts.childElementCount ? facts : null,
       h('p', { class: 'hit-doc' },
         link,
-        hit.number ? h('span', { class: 'hit-number', text: ` · п. ${hit.number}` }) : null)));
+        hit.number ? h('span', { class: 'hit-number', text: ` · п. ${hit.number}` }) : null),
+      similarToggle(hit)));
 }
 
 function escapeForSnippet(text) {
@@ -1017,9 +1018,6 @@ window.addEventListener('popstate', () => {
   render();
 });
 
-els.q.value = state.q;
-render();
-if (!state.doc) els.q.focus({ preventScroll: true });
 
 // ---------------------------------------------------------------- comparison of two documents
 
@@ -1175,7 +1173,17 @@ function renderComparison(al, docs, signal) {
       h('div', { class: 'cmp-sides' }, left, right)));
     if (rel !== 'identical' && !(p.also && p.also.length)) diffJobs.push({ p, left, right });
   }
-  els.cmpBody.append(cmpGroup('cmp-matched', `Пары формулировок (${matched.length})`, pairList));
+  pairList.classList.add('hide-identical');
+  const identical = count('identical');
+  const showIdentical = h('label', { class: 'cmp-toggle' },
+    h('input', {
+      type: 'checkbox', id: 'cmp-show-identical',
+      onchange: (ev) => pairList.classList.toggle('hide-identical', !ev.target.checked),
+    }),
+    ` Показывать совпадающие пары (${identical})`);
+  const group = cmpGroup('cmp-matched', `Пары формулировок (${matched.length})`, pairList);
+  if (identical) group.insertBefore(showIdentical, pairList);
+  els.cmpBody.append(group);
 
   const addedList = h('ol', { class: 'cmp-singles' });
   for (const p of added) addedList.append(singleEntry(p.from));
@@ -1238,17 +1246,126 @@ async function runDiffs(jobs, signal) {
   await Promise.all([worker(), worker(), worker(), worker()]);
 }
 
-/** One side of a diff: equal words plus the words only this side has (`own`: 'delete' or 'insert'). */
+/** One side of a diff: equal words plus the words only this side has (`own`: 'delete' or 'insert'),
+ * consecutive ones highlighted together. */
 function diffText(tokens, own) {
   const p = h('p', { class: 'cmp-text cmp-diff' });
+  let run = '';
+  const flush = () => {
+    if (!run) return;
+    // The words are highlighted, the space after them is not.
+    const [, words, space] = /^(.*?)(\s*)$/s.exec(run);
+    p.append(h(own === 'delete' ? 'del' : 'ins', { class: own === 'delete' ? 'diff-del' : 'diff-ins', text: words }));
+    if (space) p.append(document.createTextNode(space));
+    run = '';
+  };
   for (const t of tokens) {
-    if (t.op === 'equal') p.append(document.createTextNode(t.text));
-    else if (t.op === own) {
-      // The word is highlighted, the space after it is not.
-      const [, word, space] = /^(.*?)(\s*)$/s.exec(t.text);
-      p.append(h(own === 'delete' ? 'del' : 'ins', { class: own === 'delete' ? 'diff-del' : 'diff-ins', text: word }));
-      if (space) p.append(document.createTextNode(space));
+    if (t.op === own) {
+      run += t.text;
+    } else if (t.op === 'equal') {
+      flush();
+      p.append(document.createTextNode(t.text));
     }
   }
+  flush();
   return p;
 }
+
+// ---------------------------------------------------------------- similar wording
+
+/** Path of an entry's API resource (ids hold `/`, which the API takes as is). */
+function entryPath(id) {
+  return id.split('/').map(encodeURIComponent).join('/');
+}
+
+/** «Похожие формулировки»: a button on a hit that shows entries of other documents worded alike. */
+function similarToggle(hit) {
+  const panelId = `similar-${hit.id.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+  const panel = h('div', { class: 'similar', id: panelId, hidden: true });
+  let loaded = false;
+  const button = h('button', {
+    type: 'button', class: 'btn btn-link similar-toggle', 'aria-expanded': 'false', 'aria-controls': panelId,
+    onclick: async () => {
+      const open = button.getAttribute('aria-expanded') !== 'true';
+      button.setAttribute('aria-expanded', String(open));
+      panel.hidden = !open;
+      if (open && !loaded) {
+        loaded = true;
+        await loadSimilar(hit, panel);
+      }
+    },
+  }, 'Похожие формулировки');
+  return h('div', { class: 'hit-actions' }, button, panel);
+}
+
+async function loadSimilar(hit, panel) {
+  panel.textContent = '';
+  panel.append(h('p', { class: 'muted', text: 'Поиск похожих формулировок…' }));
+  let resp;
+  try {
+    resp = await fetchJson(`./api/entries/${entryPath(hit.id)}/similar?limit=5`);
+  } catch (e) {
+    panel.textContent = '';
+    panel.append(h('p', { class: 'similar-error', role: 'alert', text: e.message }));
+    return;
+  }
+  const list = Array.isArray(resp.similar) ? resp.similar : [];
+  panel.textContent = '';
+  if (!list.length) {
+    panel.append(h('p', { class: 'muted', text: 'В других документах похожих формулировок не найдено.' }));
+    return;
+  }
+  panel.append(h('h3', { class: 'similar-title', text: 'Похожие формулировки в других документах' }));
+  const ol = h('ol', { class: 'similar-list' });
+  for (const sim of list) ol.append(similarItem(hit, sim));
+  panel.append(ol);
+}
+
+function similarItem(hit, sim) {
+  const diffBox = h('div', { class: 'similar-diff', hidden: true });
+  let diffLoaded = false;
+  const compare = h('button', {
+    type: 'button', class: 'btn btn-link', 'aria-expanded': 'false',
+    onclick: async () => {
+      const open = compare.getAttribute('aria-expanded') !== 'true';
+      compare.setAttribute('aria-expanded', String(open));
+      diffBox.hidden = !open;
+      if (!open || diffLoaded) return;
+      diffLoaded = true;
+      diffBox.append(h('p', { class: 'muted', text: 'Сравнение…' }));
+      try {
+        const cmp = await fetchJson(`./api/compare?${new URLSearchParams({ a: hit.id, b: sim.id })}`);
+        const tokens = cmp && cmp.diff && Array.isArray(cmp.diff.tokens) ? cmp.diff.tokens : [];
+        diffBox.textContent = '';
+        diffBox.append(
+          h('div', { class: 'cmp-sides' },
+            h('div', { class: 'cmp-side cmp-side-from' }, h('p', { class: 'cmp-ref muted', text: 'Найденная запись' }), diffText(tokens, 'delete')),
+            h('div', { class: 'cmp-side cmp-side-to' }, h('p', { class: 'cmp-ref muted', text: 'Похожая запись' }), diffText(tokens, 'insert'))));
+      } catch (e) {
+        diffBox.textContent = '';
+        diffBox.append(h('p', { class: 'similar-error', role: 'alert', text: e.message }));
+      }
+    },
+  }, 'Сравнить по словам');
+  const meta = [sim.doc_title, LEVEL_LABELS[sim.level], sim.year, sim.number ? `п. ${sim.number}` : null].filter(Boolean).join(' · ');
+  return h('li', { class: 'similar-item', 'data-id': sim.id },
+    h('p', { class: 'similar-head' },
+      h('span', { class: 'similar-score', title: 'Сходство формулировок (0–100 %)', text: percent(sim.score) }),
+      h('a', {
+        href: entryHref(sim.id, sim.doc_id),
+        onclick: (ev) => {
+          if (!isPlainClick(ev)) return;
+          ev.preventDefault();
+          openEntry(sim.id, sim.doc_id);
+        },
+      }, meta || sim.id)),
+    h('p', { class: 'similar-text', text: sim.text || '' }),
+    h('p', { class: 'similar-actions' }, compare),
+    diffBox);
+}
+
+// ---------------------------------------------------------------- start
+
+els.q.value = state.q;
+render();
+if (!state.doc) els.q.focus({ preventScroll: true });

@@ -69,7 +69,7 @@ impl Default for ServeConfig {
             body_limit: 64 * 1024,
             api_max_age: 60,
             static_max_age: 300,
-            cache_bytes: 32 << 20,
+            cache_bytes: 16 << 20,
         }
     }
 }

@@ -24,7 +24,7 @@ pub struct ServeArgs {
     #[arg(long, default_value_t = 10)]
     pub timeout: u64,
     /// Megabytes of API answers kept in memory for repeated requests (0 disables the cache).
-    #[arg(long, default_value_t = 32)]
+    #[arg(long, default_value_t = 16)]
     pub cache_mb: usize,
 }
 

@@ -8,10 +8,13 @@
 //! - quoted phrases are required phrase matches on the stems, with a bonus for the exact forms;
 //! - excluded words and phrases remove entries.
 
-use tantivy::Term;
-use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, PhraseQuery, Query, RegexQuery,
+    TermQuery,
+};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{Searcher, Term};
 
 use super::coord::CoordQuery;
 use super::highlight::HighlightTerms;
@@ -26,8 +29,14 @@ const W_STEM: f32 = 1.0;
 const W_EXACT: f32 = 0.5;
 /// Weight of a match in the context / topic / block lead-in.
 const W_AUX: f32 = 0.2;
+/// Weight of a longer word that starts with the stem.
+const W_PREFIX: f32 = 0.5;
+/// Shortest stem extended to longer words.
+const MIN_PREFIX_CHARS: usize = 7;
+/// Share of the other matches of a word added to its best match.
+const TIE_BREAKER: f32 = 0.2;
 /// Weight of a synonym or abbreviation match.
-const W_ALT: f32 = 0.8;
+const W_ALT: f32 = 1.0;
 /// Extra weight when the words are close together in query order.
 const W_NEAR: f32 = 1.0;
 /// Extra weight of an exact-form phrase over a stem phrase.
@@ -215,19 +224,44 @@ impl QueryBuilder {
         hl: &mut HighlightTerms,
     ) -> Option<Box<dyn Query>> {
         let f = self.fields;
+        // The word itself: stem match plus the exact-form bonus.
+        let mut own = Vec::new();
+        own.extend(self.stem_clause(a, 0).map(|q| boost(q, W_STEM)));
+        own.extend(field_query(f.exact, &a.exact, 0).map(|q| boost(q, W_EXACT)));
+        // Other ways to match the word count by their best, not their sum, so that a frequent
+        // word cannot outweigh a rare one by matching in several ways.
         let mut clauses = Vec::new();
-        clauses.extend(self.stem_clause(a, 0).map(|q| boost(q, W_STEM)));
-        clauses.extend(field_query(f.exact, &a.exact, 0).map(|q| boost(q, W_EXACT)));
-        clauses.extend(field_query(f.aux_ru, &a.ru, 0).map(|q| boost(q, W_AUX)));
+        clauses.extend(union(own));
+        // Derived words sharing the stem as a prefix («прогноз» → «прогнозирование»).
+        if let [(_, stem)] = a.ru.as_slice()
+            && stem.chars().count() >= MIN_PREFIX_CHARS
+            && stem.chars().all(char::is_alphabetic)
+            && let Ok(q) = RegexQuery::from_pattern(&format!("{stem}.+"), f.stem_ru)
+        {
+            clauses.push(boost(Box::new(q), W_PREFIX));
+        }
+        if W_AUX > 0.0 {
+            clauses.extend(field_query(f.aux_ru, &a.ru, 0).map(|q| boost(q, W_AUX)));
+        }
         for alt in alternatives {
             let alt_a = self.analyze(alt);
             if let Some(q) = self.stem_clause(&alt_a, 1) {
-                clauses.push(boost(q, W_ALT));
+                // A phrase scores the sum of its words' weights; as a stand-in for one word it
+                // counts their mean.
+                let n = alt_a.ru.len().max(alt_a.en.len()).max(1) as f32;
+                clauses.push(boost(q, W_ALT / n));
                 hl.ru.extend(texts(&alt_a.ru));
             }
         }
         Self::add_highlights(a, hl);
-        union(clauses)
+        match clauses.len() {
+            0 => None,
+            1 => clauses.pop(),
+            _ => Some(Box::new(DisjunctionMaxQuery::with_tie_breaker(
+                clauses,
+                TIE_BREAKER,
+            ))),
+        }
     }
 
     /// A required phrase: stems in order, exact forms as a bonus. A single quoted word must
@@ -246,7 +280,7 @@ impl QueryBuilder {
     }
 
     /// Builds the query.
-    pub fn build(&mut self, q: &UserQuery) -> Built {
+    pub fn build(&mut self, q: &UserQuery, searcher: &Searcher) -> Built {
         let mut hl = HighlightTerms::default();
         let mut words: Vec<Analyzed> = q.words.iter().map(|w| self.analyze(w)).collect();
         // Stop words are dropped, unless the query has nothing else.
@@ -259,7 +293,10 @@ impl QueryBuilder {
         let word_clauses: Vec<Box<dyn Query>> = words
             .iter()
             .zip(&alternatives)
-            .filter_map(|(a, alts)| self.word_clause(a, alts, &mut hl))
+            .filter_map(|(a, alts)| {
+                let weight = self.rarity(a, alts, searcher);
+                self.word_clause(a, alts, &mut hl).map(|q| boost(q, weight))
+            })
             .collect();
 
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
@@ -308,6 +345,34 @@ impl QueryBuilder {
             clauses.push((Occur::Must, Box::new(AllQuery)));
         }
         Built::Query(Box::new(BooleanQuery::new(clauses)), hl)
+    }
+
+    /// Weight of a word by its rarity: `ln(1 + N / (df + 1)) / ln(1 + N)`, with `df` the number of
+    /// entries of its rarest way to match (its stems or an alternative). Multiplied with BM25's own
+    /// idf this weighs words by idf², so that a rare word outranks a word found everywhere
+    /// («травля в школе» is about bullying, not about schools).
+    fn rarity(&mut self, a: &Analyzed, alternatives: &[String], searcher: &Searcher) -> f32 {
+        let field = self.fields.stem_ru;
+        let df_of = |toks: &[(usize, String)]| -> Option<u64> {
+            toks.iter()
+                .map(|(_, t)| {
+                    searcher
+                        .doc_freq(&Term::from_field_text(field, t))
+                        .unwrap_or(0)
+                })
+                .min()
+                .filter(|&df| df > 0)
+        };
+        let mut best = df_of(&a.ru);
+        for alt in alternatives {
+            let alt_a = self.analyze(alt);
+            if let Some(df) = df_of(&alt_a.ru) {
+                best = Some(best.map_or(df, |b| b.min(df)));
+            }
+        }
+        let n = searcher.num_docs().max(1) as f32;
+        let df = best.unwrap_or(0) as f32;
+        ((1.0 + n / (df + 1.0)).ln() / (1.0 + n).ln()).clamp(0.05, 1.0)
     }
 
     /// The words' stems in query order within a few positions of each other.
