@@ -7,6 +7,7 @@
 use serde::Serialize;
 
 use super::similarity::Profile;
+use super::text::fold;
 use crate::error::Result;
 use crate::model::{DocKind, Entry, Level};
 
@@ -33,14 +34,15 @@ pub struct SimilarFilters {
 }
 
 impl SimilarFilters {
-    /// Whether an entry passes the filters.
+    /// Whether an entry passes the filters (regions compared without regard to case and ё/е).
     pub fn accepts(&self, e: &Entry) -> bool {
         self.level.is_none_or(|l| e.level == l)
             && self.year.is_none_or(|y| e.year == Some(y))
-            && self
-                .region
-                .as_deref()
-                .is_none_or(|r| e.region.as_deref() == Some(r))
+            && self.region.as_deref().is_none_or(|r| {
+                e.region
+                    .as_deref()
+                    .is_some_and(|er| fold(er.trim()) == fold(r.trim()))
+            })
             && self.kind.is_none_or(|k| e.kind == k)
     }
 }
@@ -147,6 +149,15 @@ mod tests {
         let got = similar_entries(pool.as_slice(), &query, &regional, 10).unwrap_or_default();
         let ids: Vec<&str> = got.iter().map(|s| s.entry.id.as_str()).collect();
         assert_eq!(ids, ["r/e1"]);
+
+        let by_region = SimilarFilters {
+            region: Some(" саратовская ОБЛАСТЬ".into()),
+            ..SimilarFilters::default()
+        };
+        pool[1].region = Some("Саратовская область".into());
+        let got = similar_entries(pool.as_slice(), &query, &by_region, 10).unwrap_or_default();
+        let ids: Vec<&str> = got.iter().map(|s| s.entry.id.as_str()).collect();
+        assert_eq!(ids, ["r/e0"]);
 
         let one = similar_entries(pool.as_slice(), &query, &SimilarFilters::default(), 1)
             .unwrap_or_default();
