@@ -361,6 +361,41 @@ impl EntryIndex {
     /// Runs a search.
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse> {
         let started = Instant::now();
+        let run = self.execute(req, true)?;
+        let mut hits = Vec::new();
+        let mut highlighter = self.highlighter.clone();
+        for cand in run.collected.top.iter().skip(req.offset) {
+            let entry = self.load(&run.searcher, cand.address)?;
+            let snippet = highlighter.snippet(&entry.text, &run.terms);
+            hits.push(Hit {
+                score: if run.scoring { cand.score } else { 0.0 },
+                snippet,
+                entry,
+            });
+        }
+        Ok(SearchResponse {
+            total: run.collected.total,
+            took_ms: started.elapsed().as_secs_f64() * 1000.0,
+            hits,
+            facets: to_facets(run.collected.facets),
+        })
+    }
+
+    /// The entries of one page of a search, best first, without facet counts or snippets
+    /// (for callers that only rank, such as similar-entry candidates).
+    pub fn top_entries(&self, req: &SearchRequest) -> Result<Vec<Entry>> {
+        let run = self.execute(req, false)?;
+        run.collected
+            .top
+            .iter()
+            .skip(req.offset)
+            .map(|cand| self.load(&run.searcher, cand.address))
+            .collect()
+    }
+
+    /// Validates the page, builds the query and collects the top `offset + limit` candidates;
+    /// with `count_facets` also the total and the disjunctive facet counts.
+    fn execute(&self, req: &SearchRequest, count_facets: bool) -> Result<Execution> {
         let limit = match req.limit {
             0 => DEFAULT_LIMIT,
             n if n > MAX_LIMIT => {
@@ -400,7 +435,6 @@ impl EntryIndex {
         let corpus_wide = !scoring && filters.is_empty();
         let collected = if corpus_wide {
             // Browsing everything: the totals and facets are those of the corpus, cached.
-            let (total, facets) = self.corpus_counts(&searcher)?;
             let collector = self.collector(
                 Filters::default(),
                 ranking,
@@ -409,29 +443,22 @@ impl EntryIndex {
                 false,
             );
             let mut c = searcher.search(&AllQuery, &collector)?;
-            c.total = total;
-            c.facets = facets;
+            if count_facets {
+                let (total, facets) = self.corpus_counts(&searcher)?;
+                c.total = total;
+                c.facets = facets;
+            }
             c
         } else {
-            let collector = self.collector(filters, ranking, req.offset + limit, scoring, true);
+            let collector =
+                self.collector(filters, ranking, req.offset + limit, scoring, count_facets);
             searcher.search(query.as_ref(), &collector)?
         };
-        let mut hits = Vec::new();
-        let mut highlighter = self.highlighter.clone();
-        for cand in collected.top.iter().skip(req.offset) {
-            let entry = self.load(&searcher, cand.address)?;
-            let snippet = highlighter.snippet(&entry.text, &terms);
-            hits.push(Hit {
-                score: if scoring { cand.score } else { 0.0 },
-                snippet,
-                entry,
-            });
-        }
-        Ok(SearchResponse {
-            total: collected.total,
-            took_ms: started.elapsed().as_secs_f64() * 1000.0,
-            hits,
-            facets: to_facets(collected.facets),
+        Ok(Execution {
+            searcher,
+            collected,
+            terms,
+            scoring,
         })
     }
 
@@ -736,6 +763,15 @@ pub const FACET_VALUES: usize = 100;
 
 /// Sorted facet counts: by count (descending) then value; years by value, newest first.
 /// At most [`FACET_VALUES`] values per facet.
+/// What [`EntryIndex::execute`] found: the searcher it used (to load stored entries from the
+/// same generation), the collected candidates, and what to highlight.
+struct Execution {
+    searcher: tantivy::Searcher,
+    collected: collect::Collected,
+    terms: HighlightTerms,
+    scoring: bool,
+}
+
 fn to_facets(mut maps: Vec<HashMap<String, u64>>) -> Facets {
     let mut take = |d: usize, by_value_desc: bool| -> Vec<FacetCount> {
         let map = std::mem::take(&mut maps[d]);

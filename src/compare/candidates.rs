@@ -1,6 +1,6 @@
 //! Candidates for similar entries from the index: a more-like-this query made of the entry's most
-//! distinctive words, run through the ordinary search (which ranks by all words, best first, and
-//! applies the filters), so that only a hundred entries are rescored however large the corpus.
+//! distinctive words, run through the ordinary search ranking (all words, best first, with the
+//! filters; no facets or snippets), so that only a hundred entries are rescored however large the corpus.
 //!
 //! "Distinctive" is judged against the bundled seeds: a word that occurs in few sentences of the five
 //! seed documents (or in none) is more specific than «образования» or «обеспечить», which occur
@@ -82,11 +82,9 @@ impl CandidateSource for EntryIndex {
             limit: limit.clamp(1, search::MAX_LIMIT),
             ..SearchRequest::default()
         };
-        let resp = self.search(&req)?;
-        Ok(resp
-            .hits
+        Ok(self
+            .top_entries(&req)?
             .into_iter()
-            .map(|h| h.entry)
             .filter(|e| e.doc_id != entry.doc_id)
             .collect())
     }
