@@ -20,7 +20,9 @@ DURATION=${DURATION:-20s}
 CONNECTIONS=${CONNECTIONS:-32}
 THREADS=${THREADS:-2}
 PORT=${PORT:-18091}
-CACHE_MB=${CACHE_MB:-16}   # the server's answer cache; CACHE_MB=0 measures the engine alone
+CACHE_MB=${CACHE_MB:-16}   # the server's answer cache (whole answers)
+MATCH_MB=${MATCH_MB:-32}   # the index's match cache (scored matches per text query)
+                           # CACHE_MB=0 MATCH_MB=0 measures the engine without any cache
 DIST=${DIST:-zipf}         # how requests pick URLs of the list: zipf | uniform
 WORK=${WORK:-/tmp/edusearch-load}
 GEN=${GEN:-/work/shared/tools/gen_corpus.py}
@@ -69,7 +71,7 @@ FIRST=
 start_server() {
     local start
     start=$(date +%s%N)
-    "$BIN" --index "$INDEX" --log warn serve --addr "127.0.0.1:$PORT" --cache-mb "$CACHE_MB" >/dev/null 2>"$WORK/server.log" &
+    "$BIN" --index "$INDEX" --log warn serve --addr "127.0.0.1:$PORT" --cache-mb "$CACHE_MB" --match-cache-mb "$MATCH_MB" >/dev/null 2>"$WORK/server.log" &
     SERVER_PID=$!
     for _ in $(seq 1 2000); do
         if curl -fsS -o /dev/null "$BASE/api/search?q=%D1%88%D0%BA%D0%BE%D0%BB%D0%B0&year=2021" 2>/dev/null; then
@@ -172,12 +174,19 @@ EOF
 
 echo "== warm-up 3 s"
 wrk -t"$THREADS" -c"$CONNECTIONS" -d3s -s "$WORK/urls.lua" "$BASE" -- "$WORK/urls.txt" "$DIST" >/dev/null
+# CPU seconds (user + system) the server has used so far.
+server_cpu() { awk '{printf "%.2f", ($14 + $15) / '"$(getconf CLK_TCK)"'}' "/proc/$SERVER_PID/stat"; }
+CPU0=$(server_cpu)
 echo "== load: $CONNECTIONS connections, $THREADS wrk threads, $DURATION, $DIST choice of URLs"
 wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$WORK/urls.lua" "$BASE" -- "$WORK/urls.txt" "$DIST" | tee "$WORK/wrk.txt"
 
+CPU1=$(server_cpu)
 RSS_KB=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER_PID/status")
+REQS=$(sed -n 's/^RESULT requests=\([0-9]*\).*/\1/p' "$WORK/wrk.txt")
 echo "== summary"
 grep '^RESULT' "$WORK/wrk.txt" | sed 's/^RESULT /load: /'
 echo "server peak RSS (VmHWM): $((RSS_KB / 1024)) MB"
+# Independent of what else runs on the machine: the server's own CPU time per answer.
+python3 -c "import sys; c, r = float(sys.argv[1]) - float(sys.argv[2]), int(sys.argv[3]); print(f'server CPU per request: {1000 * c / max(r, 1):.3f} ms ({c:.1f} s for {r} requests)')" "$CPU1" "$CPU0" "$REQS"
 echo "open existing index + first query: ${FIRST} ms"
-echo "cores: $(nproc); load average: $(cut -d" " -f1-3 /proc/loadavg); corpus: $DOCS documents; index: $(du -sh "$INDEX" | cut -f1); answer cache: $CACHE_MB MB; URL choice: $DIST"
+echo "cores: $(nproc); load average: $(cut -d" " -f1-3 /proc/loadavg); corpus: $DOCS documents; index: $(du -sh "$INDEX" | cut -f1); answer cache: $CACHE_MB MB; match cache: $MATCH_MB MB; URL choice: $DIST"

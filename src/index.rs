@@ -31,19 +31,27 @@ use tantivy::{
 };
 
 use crate::analysis::{self, Lang, fold};
+use crate::cache::SizedCache;
 use crate::error::{Error, Result};
 use crate::model::{DocKind, Document, Entry, Level, Role};
+use crate::search::query::UserQuery;
 use crate::search::{
-    DEFAULT_LIMIT, FacetCount, Facets, Hit, MAX_LIMIT, MAX_OFFSET, SearchRequest, SearchResponse,
-    SortOrder,
+    DEFAULT_LIMIT, Facets, Hit, MAX_LIMIT, MAX_OFFSET, SearchRequest, SearchResponse, SortOrder,
 };
 
 pub use abbrev::Abbreviations;
 use build::{Built, QueryBuilder};
-use collect::{AddresseeFilter, ColumnCache, Filters, Ranking, SearchCollector};
+pub use collect::FACET_VALUES;
+use collect::{AddresseeFilter, ColumnCache, Filters, MatchCollector, MatchSet, Plan, Ranking};
 use highlight::{HighlightTerms, Highlighter};
 use schema::{Fields, day_number};
 pub use schema::{SCHEMA_VERSION, VERSION_FILE};
+
+/// Default bytes of the match cache (see [`EntryIndex::set_match_cache`]).
+pub const DEFAULT_MATCH_CACHE: usize = 32 << 20;
+/// Share of the match cache one query's matches may use (1/4): the broadest queries are the
+/// costliest to recompute.
+const MATCH_SHARE: usize = 4;
 
 /// Memory budget of the index writer, in bytes (split across its threads).
 const WRITER_MEMORY: usize = 160_000_000;
@@ -117,7 +125,7 @@ fn enum_str<T: Serialize>(value: &T) -> String {
 }
 
 /// Searcher generation, total and facet counts of the whole corpus.
-type CorpusCounts = (u64, u64, Vec<HashMap<String, u64>>);
+type CorpusCounts = (u64, u64, Facets);
 
 /// An open index of entries. Cheap to share behind an `Arc`; searching takes `&self`.
 pub struct EntryIndex {
@@ -134,6 +142,8 @@ pub struct EntryIndex {
     columns: Arc<ColumnCache>,
     /// Total and facet counts of the whole corpus, per searcher generation.
     corpus_facets: Mutex<Option<CorpusCounts>>,
+    /// Matches of recent text queries, per searcher generation.
+    match_cache: SizedCache<Arc<Prepared>>,
 }
 
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
@@ -189,6 +199,7 @@ impl EntryIndex {
             pending_clear: false,
             columns: Arc::new(ColumnCache::default()),
             corpus_facets: Mutex::new(None),
+            match_cache: SizedCache::new(DEFAULT_MATCH_CACHE, MATCH_SHARE),
         })
     }
 
@@ -259,6 +270,11 @@ impl EntryIndex {
             }
             other => other,
         }
+    }
+
+    /// Sets the bytes of memory kept for the matches of recent text queries (0 disables it).
+    pub fn set_match_cache(&mut self, bytes: usize) {
+        self.match_cache = SizedCache::new(bytes, MATCH_SHARE);
     }
 
     /// Directory of the index.
@@ -361,14 +377,18 @@ impl EntryIndex {
     /// Runs a search.
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse> {
         let started = Instant::now();
-        let run = self.execute(req, true)?;
+        let run = self.execute(req, true, true)?;
         let mut hits = Vec::new();
         let mut highlighter = self.highlighter.clone();
         for cand in run.collected.top.iter().skip(req.offset) {
             let entry = self.load(&run.searcher, cand.address)?;
-            let snippet = highlighter.snippet(&entry.text, &run.terms);
+            let snippet = highlighter.snippet(&entry.text, &run.prepared.terms);
             hits.push(Hit {
-                score: if run.scoring { cand.score } else { 0.0 },
+                score: if run.prepared.scoring {
+                    cand.score
+                } else {
+                    0.0
+                },
                 snippet,
                 entry,
             });
@@ -377,14 +397,14 @@ impl EntryIndex {
             total: run.collected.total,
             took_ms: started.elapsed().as_secs_f64() * 1000.0,
             hits,
-            facets: to_facets(run.collected.facets),
+            facets: run.collected.facets,
         })
     }
 
     /// The entries of one page of a search, best first, without facet counts or snippets
     /// (for callers that only rank, such as similar-entry candidates).
     pub fn top_entries(&self, req: &SearchRequest) -> Result<Vec<Entry>> {
-        let run = self.execute(req, false)?;
+        let run = self.execute(req, false, false)?;
         run.collected
             .top
             .iter()
@@ -394,8 +414,14 @@ impl EntryIndex {
     }
 
     /// Validates the page, builds the query and collects the top `offset + limit` candidates;
-    /// with `count_facets` also the total and the disjunctive facet counts.
-    fn execute(&self, req: &SearchRequest, count_facets: bool) -> Result<Execution> {
+    /// with `count_facets` also the disjunctive facet counts. With `cache_matches` the query's
+    /// matches are kept for the next request with the same text (facet clicks, pages, sorts).
+    fn execute(
+        &self,
+        req: &SearchRequest,
+        count_facets: bool,
+        cache_matches: bool,
+    ) -> Result<Execution> {
         let limit = match req.limit {
             0 => DEFAULT_LIMIT,
             n if n > MAX_LIMIT => {
@@ -414,18 +440,21 @@ impl EntryIndex {
         let filters = self.resolve_filters(req)?;
         let user_query = crate::search::query::parse(&req.q);
         let searcher = self.reader.searcher();
-        // Each search works on its own copy of the analyzers (cheap clones) so that concurrent
-        // searches do not wait for each other.
-        let mut builder = self
-            .builder
-            .read()
-            .map_err(|_| Error::Index("query builder poisoned".into()))?
-            .clone();
-        let built = builder.build(&user_query, &searcher);
-        let (query, terms, scoring): (Box<dyn Query>, HighlightTerms, bool) = match built {
-            Built::Browse => (Box::new(AllQuery), HighlightTerms::default(), false),
-            Built::Query(q, hl) => (q, hl, true),
+        let key = format!(
+            "{}\u{1}{user_query:?}",
+            searcher.generation().generation_id()
+        );
+        let prepared = match self.match_cache.get(&key) {
+            Some(p) => p,
+            None => {
+                let p = Arc::new(self.prepare(&user_query, &searcher)?);
+                if cache_matches {
+                    self.match_cache.put(key, Arc::clone(&p));
+                }
+                p
+            }
         };
+        let scoring = prepared.scoring;
         let ranking = match (req.sort, scoring) {
             (SortOrder::Relevance, true) => Ranking::Score,
             (SortOrder::Relevance, false) => Ranking::DocOrder,
@@ -433,58 +462,55 @@ impl EntryIndex {
             (SortOrder::Deadline, _) => Ranking::Deadline,
         };
         let corpus_wide = !scoring && filters.is_empty();
-        let collected = if corpus_wide {
+        let plan = Plan {
+            filters: &filters,
+            ranking,
+            k: req.offset + limit,
             // Browsing everything: the totals and facets are those of the corpus, cached.
-            let collector = self.collector(
-                Filters::default(),
-                ranking,
-                req.offset + limit,
-                false,
-                false,
-            );
-            let mut c = searcher.search(&AllQuery, &collector)?;
-            if count_facets {
-                let (total, facets) = self.corpus_counts(&searcher)?;
-                c.total = total;
-                c.facets = facets;
-            }
-            c
-        } else {
-            let collector =
-                self.collector(filters, ranking, req.offset + limit, scoring, count_facets);
-            searcher.search(query.as_ref(), &collector)?
+            count_facets: count_facets && !corpus_wide,
         };
+        let mut collected = collect::evaluate(
+            &prepared.matches,
+            &self.columns,
+            |ord| searcher.segment_reader(ord),
+            plan,
+        )?;
+        if corpus_wide && count_facets {
+            let (total, facets) = self.corpus_counts(&searcher)?;
+            collected.total = total;
+            collected.facets = facets;
+        }
         Ok(Execution {
             searcher,
             collected,
+            prepared,
+        })
+    }
+
+    /// Builds a text query and collects its matches.
+    fn prepare(&self, user_query: &UserQuery, searcher: &tantivy::Searcher) -> Result<Prepared> {
+        // Each search works on its own copy of the analyzers (cheap clones) so that concurrent
+        // searches do not wait for each other.
+        let mut builder = self
+            .builder
+            .read()
+            .map_err(|_| Error::Index("query builder poisoned".into()))?
+            .clone();
+        let (query, terms, scoring): (Box<dyn Query>, HighlightTerms, bool) =
+            match builder.build(user_query, searcher) {
+                Built::Browse => (Box::new(AllQuery), HighlightTerms::default(), false),
+                Built::Query(q, hl) => (q, hl, true),
+            };
+        let matches = searcher.search(query.as_ref(), &MatchCollector { scoring })?;
+        Ok(Prepared {
+            matches,
             terms,
             scoring,
         })
     }
 
-    fn collector(
-        &self,
-        filters: Filters,
-        ranking: Ranking,
-        k: usize,
-        scoring: bool,
-        count_facets: bool,
-    ) -> SearchCollector {
-        SearchCollector::new(
-            Arc::clone(&self.columns),
-            filters,
-            ranking,
-            k,
-            scoring,
-            count_facets,
-        )
-    }
-
     /// Total and facet counts of the whole corpus (cached per searcher generation).
-    fn corpus_counts(
-        &self,
-        searcher: &tantivy::Searcher,
-    ) -> Result<(u64, Vec<HashMap<String, u64>>)> {
+    fn corpus_counts(&self, searcher: &tantivy::Searcher) -> Result<(u64, Facets)> {
         let generation = searcher.generation().generation_id();
         if let Ok(cache) = self.corpus_facets.lock()
             && let Some((g, total, facets)) = cache.as_ref()
@@ -498,8 +524,20 @@ impl EntryIndex {
             .map(|r| r.segment_id())
             .collect();
         self.columns.retain(&live);
-        let collector = self.collector(Filters::default(), Ranking::DocOrder, 0, false, true);
-        let c = searcher.search(&AllQuery, &collector)?;
+        let all = searcher.search(&AllQuery, &MatchCollector { scoring: false })?;
+        let filters = Filters::default();
+        let plan = Plan {
+            filters: &filters,
+            ranking: Ranking::DocOrder,
+            k: 0,
+            count_facets: true,
+        };
+        let c = collect::evaluate(
+            &all,
+            &self.columns,
+            |ord| searcher.segment_reader(ord),
+            plan,
+        )?;
         if let Ok(mut cache) = self.corpus_facets.lock() {
             *cache = Some((generation, c.total, c.facets.clone()));
         }
@@ -627,7 +665,7 @@ impl EntryIndex {
     pub fn facets(&self) -> Result<Facets> {
         let searcher = self.reader.searcher();
         let (_, facets) = self.corpus_counts(&searcher)?;
-        Ok(to_facets(facets))
+        Ok(facets)
     }
 
     /// Numbers of documents and entries.
@@ -758,52 +796,25 @@ impl EntryWriter<'_> {
     }
 }
 
-/// Most values returned per facet (the addressee facet adds its role totals to these).
-pub const FACET_VALUES: usize = 100;
-
-/// Sorted facet counts: by count (descending) then value; years by value, newest first.
-/// At most [`FACET_VALUES`] values per facet.
 /// What [`EntryIndex::execute`] found: the searcher it used (to load stored entries from the
 /// same generation), the collected candidates, and what to highlight.
 struct Execution {
     searcher: tantivy::Searcher,
     collected: collect::Collected,
+    prepared: Arc<Prepared>,
+}
+
+/// A text query made ready: its matches (the costly part, cached per text and index
+/// generation), what to highlight, and whether it ranks by score.
+struct Prepared {
+    matches: MatchSet,
     terms: HighlightTerms,
     scoring: bool,
 }
 
-fn to_facets(mut maps: Vec<HashMap<String, u64>>) -> Facets {
-    let mut take = |d: usize, by_value_desc: bool| -> Vec<FacetCount> {
-        let map = std::mem::take(&mut maps[d]);
-        let mut v: Vec<FacetCount> = map
-            .into_iter()
-            .map(|(value, count)| FacetCount { value, count })
-            .collect();
-        if by_value_desc {
-            v.sort_by(|a, b| b.value.cmp(&a.value));
-        } else {
-            v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
-        }
-        v
-    };
-    let limit = |mut v: Vec<FacetCount>| {
-        v.truncate(FACET_VALUES);
-        v
-    };
-    // Role totals (`/role`) first, then the most frequent names (`/role/name`).
-    let (mut addressee, names): (Vec<FacetCount>, Vec<FacetCount>) =
-        take(collect::D_ADDRESSEE, false)
-            .into_iter()
-            .partition(|f| f.value.matches('/').count() == 1);
-    addressee.extend(limit(names));
-    Facets {
-        addressee,
-        year: limit(take(collect::D_YEAR, true)),
-        topic: limit(take(collect::D_TOPIC, false)),
-        level: limit(take(collect::D_LEVEL, false)),
-        kind: limit(take(collect::D_KIND, false)),
-        region: limit(take(collect::D_REGION, false)),
-        entry_type: limit(take(collect::D_ENTRY_TYPE, false)),
+impl crate::cache::Weigh for Prepared {
+    fn weigh(&self) -> usize {
+        self.matches.weigh() + 256
     }
 }
 

@@ -11,6 +11,7 @@
 
 pub mod analysis;
 pub mod api;
+pub mod cache;
 pub mod clean;
 pub mod cli;
 pub mod compare;

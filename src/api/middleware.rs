@@ -115,7 +115,7 @@ impl Caching {
             api_max_age,
             static_max_age,
             generation: Generation::new(index_dir),
-            answers: ResponseCache::new(cache_bytes),
+            answers: ResponseCache::new(cache_bytes, super::cache::ANSWER_SHARE),
         }
     }
 }

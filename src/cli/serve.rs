@@ -26,13 +26,18 @@ pub struct ServeArgs {
     /// Megabytes of API answers kept in memory for repeated requests (0 disables the cache).
     #[arg(long, default_value_t = 16)]
     pub cache_mb: usize,
+    /// Megabytes kept for the matches of recent text queries, so that facet clicks, pages and
+    /// sorts of a query skip its scoring (0 disables it).
+    #[arg(long, default_value_t = 32)]
+    pub match_cache_mb: usize,
 }
 
 /// Runs `serve`: opens the index (building it from the bundled seeds if there is none) and serves
 /// until SIGINT/SIGTERM.
 pub fn run(index_dir: &Path, args: ServeArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
-    let index = open_index(index_dir)?;
+    let mut index = open_index(index_dir)?;
+    index.set_match_cache(args.match_cache_mb.saturating_mul(1 << 20));
     let config = ServeConfig {
         cors_origins: args.cors_origin,
         request_timeout: Duration::from_secs(args.timeout.max(1)),

@@ -194,7 +194,13 @@ impl QueryBuilder {
 
     fn add_highlights(a: &Analyzed, hl: &mut HighlightTerms) {
         hl.ru.extend(texts(&a.ru));
-        hl.en.extend(texts(&a.en));
+        // English stems only of Latin words: the English analyzer passes Cyrillic words through
+        // unchanged, and running it over every snippet for them would find nothing new.
+        hl.en.extend(
+            texts(&a.en)
+                .into_iter()
+                .filter(|t| t.chars().any(|c| c.is_ascii_alphabetic())),
+        );
         hl.exact.extend(texts(&a.exact));
     }
 

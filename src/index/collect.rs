@@ -1,13 +1,15 @@
-//! One-pass collector: filters, disjunctive facet counts and the top-k page, all from fast fields.
+//! Matching and evaluation: the text query's matches are collected once into a [`MatchSet`]
+//! (cacheable per text query), then filters, disjunctive facet counts and the top-k page are
+//! computed from dense copies of the fast fields ([`SegmentColumns`]).
 //!
-//! The text query runs once without filters. For each matching entry the collector checks every
-//! active facet filter on the columnar data: an entry that passes all of them is a hit (counted in
-//! every facet and ranked); an entry that fails exactly one filter is counted only in that filter's
-//! facet. That is exactly the disjunctive count (each facet counted with all filters but its own),
-//! without running one query per facet and without loading stored documents.
+//! An entry that passes every filter is a hit (counted in every facet and ranked); an entry that
+//! fails exactly one filter is counted only in that filter's facet. That is exactly the
+//! disjunctive count (each facet counted with all filters but its own), without running one
+//! query per facet and without loading stored documents.
 
+use std::borrow::Cow;
 use std::collections::{BinaryHeap, HashMap};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
@@ -17,6 +19,7 @@ use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 use super::schema::names;
 use crate::analysis::fold;
 use crate::model::Role;
+use crate::search::{FacetCount, Facets};
 
 /// Number of facet dimensions.
 pub const DIMS: usize = 7;
@@ -138,42 +141,10 @@ pub struct Candidate {
 pub struct Collected {
     /// Entries passing every filter.
     pub total: u64,
-    /// Facet counts per dimension (value → count). Addressee has `/role/name` and `/role` values.
-    pub facets: Vec<HashMap<String, u64>>,
+    /// Facet counts, sorted (see [`to_facets`]).
+    pub facets: Facets,
     /// The best `k` candidates in order.
     pub top: Vec<Candidate>,
-}
-
-/// The collector.
-pub struct SearchCollector {
-    cache: Arc<ColumnCache>,
-    filters: Arc<Filters>,
-    ranking: Ranking,
-    k: usize,
-    scoring: bool,
-    count_facets: bool,
-}
-
-impl SearchCollector {
-    /// A collector keeping the best `k` hits under `ranking`; `scoring` when the query has text;
-    /// `count_facets` false when the caller already knows the facet counts.
-    pub fn new(
-        cache: Arc<ColumnCache>,
-        filters: Filters,
-        ranking: Ranking,
-        k: usize,
-        scoring: bool,
-        count_facets: bool,
-    ) -> Self {
-        SearchCollector {
-            cache,
-            filters: Arc::new(filters),
-            ranking,
-            k,
-            scoring,
-            count_facets,
-        }
-    }
 }
 
 /// Ascending-order key of a score such that a higher score gives a smaller key.
@@ -363,42 +334,290 @@ fn split_facet(encoded: &[u8]) -> (&str, Option<&str>) {
     }
 }
 
-/// A candidate in a segment: (key, doc-id ordinal, position, doc, score bits); max = worst.
-type HeapItem = ((u64, u64), u32, u32, DocId, u32);
-
-/// Per-segment collector.
-pub struct SegmentSearchCollector {
+/// Matching entries of one segment: ascending doc ids and, when the query scores, their scores.
+#[derive(Debug, Default)]
+pub struct SegmentMatches {
     segment: SegmentOrdinal,
-    cols: Arc<SegmentColumns>,
-    filters: Arc<Filters>,
-    ranking: Ranking,
-    k: usize,
-    count_facets: bool,
-    addr_pass: Option<Vec<bool>>,
-    str_pass: [Option<Vec<bool>>; 5],
-    addr_counts: Vec<u64>,
-    role_counts: [u64; Role::ALL.len()],
-    year_counts: Vec<u64>,
-    other_year_counts: HashMap<i32, u64>,
-    str_counts: [Vec<u64>; 5],
-    heap: BinaryHeap<HeapItem>,
-    total: u64,
+    docs: Vec<DocId>,
+    /// Empty when the query does not score.
+    scores: Vec<Score>,
+    /// Indices into `docs` in [`Ranking::Score`] order, computed on first use.
+    by_score: OnceLock<Vec<u32>>,
+    /// Indices into `docs` in [`Ranking::DocOrder`] order, computed on first use.
+    by_doc: OnceLock<Vec<u32>>,
 }
 
-impl Collector for SearchCollector {
-    type Fruit = Collected;
-    type Child = SegmentSearchCollector;
+impl SegmentMatches {
+    fn score(&self, i: usize) -> Score {
+        self.scores.get(i).copied().unwrap_or(0.0)
+    }
+
+    /// The sort key of match `i` under `ranking` (the order of [`HeapItem`]).
+    fn item(&self, i: usize, ranking: Ranking, cols: &SegmentColumns) -> HeapItem {
+        let doc = self.docs[i];
+        let d = doc as usize;
+        let score = self.score(i);
+        (
+            ranking_key(ranking, cols, d, score),
+            cols.doc.ords[d],
+            cols.position[d],
+            doc,
+            score.to_bits(),
+        )
+    }
+
+    /// All matches in `ranking` order when that order is kept (score and document order, the
+    /// orders of nearly every page), `None` otherwise.
+    fn ordered(&self, ranking: Ranking, cols: &SegmentColumns) -> Option<&[u32]> {
+        let memo = match ranking {
+            Ranking::Score if !self.scores.is_empty() => &self.by_score,
+            Ranking::DocOrder => &self.by_doc,
+            _ => return None,
+        };
+        Some(memo.get_or_init(|| {
+            let mut keyed: Vec<(HeapItem, u32)> = (0..self.docs.len())
+                .map(|i| (self.item(i, ranking, cols), i as u32))
+                .collect();
+            keyed.sort_unstable();
+            keyed.into_iter().map(|(_, i)| i).collect()
+        }))
+    }
+}
+
+/// The entries a query matches in the segments of one searcher, with their scores.
+///
+/// Computing it is the expensive part of a search (postings, positions, scoring); filters,
+/// facet counts, sorting and paging are then cheap passes over it, so it is what the index
+/// caches per text query. Orders and the unfiltered counts are computed on first use and kept.
+#[derive(Debug, Default)]
+pub struct MatchSet {
+    segments: Vec<SegmentMatches>,
+    /// Total and facet counts without filters, computed on first use.
+    unfiltered: OnceLock<(u64, Facets)>,
+}
+
+impl crate::cache::Weigh for MatchSet {
+    fn weigh(&self) -> usize {
+        self.segments
+            .iter()
+            .map(|s| {
+                // One order (4 bytes per match) is usually added on first use.
+                std::mem::size_of::<SegmentMatches>()
+                    + s.docs.capacity() * (std::mem::size_of::<DocId>() + 4)
+                    + s.scores.capacity() * std::mem::size_of::<Score>()
+            })
+            .sum()
+    }
+}
+
+/// Collects a [`MatchSet`]: every matching entry, and its score when `scoring`.
+pub struct MatchCollector {
+    /// Whether scores are computed and kept.
+    pub scoring: bool,
+}
+
+impl Collector for MatchCollector {
+    type Fruit = MatchSet;
+    type Child = SegmentMatches;
 
     fn for_segment(
         &self,
         segment: SegmentOrdinal,
-        reader: &SegmentReader,
-    ) -> tantivy::Result<SegmentSearchCollector> {
-        let cols = self.cache.get(reader)?;
-        let addr_pass = self.filters.addressee.as_ref().map(|filters| {
+        _reader: &SegmentReader,
+    ) -> tantivy::Result<SegmentMatches> {
+        Ok(SegmentMatches {
+            segment,
+            ..SegmentMatches::default()
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        self.scoring
+    }
+
+    fn merge_fruits(&self, mut fruits: Vec<SegmentMatches>) -> tantivy::Result<MatchSet> {
+        fruits.sort_by_key(|f| f.segment);
+        for f in &mut fruits {
+            f.docs.shrink_to_fit();
+            if self.scoring {
+                f.scores.shrink_to_fit();
+            } else {
+                f.scores = Vec::new();
+            }
+        }
+        Ok(MatchSet {
+            segments: fruits,
+            unfiltered: OnceLock::new(),
+        })
+    }
+}
+
+impl SegmentCollector for SegmentMatches {
+    type Fruit = SegmentMatches;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        self.docs.push(doc);
+        self.scores.push(score);
+    }
+
+    fn collect_block(&mut self, docs: &[DocId]) {
+        self.docs.extend_from_slice(docs);
+    }
+
+    fn harvest(self) -> SegmentMatches {
+        self
+    }
+}
+
+/// What to compute from a [`MatchSet`].
+#[derive(Debug, Clone, Copy)]
+pub struct Plan<'a> {
+    /// The filters.
+    pub filters: &'a Filters,
+    /// The order of the page.
+    pub ranking: Ranking,
+    /// How many of the best hits to keep.
+    pub k: usize,
+    /// Whether to count facets (the total is always counted).
+    pub count_facets: bool,
+}
+
+/// Applies filters to the matches, counts the total and the disjunctive facets and keeps the
+/// best `k` hits. `reader_of` gives the segment reader of an ordinal of the searcher that
+/// produced `matches`.
+pub fn evaluate<'r>(
+    matches: &MatchSet,
+    columns: &ColumnCache,
+    reader_of: impl Fn(SegmentOrdinal) -> &'r SegmentReader,
+    plan: Plan<'_>,
+) -> tantivy::Result<Collected> {
+    let mut segments = Vec::with_capacity(matches.segments.len());
+    for seg in &matches.segments {
+        segments.push((seg, columns.get(reader_of(seg.segment))?));
+    }
+    let memo = plan.count_facets && plan.filters.is_empty();
+    let count_here = Plan {
+        count_facets: plan.count_facets && !(memo && matches.unfiltered.get().is_some()),
+        ..plan
+    };
+    let mut out = Collected::default();
+    let mut facets = Vec::new();
+    for (seg, cols) in &segments {
+        let fruit = SegmentEval::new(cols, count_here).run(seg);
+        out.total += fruit.total;
+        facets.push(fruit.facets);
+        out.top.extend(fruit.top);
+    }
+    out.facets = if memo {
+        matches
+            .unfiltered
+            .get_or_init(|| (out.total, to_facets(merge_counts(facets))))
+            .1
+            .clone()
+    } else {
+        to_facets(merge_counts(facets))
+    };
+    out.top.sort_by(|a, b| {
+        a.key
+            .cmp(&b.key)
+            .then_with(|| a.doc_id.cmp(&b.doc_id))
+            .then_with(|| a.position.cmp(&b.position))
+    });
+    out.top.truncate(plan.k);
+    Ok(out)
+}
+
+/// Sums per-segment facet counts (values are strings: ordinals differ between segments).
+fn merge_counts(parts: Vec<Vec<HashMap<String, u64>>>) -> Vec<HashMap<String, u64>> {
+    let mut acc: Vec<HashMap<String, u64>> = vec![HashMap::new(); DIMS];
+    for part in parts {
+        for (a, p) in acc.iter_mut().zip(part) {
+            if a.is_empty() {
+                *a = p;
+                continue;
+            }
+            for (value, n) in p {
+                *a.entry(value).or_insert(0) += n;
+            }
+        }
+    }
+    acc
+}
+
+/// Most values returned per facet (the addressee facet adds its role totals to these).
+pub const FACET_VALUES: usize = 100;
+
+/// Sorted facet counts: by count (descending) then value; years by value, newest first.
+/// At most [`FACET_VALUES`] values per facet.
+fn to_facets(mut maps: Vec<HashMap<String, u64>>) -> Facets {
+    let mut take = |d: usize, by_value_desc: bool| -> Vec<FacetCount> {
+        let map = std::mem::take(&mut maps[d]);
+        let mut v: Vec<FacetCount> = map
+            .into_iter()
+            .map(|(value, count)| FacetCount { value, count })
+            .collect();
+        if by_value_desc {
+            v.sort_by(|a, b| b.value.cmp(&a.value));
+        } else {
+            v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+        }
+        v
+    };
+    let limit = |mut v: Vec<FacetCount>| {
+        v.truncate(FACET_VALUES);
+        v
+    };
+    // Role totals (`/role`) first, then the most frequent names (`/role/name`).
+    let (mut addressee, names): (Vec<FacetCount>, Vec<FacetCount>) = take(D_ADDRESSEE, false)
+        .into_iter()
+        .partition(|f| f.value.matches('/').count() == 1);
+    addressee.extend(limit(names));
+    Facets {
+        addressee,
+        year: limit(take(D_YEAR, true)),
+        topic: limit(take(D_TOPIC, false)),
+        level: limit(take(D_LEVEL, false)),
+        kind: limit(take(D_KIND, false)),
+        region: limit(take(D_REGION, false)),
+        entry_type: limit(take(D_ENTRY_TYPE, false)),
+    }
+}
+
+/// A candidate in a segment: (key, doc-id ordinal, position, doc, score bits); max = worst.
+type HeapItem = ((u64, u64), u32, u32, DocId, u32);
+
+/// Bit of a match's failure mask set when the deadline filter fails: such an entry is counted
+/// nowhere (the deadline is a filter, not a facet).
+const DEADLINE_FAILED: u8 = 1 << 7;
+
+/// What one segment produced.
+struct SegmentFruit {
+    total: u64,
+    facets: Vec<HashMap<String, u64>>,
+    top: Vec<Candidate>,
+}
+
+/// Evaluation of a plan on one segment's matches.
+///
+/// Works column by column rather than entry by entry: one pass per active filter sets a bit per
+/// failed dimension in a mask, then one pass per facet dimension counts the entries whose mask is
+/// empty or only has that dimension's bit — the disjunctive count (each facet counted with every
+/// filter but its own) without one query per facet. Tight loops over plain vectors are several
+/// times faster than checking every dimension of every entry in turn.
+struct SegmentEval<'a> {
+    cols: &'a SegmentColumns,
+    plan: Plan<'a>,
+    addr_pass: Option<Vec<bool>>,
+    str_pass: [Option<Vec<bool>>; 5],
+}
+
+impl<'a> SegmentEval<'a> {
+    fn new(cols: &'a SegmentColumns, plan: Plan<'a>) -> Self {
+        let filters = plan.filters;
+        let addr_pass = filters.addressee.as_ref().map(|wanted| {
             (0..cols.addr_role.len())
                 .map(|ord| {
-                    filters.iter().any(|f| match f {
+                    wanted.iter().any(|f| match f {
                         AddresseeFilter::Role(r) => cols.addr_role_id[ord] == *r,
                         AddresseeFilter::Canonical(c) => cols.addr_folded[ord] == *c,
                     })
@@ -406,11 +625,7 @@ impl Collector for SearchCollector {
                 .collect()
         });
         let mut str_pass: [Option<Vec<bool>>; 5] = Default::default();
-        for ((pass, filter), values) in str_pass
-            .iter_mut()
-            .zip(&self.filters.strings)
-            .zip(&cols.strs)
-        {
+        for ((pass, filter), values) in str_pass.iter_mut().zip(&filters.strings).zip(&cols.strs) {
             *pass = filter.as_ref().map(|wanted| {
                 values
                     .names
@@ -419,280 +634,187 @@ impl Collector for SearchCollector {
                     .collect()
             });
         }
-        let str_counts = std::array::from_fn(|i| vec![0; cols.strs[i].names.len()]);
-        Ok(SegmentSearchCollector {
-            segment,
-            filters: Arc::clone(&self.filters),
-            ranking: self.ranking,
-            k: self.k,
-            count_facets: self.count_facets,
+        SegmentEval {
+            cols,
+            plan,
             addr_pass,
             str_pass,
-            addr_counts: vec![0; cols.addr_role.len()],
-            role_counts: [0; Role::ALL.len()],
-            year_counts: vec![0; YEAR_SLOTS],
-            other_year_counts: HashMap::new(),
-            str_counts,
-            heap: BinaryHeap::new(),
-            total: 0,
-            cols,
-        })
+        }
     }
 
-    fn requires_scoring(&self) -> bool {
-        self.scoring
-    }
-
-    fn merge_fruits(&self, fruits: Vec<SegmentFruit>) -> tantivy::Result<Collected> {
-        let mut out = Collected {
-            total: 0,
-            facets: vec![HashMap::new(); DIMS],
-            top: Vec::new(),
+    fn run(&self, seg: &SegmentMatches) -> SegmentFruit {
+        let mask = self.failure_mask(&seg.docs);
+        let groups = Groups::new(&seg.docs, mask.as_deref(), self.plan.count_facets);
+        let facets = if self.plan.count_facets {
+            self.count_facets(&groups)
+        } else {
+            Vec::new()
         };
-        for fruit in fruits {
-            out.total += fruit.total;
-            for (acc, part) in out.facets.iter_mut().zip(fruit.facets) {
-                if acc.is_empty() {
-                    *acc = part;
-                    continue;
-                }
-                for (value, n) in part {
-                    *acc.entry(value).or_insert(0) += n;
-                }
-            }
-            out.top.extend(fruit.top);
-        }
-        out.top.sort_by(|a, b| {
-            a.key
-                .cmp(&b.key)
-                .then_with(|| a.doc_id.cmp(&b.doc_id))
-                .then_with(|| a.position.cmp(&b.position))
-        });
-        out.top.truncate(self.k);
-        Ok(out)
-    }
-}
-
-/// What one segment produced.
-pub struct SegmentFruit {
-    total: u64,
-    facets: Vec<HashMap<String, u64>>,
-    top: Vec<Candidate>,
-}
-
-fn value_of(v: i32) -> Option<i64> {
-    (v != NONE).then_some(i64::from(v))
-}
-
-impl SegmentSearchCollector {
-    fn addressee_passes(&self, doc: DocId) -> bool {
-        match &self.addr_pass {
-            None => true,
-            Some(pass) => self
-                .cols
-                .addressees(doc)
-                .iter()
-                .any(|&o| pass.get(o as usize).copied().unwrap_or(false)),
-        }
-    }
-
-    fn str_passes(&self, i: usize, doc: DocId) -> bool {
-        match &self.str_pass[i] {
-            None => true,
-            Some(pass) => {
-                let ord = self.cols.strs[i].ords[doc as usize];
-                pass.get(ord as usize).copied().unwrap_or(false)
-            }
-        }
-    }
-
-    /// Which active facet filters the entry fails: `Ok(None)` none, `Ok(Some(d))` only `d`,
-    /// `Err(())` two or more.
-    fn failed_dimension(&self, doc: DocId) -> Result<Option<usize>, ()> {
-        let mut failed = None;
-        let mut note = |d: usize| -> Result<(), ()> {
-            if failed.is_some() {
-                return Err(());
-            }
-            failed = Some(d);
-            Ok(())
+        let top = if self.plan.k > 0 {
+            self.top(seg, mask.as_deref())
+        } else {
+            Vec::new()
         };
-        if !self.addressee_passes(doc) {
-            note(D_ADDRESSEE)?;
+        SegmentFruit {
+            total: groups.hits.len() as u64,
+            facets,
+            top,
         }
-        if self.filters.year_active()
-            && !self
-                .filters
-                .year_passes(value_of(self.cols.year[doc as usize]))
-        {
-            note(D_YEAR)?;
+    }
+
+    /// Per match, a bit per failed facet filter ([`DEADLINE_FAILED`] for the deadline);
+    /// `None` when no filter is set.
+    fn failure_mask(&self, docs: &[DocId]) -> Option<Vec<u8>> {
+        let filters = self.plan.filters;
+        if filters.is_empty() {
+            return None;
         }
+        let cols = self.cols;
+        let mut mask = vec![0u8; docs.len()];
+        if let Some(pass) = &self.addr_pass {
+            mark(&mut mask, docs, 1 << D_ADDRESSEE, |d| {
+                !cols
+                    .addressees(d)
+                    .iter()
+                    .any(|&o| pass.get(o as usize).copied().unwrap_or(false))
+            });
+        }
+        if filters.year_active() {
+            mark(&mut mask, docs, 1 << D_YEAR, |d| {
+                !filters.year_passes(value_of(cols.year[d as usize]))
+            });
+        }
+        for (i, pass) in self.str_pass.iter().enumerate() {
+            if let Some(pass) = pass {
+                let ords = &cols.strs[i].ords;
+                mark(&mut mask, docs, 1 << (D_TOPIC + i), |d| {
+                    !pass
+                        .get(ords[d as usize] as usize)
+                        .copied()
+                        .unwrap_or(false)
+                });
+            }
+        }
+        if filters.deadline_before.is_some() || filters.deadline_after.is_some() {
+            mark(&mut mask, docs, DEADLINE_FAILED, |d| {
+                !filters.deadline_passes(value_of(cols.deadline[d as usize]))
+            });
+        }
+        Some(mask)
+    }
+
+    /// Disjunctive counts of every dimension: dimension `dim` counts the hits and the matches
+    /// that fail only its own filter.
+    fn count_facets(&self, groups: &Groups<'_>) -> Vec<HashMap<String, u64>> {
+        let cols = self.cols;
+        let mut facets = vec![HashMap::new(); DIMS];
+        facets[D_ADDRESSEE] = self.count_addressees(groups.counted(D_ADDRESSEE));
+        let mut years = vec![0u64; YEAR_SLOTS];
+        let mut other_years: HashMap<i32, u64> = HashMap::new();
+        for &d in groups.counted(D_YEAR).into_iter().flatten() {
+            let y = cols.year[d as usize];
+            if y == NONE {
+                continue;
+            }
+            match usize::try_from(y - YEAR_BASE) {
+                Ok(slot) if slot < YEAR_SLOTS => years[slot] += 1,
+                _ => *other_years.entry(y).or_insert(0) += 1,
+            }
+        }
+        let year_names = years
+            .iter()
+            .enumerate()
+            .filter(|&(_, &n)| n > 0)
+            .map(|(slot, &n)| ((YEAR_BASE + slot as i32).to_string(), n));
+        facets[D_YEAR] = year_names
+            .chain(other_years.into_iter().map(|(y, n)| (y.to_string(), n)))
+            .collect();
         for i in 0..STR_DIMS.len() {
-            if !self.str_passes(i, doc) {
-                note(D_TOPIC + i)?;
-            }
-        }
-        Ok(failed)
-    }
-
-    fn count_dimension(&mut self, d: usize, doc: DocId) {
-        let cols = &self.cols;
-        match d {
-            D_ADDRESSEE => {
-                let mut roles: u32 = 0;
-                for &ord in cols.addressees(doc) {
-                    if let Some(c) = self.addr_counts.get_mut(ord as usize) {
-                        *c += 1;
-                    }
-                    if let Some(&r) = cols.addr_role.get(ord as usize)
-                        && (r as usize) < Role::ALL.len()
-                    {
-                        roles |= 1 << r;
-                    }
-                }
-                while roles != 0 {
-                    let i = roles.trailing_zeros() as usize;
-                    self.role_counts[i] += 1;
-                    roles &= roles - 1;
-                }
-            }
-            D_YEAR => {
-                let y = cols.year[doc as usize];
-                if y != NONE {
-                    match usize::try_from(y - YEAR_BASE) {
-                        Ok(slot) if slot < YEAR_SLOTS => self.year_counts[slot] += 1,
-                        _ => *self.other_year_counts.entry(y).or_insert(0) += 1,
-                    }
-                }
-            }
-            other => {
-                let i = other - D_TOPIC;
-                let ord = cols.strs[i].ords[doc as usize];
-                if let Some(c) = self.str_counts[i].get_mut(ord as usize) {
+            let values = &cols.strs[i];
+            let mut counts = vec![0u64; values.names.len()];
+            for &d in groups.counted(D_TOPIC + i).into_iter().flatten() {
+                if let Some(c) = counts.get_mut(values.ords[d as usize] as usize) {
                     *c += 1;
                 }
             }
-        }
-    }
-
-    fn rank(&mut self, doc: DocId, score: Score) {
-        let d = doc as usize;
-        let primary = match self.ranking {
-            Ranking::Score => (score_key(score), 0),
-            Ranking::DocOrder => (0, 0),
-            Ranking::Date => {
-                let date = self.cols.date[d];
-                let key = if date == NONE {
-                    u64::MAX
-                } else {
-                    (i64::from(i32::MAX) - i64::from(date)) as u64
-                };
-                (key, score_key(score))
-            }
-            Ranking::Deadline => {
-                let deadline = self.cols.deadline[d];
-                let key = if deadline == NONE {
-                    u64::MAX
-                } else {
-                    (i64::from(deadline) - i64::from(NONE)) as u64
-                };
-                (key, score_key(score))
-            }
-        };
-        let item = (
-            primary,
-            self.cols.doc.ords[d],
-            self.cols.position[d],
-            doc,
-            score.to_bits(),
-        );
-        if self.heap.len() < self.k {
-            self.heap.push(item);
-        } else if let Some(worst) = self.heap.peek()
-            && item < *worst
-        {
-            self.heap.pop();
-            self.heap.push(item);
-        }
-    }
-
-    fn harvest_facets(&self) -> Vec<HashMap<String, u64>> {
-        let cols = &self.cols;
-        let mut facets = vec![HashMap::new(); DIMS];
-        let addr = &mut facets[D_ADDRESSEE];
-        for (i, &n) in self.role_counts.iter().enumerate() {
-            if n > 0 {
-                addr.insert(format!("/{}", Role::ALL[i].as_str()), n);
-            }
-        }
-        for (ord, &n) in self.addr_counts.iter().enumerate() {
-            // Role-only facet values (no canonical name) are covered by the role totals.
-            if n > 0 && !cols.addr_folded[ord].is_empty() {
-                *addr.entry(cols.addr_display[ord].clone()).or_insert(0) += n;
-            }
-        }
-        let years = &mut facets[D_YEAR];
-        for (slot, &n) in self.year_counts.iter().enumerate() {
-            if n > 0 {
-                years.insert((YEAR_BASE + slot as i32).to_string(), n);
-            }
-        }
-        for (y, n) in &self.other_year_counts {
-            years.insert(y.to_string(), *n);
-        }
-        for (i, counts) in self.str_counts.iter().enumerate() {
-            let map = &mut facets[D_TOPIC + i];
-            for (ord, &n) in counts.iter().enumerate() {
-                if n > 0 {
-                    map.insert(cols.strs[i].names[ord].clone(), n);
-                }
-            }
+            facets[D_TOPIC + i] = counts
+                .iter()
+                .zip(&values.names)
+                .filter(|&(&n, _)| n > 0)
+                .map(|(&n, name)| (name.clone(), n))
+                .collect();
         }
         facets
     }
-}
 
-impl SegmentCollector for SegmentSearchCollector {
-    type Fruit = SegmentFruit;
-
-    fn collect(&mut self, doc: DocId, score: Score) {
-        if !self
-            .filters
-            .deadline_passes(value_of(self.cols.deadline[doc as usize]))
-        {
-            return;
-        }
-        match self.failed_dimension(doc) {
-            Ok(None) => {
-                self.total += 1;
-                if self.count_facets {
-                    for d in 0..DIMS {
-                        self.count_dimension(d, doc);
-                    }
+    /// Counts of `/role` (entries with at least one addressee of the role) and `/role/name`.
+    fn count_addressees(&self, docs: [&[DocId]; 2]) -> HashMap<String, u64> {
+        let cols = self.cols;
+        let mut names = vec![0u64; cols.addr_role.len()];
+        let mut roles = [0u64; Role::ALL.len()];
+        for &d in docs.into_iter().flatten() {
+            let mut seen: u32 = 0;
+            for &ord in cols.addressees(d) {
+                if let Some(c) = names.get_mut(ord as usize) {
+                    *c += 1;
                 }
-                if self.k > 0 {
-                    self.rank(doc, score);
+                if let Some(&r) = cols.addr_role.get(ord as usize)
+                    && (r as usize) < Role::ALL.len()
+                {
+                    seen |= 1 << r;
                 }
             }
-            Ok(Some(d)) => {
-                if self.count_facets {
-                    self.count_dimension(d, doc);
-                }
+            while seen != 0 {
+                roles[seen.trailing_zeros() as usize] += 1;
+                seen &= seen - 1;
             }
-            Err(()) => {}
         }
+        let mut out = HashMap::new();
+        for (i, &n) in roles.iter().enumerate() {
+            if n > 0 {
+                out.insert(format!("/{}", Role::ALL[i].as_str()), n);
+            }
+        }
+        for (ord, &n) in names.iter().enumerate() {
+            // Role-only facet values (no canonical name) are covered by the role totals.
+            if n > 0 && !cols.addr_folded[ord].is_empty() {
+                *out.entry(cols.addr_display[ord].clone()).or_insert(0) += n;
+            }
+        }
+        out
     }
 
-    fn harvest(self) -> SegmentFruit {
-        let facets = if self.count_facets {
-            self.harvest_facets()
-        } else {
-            vec![HashMap::new(); DIMS]
+    /// The best `k` passing matches of the segment, best first: the first `k` of a kept order,
+    /// or a bounded heap over all passing matches.
+    fn top(&self, seg: &SegmentMatches, mask: Option<&[u8]>) -> Vec<Candidate> {
+        let cols = self.cols;
+        let (k, ranking) = (self.plan.k, self.plan.ranking);
+        let passes = |i: usize| mask.is_none_or(|m| m[i] == 0);
+        let items: Vec<HeapItem> = match seg.ordered(ranking, cols) {
+            Some(order) => order
+                .iter()
+                .map(|&i| i as usize)
+                .filter(|&i| passes(i))
+                .take(k)
+                .map(|i| seg.item(i, ranking, cols))
+                .collect(),
+            None => {
+                let mut heap: BinaryHeap<HeapItem> = BinaryHeap::with_capacity(k + 1);
+                for i in (0..seg.docs.len()).filter(|&i| passes(i)) {
+                    let item = seg.item(i, ranking, cols);
+                    if heap.len() < k {
+                        heap.push(item);
+                    } else if let Some(worst) = heap.peek()
+                        && item < *worst
+                    {
+                        heap.pop();
+                        heap.push(item);
+                    }
+                }
+                heap.into_sorted_vec()
+            }
         };
-        let cols = &self.cols;
-        let top = self
-            .heap
-            .into_sorted_vec()
+        items
             .into_iter()
             .map(|(key, ord, pos, doc, score_bits)| Candidate {
                 key,
@@ -703,16 +825,85 @@ impl SegmentCollector for SegmentSearchCollector {
                     .cloned()
                     .unwrap_or_default(),
                 position: u64::from(pos),
-                address: DocAddress::new(self.segment, doc),
+                address: DocAddress::new(seg.segment, doc),
                 score: f32::from_bits(score_bits),
             })
-            .collect();
-        SegmentFruit {
-            total: self.total,
-            facets,
-            top,
+            .collect()
+    }
+}
+
+/// Sets `bit` in the mask of every match whose entry `fails`.
+fn mark(mask: &mut [u8], docs: &[DocId], bit: u8, fails: impl Fn(DocId) -> bool) {
+    for (m, &d) in mask.iter_mut().zip(docs) {
+        if fails(d) {
+            *m |= bit;
         }
     }
+}
+
+/// The matches of a segment grouped by their failure masks: the hits (no filter failed) and,
+/// per dimension, the matches that fail only that dimension's filter.
+struct Groups<'a> {
+    hits: Cow<'a, [DocId]>,
+    single: [Vec<DocId>; DIMS],
+}
+
+impl<'a> Groups<'a> {
+    /// Groups `docs` by `mask`; the single-failure groups only when `with_single`.
+    fn new(docs: &'a [DocId], mask: Option<&[u8]>, with_single: bool) -> Self {
+        let mut groups = Groups {
+            hits: Cow::Borrowed(docs),
+            single: Default::default(),
+        };
+        let Some(mask) = mask else {
+            return groups;
+        };
+        let mut hits = Vec::new();
+        for (&d, &m) in docs.iter().zip(mask) {
+            if m == 0 {
+                hits.push(d);
+            } else if with_single && m.is_power_of_two() && (m.trailing_zeros() as usize) < DIMS {
+                groups.single[m.trailing_zeros() as usize].push(d);
+            }
+        }
+        groups.hits = Cow::Owned(hits);
+        groups
+    }
+
+    /// The matches counted in dimension `dim`: the hits and those failing only `dim`.
+    fn counted(&self, dim: usize) -> [&[DocId]; 2] {
+        [&self.hits, &self.single[dim]]
+    }
+}
+
+/// Primary ranking key of entry `d` (smaller is better).
+fn ranking_key(ranking: Ranking, cols: &SegmentColumns, d: usize, score: Score) -> (u64, u64) {
+    match ranking {
+        Ranking::Score => (score_key(score), 0),
+        Ranking::DocOrder => (0, 0),
+        Ranking::Date => {
+            let date = cols.date[d];
+            let key = if date == NONE {
+                u64::MAX
+            } else {
+                (i64::from(i32::MAX) - i64::from(date)) as u64
+            };
+            (key, score_key(score))
+        }
+        Ranking::Deadline => {
+            let deadline = cols.deadline[d];
+            let key = if deadline == NONE {
+                u64::MAX
+            } else {
+                (i64::from(deadline) - i64::from(NONE)) as u64
+            };
+            (key, score_key(score))
+        }
+    }
+}
+
+fn value_of(v: i32) -> Option<i64> {
+    (v != NONE).then_some(i64::from(v))
 }
 
 #[cfg(test)]
