@@ -2,15 +2,19 @@
 //!
 //! One server per test binary (a `OnceLock`ed runtime thread) over an index built from the
 //! embedded seeds plus one synthetic document whose text holds HTML and emoji. A second server on
-//! the same index restricts CORS to one origin. One test runs the `edusearch serve` binary.
+//! the same index restricts CORS to one origin. The connection-limit tests start servers of their
+//! own and talk raw HTTP/1.1. One test runs the `edusearch serve` binary.
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader};
-use std::net::SocketAddr;
+use std::future::Future;
+use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
+use std::net::{SocketAddr, TcpStream};
 use std::process::{Command, Stdio};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
+use axum::Router;
+use axum::routing::get as route_get;
 use edusearch::api::{self, AppState, ServeConfig};
 use edusearch::index::EntryIndex;
 use edusearch::model::{Addressee, DocKind, Document, DocumentMeta, Entry, EntryType, Level, Role};
@@ -67,9 +71,14 @@ fn start() -> Server {
                 ..ServeConfig::default()
             };
             let strict_app = api::app(state, &config).expect("app");
-            tokio::spawn(api::serve(strict, strict_app, std::future::pending()));
+            tokio::spawn(api::serve(
+                strict,
+                strict_app,
+                &config,
+                std::future::pending(),
+            ));
             tx.send(addrs).expect("send address");
-            api::serve(open, app, std::future::pending())
+            api::serve(open, app, &ServeConfig::default(), std::future::pending())
                 .await
                 .expect("serve");
         });
@@ -942,6 +951,341 @@ fn concurrent_requests_all_succeed() {
     }
 }
 
+// ---------------------------------------------------------------- connection limits
+
+/// Serves `app` with the connection limits of `config` on an ephemeral port, on a runtime thread
+/// of its own that ends when `serve` returns.
+fn spawn_serve(
+    app: Router,
+    config: ServeConfig,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> (SocketAddr, std::thread::JoinHandle<()>) {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let thread = std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                .await
+                .expect("bind");
+            tx.send(listener.local_addr().expect("addr"))
+                .expect("send address");
+            api::serve(listener, app, &config, shutdown)
+                .await
+                .expect("serve");
+        });
+    });
+    (rx.recv().expect("server address"), thread)
+}
+
+/// The production app over the shared index, served with `config`, until the test binary ends.
+fn spawn_app(config: ServeConfig) -> SocketAddr {
+    let state = AppState {
+        index: server().index.clone(),
+    };
+    let app = api::app(state, &config).expect("app");
+    spawn_serve(app, config, std::future::pending()).0
+}
+
+/// What waiting for the server gave.
+#[derive(Debug, PartialEq)]
+enum Wait {
+    /// The server closed the connection (EOF or reset).
+    Closed,
+    /// Nothing came before the deadline.
+    TimedOut,
+}
+
+/// One response read off a raw connection.
+struct RawResponse {
+    status: u16,
+    head: String,
+    body: String,
+}
+
+/// A raw HTTP/1.1 connection, for what a client library hides: stalls, keep-alive, pipelining.
+struct Raw {
+    stream: TcpStream,
+    buf: Vec<u8>,
+}
+
+impl Raw {
+    fn connect(addr: SocketAddr) -> Raw {
+        Raw {
+            stream: TcpStream::connect(addr).expect("connect"),
+            buf: Vec::new(),
+        }
+    }
+
+    /// Writes `bytes`; `false` if the server has closed the connection.
+    fn send(&mut self, bytes: &[u8]) -> bool {
+        self.stream.write_all(bytes).is_ok()
+    }
+
+    /// Reads more bytes into the buffer, waiting at most until `deadline`.
+    fn fill(&mut self, deadline: Instant) -> Result<(), Wait> {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(Wait::TimedOut);
+        }
+        self.stream
+            .set_read_timeout(Some(left))
+            .expect("read timeout");
+        let mut chunk = [0u8; 16 * 1024];
+        match self.stream.read(&mut chunk) {
+            Ok(0) => Err(Wait::Closed),
+            Ok(n) => {
+                self.buf.extend_from_slice(&chunk[..n]);
+                Ok(())
+            }
+            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
+                Err(Wait::TimedOut)
+            }
+            Err(e) if e.kind() == ErrorKind::Interrupted => Ok(()),
+            Err(_) => Err(Wait::Closed),
+        }
+    }
+
+    /// Reads the next response (with a `content-length`), waiting at most `within`.
+    fn response(&mut self, within: Duration) -> Result<RawResponse, Wait> {
+        let deadline = Instant::now() + within;
+        loop {
+            if let Some(end) = self.buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                let head = String::from_utf8_lossy(&self.buf[..end]).into_owned();
+                let length: usize = head
+                    .lines()
+                    .find_map(|l| {
+                        l.to_ascii_lowercase()
+                            .strip_prefix("content-length:")
+                            .map(|v| v.trim().to_owned())
+                    })
+                    .and_then(|v| v.parse().ok())
+                    .expect("content-length");
+                if self.buf.len() >= end + 4 + length {
+                    let rest = self.buf.split_off(end + 4 + length);
+                    let body = String::from_utf8_lossy(&self.buf[end + 4..]).into_owned();
+                    self.buf = rest;
+                    let status = head
+                        .split_whitespace()
+                        .nth(1)
+                        .and_then(|s| s.parse().ok())
+                        .expect("status");
+                    return Ok(RawResponse { status, head, body });
+                }
+            }
+            self.fill(deadline)?;
+        }
+    }
+
+    /// Waits until the server closes the connection, or `within` passes; the bytes received are
+    /// kept in the buffer.
+    fn wait_closed(&mut self, within: Duration) -> Wait {
+        let deadline = Instant::now() + within;
+        loop {
+            if let Err(wait) = self.fill(deadline) {
+                return wait;
+            }
+        }
+    }
+}
+
+const HEALTH_REQUEST: &[u8] = b"GET /healthz HTTP/1.1\r\nHost: test\r\n\r\n";
+
+#[test]
+fn slow_header_client_is_disconnected_while_others_are_served() {
+    let addr = spawn_app(ServeConfig {
+        header_timeout: Some(Duration::from_secs(1)),
+        ..ServeConfig::default()
+    });
+    let mut slow = Raw::connect(addr);
+    let started = Instant::now();
+    assert!(slow.send(b"GET /healthz HTTP/1.1\r\nHost: test\r\n"));
+    // Keep dribbling header bytes: activity must not extend the deadline.
+    let mut served_meanwhile = false;
+    let closed = loop {
+        if !slow.send(b"X") {
+            break true;
+        }
+        if !served_meanwhile {
+            let health = get_from(&format!("http://{addr}"), "/healthz", &[]);
+            assert_eq!(health.status, 200, "{}", health.body);
+            served_meanwhile = true;
+        }
+        match slow.fill(Instant::now() + Duration::from_millis(200)) {
+            Err(Wait::Closed) => break true,
+            Err(Wait::TimedOut) if started.elapsed() > Duration::from_secs(8) => break false,
+            _ => {}
+        }
+    };
+    let elapsed = started.elapsed();
+    assert!(
+        closed,
+        "the stalled connection is still open after {elapsed:?}"
+    );
+    assert!(
+        elapsed >= Duration::from_millis(900),
+        "closed before the timeout: {elapsed:?}"
+    );
+    assert!(served_meanwhile);
+    assert!(
+        slow.buf.is_empty(),
+        "no answer to a half request: {:?}",
+        String::from_utf8_lossy(&slow.buf)
+    );
+    // The server still takes new connections.
+    let mut next = Raw::connect(addr);
+    assert!(next.send(HEALTH_REQUEST));
+    assert_eq!(
+        next.response(Duration::from_secs(10)).map(|r| r.status),
+        Ok(200)
+    );
+}
+
+#[test]
+fn keep_alive_and_pipelining_work_and_idle_connections_close() {
+    let addr = spawn_app(ServeConfig {
+        header_timeout: Some(Duration::from_secs(1)),
+        ..ServeConfig::default()
+    });
+    let mut conn = Raw::connect(addr);
+    // Two requests in one write, answered in order on the same connection.
+    let pipelined = [
+        HEALTH_REQUEST,
+        b"GET /api/search?q=x&limit=0 HTTP/1.1\r\nHost: test\r\n\r\n",
+    ]
+    .concat();
+    assert!(conn.send(&pipelined));
+    let first = conn
+        .response(Duration::from_secs(10))
+        .expect("first answer");
+    assert_eq!(first.status, 200, "{}", first.head);
+    assert!(first.body.contains("\"documents\""), "{}", first.body);
+    let second = conn
+        .response(Duration::from_secs(10))
+        .expect("second answer");
+    assert_eq!(second.status, 400, "{}", second.body);
+    assert!(second.body.contains("\"error\""), "{}", second.body);
+    // Kept alive: a third request on the same connection.
+    assert!(conn.send(HEALTH_REQUEST));
+    assert_eq!(
+        conn.response(Duration::from_secs(10)).map(|r| r.status),
+        Ok(200)
+    );
+    // Idle from here on: closed after the header timeout.
+    let idle = Instant::now();
+    assert_eq!(conn.wait_closed(Duration::from_secs(8)), Wait::Closed);
+    assert!(
+        idle.elapsed() >= Duration::from_millis(900),
+        "closed too early: {:?}",
+        idle.elapsed()
+    );
+    assert!(conn.buf.is_empty());
+}
+
+#[test]
+fn connections_beyond_the_cap_wait_until_one_closes() {
+    let addr = spawn_app(ServeConfig {
+        max_connections: 2,
+        header_timeout: Some(Duration::from_secs(60)),
+        ..ServeConfig::default()
+    });
+    // Two keep-alive connections, each answered once (so accepted) and left idle.
+    let mut open: Vec<Raw> = (0..2)
+        .map(|_| {
+            let mut c = Raw::connect(addr);
+            assert!(c.send(HEALTH_REQUEST));
+            assert_eq!(
+                c.response(Duration::from_secs(10)).map(|r| r.status),
+                Ok(200)
+            );
+            c
+        })
+        .collect();
+    // The third is left in the listen backlog: connected, but not answered.
+    let mut third = Raw::connect(addr);
+    assert!(third.send(HEALTH_REQUEST));
+    assert_eq!(
+        third.response(Duration::from_millis(500)).err(),
+        Some(Wait::TimedOut),
+        "served beyond the cap"
+    );
+    // One of the two closes: the waiting client is accepted and its request answered.
+    drop(open.remove(0));
+    let answer = third.response(Duration::from_secs(10)).expect("answered");
+    assert_eq!(answer.status, 200, "{}", answer.head);
+    // The other original connection was never disturbed.
+    let kept = &mut open[0];
+    assert!(kept.send(HEALTH_REQUEST));
+    assert_eq!(
+        kept.response(Duration::from_secs(10)).map(|r| r.status),
+        Ok(200)
+    );
+}
+
+#[test]
+fn shutdown_closes_idle_connections_and_lets_open_requests_finish() {
+    let (started_tx, started_rx) = std::sync::mpsc::channel::<()>();
+    let app = Router::new()
+        .route("/fast", route_get(|| async { "fast" }))
+        .route(
+            "/slow",
+            route_get(move || {
+                let started = started_tx.clone();
+                async move {
+                    let _ = started.send(());
+                    tokio::time::sleep(Duration::from_millis(800)).await;
+                    "slow"
+                }
+            }),
+        );
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let shutdown = async move {
+        let _ = stop_rx.await;
+    };
+    let (addr, thread) = spawn_serve(app, ServeConfig::default(), shutdown);
+
+    let mut idle = Raw::connect(addr);
+    assert!(idle.send(b"GET /fast HTTP/1.1\r\nHost: test\r\n\r\n"));
+    assert_eq!(
+        idle.response(Duration::from_secs(10)).map(|r| r.body),
+        Ok("fast".into())
+    );
+    let mut busy = Raw::connect(addr);
+    assert!(busy.send(b"GET /slow HTTP/1.1\r\nHost: test\r\n\r\n"));
+    started_rx
+        .recv_timeout(Duration::from_secs(10))
+        .expect("the slow request reached its handler");
+
+    stop_tx.send(()).expect("signal shutdown");
+    assert_eq!(idle.wait_closed(Duration::from_secs(5)), Wait::Closed);
+    assert!(idle.buf.is_empty());
+    let answer = busy.response(Duration::from_secs(10)).expect("slow answer");
+    assert_eq!((answer.status, answer.body.as_str()), (200, "slow"));
+    assert!(
+        answer
+            .head
+            .to_ascii_lowercase()
+            .contains("connection: close"),
+        "{}",
+        answer.head
+    );
+    let until = Instant::now() + Duration::from_secs(10);
+    while !thread.is_finished() {
+        assert!(
+            Instant::now() < until,
+            "serve did not return after shutdown"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(
+        TcpStream::connect(addr).is_err(),
+        "new connections are refused after shutdown"
+    );
+}
+
 // ---------------------------------------------------------------- the binary
 
 #[test]
@@ -949,7 +1293,14 @@ fn serve_binary_builds_seeds_serves_reloads_and_stops_on_sigterm() {
     let dir = tempfile::tempdir().expect("tempdir");
     let index_dir = dir.path().join("index");
     let mut child = Command::new(env!("CARGO_BIN_EXE_edusearch"))
-        .args(["serve", "--addr", "127.0.0.1:0", "--index"])
+        .args([
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--header-timeout-secs",
+            "1",
+        ])
+        .args(["--max-connections", "64", "--index"])
         .arg(&index_dir)
         .stderr(Stdio::piped())
         .stdout(Stdio::null())
@@ -982,6 +1333,21 @@ fn serve_binary_builds_seeds_serves_reloads_and_stops_on_sigterm() {
     assert_eq!(health.status, 200, "{}", health.body);
     assert_eq!(health.json()["documents"], 5);
     assert_eq!(get_from(&url, "/api/search?q=x&limit=0", &[]).status, 400);
+
+    // `--header-timeout-secs` reaches the server: a half request is cut off.
+    let addr: SocketAddr = url
+        .trim_start_matches("http://")
+        .parse()
+        .expect("socket address");
+    let mut stalled = Raw::connect(addr);
+    let sent = Instant::now();
+    assert!(stalled.send(b"GET /healthz HTTP/1.1\r\n"));
+    assert_eq!(stalled.wait_closed(Duration::from_secs(8)), Wait::Closed);
+    assert!(
+        sent.elapsed() >= Duration::from_millis(900),
+        "{:?}",
+        sent.elapsed()
+    );
 
     // Re-indexing while serving: the reader reloads, and neither ETags nor cached answers go stale.
     let search = "/api/search?q=%D1%88%D0%BA%D0%BE%D0%BB%D0%B0&limit=1";

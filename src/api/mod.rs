@@ -2,9 +2,9 @@
 //!
 //! One shared [`AppState`], extractors per endpoint, and one error type ([`ApiError`]) mapped to
 //! JSON responses `{"error": {"code", "message", "message_ru"}}`. [`app`] wraps the routes in
-//! the production middleware; [`serve`] runs it until a shutdown signal.
+//! the production middleware; [`serve`] (in [`server`]: header timeout, connection cap) runs it
+//! until a shutdown signal.
 
-use std::future::{Future, IntoFuture};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -31,8 +31,10 @@ pub mod handlers;
 pub mod middleware;
 pub mod openapi;
 pub mod params;
+pub mod server;
 
 pub use error::ApiError;
+pub use server::{SHUTDOWN_GRACE, serve};
 
 /// The request-id header, set when the client did not send one and echoed in the response.
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -59,6 +61,13 @@ pub struct ServeConfig {
     pub static_max_age: u32,
     /// Bytes of API answers kept in memory for repeated requests (0 = no cache).
     pub cache_bytes: usize,
+    /// Time a connection gets to deliver a complete request head, counted from when the server
+    /// starts waiting for one (connection opened, or previous answer sent): it closes slow-header
+    /// (slowloris) and idle keep-alive connections alike. `None` or zero: no limit.
+    pub header_timeout: Option<Duration>,
+    /// Most connections open at once (at most [`server::MAX_CONNECTIONS`]); at the cap new ones
+    /// wait in the kernel's listen backlog until an open one ends.
+    pub max_connections: usize,
 }
 
 impl Default for ServeConfig {
@@ -70,6 +79,8 @@ impl Default for ServeConfig {
             api_max_age: 60,
             static_max_age: 300,
             cache_bytes: 16 << 20,
+            header_timeout: Some(Duration::from_secs(10)),
+            max_connections: 1024,
         }
     }
 }
@@ -167,40 +178,6 @@ fn cors(origins: &[String]) -> Result<CorsLayer> {
         .allow_headers([header::CONTENT_TYPE, header::IF_NONE_MATCH, REQUEST_ID])
         .expose_headers([header::ETAG, REQUEST_ID])
         .max_age(Duration::from_secs(86_400)))
-}
-
-/// How long open requests may run on after a shutdown signal.
-pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
-
-/// Serves `app` on `listener` until `shutdown` completes, then lets open requests finish
-/// (for at most [`SHUTDOWN_GRACE`]).
-pub async fn serve(
-    listener: tokio::net::TcpListener,
-    app: Router,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    let (signalled, on_signal) = tokio::sync::oneshot::channel::<()>();
-    let shutdown = async move {
-        shutdown.await;
-        let _ = signalled.send(());
-    };
-    let server = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .into_future();
-    let deadline = async move {
-        match on_signal.await {
-            Ok(()) => tokio::time::sleep(SHUTDOWN_GRACE).await,
-            // The server ended without a signal; the other branch completes.
-            Err(_) => std::future::pending().await,
-        }
-    };
-    tokio::select! {
-        result = server => result,
-        () = deadline => {
-            tracing::warn!("requests still open after the grace period; stopping anyway");
-            Ok(())
-        }
-    }
 }
 
 /// Completes on SIGINT (Ctrl-C) or SIGTERM.

@@ -1,4 +1,5 @@
-//! `edusearch serve [--addr A] [--index DIR] [--cors-origin O]`.
+//! `edusearch serve [--addr A] [--index DIR] [--cors-origin O] [--timeout S] [--cache-mb M]
+//! [--header-timeout-secs S] [--max-connections N]`.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -30,7 +31,18 @@ pub struct ServeArgs {
     /// sorts of a query skip its scoring (0 disables it).
     #[arg(long, default_value_t = 32)]
     pub match_cache_mb: usize,
+    /// Seconds a connection gets to send a complete request head; also how long an idle
+    /// keep-alive connection stays open. Protects against slow-header (slowloris) clients.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+    pub header_timeout_secs: u64,
+    /// Most client connections open at once; further clients wait (in the kernel's listen
+    /// backlog) until one closes.
+    #[arg(long, default_value_t = 1024, value_parser = clap::value_parser!(u64).range(1..=MAX_CONNECTIONS))]
+    pub max_connections: u64,
 }
+
+/// The largest `--max-connections`.
+const MAX_CONNECTIONS: u64 = crate::api::server::MAX_CONNECTIONS as u64;
 
 /// Runs `serve`: opens the index (building it from the bundled seeds if there is none) and serves
 /// until SIGINT/SIGTERM.
@@ -42,12 +54,19 @@ pub fn run(index_dir: &Path, args: ServeArgs) -> anyhow::Result<ExitCode> {
         cors_origins: args.cors_origin,
         request_timeout: Duration::from_secs(args.timeout.max(1)),
         cache_bytes: args.cache_mb.saturating_mul(1 << 20),
+        header_timeout: Some(Duration::from_secs(args.header_timeout_secs)),
+        max_connections: usize::try_from(args.max_connections).unwrap_or(usize::MAX),
         ..ServeConfig::default()
     };
     let state = AppState {
         index: Arc::new(index),
     };
     let app = crate::api::app(state, &config)?;
+    tracing::info!(
+        header_timeout_secs = args.header_timeout_secs,
+        max_connections = config.max_connections,
+        "connection limits"
+    );
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -59,7 +78,7 @@ pub fn run(index_dir: &Path, args: ServeArgs) -> anyhow::Result<ExitCode> {
         let local = listener.local_addr().context("no local address")?;
         tracing::info!(%local, ready_ms = started.elapsed().as_millis() as u64, "serving");
         eprintln!("edusearch: serving http://{local}/ (API: http://{local}/api/search?q=, docs: http://{local}/docs/)");
-        crate::api::serve(listener, app, crate::api::shutdown_signal())
+        crate::api::serve(listener, app, &config, crate::api::shutdown_signal())
             .await
             .context("server failed")
     })?;
