@@ -183,9 +183,11 @@ pub struct SegmentColumns {
     deadline: Vec<i32>,
     position: Vec<u32>,
     doc: StrValues,
+    /// Dictionaries of the string dimensions (their ordinals are in `rows`).
     strs: [StrValues; 5],
-    /// Addressee ordinals of document `d`: `addr_ords[addr_offsets[d]..addr_offsets[d + 1]]`.
-    addr_offsets: Vec<u32>,
+    /// Facet values per document, plus one last row that ends the addressee ranges.
+    rows: Vec<Row>,
+    /// Addressee ordinals of document `d`: `addr_ords[rows[d].addr_start..rows[d + 1].addr_start]`.
     addr_ords: Vec<u32>,
     /// Role index (into [`Role::ALL`]) per addressee ordinal, `u8::MAX` if unknown.
     addr_role: Vec<u8>,
@@ -195,6 +197,58 @@ pub struct SegmentColumns {
     addr_role_id: Vec<String>,
     /// Folded canonical name per addressee ordinal.
     addr_folded: Vec<String>,
+}
+
+/// "No value" in the one-byte ordinals of [`Row`].
+const SMALL_NONE: u8 = u8::MAX;
+/// Year slot of an entry without a year.
+const YEAR_NONE: u16 = u16::MAX;
+/// Year slot of a year outside the dense slots (looked up in the year column).
+const YEAR_OTHER: u16 = u16::MAX - 1;
+
+/// The facet values of one entry packed together, so that counting every facet of an entry
+/// touches one cache line instead of one per column. Level, kind and entry type are enums with
+/// a handful of values; their ordinals fit a byte.
+#[derive(Debug, Clone, Copy)]
+struct Row {
+    topic: u32,
+    region: u32,
+    addr_start: u32,
+    year: u16,
+    level: u8,
+    kind: u8,
+    entry_type: u8,
+}
+
+impl Row {
+    /// Ordinal of the string dimension `i` (in [`STR_DIMS`] order), [`NO_ORD`] for none.
+    fn str_ord(&self, i: usize) -> u32 {
+        let small = |v: u8| {
+            if v == SMALL_NONE {
+                NO_ORD
+            } else {
+                u32::from(v)
+            }
+        };
+        match i {
+            0 => self.topic,
+            1 => small(self.level),
+            2 => small(self.kind),
+            3 => self.region,
+            _ => small(self.entry_type),
+        }
+    }
+}
+
+/// The year slot of a year value (see [`YEAR_NONE`], [`YEAR_OTHER`]).
+fn year_slot(year: i32) -> u16 {
+    if year == NONE {
+        return YEAR_NONE;
+    }
+    match usize::try_from(year - YEAR_BASE) {
+        Ok(slot) if slot < YEAR_SLOTS => slot as u16,
+        _ => YEAR_OTHER,
+    }
 }
 
 fn dictionary_names(col: &StrColumn) -> tantivy::Result<Vec<String>> {
@@ -254,13 +308,13 @@ impl SegmentColumns {
                 .collect(),
             doc: dense_str(reader, names::DOC_ID)?,
             strs: Default::default(),
-            addr_offsets: Vec::with_capacity(max as usize + 1),
             ..Default::default()
         };
         for (slot, name) in cols.strs.iter_mut().zip(STR_DIMS) {
             *slot = dense_str(reader, name)?;
         }
-        cols.addr_offsets.push(0);
+        let mut addr_offsets = Vec::with_capacity(max as usize + 1);
+        addr_offsets.push(0);
         if let Some(col) = ff.str(names::ADDRESSEE)? {
             let mut scratch: Vec<u32> = Vec::new();
             for d in 0..max {
@@ -269,7 +323,7 @@ impl SegmentColumns {
                 scratch.sort_unstable();
                 scratch.dedup();
                 cols.addr_ords.extend_from_slice(&scratch);
-                cols.addr_offsets.push(cols.addr_ords.len() as u32);
+                addr_offsets.push(cols.addr_ords.len() as u32);
             }
             for encoded in dictionary_names(&col)? {
                 let (role, name) = split_facet(encoded.as_bytes());
@@ -283,15 +337,45 @@ impl SegmentColumns {
                 cols.addr_role_id.push(role.to_string());
             }
         } else {
-            cols.addr_offsets.resize(max as usize + 1, 0);
+            addr_offsets.resize(max as usize + 1, 0);
         }
+        cols.rows = cols.pack_rows(&addr_offsets);
         Ok(cols)
+    }
+
+    /// Packs the facet columns into rows and frees the per-column ordinals.
+    fn pack_rows(&mut self, addr_offsets: &[u32]) -> Vec<Row> {
+        let small = |ords: &[u32], d: usize| match ords.get(d) {
+            Some(&o) if o < u32::from(SMALL_NONE) => o as u8,
+            _ => SMALL_NONE,
+        };
+        let ord = |ords: &[u32], d: usize| ords.get(d).copied().unwrap_or(NO_ORD);
+        let rows = addr_offsets
+            .iter()
+            .enumerate()
+            .map(|(d, &addr_start)| Row {
+                topic: ord(&self.strs[0].ords, d),
+                level: small(&self.strs[1].ords, d),
+                kind: small(&self.strs[2].ords, d),
+                region: ord(&self.strs[3].ords, d),
+                entry_type: small(&self.strs[4].ords, d),
+                year: self.year.get(d).map_or(YEAR_NONE, |&y| year_slot(y)),
+                addr_start,
+            })
+            .collect();
+        for s in &mut self.strs {
+            s.ords = Vec::new();
+        }
+        rows
     }
 
     fn addressees(&self, doc: DocId) -> &[u32] {
         let d = doc as usize;
-        match (self.addr_offsets.get(d), self.addr_offsets.get(d + 1)) {
-            (Some(&a), Some(&b)) => self.addr_ords.get(a as usize..b as usize).unwrap_or(&[]),
+        match (self.rows.get(d), self.rows.get(d + 1)) {
+            (Some(a), Some(b)) => self
+                .addr_ords
+                .get(a.addr_start as usize..b.addr_start as usize)
+                .unwrap_or(&[]),
             _ => &[],
         }
     }
@@ -686,10 +770,11 @@ impl<'a> SegmentEval<'a> {
         }
         for (i, pass) in self.str_pass.iter().enumerate() {
             if let Some(pass) = pass {
-                let ords = &cols.strs[i].ords;
                 mark(&mut mask, docs, 1 << (D_TOPIC + i), |d| {
-                    !pass
-                        .get(ords[d as usize] as usize)
+                    !cols
+                        .rows
+                        .get(d as usize)
+                        .and_then(|r| pass.get(r.str_ord(i) as usize))
                         .copied()
                         .unwrap_or(false)
                 });
@@ -707,81 +792,16 @@ impl<'a> SegmentEval<'a> {
     /// that fail only its own filter.
     fn count_facets(&self, groups: &Groups<'_>) -> Vec<HashMap<String, u64>> {
         let cols = self.cols;
-        let mut facets = vec![HashMap::new(); DIMS];
-        facets[D_ADDRESSEE] = self.count_addressees(groups.counted(D_ADDRESSEE));
-        let mut years = vec![0u64; YEAR_SLOTS];
-        let mut other_years: HashMap<i32, u64> = HashMap::new();
-        for &d in groups.counted(D_YEAR).into_iter().flatten() {
-            let y = cols.year[d as usize];
-            if y == NONE {
-                continue;
-            }
-            match usize::try_from(y - YEAR_BASE) {
-                Ok(slot) if slot < YEAR_SLOTS => years[slot] += 1,
-                _ => *other_years.entry(y).or_insert(0) += 1,
+        let mut counters = Counters::new(cols);
+        for &d in groups.hits.iter() {
+            counters.add_all(cols, d);
+        }
+        for (dim, docs) in groups.single.iter().enumerate() {
+            for &d in docs {
+                counters.add_dim(cols, dim, d);
             }
         }
-        let year_names = years
-            .iter()
-            .enumerate()
-            .filter(|&(_, &n)| n > 0)
-            .map(|(slot, &n)| ((YEAR_BASE + slot as i32).to_string(), n));
-        facets[D_YEAR] = year_names
-            .chain(other_years.into_iter().map(|(y, n)| (y.to_string(), n)))
-            .collect();
-        for i in 0..STR_DIMS.len() {
-            let values = &cols.strs[i];
-            let mut counts = vec![0u64; values.names.len()];
-            for &d in groups.counted(D_TOPIC + i).into_iter().flatten() {
-                if let Some(c) = counts.get_mut(values.ords[d as usize] as usize) {
-                    *c += 1;
-                }
-            }
-            facets[D_TOPIC + i] = counts
-                .iter()
-                .zip(&values.names)
-                .filter(|&(&n, _)| n > 0)
-                .map(|(&n, name)| (name.clone(), n))
-                .collect();
-        }
-        facets
-    }
-
-    /// Counts of `/role` (entries with at least one addressee of the role) and `/role/name`.
-    fn count_addressees(&self, docs: [&[DocId]; 2]) -> HashMap<String, u64> {
-        let cols = self.cols;
-        let mut names = vec![0u64; cols.addr_role.len()];
-        let mut roles = [0u64; Role::ALL.len()];
-        for &d in docs.into_iter().flatten() {
-            let mut seen: u32 = 0;
-            for &ord in cols.addressees(d) {
-                if let Some(c) = names.get_mut(ord as usize) {
-                    *c += 1;
-                }
-                if let Some(&r) = cols.addr_role.get(ord as usize)
-                    && (r as usize) < Role::ALL.len()
-                {
-                    seen |= 1 << r;
-                }
-            }
-            while seen != 0 {
-                roles[seen.trailing_zeros() as usize] += 1;
-                seen &= seen - 1;
-            }
-        }
-        let mut out = HashMap::new();
-        for (i, &n) in roles.iter().enumerate() {
-            if n > 0 {
-                out.insert(format!("/{}", Role::ALL[i].as_str()), n);
-            }
-        }
-        for (ord, &n) in names.iter().enumerate() {
-            // Role-only facet values (no canonical name) are covered by the role totals.
-            if n > 0 && !cols.addr_folded[ord].is_empty() {
-                *out.entry(cols.addr_display[ord].clone()).or_insert(0) += n;
-            }
-        }
-        out
+        counters.into_named(cols)
     }
 
     /// The best `k` passing matches of the segment, best first: the first `k` of a kept order,
@@ -841,6 +861,132 @@ fn mark(mask: &mut [u8], docs: &[DocId], bit: u8, fails: impl Fn(DocId) -> bool)
     }
 }
 
+/// Facet counters of one segment, by ordinal.
+struct Counters {
+    names: Vec<u64>,
+    roles: [u64; Role::ALL.len()],
+    years: Vec<u64>,
+    other_years: HashMap<i32, u64>,
+    strs: [Vec<u64>; 5],
+}
+
+impl Counters {
+    fn new(cols: &SegmentColumns) -> Self {
+        Counters {
+            names: vec![0; cols.addr_role.len()],
+            roles: [0; Role::ALL.len()],
+            years: vec![0; YEAR_SLOTS],
+            other_years: HashMap::new(),
+            strs: std::array::from_fn(|i| vec![0; cols.strs[i].names.len()]),
+        }
+    }
+
+    /// Counts entry `d` in every dimension.
+    fn add_all(&mut self, cols: &SegmentColumns, d: DocId) {
+        let Some(row) = cols.rows.get(d as usize) else {
+            return;
+        };
+        self.add_year(cols, row, d);
+        for i in 0..STR_DIMS.len() {
+            if let Some(c) = self.strs[i].get_mut(row.str_ord(i) as usize) {
+                *c += 1;
+            }
+        }
+        self.add_addressees(cols, d);
+    }
+
+    /// Counts entry `d` in dimension `dim` only.
+    fn add_dim(&mut self, cols: &SegmentColumns, dim: usize, d: DocId) {
+        let Some(row) = cols.rows.get(d as usize) else {
+            return;
+        };
+        match dim {
+            D_ADDRESSEE => self.add_addressees(cols, d),
+            D_YEAR => self.add_year(cols, row, d),
+            _ => {
+                let i = dim - D_TOPIC;
+                if let Some(c) = self.strs[i].get_mut(row.str_ord(i) as usize) {
+                    *c += 1;
+                }
+            }
+        }
+    }
+
+    fn add_year(&mut self, cols: &SegmentColumns, row: &Row, d: DocId) {
+        match row.year {
+            YEAR_NONE => {}
+            YEAR_OTHER => {
+                if let Some(&y) = cols.year.get(d as usize) {
+                    *self.other_years.entry(y).or_insert(0) += 1;
+                }
+            }
+            slot => {
+                if let Some(c) = self.years.get_mut(slot as usize) {
+                    *c += 1;
+                }
+            }
+        }
+    }
+
+    /// Counts `/role` once per entry with an addressee of the role, and each `/role/name`.
+    fn add_addressees(&mut self, cols: &SegmentColumns, d: DocId) {
+        let mut seen: u32 = 0;
+        for &ord in cols.addressees(d) {
+            if let Some(c) = self.names.get_mut(ord as usize) {
+                *c += 1;
+            }
+            if let Some(&r) = cols.addr_role.get(ord as usize)
+                && (r as usize) < Role::ALL.len()
+            {
+                seen |= 1 << r;
+            }
+        }
+        while seen != 0 {
+            self.roles[seen.trailing_zeros() as usize] += 1;
+            seen &= seen - 1;
+        }
+    }
+
+    /// The counts by value name, per dimension.
+    fn into_named(self, cols: &SegmentColumns) -> Vec<HashMap<String, u64>> {
+        let mut facets = vec![HashMap::new(); DIMS];
+        let addr = &mut facets[D_ADDRESSEE];
+        for (i, &n) in self.roles.iter().enumerate() {
+            if n > 0 {
+                addr.insert(format!("/{}", Role::ALL[i].as_str()), n);
+            }
+        }
+        for (ord, &n) in self.names.iter().enumerate() {
+            // Role-only facet values (no canonical name) are covered by the role totals.
+            if n > 0 && !cols.addr_folded[ord].is_empty() {
+                *addr.entry(cols.addr_display[ord].clone()).or_insert(0) += n;
+            }
+        }
+        let years = self
+            .years
+            .iter()
+            .enumerate()
+            .filter(|&(_, &n)| n > 0)
+            .map(|(slot, &n)| ((YEAR_BASE + slot as i32).to_string(), n));
+        facets[D_YEAR] = years
+            .chain(
+                self.other_years
+                    .into_iter()
+                    .map(|(y, n)| (y.to_string(), n)),
+            )
+            .collect();
+        for (i, counts) in self.strs.iter().enumerate() {
+            facets[D_TOPIC + i] = counts
+                .iter()
+                .zip(&cols.strs[i].names)
+                .filter(|&(&n, _)| n > 0)
+                .map(|(&n, name)| (name.clone(), n))
+                .collect();
+        }
+        facets
+    }
+}
+
 /// The matches of a segment grouped by their failure masks: the hits (no filter failed) and,
 /// per dimension, the matches that fail only that dimension's filter.
 struct Groups<'a> {
@@ -868,11 +1014,6 @@ impl<'a> Groups<'a> {
         }
         groups.hits = Cow::Owned(hits);
         groups
-    }
-
-    /// The matches counted in dimension `dim`: the hits and those failing only `dim`.
-    fn counted(&self, dim: usize) -> [&[DocId]; 2] {
-        [&self.hits, &self.single[dim]]
     }
 }
 
