@@ -331,14 +331,10 @@ impl<S: TokenStream> TokenStream for SnowballStemStream<S> {
         if !self.tail.advance() {
             return false;
         }
-        let text = &self.tail.token().text;
-        if text.chars().all(is_letter) {
-            let stemmed = self.stemmer.stem(text);
-            if stemmed.len() != text.len() && !stemmed.is_empty() {
-                self.buffer.clear();
-                self.buffer.push_str(&stemmed);
-                std::mem::swap(&mut self.tail.token_mut().text, &mut self.buffer);
-            }
+        if let Some(stemmed) = stem_word(&self.stemmer, &self.tail.token().text) {
+            self.buffer.clear();
+            self.buffer.push_str(&stemmed);
+            std::mem::swap(&mut self.tail.token_mut().text, &mut self.buffer);
         }
         true
     }
@@ -350,6 +346,16 @@ impl<S: TokenStream> TokenStream for SnowballStemStream<S> {
     fn token_mut(&mut self) -> &mut Token {
         self.tail.token_mut()
     }
+}
+
+/// The stem of a folded token when stemming changes it: only words of letters are stemmed.
+/// The one rule of the stemming analyzers, also used to highlight without running them.
+pub fn stem_word<'a>(stemmer: &Stemmer, word: &'a str) -> Option<std::borrow::Cow<'a, str>> {
+    if !word.chars().all(is_letter) {
+        return None;
+    }
+    let stemmed = stemmer.stem(word);
+    (stemmed.len() != word.len() && !stemmed.is_empty()).then_some(stemmed)
 }
 
 /// The Russian analyzer ([`RU_STEM`]).

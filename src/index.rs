@@ -192,8 +192,6 @@ impl EntryIndex {
             abbreviations: RwLock::new(abbreviations),
             builder: RwLock::new(builder),
             highlighter: Highlighter {
-                ru: analysis::ru_analyzer(),
-                en: analysis::en_analyzer(),
                 exact: analysis::exact_analyzer(),
             },
             pending_clear: false,

@@ -6,7 +6,9 @@ use std::collections::HashSet;
 
 use tantivy::tokenizer::TextAnalyzer;
 
-use crate::analysis::tokens;
+use rust_stemmers::{Algorithm, Stemmer};
+
+use crate::analysis::{EN_STOP_WORDS, RU_STOP_WORDS, stem_word, tokens};
 
 /// Texts shorter than this (in characters) are shown whole.
 pub const WHOLE_TEXT_CHARS: usize = 320;
@@ -33,35 +35,54 @@ impl HighlightTerms {
     }
 }
 
-/// The analyzers used to find matches in a text.
+impl HighlightTerms {
+    /// Whether a folded token of the text matches: its exact form, or its Russian or English
+    /// stem as the stemming analyzers compute it. A Russian stem is always a prefix of its word
+    /// (Snowball only removes endings), so most words are ruled out without stemming them.
+    fn matches(&self, word: &str, stemmers: &Stemmers) -> bool {
+        if self.exact.contains(word) {
+            return true;
+        }
+        let stem_matches = |set: &HashSet<String>, stemmer: &Stemmer, stop: &[&str]| {
+            !stop.contains(&word)
+                && set.contains(stem_word(stemmer, word).as_deref().unwrap_or(word))
+        };
+        if self.ru.iter().any(|s| word.starts_with(s.as_str()))
+            && stem_matches(&self.ru, &stemmers.ru, RU_STOP_WORDS)
+        {
+            return true;
+        }
+        !self.en.is_empty()
+            && word.bytes().any(|b| b.is_ascii_alphabetic())
+            && stem_matches(&self.en, &stemmers.en, EN_STOP_WORDS)
+    }
+}
+
+/// The stemmers of the stemming analyzers.
+struct Stemmers {
+    ru: Stemmer,
+    en: Stemmer,
+}
+
+/// Finds matches in a text: the exact analyzer's tokens, stemmed only where they could match.
 #[derive(Clone)]
 pub struct Highlighter {
-    /// Russian analyzer.
-    pub ru: TextAnalyzer,
-    /// English analyzer.
-    pub en: TextAnalyzer,
-    /// Exact analyzer.
+    /// Exact analyzer (the stemming analyzers' tokens before stop words and stemming).
     pub exact: TextAnalyzer,
 }
 
 impl Highlighter {
     /// Byte spans of `text` that match, sorted and merged.
     pub fn spans(&mut self, text: &str, terms: &HighlightTerms) -> Vec<(usize, usize)> {
-        let mut spans = Vec::new();
-        for (analyzer, set) in [
-            (&mut self.ru, &terms.ru),
-            (&mut self.en, &terms.en),
-            (&mut self.exact, &terms.exact),
-        ] {
-            if set.is_empty() {
-                continue;
-            }
-            for t in tokens(analyzer, text) {
-                if set.contains(&t.text) {
-                    spans.push((t.offset_from, t.offset_to));
-                }
-            }
-        }
+        let stemmers = Stemmers {
+            ru: Stemmer::create(Algorithm::Russian),
+            en: Stemmer::create(Algorithm::English),
+        };
+        let mut spans: Vec<(usize, usize)> = tokens(&mut self.exact, text)
+            .into_iter()
+            .filter(|t| terms.matches(&t.text, &stemmers))
+            .map(|t| (t.offset_from, t.offset_to))
+            .collect();
         spans.sort_unstable();
         let mut merged: Vec<(usize, usize)> = Vec::with_capacity(spans.len());
         for (from, to) in spans {
@@ -176,12 +197,10 @@ pub fn escape_into(text: &str, out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::{en_analyzer, exact_analyzer, ru_analyzer};
+    use crate::analysis::exact_analyzer;
 
     fn highlighter() -> Highlighter {
         Highlighter {
-            ru: ru_analyzer(),
-            en: en_analyzer(),
             exact: exact_analyzer(),
         }
     }
