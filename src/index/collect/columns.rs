@@ -1,0 +1,325 @@
+//! Dense copies of the fast fields a search reads, per segment, built once and shared: reading
+//! plain vectors is several times faster than the columnar codecs in the hot loops. Also the
+//! cache of filter bitsets per segment.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use fixedbitset::FixedBitSet;
+use tantivy::columnar::{Column, StrColumn};
+use tantivy::index::SegmentId;
+use tantivy::{DocId, SegmentReader};
+
+use super::{NO_ORD, NONE, STR_DIMS, YEAR_BASE, YEAR_SLOTS};
+use crate::analysis::fold;
+use crate::index::schema::names;
+use crate::model::Role;
+
+/// A single-valued string column: the ordinal of each document and the string of each ordinal.
+#[derive(Debug, Default)]
+pub(super) struct StrValues {
+    pub(super) ords: Vec<u32>,
+    pub(super) names: Vec<String>,
+}
+
+/// Dense copy of the columns the collector reads for one segment, built once and cached:
+/// reading plain vectors is several times faster than the columnar codecs in the hot loop.
+#[derive(Debug, Default)]
+pub struct SegmentColumns {
+    pub(super) year: Vec<i32>,
+    pub(super) date: Vec<i32>,
+    pub(super) deadline: Vec<i32>,
+    pub(super) position: Vec<u32>,
+    pub(super) doc: StrValues,
+    /// Dictionaries of the string dimensions (their ordinals are in `rows`).
+    pub(super) strs: [StrValues; 5],
+    /// Facet values per document, plus one last row that ends the addressee ranges.
+    pub(super) rows: Vec<Row>,
+    /// Addressee ordinals of document `d`: `addr_ords[rows[d].addr_start..rows[d + 1].addr_start]`.
+    pub(super) addr_ords: Vec<u32>,
+    /// Role index (into [`Role::ALL`]) per addressee ordinal, `u8::MAX` if unknown.
+    pub(super) addr_role: Vec<u8>,
+    /// `/role/name` per addressee ordinal.
+    pub(super) addr_display: Vec<String>,
+    /// Role id per addressee ordinal.
+    pub(super) addr_role_id: Vec<String>,
+    /// Folded canonical name per addressee ordinal.
+    pub(super) addr_folded: Vec<String>,
+    /// Bitsets of the entries passing recent filters, by filter key.
+    filter_bits: Mutex<HashMap<String, Arc<FixedBitSet>>>,
+}
+
+/// Most filter bitsets kept per segment (each `max_doc / 8` bytes); when full, all are dropped.
+const FILTER_BITS_KEPT: usize = 256;
+
+/// "No value" in the one-byte ordinals of [`Row`].
+pub(super) const SMALL_NONE: u8 = u8::MAX;
+/// Year slot of an entry without a year.
+pub(super) const YEAR_NONE: u16 = u16::MAX;
+/// Year slot of a year outside the dense slots (looked up in the year column).
+pub(super) const YEAR_OTHER: u16 = u16::MAX - 1;
+
+/// The facet values of one entry packed together, so that counting every facet of an entry
+/// touches one cache line instead of one per column. Level, kind and entry type are enums with
+/// a handful of values; their ordinals fit a byte.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Row {
+    pub(super) topic: u32,
+    pub(super) region: u32,
+    pub(super) addr_start: u32,
+    pub(super) year: u16,
+    pub(super) level: u8,
+    pub(super) kind: u8,
+    pub(super) entry_type: u8,
+}
+
+impl Row {
+    /// Ordinal of the string dimension `i` (in [`STR_DIMS`] order), [`NO_ORD`] for none.
+    pub(super) fn str_ord(&self, i: usize) -> u32 {
+        let small = |v: u8| {
+            if v == SMALL_NONE {
+                NO_ORD
+            } else {
+                u32::from(v)
+            }
+        };
+        match i {
+            0 => self.topic,
+            1 => small(self.level),
+            2 => small(self.kind),
+            3 => self.region,
+            _ => small(self.entry_type),
+        }
+    }
+}
+
+/// The year slot of a year value (see [`YEAR_NONE`], [`YEAR_OTHER`]).
+fn year_slot(year: i32) -> u16 {
+    if year == NONE {
+        return YEAR_NONE;
+    }
+    match usize::try_from(year - YEAR_BASE) {
+        Ok(slot) if slot < YEAR_SLOTS => slot as u16,
+        _ => YEAR_OTHER,
+    }
+}
+
+fn dictionary_names(col: &StrColumn) -> tantivy::Result<Vec<String>> {
+    let mut names = vec![String::new(); col.num_terms()];
+    let mut stream = col.dictionary().stream()?;
+    while stream.advance() {
+        if let Some(slot) = names.get_mut(stream.term_ord() as usize) {
+            *slot = String::from_utf8_lossy(stream.key()).into_owned();
+        }
+    }
+    Ok(names)
+}
+
+fn dense_str(reader: &SegmentReader, name: &str) -> tantivy::Result<StrValues> {
+    let max = reader.max_doc();
+    let Some(col) = reader.fast_fields().str(name)? else {
+        return Ok(StrValues {
+            ords: vec![NO_ORD; max as usize],
+            names: Vec::new(),
+        });
+    };
+    let ords = (0..max)
+        .map(|d| col.term_ords(d).next().map_or(NO_ORD, |o| o as u32))
+        .collect();
+    Ok(StrValues {
+        ords,
+        names: dictionary_names(&col)?,
+    })
+}
+
+fn dense_i64(col: &Column<i64>, max: DocId) -> Vec<i32> {
+    (0..max)
+        .map(|d| {
+            col.first(d).map_or(NONE, |v| {
+                v.clamp(i64::from(NONE) + 1, i64::from(i32::MAX)) as i32
+            })
+        })
+        .collect()
+}
+
+impl SegmentColumns {
+    /// Reads the columns of a segment.
+    pub fn build(reader: &SegmentReader) -> tantivy::Result<Self> {
+        let max = reader.max_doc();
+        let ff = reader.fast_fields();
+        let position_col = ff.u64(names::POSITION)?;
+        let mut cols = SegmentColumns {
+            year: dense_i64(&ff.i64(names::YEAR)?, max),
+            date: dense_i64(&ff.i64(names::DATE)?, max),
+            deadline: dense_i64(&ff.i64(names::DEADLINE)?, max),
+            position: (0..max)
+                .map(|d| {
+                    position_col
+                        .first(d)
+                        .map_or(u32::MAX, |p| p.min(u64::from(u32::MAX)) as u32)
+                })
+                .collect(),
+            doc: dense_str(reader, names::DOC_ID)?,
+            strs: Default::default(),
+            ..Default::default()
+        };
+        for (slot, name) in cols.strs.iter_mut().zip(STR_DIMS) {
+            *slot = dense_str(reader, name)?;
+        }
+        let mut addr_offsets = Vec::with_capacity(max as usize + 1);
+        addr_offsets.push(0);
+        if let Some(col) = ff.str(names::ADDRESSEE)? {
+            let mut scratch: Vec<u32> = Vec::new();
+            for d in 0..max {
+                scratch.clear();
+                scratch.extend(col.term_ords(d).map(|o| o as u32));
+                scratch.sort_unstable();
+                scratch.dedup();
+                cols.addr_ords.extend_from_slice(&scratch);
+                addr_offsets.push(cols.addr_ords.len() as u32);
+            }
+            for encoded in dictionary_names(&col)? {
+                let (role, name) = split_facet(encoded.as_bytes());
+                let idx = Role::ALL.iter().position(|r| r.as_str() == role);
+                cols.addr_role.push(idx.map_or(u8::MAX, |i| i as u8));
+                cols.addr_display.push(match name {
+                    Some(n) => format!("/{role}/{n}"),
+                    None => format!("/{role}"),
+                });
+                cols.addr_folded.push(name.map(fold).unwrap_or_default());
+                cols.addr_role_id.push(role.to_string());
+            }
+        } else {
+            addr_offsets.resize(max as usize + 1, 0);
+        }
+        cols.rows = cols.pack_rows(&addr_offsets);
+        Ok(cols)
+    }
+
+    /// Packs the facet columns into rows and frees the per-column ordinals.
+    fn pack_rows(&mut self, addr_offsets: &[u32]) -> Vec<Row> {
+        let small = |ords: &[u32], d: usize| match ords.get(d) {
+            Some(&o) if o < u32::from(SMALL_NONE) => o as u8,
+            _ => SMALL_NONE,
+        };
+        let ord = |ords: &[u32], d: usize| ords.get(d).copied().unwrap_or(NO_ORD);
+        let rows = addr_offsets
+            .iter()
+            .enumerate()
+            .map(|(d, &addr_start)| Row {
+                topic: ord(&self.strs[0].ords, d),
+                level: small(&self.strs[1].ords, d),
+                kind: small(&self.strs[2].ords, d),
+                region: ord(&self.strs[3].ords, d),
+                entry_type: small(&self.strs[4].ords, d),
+                year: self.year.get(d).map_or(YEAR_NONE, |&y| year_slot(y)),
+                addr_start,
+            })
+            .collect();
+        for s in &mut self.strs {
+            s.ords = Vec::new();
+        }
+        rows
+    }
+
+    /// Number of documents of the segment (deleted ones included).
+    pub(super) fn max_doc(&self) -> usize {
+        self.year.len()
+    }
+
+    /// The entries passing a filter as a bitset: kept under `key`, computed by `passes` once.
+    pub(super) fn filter_bits(
+        &self,
+        key: &str,
+        passes: impl Fn(DocId) -> bool,
+    ) -> Arc<FixedBitSet> {
+        if let Some(bits) = self
+            .filter_bits
+            .lock()
+            .ok()
+            .and_then(|m| m.get(key).cloned())
+        {
+            return bits;
+        }
+        let mut bits = FixedBitSet::with_capacity(self.max_doc());
+        for d in 0..self.max_doc() {
+            if passes(d as DocId) {
+                bits.insert(d);
+            }
+        }
+        let bits = Arc::new(bits);
+        if let Ok(mut m) = self.filter_bits.lock() {
+            if m.len() >= FILTER_BITS_KEPT {
+                m.clear();
+            }
+            m.insert(key.to_owned(), Arc::clone(&bits));
+        }
+        bits
+    }
+
+    pub(super) fn addressees(&self, doc: DocId) -> &[u32] {
+        let d = doc as usize;
+        match (self.rows.get(d), self.rows.get(d + 1)) {
+            (Some(a), Some(b)) => self
+                .addr_ords
+                .get(a.addr_start as usize..b.addr_start as usize)
+                .unwrap_or(&[]),
+            _ => &[],
+        }
+    }
+}
+
+/// Dense columns per segment, shared by all searches.
+#[derive(Default)]
+pub struct ColumnCache {
+    map: Mutex<HashMap<SegmentId, Arc<SegmentColumns>>>,
+}
+
+impl ColumnCache {
+    /// The columns of a segment, read on first use.
+    pub fn get(&self, reader: &SegmentReader) -> tantivy::Result<Arc<SegmentColumns>> {
+        let id = reader.segment_id();
+        if let Some(c) = self.map.lock().ok().and_then(|m| m.get(&id).cloned()) {
+            return Ok(c);
+        }
+        let built = Arc::new(SegmentColumns::build(reader)?);
+        if let Ok(mut m) = self.map.lock() {
+            m.insert(id, Arc::clone(&built));
+        }
+        Ok(built)
+    }
+
+    /// Forgets segments that are not in `live` any more.
+    pub fn retain(&self, live: &[SegmentId]) {
+        if let Ok(mut m) = self.map.lock() {
+            m.retain(|id, _| live.contains(id));
+        }
+    }
+}
+
+/// Splits an encoded facet (`role\0name`, tantivy's separator is NUL) into its role and name.
+fn split_facet(encoded: &[u8]) -> (&str, Option<&str>) {
+    let text = std::str::from_utf8(encoded).unwrap_or("");
+    match text.split_once('\u{0}') {
+        Some((role, name)) => (role, Some(name)),
+        None => (text, None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn facet_split() {
+        assert_eq!(split_facet(b"school_heads\0X"), ("school_heads", Some("X")));
+        assert_eq!(split_facet(b"other"), ("other", None));
+    }
+
+    #[test]
+    fn year_slots() {
+        assert_eq!(year_slot(NONE), YEAR_NONE);
+        assert_eq!(year_slot(YEAR_BASE + 221), 221);
+        assert_eq!(year_slot(1066), YEAR_OTHER);
+    }
+}

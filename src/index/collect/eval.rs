@@ -1,0 +1,357 @@
+//! Evaluation of a [`Plan`] on one segment's matches.
+//!
+//! Filters are bitsets of the entries passing them, computed once per segment and filter and
+//! kept ([`SegmentColumns::filter_bits`]); the matches are a bitset too. The hits are the
+//! intersection of all of them; the disjunctive count of a filtered dimension runs over the
+//! matches passing every *other* filter (each facet counted with every filter but its own,
+//! without one query per facet). Counting then touches only the entries that are counted.
+
+use std::borrow::Cow;
+use std::collections::{BinaryHeap, HashMap};
+use std::sync::Arc;
+
+use fixedbitset::FixedBitSet;
+use tantivy::{DocAddress, DocId};
+
+use super::columns::{Row, SegmentColumns, YEAR_NONE, YEAR_OTHER};
+use super::matches::SegmentMatches;
+use super::{
+    ALL_DIMS, AddresseeFilter, Candidate, D_ADDRESSEE, D_TOPIC, D_YEAR, DIMS, Filters, HeapItem,
+    Plan, STR_DIMS, YEAR_BASE, YEAR_SLOTS, value_of,
+};
+use crate::model::Role;
+
+/// What one segment produced.
+pub(super) struct SegmentFruit {
+    pub(super) total: u64,
+    /// Counts by value name per dimension (empty when facets are not counted).
+    pub(super) facets: Vec<HashMap<String, u64>>,
+    pub(super) top: Vec<Candidate>,
+}
+
+/// One active filter on a segment: the facet dimension it filters (`None` for the deadline,
+/// which is not a facet) and the entries passing it.
+struct ActiveFilter {
+    dim: Option<usize>,
+    bits: Arc<FixedBitSet>,
+}
+
+/// Evaluates `plan` on a segment's matches; the dimensions in `skip` are not counted (their
+/// counts come from elsewhere).
+pub(super) fn run(
+    seg: &SegmentMatches,
+    cols: &SegmentColumns,
+    plan: Plan<'_>,
+    skip: u8,
+) -> SegmentFruit {
+    let filters = active_filters(cols, plan.filters);
+    let matched = seg.bits(cols.max_doc());
+    let hits = intersect(matched, filters.iter().map(|f| f.bits.as_ref()));
+    let facets = if plan.count_facets {
+        count_facets(cols, matched, &hits, &filters, skip)
+    } else {
+        Vec::new()
+    };
+    let top = if plan.k > 0 {
+        top(seg, cols, plan, &hits)
+    } else {
+        Vec::new()
+    };
+    SegmentFruit {
+        total: hits.count_ones(..) as u64,
+        facets,
+        top,
+    }
+}
+
+/// `base` intersected with every bitset of `others` (borrowed when there are none).
+fn intersect<'a>(
+    base: &'a FixedBitSet,
+    others: impl Iterator<Item = &'a FixedBitSet>,
+) -> Cow<'a, FixedBitSet> {
+    let mut out = Cow::Borrowed(base);
+    for bits in others {
+        out.to_mut().intersect_with(bits);
+    }
+    out
+}
+
+/// The bitsets of the filters set in `filters`.
+fn active_filters(cols: &SegmentColumns, filters: &Filters) -> Vec<ActiveFilter> {
+    let mut out = Vec::new();
+    let mut add = |dim: Option<usize>, key: String, passes: &dyn Fn(DocId) -> bool| {
+        out.push(ActiveFilter {
+            dim,
+            bits: cols.filter_bits(&key, passes),
+        });
+    };
+    if let Some(wanted) = &filters.addressee {
+        let pass: Vec<bool> = (0..cols.addr_role.len())
+            .map(|ord| {
+                wanted.iter().any(|f| match f {
+                    AddresseeFilter::Role(r) => cols.addr_role_id[ord] == *r,
+                    AddresseeFilter::Canonical(c) => cols.addr_folded[ord] == *c,
+                })
+            })
+            .collect();
+        add(Some(D_ADDRESSEE), format!("a{wanted:?}"), &|d| {
+            cols.addressees(d)
+                .iter()
+                .any(|&o| pass.get(o as usize).copied().unwrap_or(false))
+        });
+    }
+    if filters.year_active() {
+        let key = format!(
+            "y{:?}{:?}{:?}",
+            filters.years, filters.year_from, filters.year_to
+        );
+        add(Some(D_YEAR), key, &|d| {
+            filters.year_passes(value_of(cols.year[d as usize]))
+        });
+    }
+    for (i, wanted) in filters.strings.iter().enumerate() {
+        let Some(wanted) = wanted else {
+            continue;
+        };
+        let names = &cols.strs[i].names;
+        let pass: Vec<bool> = names.iter().map(|n| wanted.contains(n)).collect();
+        add(Some(D_TOPIC + i), format!("s{i}{wanted:?}"), &|d| {
+            cols.rows
+                .get(d as usize)
+                .and_then(|r| pass.get(r.str_ord(i) as usize))
+                .copied()
+                .unwrap_or(false)
+        });
+    }
+    if filters.deadline_before.is_some() || filters.deadline_after.is_some() {
+        let key = format!("d{:?}{:?}", filters.deadline_before, filters.deadline_after);
+        add(None, key, &|d| {
+            filters.deadline_passes(value_of(cols.deadline[d as usize]))
+        });
+    }
+    out
+}
+
+/// Disjunctive counts: dimensions without a filter count the hits; a filtered dimension counts
+/// the matches passing every other filter. Dimensions in `skip` are left at zero.
+fn count_facets(
+    cols: &SegmentColumns,
+    matched: &FixedBitSet,
+    hits: &FixedBitSet,
+    filters: &[ActiveFilter],
+    skip: u8,
+) -> Vec<HashMap<String, u64>> {
+    let mut counters = Counters::new(cols);
+    let filtered = filters
+        .iter()
+        .filter_map(|f| f.dim)
+        .fold(0u8, |m, d| m | 1 << d);
+    let over_hits = ALL_DIMS & !filtered & !skip;
+    if over_hits != 0 {
+        for d in hits.ones() {
+            counters.add_dims(cols, over_hits, d as DocId);
+        }
+    }
+    for f in filters {
+        let Some(dim) = f.dim.filter(|&d| skip & (1 << d) == 0) else {
+            continue;
+        };
+        let others = filters
+            .iter()
+            .filter(|o| o.dim != Some(dim))
+            .map(|o| o.bits.as_ref());
+        for d in intersect(matched, others).ones() {
+            counters.add_dim(cols, dim, d as DocId);
+        }
+    }
+    counters.into_named(cols)
+}
+
+/// The best `k` hits of the segment, best first: the first `k` of a kept order, or a bounded
+/// heap over all hits.
+fn top(
+    seg: &SegmentMatches,
+    cols: &SegmentColumns,
+    plan: Plan<'_>,
+    hits: &FixedBitSet,
+) -> Vec<Candidate> {
+    let (k, ranking) = (plan.k, plan.ranking);
+    let passes = |i: usize| hits.contains(seg.docs[i] as usize);
+    let items: Vec<HeapItem> = match seg.ordered(ranking, cols) {
+        Some(order) => order
+            .iter()
+            .map(|&i| i as usize)
+            .filter(|&i| passes(i))
+            .take(k)
+            .map(|i| seg.item(i, ranking, cols))
+            .collect(),
+        None => {
+            let mut heap: BinaryHeap<HeapItem> = BinaryHeap::with_capacity(k + 1);
+            for i in (0..seg.docs.len()).filter(|&i| passes(i)) {
+                let item = seg.item(i, ranking, cols);
+                if heap.len() < k {
+                    heap.push(item);
+                } else if let Some(worst) = heap.peek()
+                    && item < *worst
+                {
+                    heap.pop();
+                    heap.push(item);
+                }
+            }
+            heap.into_sorted_vec()
+        }
+    };
+    items
+        .into_iter()
+        .map(|(key, ord, pos, doc, score_bits)| Candidate {
+            key,
+            doc_id: cols
+                .doc
+                .names
+                .get(ord as usize)
+                .cloned()
+                .unwrap_or_default(),
+            position: u64::from(pos),
+            address: DocAddress::new(seg.segment, doc),
+            score: f32::from_bits(score_bits),
+        })
+        .collect()
+}
+
+/// Facet counters of one segment, by ordinal.
+pub(super) struct Counters {
+    names: Vec<u64>,
+    roles: [u64; Role::ALL.len()],
+    years: Vec<u64>,
+    other_years: HashMap<i32, u64>,
+    strs: [Vec<u64>; 5],
+}
+
+impl Counters {
+    pub(super) fn new(cols: &SegmentColumns) -> Self {
+        Counters {
+            names: vec![0; cols.addr_role.len()],
+            roles: [0; Role::ALL.len()],
+            years: vec![0; YEAR_SLOTS],
+            other_years: HashMap::new(),
+            strs: std::array::from_fn(|i| vec![0; cols.strs[i].names.len()]),
+        }
+    }
+
+    /// Counts entry `d` in every dimension.
+    fn add_all(&mut self, cols: &SegmentColumns, d: DocId) {
+        let Some(row) = cols.rows.get(d as usize) else {
+            return;
+        };
+        self.add_year(cols, row, d);
+        for i in 0..STR_DIMS.len() {
+            if let Some(c) = self.strs[i].get_mut(row.str_ord(i) as usize) {
+                *c += 1;
+            }
+        }
+        self.add_addressees(cols, d);
+    }
+
+    /// Counts entry `d` in the dimensions of the bit set `dims` (bit `i` = dimension `i`).
+    fn add_dims(&mut self, cols: &SegmentColumns, dims: u8, d: DocId) {
+        if dims == ALL_DIMS {
+            return self.add_all(cols, d);
+        }
+        let mut rest = dims;
+        while rest != 0 {
+            self.add_dim(cols, rest.trailing_zeros() as usize, d);
+            rest &= rest - 1;
+        }
+    }
+
+    /// Counts entry `d` in dimension `dim` only.
+    fn add_dim(&mut self, cols: &SegmentColumns, dim: usize, d: DocId) {
+        let Some(row) = cols.rows.get(d as usize) else {
+            return;
+        };
+        match dim {
+            D_ADDRESSEE => self.add_addressees(cols, d),
+            D_YEAR => self.add_year(cols, row, d),
+            _ => {
+                let i = dim - D_TOPIC;
+                if let Some(c) = self.strs[i].get_mut(row.str_ord(i) as usize) {
+                    *c += 1;
+                }
+            }
+        }
+    }
+
+    fn add_year(&mut self, cols: &SegmentColumns, row: &Row, d: DocId) {
+        match row.year {
+            YEAR_NONE => {}
+            YEAR_OTHER => {
+                if let Some(&y) = cols.year.get(d as usize) {
+                    *self.other_years.entry(y).or_insert(0) += 1;
+                }
+            }
+            slot => {
+                if let Some(c) = self.years.get_mut(slot as usize) {
+                    *c += 1;
+                }
+            }
+        }
+    }
+
+    /// Counts `/role` once per entry with an addressee of the role, and each `/role/name`.
+    fn add_addressees(&mut self, cols: &SegmentColumns, d: DocId) {
+        let mut seen: u32 = 0;
+        for &ord in cols.addressees(d) {
+            if let Some(c) = self.names.get_mut(ord as usize) {
+                *c += 1;
+            }
+            if let Some(&r) = cols.addr_role.get(ord as usize)
+                && (r as usize) < Role::ALL.len()
+            {
+                seen |= 1 << r;
+            }
+        }
+        while seen != 0 {
+            self.roles[seen.trailing_zeros() as usize] += 1;
+            seen &= seen - 1;
+        }
+    }
+
+    /// The counts by value name, per dimension.
+    pub(super) fn into_named(self, cols: &SegmentColumns) -> Vec<HashMap<String, u64>> {
+        let mut facets = vec![HashMap::new(); DIMS];
+        let addr = &mut facets[D_ADDRESSEE];
+        for (i, &n) in self.roles.iter().enumerate() {
+            if n > 0 {
+                addr.insert(format!("/{}", Role::ALL[i].as_str()), n);
+            }
+        }
+        for (ord, &n) in self.names.iter().enumerate() {
+            // Role-only facet values (no canonical name) are covered by the role totals.
+            if n > 0 && !cols.addr_folded[ord].is_empty() {
+                *addr.entry(cols.addr_display[ord].clone()).or_insert(0) += n;
+            }
+        }
+        let years = self
+            .years
+            .iter()
+            .enumerate()
+            .filter(|&(_, &n)| n > 0)
+            .map(|(slot, &n)| ((YEAR_BASE + slot as i32).to_string(), n));
+        facets[D_YEAR] = years
+            .chain(
+                self.other_years
+                    .into_iter()
+                    .map(|(y, n)| (y.to_string(), n)),
+            )
+            .collect();
+        for (i, counts) in self.strs.iter().enumerate() {
+            facets[D_TOPIC + i] = counts
+                .iter()
+                .zip(&cols.strs[i].names)
+                .filter(|&(&n, _)| n > 0)
+                .map(|(&n, name)| (name.clone(), n))
+                .collect();
+        }
+        facets
+    }
+}
