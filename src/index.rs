@@ -445,8 +445,15 @@ impl EntryIndex {
         let prepared = match self.match_cache.get(&key) {
             Some(p) => p,
             None => {
-                let p = Arc::new(self.prepare(&user_query, &searcher)?);
-                if cache_matches {
+                let mut p = self.prepare(&user_query, &searcher)?;
+                let keep = cache_matches
+                    && self.match_cache.enabled()
+                    && crate::cache::Weigh::weigh(&p) <= self.match_cache.max_item();
+                if keep {
+                    p.matches.keep();
+                }
+                let p = Arc::new(p);
+                if keep {
                     self.match_cache.put(key, Arc::clone(&p));
                 }
                 p

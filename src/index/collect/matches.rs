@@ -18,6 +18,8 @@ pub struct SegmentMatches {
     pub(super) docs: Vec<DocId>,
     /// Empty when the query does not score.
     pub(super) scores: Vec<Score>,
+    /// Whether the set serves several requests (copied from [`MatchSet::keep`]).
+    pub(super) kept: bool,
     /// Indices into `docs` in [`Ranking::Score`] order, computed on first use.
     pub(super) by_score: OnceLock<Vec<u32>>,
     /// Indices into `docs` in [`Ranking::DocOrder`] order, computed on first use.
@@ -60,6 +62,9 @@ impl SegmentMatches {
     /// All matches in `ranking` order when that order is kept (score and document order, the
     /// orders of nearly every page), `None` otherwise.
     pub(super) fn ordered(&self, ranking: Ranking, cols: &SegmentColumns) -> Option<&[u32]> {
+        if !self.kept {
+            return None;
+        }
         let memo = match ranking {
             Ranking::Score if !self.scores.is_empty() => &self.by_score,
             Ranking::DocOrder => &self.by_doc,
@@ -85,6 +90,19 @@ pub struct MatchSet {
     pub(super) segments: Vec<SegmentMatches>,
     /// Total and facet counts without filters, computed on first use.
     pub(super) unfiltered: OnceLock<(u64, Facets)>,
+    /// Whether the set serves several requests (then sorting it once pays off).
+    pub(super) kept: bool,
+}
+
+impl MatchSet {
+    /// Marks the set as serving several requests: pages are then cut from orders sorted once
+    /// and kept, instead of a bounded heap per request.
+    pub fn keep(&mut self) {
+        self.kept = true;
+        for seg in &mut self.segments {
+            seg.kept = true;
+        }
+    }
 }
 
 impl crate::cache::Weigh for MatchSet {
@@ -141,6 +159,7 @@ impl Collector for MatchCollector {
         Ok(MatchSet {
             segments: fruits,
             unfiltered: OnceLock::new(),
+            kept: false,
         })
     }
 }
