@@ -24,6 +24,8 @@ CACHE_MB=${CACHE_MB:-16}   # the server's answer cache (whole answers)
 MATCH_MB=${MATCH_MB:-32}   # the index's match cache (scored matches per text query)
                            # CACHE_MB=0 MATCH_MB=0 measures the engine without any cache
 DIST=${DIST:-zipf}         # how requests pick URLs of the list: zipf | uniform
+TAIL=${TAIL:-0}            # percent of requests with a never-repeated two-word query (cold: no
+                           # cache can help), drawn from the corpus vocabulary
 WORK=${WORK:-/tmp/edusearch-load}
 GEN=${GEN:-/work/shared/tools/gen_corpus.py}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -134,6 +136,20 @@ while read -r url; do
 done <"$WORK/urls.txt"
 [[ $bad == 0 ]] || { echo "load.sh: $bad URLs of the list fail" >&2; exit 1; }
 
+# Vocabulary of the long tail: words of the corpus, percent-encoded for URLs.
+python3 - "$WORK/corpus-$DOCS" "$WORK/vocab.txt" <<'EOF'
+import os, random, re, sys, urllib.parse
+root, out = sys.argv[1], sys.argv[2]
+files = sorted(os.listdir(root))[:60]
+words = set()
+for name in files:
+    with open(os.path.join(root, name), encoding="utf-8", errors="replace") as f:
+        words.update(w.lower() for w in re.findall(r"[А-Яа-яЁё]{6,}", f.read()))
+words = sorted(words)
+random.Random(11).shuffle(words)
+open(out, "w").write("\n".join(urllib.parse.quote(w) for w in words[:3000]) + "\n")
+EOF
+
 cat >"$WORK/urls.lua" <<'EOF'
 -- Requests pick URLs at random, either uniformly or Zipf-distributed (URL i with weight 1/i,
 -- like real search logs, where a few queries and facet clicks recur and most are rare).
@@ -144,8 +160,14 @@ function setup(thread)
 end
 local urls = {}
 local cum = {}
+local vocab = {}
+local tail = 0
 function init(args)
   for line in io.lines(args[1]) do urls[#urls + 1] = line end
+  tail = tonumber(args[3] or "0") / 100
+  if tail > 0 then
+    for line in io.lines(args[4]) do vocab[#vocab + 1] = line end
+  end
   local total = 0
   for i = 1, #urls do
     total = total + ((args[2] == "uniform") and 1 or 1 / i)
@@ -155,6 +177,11 @@ function init(args)
   math.randomseed(os.time() * 1000 + (tid or 1))
 end
 function request()
+  if tail > 0 and math.random() < tail then
+    -- A query nobody asked before: two random words of the corpus.
+    local q = vocab[math.random(#vocab)] .. "+" .. vocab[math.random(#vocab)]
+    return wrk.format("GET", "/api/search?q=" .. q)
+  end
   local r = math.random()
   local lo, hi = 1, #urls
   while lo < hi do
@@ -173,12 +200,12 @@ end
 EOF
 
 echo "== warm-up 3 s"
-wrk -t"$THREADS" -c"$CONNECTIONS" -d3s -s "$WORK/urls.lua" "$BASE" -- "$WORK/urls.txt" "$DIST" >/dev/null
+wrk -t"$THREADS" -c"$CONNECTIONS" -d3s -s "$WORK/urls.lua" "$BASE" -- "$WORK/urls.txt" "$DIST" "$TAIL" "$WORK/vocab.txt" >/dev/null
 # CPU seconds (user + system) the server has used so far.
 server_cpu() { awk '{printf "%.2f", ($14 + $15) / '"$(getconf CLK_TCK)"'}' "/proc/$SERVER_PID/stat"; }
 CPU0=$(server_cpu)
-echo "== load: $CONNECTIONS connections, $THREADS wrk threads, $DURATION, $DIST choice of URLs"
-wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$WORK/urls.lua" "$BASE" -- "$WORK/urls.txt" "$DIST" | tee "$WORK/wrk.txt"
+echo "== load: $CONNECTIONS connections, $THREADS wrk threads, $DURATION, $DIST choice of URLs, $TAIL% never-repeated queries"
+wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$WORK/urls.lua" "$BASE" -- "$WORK/urls.txt" "$DIST" "$TAIL" "$WORK/vocab.txt" | tee "$WORK/wrk.txt"
 
 CPU1=$(server_cpu)
 RSS_KB=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER_PID/status")
@@ -189,4 +216,4 @@ echo "server peak RSS (VmHWM): $((RSS_KB / 1024)) MB"
 # Independent of what else runs on the machine: the server's own CPU time per answer.
 python3 -c "import sys; c, r = float(sys.argv[1]) - float(sys.argv[2]), int(sys.argv[3]); print(f'server CPU per request: {1000 * c / max(r, 1):.3f} ms ({c:.1f} s for {r} requests)')" "$CPU1" "$CPU0" "$REQS"
 echo "open existing index + first query: ${FIRST} ms"
-echo "cores: $(nproc); load average: $(cut -d" " -f1-3 /proc/loadavg); corpus: $DOCS documents; index: $(du -sh "$INDEX" | cut -f1); answer cache: $CACHE_MB MB; match cache: $MATCH_MB MB; URL choice: $DIST"
+echo "cores: $(nproc); load average: $(cut -d" " -f1-3 /proc/loadavg); corpus: $DOCS documents; index: $(du -sh "$INDEX" | cut -f1); answer cache: $CACHE_MB MB; match cache: $MATCH_MB MB; URL choice: $DIST; never-repeated queries: $TAIL%"
