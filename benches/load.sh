@@ -73,7 +73,7 @@ FIRST=
 start_server() {
     local start
     start=$(date +%s%N)
-    "$BIN" --index "$INDEX" --log warn serve --addr "127.0.0.1:$PORT" --cache-mb "$CACHE_MB" --match-cache-mb "$MATCH_MB" >/dev/null 2>"$WORK/server.log" &
+    env ${SERVER_ENV:-} "$BIN" --index "$INDEX" --log warn serve --addr "127.0.0.1:$PORT" --cache-mb "$CACHE_MB" --match-cache-mb "$MATCH_MB" >/dev/null 2>"$WORK/server.log" &
     SERVER_PID=$!
     for _ in $(seq 1 2000); do
         if curl -fsS -o /dev/null "$BASE/api/search?q=%D1%88%D0%BA%D0%BE%D0%BB%D0%B0&year=2021" 2>/dev/null; then
@@ -209,10 +209,12 @@ wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$WORK/urls.lua" "$
 
 CPU1=$(server_cpu)
 RSS_KB=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER_PID/status")
+# Resident now, split into heap (anonymous) and mapped index files (shared page cache).
+RSS_SPLIT=$(awk '/RssAnon|RssFile/ {printf "%s %d MB; ", $1, $2 / 1024}' "/proc/$SERVER_PID/status")
 REQS=$(sed -n 's/^RESULT requests=\([0-9]*\).*/\1/p' "$WORK/wrk.txt")
 echo "== summary"
 grep '^RESULT' "$WORK/wrk.txt" | sed 's/^RESULT /load: /'
-echo "server peak RSS (VmHWM): $((RSS_KB / 1024)) MB"
+echo "server peak RSS (VmHWM): $((RSS_KB / 1024)) MB (at the end: $RSS_SPLIT)"
 # Independent of what else runs on the machine: the server's own CPU time per answer.
 python3 -c "import sys; c, r = float(sys.argv[1]) - float(sys.argv[2]), int(sys.argv[3]); print(f'server CPU per request: {1000 * c / max(r, 1):.3f} ms ({c:.1f} s for {r} requests)')" "$CPU1" "$CPU0" "$REQS"
 echo "open existing index + first query: ${FIRST} ms"

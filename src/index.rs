@@ -49,6 +49,8 @@ pub use schema::{SCHEMA_VERSION, VERSION_FILE};
 
 /// Default bytes of the match cache (see [`EntryIndex::set_match_cache`]).
 pub const DEFAULT_MATCH_CACHE: usize = 32 << 20;
+/// Default least cost of a query whose matches are kept (see [`EntryIndex::set_match_cache`]).
+pub const DEFAULT_MATCH_MIN_COST: std::time::Duration = std::time::Duration::from_micros(250);
 /// Share of the match cache one query's matches may use (1/4): the broadest queries are the
 /// costliest to recompute.
 const MATCH_SHARE: usize = 4;
@@ -144,6 +146,8 @@ pub struct EntryIndex {
     corpus_facets: Mutex<Option<CorpusCounts>>,
     /// Matches of recent text queries, per searcher generation.
     match_cache: SizedCache<Arc<Prepared>>,
+    /// Least collection time of matches worth keeping.
+    match_min_cost: std::time::Duration,
 }
 
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
@@ -198,6 +202,7 @@ impl EntryIndex {
             columns: Arc::new(ColumnCache::default()),
             corpus_facets: Mutex::new(None),
             match_cache: SizedCache::new(DEFAULT_MATCH_CACHE, MATCH_SHARE),
+            match_min_cost: DEFAULT_MATCH_MIN_COST,
         })
     }
 
@@ -270,9 +275,12 @@ impl EntryIndex {
         }
     }
 
-    /// Sets the bytes of memory kept for the matches of recent text queries (0 disables it).
-    pub fn set_match_cache(&mut self, bytes: usize) {
+    /// Sets the bytes of memory kept for the matches of recent text queries (0 disables it)
+    /// and the least time their collection must have cost to be kept: cheap queries are
+    /// recomputed rather than let never-repeated queries push the costly ones out.
+    pub fn set_match_cache(&mut self, bytes: usize, min_cost: std::time::Duration) {
         self.match_cache = SizedCache::new(bytes, MATCH_SHARE);
+        self.match_min_cost = min_cost;
     }
 
     /// Directory of the index.
@@ -448,6 +456,7 @@ impl EntryIndex {
                 let mut p = self.prepare(&user_query, &searcher)?;
                 let keep = cache_matches
                     && self.match_cache.enabled()
+                    && p.cost >= self.match_min_cost
                     && crate::cache::Weigh::weigh(&p) <= self.match_cache.max_item();
                 if keep {
                     p.matches.keep();
@@ -506,11 +515,13 @@ impl EntryIndex {
                 Built::Browse => (Box::new(AllQuery), HighlightTerms::default(), false),
                 Built::Query(q, hl) => (q, hl, true),
             };
+        let started = Instant::now();
         let matches = searcher.search(query.as_ref(), &MatchCollector { scoring })?;
         Ok(Prepared {
             matches,
             terms,
             scoring,
+            cost: started.elapsed(),
         })
     }
 
@@ -815,6 +826,8 @@ struct Prepared {
     matches: MatchSet,
     terms: HighlightTerms,
     scoring: bool,
+    /// Time the collection of the matches took.
+    cost: std::time::Duration,
 }
 
 impl crate::cache::Weigh for Prepared {

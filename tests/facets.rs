@@ -11,7 +11,8 @@ use edusearch::{DocKind, EntryType, Level};
 
 fn seeds_index(dir: &std::path::Path, match_cache: usize) -> EntryIndex {
     let mut idx = EntryIndex::open_or_build_seeds(dir).expect("index of the seeds");
-    idx.set_match_cache(match_cache);
+    // Every query's matches are kept (the seeds are too small for any to be costly).
+    idx.set_match_cache(match_cache, std::time::Duration::ZERO);
     idx
 }
 

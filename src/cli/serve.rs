@@ -49,7 +49,10 @@ const MAX_CONNECTIONS: u64 = crate::api::server::MAX_CONNECTIONS as u64;
 pub fn run(index_dir: &Path, args: ServeArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let mut index = open_index(index_dir)?;
-    index.set_match_cache(args.match_cache_mb.saturating_mul(1 << 20));
+    index.set_match_cache(
+        args.match_cache_mb.saturating_mul(1 << 20),
+        crate::index::DEFAULT_MATCH_MIN_COST,
+    );
     let config = ServeConfig {
         cors_origins: args.cors_origin,
         request_timeout: Duration::from_secs(args.timeout.max(1)),

@@ -15,6 +15,8 @@ use crate::search::Facets;
 #[derive(Debug, Default)]
 pub struct SegmentMatches {
     pub(super) segment: SegmentOrdinal,
+    /// Documents in the segment (the size of the bitset).
+    pub(super) max_doc: DocId,
     pub(super) docs: Vec<DocId>,
     /// Empty when the query does not score.
     pub(super) scores: Vec<Score>,
@@ -71,10 +73,28 @@ impl SegmentMatches {
             _ => return None,
         };
         Some(memo.get_or_init(|| {
-            let mut keyed: Vec<(HeapItem, u32)> = (0..self.docs.len())
-                .map(|i| (self.item(i, ranking, cols), i as u32))
+            // Sorted by a packed 8-byte prefix of the full key (ties: the full key), to keep
+            // the temporary small: match sets run to hundreds of thousands of entries.
+            let prefix = |i: usize| -> u64 {
+                let item = self.item(i, ranking, cols);
+                let (hi, lo) = match ranking {
+                    Ranking::DocOrder => (item.1, item.2),
+                    _ => (u32::try_from(item.0.0).unwrap_or(u32::MAX), item.1),
+                };
+                u64::from(hi) << 32 | u64::from(lo)
+            };
+            let mut keyed: Vec<(u64, u32)> = (0..self.docs.len())
+                .map(|i| (prefix(i), i as u32))
                 .collect();
-            keyed.sort_unstable();
+            keyed.sort_unstable_by(|a, b| {
+                a.0.cmp(&b.0).then_with(|| {
+                    self.item(a.1 as usize, ranking, cols).cmp(&self.item(
+                        b.1 as usize,
+                        ranking,
+                        cols,
+                    ))
+                })
+            });
             keyed.into_iter().map(|(_, i)| i).collect()
         }))
     }
@@ -105,19 +125,26 @@ impl MatchSet {
     }
 }
 
+/// Bytes reserved in a match set's weight for its unfiltered facet counts (a few hundred
+/// values with their names), computed on first use.
+const FACETS_BYTES: usize = 32 << 10;
+
 impl crate::cache::Weigh for MatchSet {
+    /// The bytes the set holds once used: matches, scores, one kept order, the bitset and the
+    /// unfiltered counts (the last three are added on first use, so they are reserved here).
     fn weigh(&self) -> usize {
-        self.segments
+        let segments: usize = self
+            .segments
             .iter()
             .map(|s| {
-                // One order (4 bytes per match) and the bitset are usually added on first use.
-                let bitset = s.docs.last().map_or(0, |&d| d as usize / 8 + 8);
                 std::mem::size_of::<SegmentMatches>()
                     + s.docs.capacity() * (std::mem::size_of::<DocId>() + 4)
                     + s.scores.capacity() * std::mem::size_of::<Score>()
-                    + bitset
+                    + s.max_doc as usize / 8
+                    + 8
             })
-            .sum()
+            .sum();
+        segments + FACETS_BYTES
     }
 }
 
@@ -134,10 +161,11 @@ impl Collector for MatchCollector {
     fn for_segment(
         &self,
         segment: SegmentOrdinal,
-        _reader: &SegmentReader,
+        reader: &SegmentReader,
     ) -> tantivy::Result<SegmentMatches> {
         Ok(SegmentMatches {
             segment,
+            max_doc: reader.max_doc(),
             ..SegmentMatches::default()
         })
     }
