@@ -219,11 +219,12 @@ pub fn evaluate<'r>(
         segments.push((seg, columns.get(reader_of(seg.segment))?));
     }
     // Facets whose disjunctive count is the unfiltered count of the matches (kept with them):
-    // all of them without filters; the filtered one when it is the only filter.
+    // all of them without filters; the filtered one when it is the only filter (worth it only
+    // when the matches serve later requests: counting one dimension here is cheaper than all).
     let filtered = plan.filters.facet_dims();
     let from_memo = match (plan.count_facets, plan.filters.deadline_active()) {
         (true, false) if filtered == 0 => ALL_DIMS,
-        (true, false) if filtered.count_ones() == 1 => filtered,
+        (true, false) if filtered.count_ones() == 1 && matches.kept => filtered,
         _ => 0,
     };
     let memo = (from_memo != 0).then(|| unfiltered(matches, &segments));
