@@ -14,7 +14,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use criterion::Criterion;
-use edusearch::index::{EntryIndex, FileOutcome};
+use edusearch::index::{DEFAULT_MATCH_CACHE, DEFAULT_MATCH_MIN_COST, EntryIndex, FileOutcome};
 use edusearch::search::{SearchRequest, SortOrder};
 use edusearch::{EntryType, Level, ingest};
 
@@ -152,8 +152,18 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[i.min(sorted.len() - 1)]
 }
 
-/// Runs the workload several times and prints median and p99 latency.
-fn latency(index: &EntryIndex) {
+/// Runs the workload several times and prints median and p99 latency: first with every query
+/// computed afresh (match cache off), then as repeated requests are served (match cache on:
+/// facet clicks, pages and sorts of a query skip its scoring).
+fn latency(index: &mut EntryIndex) {
+    index.set_match_cache(0, Duration::ZERO);
+    latency_of(index, "fresh (match cache off)");
+    index.set_match_cache(DEFAULT_MATCH_CACHE, DEFAULT_MATCH_MIN_COST);
+    latency_of(index, "repeated (match cache on)");
+}
+
+/// Median and p99 latency of the workload on `index` as it is configured.
+fn latency_of(index: &EntryIndex, label: &str) {
     let work = workload();
     for r in &work {
         index.search(r).expect("warm-up");
@@ -169,7 +179,7 @@ fn latency(index: &EntryIndex) {
     }
     times.sort_by(f64::total_cmp);
     println!(
-        "query latency over {} searches ({} distinct, with facets): median {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        "query latency {label} over {} searches ({} distinct, with facets): median {:.2} ms, p99 {:.2} ms, max {:.2} ms",
         times.len(),
         work.len(),
         percentile(&times, 0.5),
@@ -188,8 +198,8 @@ fn main() {
     }
     let tmp = tempfile::tempdir().expect("temp dir");
     let corpus = corpus(tmp.path());
-    let index = index_corpus(&corpus, &tmp.path().join("index"));
-    latency(&index);
+    let mut index = index_corpus(&corpus, &tmp.path().join("index"));
+    latency(&mut index);
 
     let mut c = Criterion::default()
         .configure_from_args()
