@@ -1,8 +1,9 @@
 //! The tantivy index of entries: schema, building, opening, searching, facets.
 //!
 //! Interface used by the CLI, the API and the comparison module. The index directory
-//! holds tantivy's files plus a schema-version marker and the abbreviations learned from the
-//! documents.
+//! holds tantivy's files plus a schema-version marker, a provenance marker (the parser version
+//! that produced the entries and whether they are only the embedded seeds, see [`Provenance`])
+//! and the abbreviations learned from the documents.
 //!
 //! Building is atomic: [`EntryIndex::writer`] collects documents and [`EntryWriter::commit`]
 //! commits once, so a crash or Ctrl-C mid-way leaves the previous commit in place.
@@ -12,6 +13,7 @@ mod build;
 mod collect;
 mod coord;
 mod highlight;
+mod provenance;
 mod schema;
 mod synonyms;
 
@@ -44,6 +46,7 @@ use build::{Built, QueryBuilder};
 pub use collect::FACET_VALUES;
 use collect::{AddresseeFilter, ColumnCache, Filters, MatchCollector, MatchSet, Plan, Ranking};
 use highlight::{HighlightTerms, Highlighter};
+pub use provenance::{IndexSource, PROVENANCE_FILE, Provenance};
 use schema::{Fields, day_number};
 pub use schema::{SCHEMA_VERSION, VERSION_FILE};
 
@@ -124,6 +127,36 @@ fn enum_str<T: Serialize>(value: &T) -> String {
         Ok(serde_json::Value::String(s)) => s,
         _ => String::new(),
     }
+}
+
+/// What [`EntryIndex::open_for_serving`] / [`EntryIndex::ensure_current_parse`] did about the
+/// parser version of the index.
+#[derive(Debug)]
+pub enum Opened {
+    /// The entries are of this binary's parser: opened as it was.
+    Current,
+    /// There was no index: built from the embedded seeds.
+    BuiltFromSeeds,
+    /// Built from the embedded seeds by another (or an unknown) parser version: rebuilt from
+    /// them (the old commit served until the new one was committed).
+    RebuiltFromSeeds {
+        /// The provenance found.
+        found: Provenance,
+    },
+    /// Built from other documents by another (or an unknown) parser version: kept as it is,
+    /// with the old parse, until the user re-indexes (`edusearch index --rebuild <files>`).
+    Stale {
+        /// The provenance found.
+        found: Provenance,
+    },
+    /// Built from the embedded seeds by another parser version, but the rebuild failed: kept
+    /// as it is.
+    RebuildFailed {
+        /// The provenance found.
+        found: Provenance,
+        /// Why the rebuild failed.
+        error: Error,
+    },
 }
 
 /// Searcher generation, total and facet counts of the whole corpus.
@@ -226,6 +259,8 @@ impl EntryIndex {
         let index = Index::create_in_dir(dir, schema)?;
         let marker = dir.join(VERSION_FILE);
         std::fs::write(&marker, SCHEMA_VERSION).map_err(io_err(&marker))?;
+        // Empty, so nothing in it is of an old parse; the first commit sets the source.
+        Provenance::current(IndexSource::Files).write(dir)?;
         Self::from_index(dir, index)
     }
 
@@ -258,21 +293,112 @@ impl EntryIndex {
         Ok(())
     }
 
-    /// Opens the index, or builds it from the embedded seeds if it does not exist.
+    /// Opens the index, or builds it from the embedded seeds if it does not exist; see
+    /// [`EntryIndex::open_for_serving`].
     pub fn open_or_build_seeds(dir: &Path) -> Result<Self> {
+        Self::open_for_serving(dir).map(|(idx, _)| idx)
+    }
+
+    /// Opens the index as `serve` does: builds it from the embedded seeds if it does not exist,
+    /// then applies [`EntryIndex::ensure_current_parse`]. Says which of these happened.
+    pub fn open_for_serving(dir: &Path) -> Result<(Self, Opened)> {
         match Self::open(dir) {
             Err(Error::NoIndex(_)) => {
                 tracing::info!(dir = %dir.display(), "no index; building it from the embedded seeds");
-                let docs: Vec<Document> = crate::pipeline::embedded_seeds()
-                    .iter()
-                    .map(crate::pipeline::parse_source)
-                    .collect();
                 let mut idx = Self::create(dir, false)?;
-                idx.add_documents(&docs)?;
-                Ok(idx)
+                idx.add_embedded_seeds()?;
+                Ok((idx, Opened::BuiltFromSeeds))
             }
-            other => other,
+            Err(e) => Err(e),
+            Ok(mut idx) => {
+                let opened = idx.ensure_current_parse()?;
+                Ok((idx, opened))
+            }
         }
+    }
+
+    /// Brings an index parsed by another (or an unknown) parser version up to date when that
+    /// loses nothing: an index of only the embedded seeds is rebuilt from them (atomically: the
+    /// old commit stays usable until the new one is committed); an index of other documents is
+    /// kept as it is, with a warning, since only the user has its files. Never refuses an index.
+    ///
+    /// An index without a provenance marker (older binaries) counts as "embedded seeds" when its
+    /// documents are exactly the embedded seeds, else as "files".
+    pub fn ensure_current_parse(&mut self) -> Result<Opened> {
+        let found = self.provenance()?;
+        if !found.is_stale() {
+            return Ok(Opened::Current);
+        }
+        let current = crate::pipeline::PARSER_VERSION;
+        if !self.holds_only_embedded_seeds(&found)? {
+            tracing::warn!(
+                dir = %self.dir.display(),
+                index_parser = %found.parser_label(),
+                parser = current,
+                "the index was built by another parser version and keeps its old parse until \
+                 re-indexed with `edusearch index --rebuild <files>`"
+            );
+            return Ok(Opened::Stale { found });
+        }
+        tracing::info!(
+            dir = %self.dir.display(),
+            index_parser = %found.parser_label(),
+            parser = current,
+            "the index of the embedded seeds was built by another parser version; rebuilding it"
+        );
+        match self.rebuild_from_embedded_seeds() {
+            Ok(_) => Ok(Opened::RebuiltFromSeeds { found }),
+            Err(error) => {
+                tracing::warn!(dir = %self.dir.display(), %error, "rebuilding the index of the embedded seeds failed; serving it as it is");
+                Ok(Opened::RebuildFailed { found, error })
+            }
+        }
+    }
+
+    /// Whether the index holds only the embedded seeds (by its marker, or for an index without
+    /// one by its document ids).
+    fn holds_only_embedded_seeds(&self, found: &Provenance) -> Result<bool> {
+        match found.source {
+            IndexSource::EmbeddedSeeds => Ok(true),
+            IndexSource::Files => Ok(false),
+            IndexSource::Unknown => {
+                let seeds: std::collections::BTreeSet<String> = crate::pipeline::embedded_seeds()
+                    .into_iter()
+                    .map(|s| s.doc_id)
+                    .collect();
+                let held: std::collections::BTreeSet<String> =
+                    self.documents()?.into_iter().map(|d| d.doc_id).collect();
+                Ok(held == seeds)
+            }
+        }
+    }
+
+    /// Parses the embedded seeds and adds them in one commit, marked as "embedded seeds".
+    fn add_embedded_seeds(&mut self) -> Result<IndexReport> {
+        let docs: Vec<Document> = crate::pipeline::embedded_seeds()
+            .iter()
+            .map(crate::pipeline::parse_source)
+            .collect();
+        let mut w = self.writer_from(IndexSource::EmbeddedSeeds)?;
+        for d in &docs {
+            w.add(d)?;
+        }
+        w.commit()
+    }
+
+    /// Replaces the whole index by the embedded seeds, in one commit.
+    fn rebuild_from_embedded_seeds(&mut self) -> Result<IndexReport> {
+        self.pending_clear = true;
+        let report = self.add_embedded_seeds();
+        // A failed batch changed nothing on disk; neither may it clear the next one.
+        self.pending_clear = false;
+        report
+    }
+
+    /// The parser version and source of the index's entries, as its marker says now (read from
+    /// disk, so it follows commits of other processes).
+    pub fn provenance(&self) -> Result<Provenance> {
+        Provenance::read(&self.dir)
     }
 
     /// Sets the bytes of memory kept for the matches of recent text queries (0 disables it)
@@ -297,9 +423,20 @@ impl EntryIndex {
         w.commit()
     }
 
-    /// Starts a batch: documents added to the returned writer become visible together at
-    /// [`EntryWriter::commit`]; dropping the writer without committing changes nothing.
+    /// Starts a batch of documents other than the embedded seeds: see
+    /// [`EntryIndex::writer_from`].
     pub fn writer(&mut self) -> Result<EntryWriter<'_>> {
+        self.writer_from(IndexSource::Files)
+    }
+
+    /// Starts a batch of documents from `source`: documents added to the returned writer become
+    /// visible together at [`EntryWriter::commit`]; dropping the writer without committing
+    /// changes nothing. The commit records this binary's parser version and the source in the
+    /// provenance marker when the batch makes up the whole index; added to older entries, the
+    /// index keeps their parser version (see [`Provenance`]).
+    pub fn writer_from(&mut self, source: IndexSource) -> Result<EntryWriter<'_>> {
+        let before = Provenance::read(&self.dir)?;
+        let fresh = self.pending_clear || self.reader.searcher().num_docs() == 0;
         let threads = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
             .clamp(1, 4);
@@ -319,6 +456,10 @@ impl EntryIndex {
             writer,
             abbreviations,
             report: IndexReport::default(),
+            source,
+            before,
+            fresh,
+            doc_ids: std::collections::HashSet::new(),
         })
     }
 
@@ -721,6 +862,14 @@ pub struct EntryWriter<'a> {
     writer: IndexWriter<TantivyDocument>,
     abbreviations: Abbreviations,
     report: IndexReport,
+    /// What the batch's documents come from.
+    source: IndexSource,
+    /// Provenance of the index before the batch.
+    before: Provenance,
+    /// The index was empty or is cleared by the commit.
+    fresh: bool,
+    /// Ids of the batch's documents that have entries.
+    doc_ids: std::collections::HashSet<String>,
 }
 
 impl EntryWriter<'_> {
@@ -740,6 +889,9 @@ impl EntryWriter<'_> {
         }
         self.abbreviations.learn(doc);
         self.report.documents += 1;
+        if !doc.entries.is_empty() {
+            self.doc_ids.insert(doc.meta.doc_id.clone());
+        }
         Ok(())
     }
 
@@ -793,8 +945,16 @@ impl EntryWriter<'_> {
         })
     }
 
-    /// Commits the batch (atomically), waits for merges and makes it visible to searches.
+    /// Commits the batch (atomically), waits for merges, makes it visible to searches and
+    /// updates the provenance marker.
     pub fn commit(mut self) -> Result<IndexReport> {
+        // Until the commit the index holds the old entries: if the batch brings other documents
+        // than the seeds, say so first, so that a crash in between never leaves a marker that
+        // would let `serve` replace user documents by the seeds.
+        let meanwhile = self.before.after_batch(self.source, false);
+        if meanwhile != self.before {
+            meanwhile.write(&self.index.dir)?;
+        }
         self.writer.commit()?;
         self.writer.wait_merging_threads()?;
         let idx = self.index;
@@ -808,6 +968,18 @@ impl EntryWriter<'_> {
             *a = self.abbreviations;
         }
         idx.reader.reload()?;
+        let added = self.before.after_batch(self.source, self.fresh);
+        // A batch that replaced every document of the index is as good as a rebuild (counted
+        // only when that makes a difference).
+        let replaced = self.before.after_batch(self.source, true);
+        let after = if added != replaced && idx.counts()?.0 == self.doc_ids.len() as u64 {
+            replaced
+        } else {
+            added
+        };
+        if after != meanwhile {
+            after.write(&idx.dir)?;
+        }
         Ok(self.report)
     }
 }

@@ -820,3 +820,235 @@ mod seeds {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Parser versions: what an index records about the parse of its entries, and what opening it
+// for `serve` does about an old parse.
+
+mod parser_version {
+    use std::path::{Path, PathBuf};
+
+    use edusearch::index::{EntryIndex, IndexSource, Opened, PROVENANCE_FILE, Provenance};
+    use edusearch::pipeline;
+    use edusearch::search::SearchRequest;
+    use edusearch::{Document, Error};
+
+    /// What an older binary would have written.
+    fn set_marker(dir: &Path, text: &str) {
+        std::fs::write(dir.join(PROVENANCE_FILE), text).expect("write marker");
+    }
+
+    fn provenance(idx: &EntryIndex) -> Provenance {
+        idx.provenance().expect("read provenance")
+    }
+
+    fn parsed_seeds() -> Vec<Document> {
+        pipeline::embedded_seeds()
+            .iter()
+            .map(pipeline::parse_source)
+            .collect()
+    }
+
+    fn total(idx: &EntryIndex, q: &str) -> u64 {
+        let req = SearchRequest {
+            q: q.into(),
+            ..SearchRequest::default()
+        };
+        idx.search(&req).expect("search").total
+    }
+
+    /// An index of one copy of a seed, indexed as the user's file (the path the CLI takes).
+    fn files_index(dir: &Path, files: &Path) -> (u64, u64) {
+        let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds/002_7462719c375c5678.txt");
+        let copy: PathBuf = files.join("district_resolution_2020.txt");
+        std::fs::copy(seed, &copy).expect("copy a seed");
+        let mut idx = EntryIndex::create(dir, true).expect("create");
+        let mut rejected = Vec::new();
+        let mut w = idx.writer().expect("writer");
+        w.add_files(&[copy], |outcome| {
+            if let edusearch::index::FileOutcome::Rejected(e) = outcome {
+                rejected.push(e.to_string());
+            }
+        })
+        .expect("add files");
+        w.commit().expect("commit");
+        assert!(rejected.is_empty(), "{rejected:?}");
+        assert_eq!(provenance(&idx), Provenance::current(IndexSource::Files));
+        let counts = idx.counts().expect("counts");
+        assert!(counts.0 == 1 && counts.1 > 10, "{counts:?}");
+        counts
+    }
+
+    #[test]
+    fn seeds_index_of_an_old_parser_is_rebuilt_when_opened_for_serving() {
+        let dir = tempfile::tempdir().unwrap();
+        let seeds = parsed_seeds();
+        let full: u64 = seeds.iter().map(|d| d.entries.len() as u64).sum();
+        // An older parse of the seeds: one document cut into fewer entries.
+        let mut old = seeds.clone();
+        let cut = old.iter_mut().max_by_key(|d| d.entries.len()).unwrap();
+        let lost = cut.entries[cut.entries.len() - 1].id.clone();
+        cut.entries.truncate(2);
+        {
+            let mut idx = EntryIndex::create(dir.path(), true).unwrap();
+            let mut w = idx.writer_from(IndexSource::EmbeddedSeeds).unwrap();
+            for d in &old {
+                w.add(d).unwrap();
+            }
+            w.commit().unwrap();
+            assert_eq!(
+                provenance(&idx),
+                Provenance::current(IndexSource::EmbeddedSeeds)
+            );
+        }
+        set_marker(dir.path(), "parser: 0\nsource: embedded-seeds\n");
+        let stale = EntryIndex::open(dir.path()).unwrap();
+        assert!(provenance(&stale).is_stale());
+        let (_, before) = stale.counts().unwrap();
+        assert!(before < full, "{before} < {full}");
+        assert!(stale.entry(&lost).unwrap().is_none());
+        drop(stale);
+
+        let (idx, opened) = EntryIndex::open_for_serving(dir.path()).unwrap();
+        match opened {
+            Opened::RebuiltFromSeeds { found } => assert_eq!(found.parser, Some(0)),
+            other => panic!("not rebuilt: {other:?}"),
+        }
+        assert_eq!(
+            provenance(&idx),
+            Provenance::current(IndexSource::EmbeddedSeeds)
+        );
+        assert!(!provenance(&idx).is_stale());
+        assert_eq!(idx.counts().unwrap(), (5, full));
+        assert!(
+            idx.entry(&lost).unwrap().is_some(),
+            "the current parse is served"
+        );
+        assert!(total(&idx, "наставничество") > 0);
+
+        let (_, again) = EntryIndex::open_for_serving(dir.path()).unwrap();
+        assert!(matches!(again, Opened::Current), "{again:?}");
+    }
+
+    #[test]
+    fn files_index_of_an_old_parser_is_kept_and_reported_stale() {
+        let (dir, files) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let counts = files_index(dir.path(), files.path());
+        set_marker(dir.path(), "parser: 0\nsource: files\n");
+
+        let (idx, opened) = EntryIndex::open_for_serving(dir.path()).unwrap();
+        match opened {
+            Opened::Stale { found } => {
+                assert_eq!(found.parser, Some(0));
+                assert_eq!(found.source, IndexSource::Files);
+            }
+            other => panic!("not kept as stale: {other:?}"),
+        }
+        assert_eq!(idx.counts().unwrap(), counts, "nothing lost");
+        let p = provenance(&idx);
+        assert_eq!(p.parser, Some(0), "the marker still says the old parse");
+        assert!(p.is_stale());
+        assert!(total(&idx, "обеспечить") > 0);
+    }
+
+    #[test]
+    fn index_without_a_parser_marker_opens_as_unknown() {
+        // Of the user's files: kept, stale, unknown version.
+        let (dir, files) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let counts = files_index(dir.path(), files.path());
+        std::fs::remove_file(dir.path().join(PROVENANCE_FILE)).unwrap();
+        let idx = EntryIndex::open(dir.path()).expect("opens without a marker");
+        assert_eq!(provenance(&idx), Provenance::unknown());
+        assert!(provenance(&idx).is_stale());
+        drop(idx);
+        let (idx, opened) = EntryIndex::open_for_serving(dir.path()).unwrap();
+        match opened {
+            Opened::Stale { found } => assert_eq!(found, Provenance::unknown()),
+            other => panic!("not kept as stale: {other:?}"),
+        }
+        assert_eq!(idx.counts().unwrap(), counts);
+        assert!(
+            !dir.path().join(PROVENANCE_FILE).exists(),
+            "opening writes nothing"
+        );
+
+        // Exactly the embedded seeds (the default index of older binaries): rebuilt.
+        let seeds_dir = tempfile::tempdir().unwrap();
+        let expected = {
+            let idx = EntryIndex::open_or_build_seeds(seeds_dir.path()).unwrap();
+            assert_eq!(
+                provenance(&idx),
+                Provenance::current(IndexSource::EmbeddedSeeds)
+            );
+            idx.counts().unwrap()
+        };
+        std::fs::remove_file(seeds_dir.path().join(PROVENANCE_FILE)).unwrap();
+        let (idx, opened) = EntryIndex::open_for_serving(seeds_dir.path()).unwrap();
+        match opened {
+            Opened::RebuiltFromSeeds { found } => assert_eq!(found, Provenance::unknown()),
+            other => panic!("not rebuilt: {other:?}"),
+        }
+        assert_eq!(
+            provenance(&idx),
+            Provenance::current(IndexSource::EmbeddedSeeds)
+        );
+        assert_eq!(idx.counts().unwrap(), expected);
+    }
+
+    #[test]
+    fn added_documents_keep_the_old_parser_version_until_every_document_is_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let docs = super::corpus();
+        drop(super::build(dir.path()));
+        set_marker(dir.path(), "parser: 0\nsource: files\n");
+        let mut idx = EntryIndex::open(dir.path()).unwrap();
+        // One of two documents re-parsed: the other still has the old parse.
+        idx.add_documents(&docs[..1]).unwrap();
+        assert_eq!(provenance(&idx).parser, Some(0));
+        // Both: the index is as good as rebuilt.
+        idx.add_documents(&docs).unwrap();
+        assert_eq!(provenance(&idx), Provenance::current(IndexSource::Files));
+
+        // Seeds, then other documents: the index is no longer "only the seeds" ...
+        let mut idx = EntryIndex::create(dir.path(), true).unwrap();
+        let mut w = idx.writer_from(IndexSource::EmbeddedSeeds).unwrap();
+        w.add(&docs[0]).unwrap();
+        w.commit().unwrap();
+        assert_eq!(
+            provenance(&idx),
+            Provenance::current(IndexSource::EmbeddedSeeds)
+        );
+        idx.add_documents(&docs[1..]).unwrap();
+        assert_eq!(provenance(&idx), Provenance::current(IndexSource::Files));
+        // ... so opening it for serving with an old marker keeps the user's document.
+        set_marker(dir.path(), "parser: 0\nsource: files\n");
+        drop(idx);
+        let (idx, opened) = EntryIndex::open_for_serving(dir.path()).unwrap();
+        assert!(matches!(opened, Opened::Stale { .. }), "{opened:?}");
+        assert_eq!(idx.counts().unwrap(), (2, 13));
+    }
+
+    #[test]
+    fn a_failed_rebuild_keeps_serving_the_old_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let expected = EntryIndex::open_or_build_seeds(dir.path())
+            .unwrap()
+            .counts()
+            .unwrap();
+        set_marker(dir.path(), "parser: 0\nsource: embedded-seeds\n");
+        // Another writer holds the index's lock: the rebuild cannot start.
+        let mut holder = EntryIndex::open(dir.path()).unwrap();
+        let lock = holder.writer().unwrap();
+        let (idx, opened) = EntryIndex::open_for_serving(dir.path()).unwrap();
+        match opened {
+            Opened::RebuildFailed { found, error } => {
+                assert_eq!(found.parser, Some(0));
+                assert!(matches!(error, Error::Index(_)), "{error}");
+            }
+            other => panic!("the rebuild should have failed: {other:?}"),
+        }
+        assert_eq!(idx.counts().unwrap(), expected);
+        assert_eq!(provenance(&idx).parser, Some(0));
+        drop(lock);
+    }
+}

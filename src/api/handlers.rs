@@ -10,7 +10,7 @@ use tokio::sync::Semaphore;
 
 use super::params::{self, Pairs};
 use super::{ApiError, AppState};
-use crate::index::{DocumentSummary, EntryIndex};
+use crate::index::{DocumentSummary, EntryIndex, IndexSource};
 use crate::model::Entry;
 use crate::search::{Facets, SearchResponse};
 
@@ -325,6 +325,16 @@ pub struct Health {
     pub entries: u64,
     /// Version of the server.
     pub version: String,
+    /// Parser version that produced the index's entries (`null`: unknown, an index written
+    /// before parser versions were recorded).
+    pub index_parser_version: Option<u32>,
+    /// Parser version of this server: documents indexed now are parsed by it.
+    pub parser_version: u32,
+    /// Whether the index's entries come from another parser version than this server's (re-index
+    /// the files with `edusearch index --rebuild` to update them).
+    pub stale: bool,
+    /// What the index's documents came from.
+    pub index_source: IndexSource,
 }
 
 /// Liveness and index counts.
@@ -335,13 +345,18 @@ pub struct Health {
     responses((status = 200, description = "The server and index are up", body = Health))
 )]
 pub async fn healthz(State(state): State<AppState>) -> Result<Json<Health>, ApiError> {
-    let (documents, entries) = on_index(&state, |index| index.counts()).await?;
+    let ((documents, entries), provenance) =
+        on_index(&state, |index| Ok((index.counts()?, index.provenance()?))).await?;
     Ok(Json(Health {
         status: "ok".into(),
         index_loaded: true,
         documents,
         entries,
         version: env!("CARGO_PKG_VERSION").into(),
+        index_parser_version: provenance.parser,
+        parser_version: crate::pipeline::PARSER_VERSION,
+        stale: provenance.is_stale(),
+        index_source: provenance.source,
     }))
 }
 

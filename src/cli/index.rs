@@ -10,7 +10,7 @@ use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::error::Error;
-use crate::index::{EntryIndex, FileOutcome};
+use crate::index::{EntryIndex, FileOutcome, IndexSource};
 use crate::ingest::{self, SourceFile};
 use crate::model::{Document, EntryType};
 use crate::pipeline;
@@ -142,7 +142,11 @@ pub fn run(index_dir: &Path, args: IndexArgs) -> anyhow::Result<ExitCode> {
     };
     let mut index = EntryIndex::create(index_dir, args.rebuild)
         .with_context(|| format!("cannot open the index at {}", index_dir.display()))?;
-    let mut writer = index.writer()?;
+    let source = match &inputs {
+        Inputs::Files(_) => IndexSource::Files,
+        Inputs::Embedded(_) => IndexSource::EmbeddedSeeds,
+    };
+    let mut writer = index.writer_from(source)?;
     let progress = Progress::new(inputs.len());
     for err in &tally.rejected {
         progress.rejected(err);

@@ -10,7 +10,8 @@ use anyhow::Context;
 
 use crate::api::{AppState, ServeConfig};
 use crate::error::Error;
-use crate::index::EntryIndex;
+use crate::index::{EntryIndex, Opened};
+use crate::pipeline::PARSER_VERSION;
 
 /// Arguments of `serve`.
 #[derive(Debug, clap::Args)]
@@ -89,19 +90,58 @@ pub fn run(index_dir: &Path, args: ServeArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Opens the index at `dir`; if there is none, builds it from the embedded seeds first.
+/// Opens the index at `dir`; if there is none, builds it from the embedded seeds first. An index
+/// of the embedded seeds parsed by another parser version is rebuilt from them; an index of the
+/// user's files parsed by another version is served as it is, with a warning.
 /// An index of another schema version is an error (never silently overwritten).
 fn open_index(dir: &Path) -> anyhow::Result<EntryIndex> {
-    match EntryIndex::open(dir) {
-        Ok(index) => Ok(index),
+    let (index, opened) = match EntryIndex::open(dir) {
+        Ok(mut index) => {
+            let opened = index
+                .ensure_current_parse()
+                .with_context(|| format!("cannot open the index at {}", dir.display()))?;
+            (index, opened)
+        }
         Err(Error::NoIndex(_)) => {
             eprintln!(
                 "edusearch: no index at {}; building it from the bundled seed documents",
                 dir.display()
             );
-            EntryIndex::open_or_build_seeds(dir)
-                .with_context(|| format!("cannot build the index at {}", dir.display()))
+            EntryIndex::open_for_serving(dir)
+                .with_context(|| format!("cannot build the index at {}", dir.display()))?
         }
-        Err(e) => Err(e).with_context(|| format!("cannot open the index at {}", dir.display())),
+        Err(e) => {
+            return Err(e).with_context(|| format!("cannot open the index at {}", dir.display()));
+        }
+    };
+    if let Some(line) = parse_notice(dir, &opened) {
+        eprintln!("edusearch: {line}");
+    }
+    Ok(index)
+}
+
+/// The one line `serve` prints about the parser version of the index, if there is news.
+fn parse_notice(dir: &Path, opened: &Opened) -> Option<String> {
+    let current = PARSER_VERSION;
+    let dir = dir.display();
+    match opened {
+        Opened::Current | Opened::BuiltFromSeeds => None,
+        Opened::RebuiltFromSeeds { found } => Some(format!(
+            "the index at {dir} was built from the bundled seed documents by parser version {}; \
+             rebuilt it with this program's parser (version {current})",
+            found.parser_label()
+        )),
+        Opened::Stale { found } => Some(format!(
+            "warning: the index at {dir} was built by parser version {}, this program's parser is \
+             version {current}; it is served with the old parse until you re-index: \
+             `edusearch --index {dir} index --rebuild <files>`",
+            found.parser_label()
+        )),
+        Opened::RebuildFailed { found, error } => Some(format!(
+            "warning: the index at {dir} was built from the bundled seed documents by parser \
+             version {}, but rebuilding it with this program's parser (version {current}) failed \
+             ({error}); serving it as it is",
+            found.parser_label()
+        )),
     }
 }
