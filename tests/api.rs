@@ -16,8 +16,9 @@ use std::time::{Duration, Instant};
 use axum::Router;
 use axum::routing::get as route_get;
 use edusearch::api::{self, AppState, ServeConfig};
-use edusearch::index::EntryIndex;
+use edusearch::index::{EntryIndex, Opened, PROVENANCE_FILE};
 use edusearch::model::{Addressee, DocKind, Document, DocumentMeta, Entry, EntryType, Level, Role};
+use edusearch::pipeline::PARSER_VERSION;
 use edusearch::search::{SearchRequest, SearchResponse};
 use serde_json::Value;
 use ureq::http::HeaderMap;
@@ -281,6 +282,55 @@ fn healthz_reports_counts_and_request_id() {
         &[("x-request-id", "trace-me-42")],
     );
     assert_eq!(r.header("x-request-id"), Some("trace-me-42"));
+}
+
+#[test]
+fn healthz_reports_parser_versions() {
+    let j = get_ok("/healthz");
+    assert_eq!(j["parser_version"], PARSER_VERSION);
+    assert_eq!(j["index_parser_version"], PARSER_VERSION);
+    assert_eq!(j["stale"], false);
+    // The seeds plus a document of the test's own: not rebuildable from the seeds.
+    assert_eq!(j["index_source"], "files");
+
+    // An index of the user's files parsed by an older binary is served, and reported stale.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut index = EntryIndex::create(dir.path(), true).expect("create");
+    index
+        .add_documents(&[hostile_document()])
+        .expect("add document");
+    let counts = index.counts().expect("counts");
+    drop(index);
+    std::fs::write(
+        dir.path().join(PROVENANCE_FILE),
+        "parser: 0\nsource: files\n",
+    )
+    .expect("write marker");
+    let (index, opened) = EntryIndex::open_for_serving(dir.path()).expect("open");
+    assert!(matches!(opened, Opened::Stale { .. }), "{opened:?}");
+    let state = AppState {
+        index: Arc::new(index),
+    };
+    let app = api::app(state, &ServeConfig::default()).expect("app");
+    let (addr, _) = spawn_serve(app, ServeConfig::default(), std::future::pending());
+    let r = get_from(&format!("http://{addr}"), "/healthz", &[]);
+    assert_eq!(r.status, 200, "{}", r.body);
+    let j = r.json();
+    assert_eq!(j["stale"], true);
+    assert_eq!(j["index_parser_version"], 0);
+    assert_eq!(j["parser_version"], PARSER_VERSION);
+    assert_eq!(j["index_source"], "files");
+    assert_eq!(
+        (j["documents"].clone(), j["entries"].clone()),
+        (counts.0.into(), counts.1.into())
+    );
+
+    // Without a marker (older binaries): unknown version, still stale, still served.
+    std::fs::remove_file(dir.path().join(PROVENANCE_FILE)).expect("remove marker");
+    let j = get_from(&format!("http://{addr}"), "/healthz", &[]).json();
+    assert_eq!(j["index_parser_version"], Value::Null);
+    assert_eq!(j["index_source"], "unknown");
+    assert_eq!(j["stale"], true);
 }
 
 #[test]
@@ -1414,4 +1464,139 @@ fn serve_binary_builds_seeds_serves_reloads_and_stops_on_sigterm() {
         "the index was written to {}",
         index_dir.display()
     );
+}
+
+/// Runs `edusearch ARGS` and asserts it succeeded.
+fn run_binary(cwd: &std::path::Path, args: &[&std::ffi::OsStr]) {
+    let out = Command::new(env!("CARGO_BIN_EXE_edusearch"))
+        .current_dir(cwd)
+        .args(args)
+        .output()
+        .expect("run edusearch");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// `edusearch serve` on `index_dir`: the child, its URL and what it wrote to stderr before the
+/// serving line.
+fn serve_binary(index_dir: &std::path::Path) -> (std::process::Child, String, Vec<String>) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_edusearch"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--index"])
+        .arg(index_dir)
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("spawn edusearch serve");
+    let mut lines = BufReader::new(child.stderr.take().expect("stderr")).lines();
+    let mut seen = Vec::new();
+    while let Some(Ok(line)) = lines.next() {
+        if let Some(rest) = line.split("serving ").nth(1) {
+            let url = rest.split_whitespace().next().expect("url");
+            // Keep reading, so that the server never writes into a closed pipe.
+            std::thread::spawn(move || lines.for_each(drop));
+            return (child, url.trim_end_matches('/').to_owned(), seen);
+        }
+        seen.push(line);
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    panic!("no serving line; stderr: {seen:?}");
+}
+
+fn stop(mut child: std::process::Child) {
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+#[test]
+fn serve_binary_rebuilds_an_old_seeds_index_and_warns_about_old_files() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let marker = |index: &std::path::Path| {
+        std::fs::read_to_string(index.join(PROVENANCE_FILE)).expect("read marker")
+    };
+    let old = |index: &std::path::Path, source: &str| {
+        std::fs::write(
+            index.join(PROVENANCE_FILE),
+            format!("parser: 0\nsource: {source}\n"),
+        )
+        .expect("write marker");
+    };
+
+    // `edusearch index` without paths and without a seeds/ folder indexes the embedded seeds.
+    let seeds_index = dir.path().join("seeds_index");
+    run_binary(
+        dir.path(),
+        &[
+            "--index".as_ref(),
+            seeds_index.as_os_str(),
+            "index".as_ref(),
+        ],
+    );
+    assert_eq!(
+        marker(&seeds_index),
+        format!("parser: {PARSER_VERSION}\nsource: embedded-seeds\n")
+    );
+    old(&seeds_index, "embedded-seeds");
+    let (child, url, said) = serve_binary(&seeds_index);
+    let notices: Vec<_> = said
+        .iter()
+        .filter(|l| l.starts_with("edusearch: "))
+        .collect();
+    assert_eq!(notices.len(), 1, "{said:?}");
+    assert!(
+        notices[0].contains("parser version 0") && notices[0].contains("rebuilt"),
+        "{said:?}"
+    );
+    let health = get_from(&url, "/healthz", &[]).json();
+    stop(child);
+    assert_eq!(health["stale"], false);
+    assert_eq!(health["index_source"], "embedded-seeds");
+    assert_eq!(health["documents"], 5);
+    assert_eq!(
+        marker(&seeds_index),
+        format!("parser: {PARSER_VERSION}\nsource: embedded-seeds\n")
+    );
+
+    // The user's files: served with the old parse, one warning naming both versions.
+    let files_index = dir.path().join("files_index");
+    let copy = dir.path().join("district_resolution_2020.txt");
+    let seed =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds/002_7462719c375c5678.txt");
+    std::fs::copy(seed, &copy).expect("copy a seed");
+    run_binary(
+        dir.path(),
+        &[
+            "--index".as_ref(),
+            files_index.as_os_str(),
+            "index".as_ref(),
+            copy.as_os_str(),
+        ],
+    );
+    assert_eq!(
+        marker(&files_index),
+        format!("parser: {PARSER_VERSION}\nsource: files\n")
+    );
+    old(&files_index, "files");
+    let (child, url, said) = serve_binary(&files_index);
+    let warnings: Vec<_> = said
+        .iter()
+        .filter(|l| l.starts_with("edusearch: warning"))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{said:?}");
+    let w = warnings[0];
+    assert!(
+        w.contains("parser version 0")
+            && w.contains(&format!("version {PARSER_VERSION}"))
+            && w.contains("index --rebuild"),
+        "{w}"
+    );
+    let health = get_from(&url, "/healthz", &[]).json();
+    stop(child);
+    assert_eq!(health["stale"], true);
+    assert_eq!(health["index_parser_version"], 0);
+    assert_eq!(health["documents"], 1);
+    assert_eq!(marker(&files_index), "parser: 0\nsource: files\n");
 }
