@@ -1,6 +1,6 @@
 //! Stage 5: enrichment — canonical addressees with roles, deadlines, responsible persons.
 
-use crate::model::{Addressee, Deadline, Role};
+use crate::model::{Addressee, Deadline, Entry, Role};
 
 pub use alias::{Aliases, WELL_KNOWN};
 
@@ -10,6 +10,7 @@ mod deadline;
 mod morph;
 mod responsible;
 mod role;
+mod spelling;
 
 /// Splits an addressee lead-in («Министерству образования … области во взаимодействии с …:»)
 /// into addressees with nominative canonical forms and roles.
@@ -54,9 +55,42 @@ pub fn responsible(text: &str) -> Vec<String> {
 /// module `alias`), recomputes the role from it and drops addressees that became repeats.
 /// `raw` is kept as written.
 pub fn merge_aliases(addressees: &mut Vec<Addressee>, aliases: &Aliases) {
+    rename(addressees, |c| aliases.resolve(c));
+}
+
+/// Gives the canonical names of one document's addressees a single spelling: a name that
+/// differs from a more used one by one typo in one long word («Ртищевкого» / «Ртищевского»)
+/// takes that name (see the module `spelling` for the exact rule). Roles are recomputed,
+/// repeats within an entry dropped; `raw` is kept as written.
+pub fn unify_spellings(entries: &mut [Entry]) {
+    let names = entries
+        .iter()
+        .flat_map(|e| &e.addressees)
+        .map(|a| a.canonical.as_str());
+    let map = spelling::variants(names);
+    if map.is_empty() {
+        return;
+    }
+    for e in entries {
+        rename(&mut e.addressees, |c| {
+            map.get(c).cloned().unwrap_or_else(|| c.to_owned())
+        });
+    }
+}
+
+/// Whether two canonical names are spellings of one name by the rule of
+/// [`unify_spellings`]: one word differs, by one edit, in a word of at least seven letters
+/// that is no abbreviation, has no digits, and not both spellings are dictionary words.
+pub fn one_typo_apart(a: &str, b: &str) -> bool {
+    spelling::one_typo_apart(a, b)
+}
+
+/// Gives each addressee the canonical form `new_name` returns for its own, recomputes the
+/// role when it changed and drops addressees that became repeats.
+fn rename(addressees: &mut Vec<Addressee>, new_name: impl Fn(&str) -> String) {
     let mut out: Vec<Addressee> = Vec::with_capacity(addressees.len());
     for mut a in addressees.drain(..) {
-        let canonical = aliases.resolve(&a.canonical);
+        let canonical = new_name(&a.canonical);
         if canonical != a.canonical {
             a.role = role_of(&canonical);
             a.canonical = canonical;

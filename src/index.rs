@@ -524,7 +524,7 @@ impl EntryIndex {
     /// Runs a search.
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse> {
         let started = Instant::now();
-        let run = self.execute(req, true, true)?;
+        let run = self.execute(req, !req.skip_facets, true)?;
         let mut hits = Vec::new();
         let mut highlighter = self.highlighter.clone();
         for cand in run.collected.top.iter().skip(req.offset) {

@@ -61,6 +61,10 @@ pub struct SearchRequest {
     pub offset: usize,
     /// Order.
     pub sort: SortOrder,
+    /// Leave the facet counts out (empty lists): for callers that show hits only, such as the
+    /// widget; the answer is smaller and cheaper.
+    #[serde(default)]
+    pub skip_facets: bool,
 }
 
 /// One hit: the entry with its score and highlighted snippet.

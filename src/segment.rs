@@ -236,6 +236,8 @@ pub fn segment(meta: &DocumentMeta, paragraphs: &[Para]) -> (Vec<Entry>, Vec<Str
     }
     let (mut entries, warnings) = seg.finish(paragraphs, start);
     let texts: Vec<&str> = paragraphs.iter().map(|p| p.text.as_str()).collect();
+    // Typos first, so that a misspelt full name joins its body before the aliases apply.
+    enrich::unify_spellings(&mut entries);
     let aliases = enrich::Aliases::from_paragraphs(&texts);
     for e in &mut entries {
         enrich::merge_aliases(&mut e.addressees, &aliases);

@@ -391,6 +391,31 @@ fn search_response_has_the_cli_json_shape() {
 }
 
 #[test]
+fn facets_false_leaves_the_counts_out_and_nothing_else() {
+    let path = "/api/search?q=%D1%88%D0%BA%D0%BE%D0%BB%D0%B0&year=2021&limit=5";
+    let full = get_ok(path);
+    let lean = get_ok(&format!("{path}&facets=false"));
+    assert_eq!(lean["total"], full["total"]);
+    assert_eq!(lean["hits"], full["hits"]);
+    assert!(
+        full["facets"]["year"]
+            .as_array()
+            .is_some_and(|v| !v.is_empty()),
+        "{full}"
+    );
+    for (name, values) in lean["facets"].as_object().expect("facets object") {
+        assert_eq!(values.as_array().map(Vec::len), Some(0), "facet {name}");
+    }
+    assert_eq!(
+        get_ok(&format!("{path}&facets=1"))["facets"],
+        full["facets"]
+    );
+    let bad = get(&format!("{path}&facets=maybe"));
+    assert_eq!(bad.status, 400, "{}", bad.body);
+    assert!(bad.body.contains("facets"), "{}", bad.body);
+}
+
+#[test]
 fn paging_is_consistent() {
     let all = search("q=%D0%BE%D0%B1%D0%B5%D1%81%D0%BF%D0%B5%D1%87%D0%B8%D1%82%D1%8C&limit=6");
     assert!(

@@ -1183,6 +1183,190 @@ fn unstructured_text_degrades_to_bounded_paragraph_entries_with_a_warning() {
     );
 }
 
+const RTISH_DEPT: &str =
+    "Управление общего образования администрации Ртищевского муниципального района";
+
+/// Distinct canonical names of a document's addressees.
+fn all_canonicals(d: &Document) -> BTreeSet<&str> {
+    d.entries
+        .iter()
+        .flat_map(|e| &e.addressees)
+        .map(|a| a.canonical.as_str())
+        .collect()
+}
+
+/// 000 misspells the district once («управлению … администрации Ртищевкого муниципального
+/// района», 7 entries): the department keeps ONE canonical name, in the spelling the other
+/// 36 entries use; `raw` keeps the words as written.
+#[test]
+fn a_typo_in_a_body_name_gives_no_second_canonical_name() {
+    let d = doc("000");
+    let departments: BTreeSet<&str> = all_canonicals(d)
+        .into_iter()
+        .filter(|c| c.starts_with("Управление общего образования"))
+        .collect();
+    assert_eq!(departments, BTreeSet::from([RTISH_DEPT]));
+    let addressed = d
+        .entries
+        .iter()
+        .filter(|e| e.addressees.iter().any(|a| a.canonical == RTISH_DEPT))
+        .count();
+    assert_eq!(addressed, 43);
+    let typo_raws: Vec<_> = d
+        .entries
+        .iter()
+        .flat_map(|e| &e.addressees)
+        .filter(|a| a.raw.contains("Ртищевкого"))
+        .collect();
+    assert_eq!(typo_raws.len(), 7);
+    for a in typo_raws {
+        assert_eq!(a.canonical, RTISH_DEPT);
+        assert_eq!(a.role, Role::MunicipalAuthority);
+    }
+    for e in &d.entries {
+        let names: Vec<&str> = e.addressees.iter().map(|a| a.canonical.as_str()).collect();
+        let set: BTreeSet<&str> = names.iter().copied().collect();
+        assert_eq!(set.len(), names.len(), "{}: repeated addressee", e.id);
+    }
+}
+
+/// The distinct canonical names of every seed, as parsed before spellings were unified,
+/// except 000's misspelt department: the typo merge changes nothing else.
+#[test]
+fn distinct_canonical_names_of_every_seed() {
+    let expected: [(&str, &[&str]); 5] = [
+        (
+            "000",
+            &[
+                RTISH_DEPT,
+                "Руководители образовательных организаций",
+                "МКУ «МЦОКО»",
+                "Руководители дошкольных образовательных организаций",
+                "Образовательные организации",
+            ],
+        ),
+        (
+            "001",
+            &[
+                "ГАУ ДПО «СОИРО»",
+                "Министерство образования Саратовской области",
+                "Руководители органов местного самоуправления, осуществляющих управление в сфере образования",
+                "Главы муниципальных районов (городских округов)",
+                "Органы местного самоуправления, осуществляющие управление в сфере образования",
+                "Руководители образовательных организаций",
+                "Муниципальные методические службы",
+                "ГАУ СО «РЦОКО»",
+                "Руководители муниципальных образовательных организаций",
+                "Совет директоров профессиональных образовательных учреждений Саратовской области",
+                "Руководители дошкольных образовательных организаций и организаций отдыха детей и их оздоровления",
+                "Профессиональные образовательные организации",
+            ],
+        ),
+        (
+            "002",
+            &[
+                RTISH_DEPT,
+                "Муниципальный опорный центр",
+                "МКУ «МЦОКО»",
+                "Руководители образовательных организаций",
+                "Руководители общеобразовательных учреждений",
+                "Руководители детских дошкольных учреждений",
+            ],
+        ),
+        (
+            "003",
+            &[
+                "ГАУ ДПО «СОИРО»",
+                "Региональный координатор",
+                "ГАУ СО «РЦОКО»",
+                "Органы местного самоуправления, осуществляющие управление в сфере образования",
+                "Муниципальные методические службы",
+                "Общеобразовательные организации, демонстрирующие высокие образовательные результаты",
+                "Отдел правовой работы управления правовой и кадровой работы министерства образования Саратовской области",
+                "Отдел аналитической и организационной работы управления развития профессионального образования и организационной работы министерства образования Саратовской области",
+                "Общеобразовательные организации, имеющие низкие образовательные результаты",
+                "Министерство образования Саратовской области",
+                "Руководители органов местного самоуправления, осуществляющих управление в сфере образования",
+                "Руководители общеобразовательных организаций",
+                "Организации дополнительного образования детей",
+            ],
+        ),
+        (
+            "004",
+            &[
+                "Отдел образования администрации района",
+                "Руководители ОУ",
+                "МКУ «ИРЦОСО»",
+                "Руководитель МБОУ «Сатинская СОШ»",
+                "МБОУ ДО «Сампурский детско-юношеский центр»",
+                "Руководители организаций дошкольного образования",
+                "МБОУ «Сатинская СОШ»",
+            ],
+        ),
+    ];
+    for (p, names) in expected {
+        let want: BTreeSet<&str> = names.iter().copied().collect();
+        assert_eq!(all_canonicals(doc(p)), want, "{p}");
+    }
+    // No two names left in a document are one typo apart.
+    for d in DOCS.iter() {
+        let names: Vec<&str> = all_canonicals(d).into_iter().collect();
+        for (i, a) in names.iter().enumerate() {
+            for b in &names[i + 1..] {
+                assert!(
+                    !edusearch::enrich::one_typo_apart(a, b),
+                    "{}: {a} / {b}",
+                    d.meta.doc_id
+                );
+            }
+        }
+    }
+}
+
+/// Seed 002 with a district written three ways: «Балаковского» (a real district) in most
+/// lead-ins, a typo «Балаковкого» in one, and «Балашовского» (another real district, one
+/// letter away) in another. The typo joins the district; the other district stays apart.
+#[test]
+fn typos_merge_in_a_generated_document_but_another_district_stays_apart() {
+    const LEAD: &str = "1. Управлению общего образования администрации Ртищевского муниципального района, МКУ «МЦОКО»:";
+    let seed = edusearch::pipeline::SEEDS[2].1;
+    assert!(seed.contains(LEAD), "seed 002 changed");
+    let text = |lead_district: &str| {
+        seed.replacen(LEAD, &LEAD.replace("Ртищевского", lead_district), 1)
+            .replace("Ртищевского", "Балаковского")
+    };
+    let dept = |district: &str| RTISH_DEPT.replace("Ртищевского", district);
+    let original = all_canonicals(doc("002"));
+    let want: BTreeSet<String> = original
+        .iter()
+        .map(|c| c.replace("Ртищевского", "Балаковского"))
+        .collect();
+
+    let typo = parse_text(text("Балаковкого"));
+    let got: BTreeSet<String> = all_canonicals(&typo)
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(got, want);
+    let raws: Vec<_> = typo
+        .entries
+        .iter()
+        .flat_map(|e| &e.addressees)
+        .filter(|a| a.raw.contains("Балаковкого"))
+        .collect();
+    assert!(!raws.is_empty());
+    assert!(raws.iter().all(|a| a.canonical == dept("Балаковского")));
+
+    let other = parse_text(text("Балашовского"));
+    let got: BTreeSet<String> = all_canonicals(&other)
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+    let mut want_other = want.clone();
+    want_other.insert(dept("Балашовского"));
+    assert_eq!(got, want_other);
+}
+
 proptest::proptest! {
     #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
 

@@ -821,6 +821,34 @@ mod seeds {
     }
 }
 
+#[test]
+fn abbreviation_finds_the_head_of_its_full_form() {
+    // 000 and 001 define «школьных служб медиации (ШСМ)» and elsewhere speak of «служб медиации»
+    // without the modifier: those entries are found too, below the ones with the full form.
+    let dir = tempfile::tempdir().unwrap();
+    let idx = EntryIndex::open_or_build_seeds(dir.path()).unwrap();
+    let hits = idx
+        .search(&SearchRequest {
+            q: "ШСМ".into(),
+            limit: 20,
+            ..SearchRequest::default()
+        })
+        .unwrap()
+        .hits;
+    let texts: Vec<String> = hits.iter().map(|h| h.entry.text.to_lowercase()).collect();
+    let head_only = texts
+        .iter()
+        .position(|t| t.contains("служб медиации") && !t.contains("школьн") && !t.contains("шсм"));
+    let full = texts
+        .iter()
+        .position(|t| t.contains("шсм") || t.contains("школьных служб медиации"));
+    assert!(
+        head_only.is_some(),
+        "no entry with only «служб медиации»: {texts:?}"
+    );
+    assert!(full < head_only, "the full form ranks first: {texts:?}");
+}
+
 // ---------------------------------------------------------------------------------------------
 // Parser versions: what an index records about the parse of its entries, and what opening it
 // for `serve` does about an old parse.

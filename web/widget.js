@@ -251,6 +251,8 @@ mark { background: #fff0b3; color: inherit; padding: 0 1px; border-radius: 2px; 
       const sp = this.filterParams();
       sp.set('q', q);
       sp.set('limit', String(this.limit));
+      // The widget shows hits only: no facet counts to compute or send.
+      sp.set('facets', 'false');
       this.status.classList.remove('error');
       this.status.textContent = 'Поиск…';
       let body;

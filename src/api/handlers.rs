@@ -403,6 +403,9 @@ pub struct SearchParams {
     offset: Option<usize>,
     /// `relevance` (default), `date` or `deadline`.
     sort: Option<String>,
+    /// `false` leaves the facet counts out (empty lists): smaller, cheaper answers for
+    /// callers that show hits only. Default `true`.
+    facets: Option<bool>,
 }
 
 #[cfg(test)]

@@ -29,7 +29,7 @@ const REPEATABLE: [&str; 7] = [
     "type",
 ];
 /// Parameters of `/api/search` given at most once.
-const SINGLE: [&str; 8] = [
+const SINGLE: [&str; 9] = [
     "q",
     "year_from",
     "year_to",
@@ -38,6 +38,7 @@ const SINGLE: [&str; 8] = [
     "limit",
     "offset",
     "sort",
+    "facets",
 ];
 
 /// Decoded `name=value` pairs of a query string, in order.
@@ -176,6 +177,11 @@ pub fn search_request(pairs: &Pairs) -> Result<SearchRequest, ApiError> {
         .map(parse_sort)
         .transpose()?
         .unwrap_or_default();
+    let facets = pairs
+        .one("facets")?
+        .map(|v| parse_bool("facets", v))
+        .transpose()?
+        .unwrap_or(true);
 
     Ok(SearchRequest {
         q,
@@ -193,6 +199,7 @@ pub fn search_request(pairs: &Pairs) -> Result<SearchRequest, ApiError> {
         limit,
         offset,
         sort,
+        skip_facets: !facets,
     })
 }
 
@@ -240,6 +247,18 @@ fn parse_enums<T: Copy>(
                 })
         })
         .collect()
+}
+
+fn parse_bool(name: &str, v: &str) -> Result<bool, ApiError> {
+    match v {
+        "true" | "1" => Ok(true),
+        "false" | "0" => Ok(false),
+        _ => Err(ApiError::bad_request(
+            "bad_parameter",
+            format!("{name}: '{v}' is not a boolean; accepted: true, false, 1, 0"),
+            format!("{name}: «{v}» — не логическое значение; допустимые: true, false, 1, 0"),
+        )),
+    }
 }
 
 fn parse_sort(v: &str) -> Result<SortOrder, ApiError> {

@@ -27,7 +27,8 @@
 //!   not turned into «ё» by the morphology; the first letter is capitalised; spaces are
 //!   collapsed. A full name and its abbreviation («Государственное автономное учреждение …
 //!   «Саратовский областной институт развития образования»» / «ГАУ ДПО «СОИРО»») are
-//!   merged afterwards, per document, by the module `alias` (segmentation calls it).
+//!   merged afterwards, per document, by the module `alias`, and one-typo spellings of one
+//!   name by the module `spelling` (segmentation calls both).
 //! - The nominative lists of the Model of 003 («Органы местного самоуправления, … с
 //!   функциями:») and «В функции ГАУ ДПО «СОИРО» как регионального оператора входит:»
 //!   (genitive) are understood too; a nominative lead-in whose head is not an organisation or

@@ -35,6 +35,8 @@ pub(crate) struct Reading {
     grammemes: Vec<String>,
     /// Dictionary form.
     pub lemma: String,
+    /// Whether the word form is in the dictionary (not guessed from its ending).
+    pub known: bool,
 }
 
 impl Reading {
@@ -125,6 +127,14 @@ pub(crate) fn readings(word: &str) -> Arc<[Reading]> {
     found
 }
 
+/// Whether `word` is a dictionary word form (some reading not guessed from its ending),
+/// as written or with «ё» written «е» (the dictionary has «калачевский», not «калачёвский»);
+/// `false` for ineligible words and without the dictionary.
+pub(crate) fn is_dictionary_word(word: &str) -> bool {
+    let known = |w: &str| readings(w).iter().any(|r| r.known);
+    known(word) || (word.contains(['ё', 'Ё']) && known(&word.replace('ё', "е").replace('Ё', "Е")))
+}
+
 /// Asks rsmorphy (guarded) about an eligible lower-case word.
 fn analyse(lower: &str) -> Vec<Reading> {
     let Some(morph) = MORPH.as_ref() else {
@@ -135,6 +145,7 @@ fn analyse(lower: &str) -> Vec<Reading> {
             .parse(lower)
             .into_iter()
             .map(|p| Reading {
+                known: p.lex.is_known(),
                 grammemes: grammemes_of(&p.lex.get_tag(morph).string),
                 lemma: p.lex.get_normal_form(morph).into_owned(),
                 lex: p.lex,
@@ -152,6 +163,25 @@ mod tests {
     fn short_and_foreign_words_are_not_passed() {
         for w in ["и", "по", "ОУ", "abc", "12", "ре-", "до2", ""] {
             assert!(readings(w).is_empty(), "{w}");
+        }
+    }
+
+    #[test]
+    fn dictionary_words_are_told_from_guesses() {
+        // «Калачёвского»: the dictionary writes «е» for «ё».
+        for w in [
+            "ртищевского",
+            "Руководители",
+            "образования",
+            "объединённый",
+            "Калачёвского",
+        ] {
+            assert!(is_dictionary_word(w), "{w}");
+        }
+        // Typos are analysed by their endings, not found in the dictionary.
+        for w in ["Ртищевкого", "обрзования", "управлние", "ОУ", "школа1"]
+        {
+            assert!(!is_dictionary_word(w), "{w}");
         }
     }
 

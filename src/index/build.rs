@@ -1,7 +1,8 @@
 //! Turns a parsed user query into a tantivy query (never through tantivy's QueryParser).
 //!
 //! - every word is one clause: its stem in the language fields, its exact form (a bonus for the
-//!   same word form), its context match (low weight) and its alternatives (synonyms, abbreviations);
+//!   same word form), its context match (low weight) and its alternatives (synonyms, abbreviations,
+//!   and at a lower weight the head of an abbreviation's full form without its leading modifier);
 //! - words are optional individually (at least half of them must match, rounding down, and at
 //!   least one); a coordination factor (see [`super::coord`]) and a proximity phrase rank complete
 //!   and close matches first;
@@ -42,6 +43,9 @@ const MIN_PREFIX_RARITY: f32 = 0.35;
 const TIE_BREAKER: f32 = 0.2;
 /// Weight of a synonym or abbreviation match.
 const W_ALT: f32 = 1.0;
+/// Share of [`W_ALT`] for the head of an abbreviation's full form: «ШСМ» (школьных служб
+/// медиации) also finds «служб медиации» without the leading modifier, below the full form.
+const W_HEAD: f32 = 0.5;
 /// Extra weight when the words are close together in query order.
 const W_NEAR: f32 = 1.0;
 /// Extra weight of an exact-form phrase over a stem phrase.
@@ -66,7 +70,31 @@ pub struct QueryBuilder {
     en: TextAnalyzer,
     exact: TextAnalyzer,
     /// `(Russian stems of an expression, alternative expressions)`.
-    alternatives: Arc<Vec<(Vec<String>, Vec<String>)>>,
+    alternatives: Arc<Vec<(Vec<String>, Vec<Alt>)>>,
+}
+
+/// Another way to say an expression, with its share of [`W_ALT`].
+#[derive(Debug, Clone, PartialEq)]
+struct Alt {
+    text: String,
+    weight: f32,
+}
+
+/// Russian adjective and participle endings (folded), to recognise a leading modifier.
+const ADJECTIVE_ENDINGS: &[&str] = &[
+    "ых", "их", "ой", "ый", "ий", "ая", "яя", "ое", "ее", "ые", "ие", "ого", "его", "ому", "ему",
+    "ым", "им", "ую", "юю", "ыми", "ими",
+];
+
+/// The head of a full form: without its first word when that is a modifier (an adjective or
+/// participle) and at least two words remain — «школьных служб медиации» → «служб медиации».
+fn head_of(full: &str) -> Option<String> {
+    let words: Vec<&str> = full.split_whitespace().collect();
+    let first = words.first()?.to_lowercase();
+    let modifier = first.chars().count() >= 5
+        && first.chars().all(char::is_alphabetic)
+        && ADJECTIVE_ENDINGS.iter().any(|e| first.ends_with(e));
+    (modifier && words.len() >= 3).then(|| words[1..].join(" "))
 }
 
 /// What the builder produced.
@@ -139,33 +167,54 @@ impl QueryBuilder {
                 .iter()
                 .map(|(a, full)| vec![a.clone(), full.clone()]),
         );
-        let mut table: Vec<(Vec<String>, Vec<String>)> = Vec::new();
+        let mut table: Vec<(Vec<String>, Vec<Alt>)> = Vec::new();
         for group in groups {
             for (i, member) in group.iter().enumerate() {
-                let key = texts(&b.analyze(member).ru);
-                if key.is_empty() {
-                    continue;
-                }
-                let others: Vec<String> = group
+                let others = group
                     .iter()
                     .enumerate()
                     .filter(|&(j, _)| j != i)
-                    .map(|(_, s)| s.clone())
-                    .collect();
-                match table.iter_mut().find(|(k, _)| *k == key) {
-                    Some((_, alts)) => {
-                        for o in others {
-                            if !alts.contains(&o) {
-                                alts.push(o);
-                            }
-                        }
-                    }
-                    None => table.push((key, others)),
-                }
+                    .map(|(_, s)| Alt {
+                        text: s.clone(),
+                        weight: 1.0,
+                    });
+                b.add_alternatives(&mut table, member, others.collect());
+            }
+        }
+        for (abbreviation, full) in abbreviations {
+            if let Some(head) = head_of(full) {
+                let alt = Alt {
+                    text: head,
+                    weight: W_HEAD,
+                };
+                b.add_alternatives(&mut table, abbreviation, vec![alt]);
             }
         }
         b.alternatives = Arc::new(table);
         b
+    }
+
+    /// Adds `alts` to the alternatives of `expression` (a text already there keeps its weight).
+    fn add_alternatives(
+        &mut self,
+        table: &mut Vec<(Vec<String>, Vec<Alt>)>,
+        expression: &str,
+        alts: Vec<Alt>,
+    ) {
+        let key = texts(&self.analyze(expression).ru);
+        if key.is_empty() {
+            return;
+        }
+        match table.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, known)) => {
+                for alt in alts {
+                    if !known.iter().any(|k| k.text == alt.text) {
+                        known.push(alt);
+                    }
+                }
+            }
+            None => table.push((key, alts)),
+        }
     }
 
     /// Runs the three analyzers over a text.
@@ -205,8 +254,8 @@ impl QueryBuilder {
     }
 
     /// Alternatives of each word: single-word matches and matches of word sequences.
-    fn word_alternatives(&self, words: &[Analyzed]) -> Vec<Vec<String>> {
-        let mut out = vec![Vec::new(); words.len()];
+    fn word_alternatives(&self, words: &[Analyzed]) -> Vec<Vec<Alt>> {
+        let mut out: Vec<Vec<Alt>> = vec![Vec::new(); words.len()];
         for (key, alts) in self.alternatives.iter() {
             for start in 0..words.len() {
                 let mut stems = Vec::new();
@@ -218,7 +267,7 @@ impl QueryBuilder {
                 if stems == *key {
                     for slot in &mut out[start..end] {
                         for alt in alts {
-                            if !slot.contains(alt) {
+                            if !slot.iter().any(|a| a.text == alt.text) {
                                 slot.push(alt.clone());
                             }
                         }
@@ -233,7 +282,7 @@ impl QueryBuilder {
     fn word_clause(
         &mut self,
         a: &Analyzed,
-        alternatives: &[String],
+        alternatives: &[Alt],
         with_prefix: bool,
         hl: &mut HighlightTerms,
     ) -> Option<Box<dyn Query>> {
@@ -259,12 +308,12 @@ impl QueryBuilder {
             clauses.extend(field_query(f.aux_ru, &a.ru, 0).map(|q| boost(q, W_AUX)));
         }
         for alt in alternatives {
-            let alt_a = self.analyze(alt);
+            let alt_a = self.analyze(&alt.text);
             if let Some(q) = self.stem_clause(&alt_a, 1) {
                 // A phrase scores the sum of its words' weights; as a stand-in for one word it
                 // counts their mean.
                 let n = alt_a.ru.len().max(alt_a.en.len()).max(1) as f32;
-                clauses.push(boost(q, W_ALT / n));
+                clauses.push(boost(q, W_ALT * alt.weight / n));
                 hl.ru.extend(texts(&alt_a.ru));
             }
         }
@@ -367,7 +416,7 @@ impl QueryBuilder {
     /// entries of its rarest way to match (its stems or an alternative). Multiplied with BM25's own
     /// idf this weighs words by idf², so that a rare word outranks a word found everywhere
     /// («травля в школе» is about bullying, not about schools).
-    fn rarity(&mut self, a: &Analyzed, alternatives: &[String], searcher: &Searcher) -> f32 {
+    fn rarity(&mut self, a: &Analyzed, alternatives: &[Alt], searcher: &Searcher) -> f32 {
         let field = self.fields.stem_ru;
         let df_of = |toks: &[(usize, String)]| -> Option<u64> {
             toks.iter()
@@ -381,7 +430,7 @@ impl QueryBuilder {
         };
         let mut best = df_of(&a.ru);
         for alt in alternatives {
-            let alt_a = self.analyze(alt);
+            let alt_a = self.analyze(&alt.text);
             if let Some(df) = df_of(&alt_a.ru) {
                 best = Some(best.map_or(df, |b| b.min(df)));
             }
@@ -402,5 +451,26 @@ impl QueryBuilder {
             .map(|(i, a)| (i, a.ru[0].1.clone()))
             .collect();
         field_query(self.fields.stem_ru, &toks, 2 * words.len() as u32)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::head_of;
+
+    #[test]
+    fn head_drops_a_leading_modifier_only() {
+        assert_eq!(
+            head_of("школьных служб медиации").as_deref(),
+            Some("служб медиации")
+        );
+        assert_eq!(
+            head_of("Региональный центр оценки качества образования").as_deref(),
+            Some("центр оценки качества образования")
+        );
+        // Too little would remain, or the first word is not a modifier.
+        assert_eq!(head_of("информационно-коммуникационных технологий"), None);
+        assert_eq!(head_of("центр оценки качества образования"), None);
+        assert_eq!(head_of("ВСОКО"), None);
     }
 }
