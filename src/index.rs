@@ -20,7 +20,7 @@ mod synonyms;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, RwLock};
 use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
@@ -159,9 +159,6 @@ pub enum Opened {
     },
 }
 
-/// Searcher generation, total and facet counts of the whole corpus.
-type CorpusCounts = (u64, u64, Facets);
-
 /// An open index of entries. Cheap to share behind an `Arc`; searching takes `&self`.
 pub struct EntryIndex {
     dir: PathBuf,
@@ -175,8 +172,6 @@ pub struct EntryIndex {
     pending_clear: bool,
     /// Dense fast-field columns per segment.
     columns: Arc<ColumnCache>,
-    /// Total and facet counts of the whole corpus, per searcher generation.
-    corpus_facets: Mutex<Option<CorpusCounts>>,
     /// Matches of recent text queries, per searcher generation.
     match_cache: SizedCache<Arc<Prepared>>,
     /// Least collection time of matches worth keeping.
@@ -233,7 +228,6 @@ impl EntryIndex {
             },
             pending_clear: false,
             columns: Arc::new(ColumnCache::default()),
-            corpus_facets: Mutex::new(None),
             match_cache: SizedCache::new(DEFAULT_MATCH_CACHE, MATCH_SHARE),
             match_min_cost: DEFAULT_MATCH_MIN_COST,
         })
@@ -595,9 +589,10 @@ impl EntryIndex {
             Some(p) => p,
             None => {
                 let mut p = self.prepare(&user_query, &searcher)?;
+                // Browsing keeps all entries: the corpus's own counts live with them.
                 let keep = cache_matches
                     && self.match_cache.enabled()
-                    && p.cost >= self.match_min_cost
+                    && (p.cost >= self.match_min_cost || !p.scoring)
                     && crate::cache::Weigh::weigh(&p) <= self.match_cache.max_item();
                 if keep {
                     p.matches.keep();
@@ -616,25 +611,18 @@ impl EntryIndex {
             (SortOrder::Date, _) => Ranking::Date,
             (SortOrder::Deadline, _) => Ranking::Deadline,
         };
-        let corpus_wide = !scoring && filters.is_empty();
         let plan = Plan {
             filters: &filters,
             ranking,
             k: req.offset + limit,
-            // Browsing everything: the totals and facets are those of the corpus, cached.
-            count_facets: count_facets && !corpus_wide,
+            count_facets,
         };
-        let mut collected = collect::evaluate(
+        let collected = collect::evaluate(
             &prepared.matches,
             &self.columns,
             |ord| searcher.segment_reader(ord),
             plan,
         )?;
-        if corpus_wide && count_facets {
-            let (total, facets) = self.corpus_counts(&searcher)?;
-            collected.total = total;
-            collected.facets = facets;
-        }
         Ok(Execution {
             searcher,
             collected,
@@ -644,6 +632,14 @@ impl EntryIndex {
 
     /// Builds a text query and collects its matches.
     fn prepare(&self, user_query: &UserQuery, searcher: &tantivy::Searcher) -> Result<Prepared> {
+        // A new searcher generation shows up here first (its keys miss): forget the columns of
+        // segments merged away.
+        let live: Vec<_> = searcher
+            .segment_readers()
+            .iter()
+            .map(|r| r.segment_id())
+            .collect();
+        self.columns.retain(&live);
         // Each search works on its own copy of the analyzers (cheap clones) so that concurrent
         // searches do not wait for each other.
         let mut builder = self
@@ -664,41 +660,6 @@ impl EntryIndex {
             scoring,
             cost: started.elapsed(),
         })
-    }
-
-    /// Total and facet counts of the whole corpus (cached per searcher generation).
-    fn corpus_counts(&self, searcher: &tantivy::Searcher) -> Result<(u64, Facets)> {
-        let generation = searcher.generation().generation_id();
-        if let Ok(cache) = self.corpus_facets.lock()
-            && let Some((g, total, facets)) = cache.as_ref()
-            && *g == generation
-        {
-            return Ok((*total, facets.clone()));
-        }
-        let live: Vec<_> = searcher
-            .segment_readers()
-            .iter()
-            .map(|r| r.segment_id())
-            .collect();
-        self.columns.retain(&live);
-        let all = searcher.search(&AllQuery, &MatchCollector { scoring: false })?;
-        let filters = Filters::default();
-        let plan = Plan {
-            filters: &filters,
-            ranking: Ranking::DocOrder,
-            k: 0,
-            count_facets: true,
-        };
-        let c = collect::evaluate(
-            &all,
-            &self.columns,
-            |ord| searcher.segment_reader(ord),
-            plan,
-        )?;
-        if let Ok(mut cache) = self.corpus_facets.lock() {
-            *cache = Some((generation, c.total, c.facets.clone()));
-        }
-        Ok((c.total, c.facets))
     }
 
     /// Resolves and validates the filters of a request.
@@ -818,11 +779,13 @@ impl EntryIndex {
         Ok(out)
     }
 
-    /// Facet counts over the whole corpus.
+    /// Facet counts over the whole corpus (those of browsing everything, kept with its matches).
     pub fn facets(&self) -> Result<Facets> {
-        let searcher = self.reader.searcher();
-        let (_, facets) = self.corpus_counts(&searcher)?;
-        Ok(facets)
+        let browse = SearchRequest {
+            limit: 1,
+            ..SearchRequest::default()
+        };
+        Ok(self.execute(&browse, true, true)?.collected.facets)
     }
 
     /// Numbers of documents and entries.

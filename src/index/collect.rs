@@ -104,15 +104,6 @@ impl Filters {
         self.deadline_before.is_some() || self.deadline_after.is_some()
     }
 
-    /// True when no filter at all is set.
-    pub fn is_empty(&self) -> bool {
-        self.addressee.is_none()
-            && !self.year_active()
-            && self.strings.iter().all(Option::is_none)
-            && self.deadline_before.is_none()
-            && self.deadline_after.is_none()
-    }
-
     fn year_passes(&self, year: Option<i64>) -> bool {
         let Some(y) = year else {
             return false;
