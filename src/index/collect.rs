@@ -227,7 +227,7 @@ pub fn evaluate<'r>(
         } else {
             ALL_DIMS
         };
-        let fruit = eval::run(seg, cols, plan, skip);
+        let fruit = eval::run(seg, cols, plan, skip, matches.kept);
         out.total += fruit.total;
         parts.push(fruit.facets);
         out.top.extend(fruit.top);
@@ -266,7 +266,7 @@ fn unfiltered<'m>(
         let mut total = 0;
         let mut parts = Vec::new();
         for (seg, cols) in segments {
-            let fruit = eval::run(seg, cols, plan, 0);
+            let fruit = eval::run(seg, cols, plan, 0, matches.kept);
             total += fruit.total;
             parts.push(fruit.facets);
         }

@@ -37,12 +37,13 @@ struct ActiveFilter {
 }
 
 /// Evaluates `plan` on a segment's matches; the dimensions in `skip` are not counted (their
-/// counts come from elsewhere).
+/// counts come from elsewhere); `kept` when the matches serve several requests.
 pub(super) fn run(
     seg: &SegmentMatches,
     cols: &SegmentColumns,
     plan: Plan<'_>,
     skip: u8,
+    kept: bool,
 ) -> SegmentFruit {
     let filters = active_filters(cols, plan.filters);
     let matched = seg.bits(cols.max_doc());
@@ -53,7 +54,7 @@ pub(super) fn run(
         Vec::new()
     };
     let top = if plan.k > 0 {
-        top(seg, cols, plan, &hits)
+        top(seg, cols, plan, &hits, kept)
     } else {
         Vec::new()
     };
@@ -174,10 +175,11 @@ fn top(
     cols: &SegmentColumns,
     plan: Plan<'_>,
     hits: &FixedBitSet,
+    kept: bool,
 ) -> Vec<Candidate> {
     let (k, ranking) = (plan.k, plan.ranking);
     let passes = |i: usize| hits.contains(seg.docs[i] as usize);
-    let items: Vec<HeapItem> = match seg.ordered(ranking, cols) {
+    let items: Vec<HeapItem> = match seg.ordered(ranking, cols, kept) {
         Some(order) => order
             .iter()
             .map(|&i| i as usize)

@@ -20,8 +20,6 @@ pub struct SegmentMatches {
     pub(super) docs: Vec<DocId>,
     /// Empty when the query does not score.
     pub(super) scores: Vec<Score>,
-    /// Whether the set serves several requests (copied from [`MatchSet::keep`]).
-    pub(super) kept: bool,
     /// Indices into `docs` in [`Ranking::Score`] order, computed on first use.
     pub(super) by_score: OnceLock<Vec<u32>>,
     /// Indices into `docs` in [`Ranking::DocOrder`] order, computed on first use.
@@ -62,9 +60,15 @@ impl SegmentMatches {
     }
 
     /// All matches in `ranking` order when that order is kept (score and document order, the
-    /// orders of nearly every page), `None` otherwise.
-    pub(super) fn ordered(&self, ranking: Ranking, cols: &SegmentColumns) -> Option<&[u32]> {
-        if !self.kept {
+    /// orders of nearly every page) and the set is `kept` (see [`MatchSet::keep`]), `None`
+    /// otherwise.
+    pub(super) fn ordered(
+        &self,
+        ranking: Ranking,
+        cols: &SegmentColumns,
+        kept: bool,
+    ) -> Option<&[u32]> {
+        if !kept {
             return None;
         }
         let memo = match ranking {
@@ -119,9 +123,6 @@ impl MatchSet {
     /// and kept, instead of a bounded heap per request.
     pub fn keep(&mut self) {
         self.kept = true;
-        for seg in &mut self.segments {
-            seg.kept = true;
-        }
     }
 }
 
