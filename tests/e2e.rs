@@ -39,7 +39,7 @@ fn ensure_node_modules(dir: &Path) -> Result<(), String> {
     if !runs("npm") {
         return Err("`npm` is not on PATH".to_owned());
     }
-    eprintln!("browser tests: installing npm packages (npm ci --prefix tests/e2e)");
+    say("browser tests: installing npm packages (npm ci --prefix tests/e2e)");
     let out = Command::new("npm")
         .args(["ci", "--no-audit", "--no-fund", "--prefix"])
         .arg(dir)
@@ -67,6 +67,12 @@ fn prerequisites(dir: &Path) -> Result<(), String> {
     ensure_node_modules(dir)
 }
 
+/// One line on stderr that the test harness does not capture (a skip must be seen).
+fn say(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "{line}");
+}
+
 fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
 }
@@ -90,7 +96,7 @@ fn test_files(dir: &Path) -> Vec<PathBuf> {
 fn browser_tests_of_page_and_widget() {
     let ci = in_ci();
     if !ci && std::env::var("EDUSEARCH_SKIP_E2E").is_ok_and(|v| v == "1") {
-        eprintln!("browser tests skipped: EDUSEARCH_SKIP_E2E=1");
+        say("browser tests skipped: EDUSEARCH_SKIP_E2E=1");
         return;
     }
     let dir = e2e_dir();
@@ -99,7 +105,7 @@ fn browser_tests_of_page_and_widget() {
             !ci,
             "CI=true and the browser tests cannot run: {why}; {INSTALL_HINT}"
         );
-        eprintln!("browser tests skipped: {why}; {INSTALL_HINT}");
+        say(&format!("browser tests skipped: {why}; {INSTALL_HINT}"));
         return;
     }
     let files = test_files(&dir);
