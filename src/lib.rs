@@ -22,6 +22,7 @@ pub mod ingest;
 pub mod meta;
 pub mod model;
 pub mod pipeline;
+pub mod ru;
 pub mod ru_date;
 pub mod search;
 pub mod segment;

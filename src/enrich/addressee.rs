@@ -41,6 +41,7 @@ use regex::Regex;
 use super::morph::{self, Reading};
 use super::role::role_of;
 use crate::model::Addressee;
+use crate::ru::{fold, is_abbreviation};
 
 /// Case of the list of addressees in a lead-in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -159,10 +160,6 @@ const ORG_LEMMAS: [&str; 26] = [
 
 /// Punctuation never kept at the end of `raw` or `canonical`.
 const TRAILING: [char; 8] = [',', ';', '.', ':', '-', '–', '—', ' '];
-
-fn fold(s: &str) -> String {
-    s.to_lowercase().replace('ё', "е")
-}
 
 /// Splits a lead-in into addressees.
 pub fn addressees(lead_in: &str) -> Vec<Addressee> {
@@ -372,14 +369,6 @@ fn cut<'a>(toks: &'a [Tok<'a>]) -> &'a [Tok<'a>] {
             && w[2].kind == Kind::Space
     });
     &toks[..dash.unwrap_or(end)]
-}
-
-/// An abbreviation: 2–6 letters, all capitals («МКУ», «ОУ», «МБОУ», «ИРЦОСО»).
-fn is_abbreviation(word: &str) -> bool {
-    let n = word.chars().count();
-    (2..=6).contains(&n)
-        && word.chars().all(|c| c.is_uppercase() || c.is_ascii_digit())
-        && word.chars().any(char::is_alphabetic)
 }
 
 /// Whether the tokens start with an addressee in the given case: an abbreviation, or

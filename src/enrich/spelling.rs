@@ -29,6 +29,7 @@
 use std::collections::HashMap;
 
 use super::morph;
+use crate::ru::fold;
 
 /// Shortest word, in letters, whose one-edit variants are taken for typos.
 pub const MIN_WORD_LETTERS: usize = 7;
@@ -126,10 +127,6 @@ fn long_plain_word(w: &str) -> bool {
     w.chars().all(char::is_alphabetic)
         && w.chars().count() >= MIN_WORD_LETTERS
         && !w.chars().all(char::is_uppercase)
-}
-
-fn fold(s: &str) -> String {
-    s.to_lowercase().replace('ё', "е")
 }
 
 /// Number of words of a name that are dictionary words.

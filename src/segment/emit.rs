@@ -1,0 +1,178 @@
+//! The last step of segmentation: drafts (an item with the addressees, context and deadline
+//! sources in force) become entries with ids and the document's metadata.
+
+use super::text::{split_long, strip_item_end};
+use super::{Draft, Segmenter};
+use crate::clean::Para;
+use crate::enrich;
+use crate::model::{Entry, EntryType};
+
+impl Segmenter<'_> {
+    /// Builds an entry draft with the addressees, context and deadline sources in force.
+    pub(super) fn draft(
+        &mut self,
+        entry_type: EntryType,
+        number: Option<String>,
+        text: String,
+    ) -> Draft {
+        let headers_open = self.headers.len();
+        let mut context = self
+            .list
+            .as_ref()
+            .filter(|l| {
+                l.depth >= headers_open || !self.headers.iter().any(|h| h.context.is_some())
+            })
+            .map(|l| l.text.clone());
+        let mut addressees = None;
+        let mut responsible: Vec<String> = Vec::new();
+        let mut deadline_sources = Vec::new();
+        for h in self.headers.iter_mut().rev() {
+            h.children += 1;
+            if context.is_none() {
+                context.clone_from(&h.context);
+            }
+            if addressees.is_none()
+                && let Some((a, r)) = &h.addressees
+            {
+                addressees = Some(a.clone());
+                responsible.extend(r.iter().cloned());
+            }
+            deadline_sources.push(h.text.clone());
+        }
+        if let Some(c) = &context {
+            deadline_sources.insert(0, c.clone());
+        }
+        let in_block = self.block.is_some();
+        if let Some(b) = self.block.as_mut() {
+            b.children += 1;
+        }
+        if let Some(b) = &self.block {
+            if addressees.is_none() {
+                addressees = Some(b.addressees.clone());
+                responsible.extend(b.responsible.iter().cloned());
+            }
+            deadline_sources.push(b.title.clone());
+        }
+        for r in enrich::responsible(&text) {
+            if !responsible.contains(&r) {
+                responsible.push(r);
+            }
+        }
+        responsible.dedup();
+        Draft {
+            entry_type,
+            number,
+            text,
+            context,
+            addressees: addressees.unwrap_or_default(),
+            responsible,
+            deadline_sources,
+            in_block,
+        }
+    }
+
+    /// Turns a draft into entries (several if it is overlong).
+    pub(super) fn emit(&mut self, d: Draft, item: bool) {
+        let pieces = split_long(&d.text);
+        if pieces.len() > 1 {
+            self.warnings.push(format!(
+                "{}: a paragraph of {} characters was split into {} entries",
+                self.meta.doc_id,
+                d.text.chars().count(),
+                pieces.len()
+            ));
+        }
+        let mut deadline = enrich::deadline(&d.text);
+        for source in &d.deadline_sources {
+            if deadline.is_some() {
+                break;
+            }
+            // Lead-ins repeat for every item of a block: parse each once.
+            deadline = self
+                .deadline_cache
+                .entry(source.clone())
+                .or_insert_with(|| enrich::deadline(source))
+                .clone();
+        }
+        let block_no = self
+            .block
+            .as_ref()
+            .filter(|_| d.in_block)
+            .map_or(0, |b| b.index + 1);
+        let (section, topic) = match &self.project {
+            Some(p) => (Some(p.section.clone()), Some(p.topic.clone())),
+            None => (self.section.clone(), self.topic.clone()),
+        };
+        for piece in pieces {
+            if piece.trim().is_empty() {
+                continue;
+            }
+            let n = self
+                .per_path
+                .entry((self.section_idx, block_no))
+                .or_insert(0);
+            *n += 1;
+            let id = format!(
+                "{}/s{}/b{}/e{}",
+                self.meta.doc_id, self.section_idx, block_no, n
+            );
+            let m = self.meta;
+            self.entries.push(Entry {
+                id,
+                doc_id: m.doc_id.clone(),
+                doc_title: m.title.clone(),
+                kind: m.kind,
+                level: m.level,
+                region: m.region.clone(),
+                municipality: m.municipality.clone(),
+                date: m.date,
+                year: m.year,
+                section: section.clone(),
+                topic: topic.clone(),
+                entry_type: d.entry_type,
+                number: d.number.clone(),
+                addressees: d.addressees.clone(),
+                deadline: deadline.as_ref().map(|x| x.date),
+                deadline_text: deadline.as_ref().map(|x| x.text.clone()),
+                responsible: d.responsible.clone(),
+                context: d.context.clone(),
+                text: piece,
+                position: self.entries.len() as u32,
+                block: self.block.as_ref().filter(|_| d.in_block).map(|b| b.index),
+                block_title: self
+                    .block
+                    .as_ref()
+                    .filter(|_| d.in_block)
+                    .map(|b| b.title.clone()),
+            });
+        }
+        if item {
+            self.last_item = self.entries.len().checked_sub(1);
+        }
+    }
+
+    pub(super) fn finish(mut self, paras: &[Para], start: usize) -> (Vec<Entry>, Vec<String>) {
+        self.close_block();
+        if self.entries.is_empty() && paras.len() > start {
+            // Nothing recognised at all: every paragraph becomes an entry.
+            for p in &paras[start..] {
+                let ty = self.narrative_type();
+                let d = self.draft(ty, None, strip_item_end(&p.text));
+                self.emit(d, false);
+            }
+        }
+        if !self.structured && !self.entries.is_empty() {
+            let msg = format!(
+                "{}: no sections, recommendation lead-ins or addressee blocks recognised; \
+                 the document was split into paragraph entries",
+                self.meta.doc_id
+            );
+            tracing::warn!("{msg}");
+            self.warnings.push(msg);
+        }
+        for (k, e) in self.entries.iter_mut().enumerate() {
+            e.position = k as u32;
+        }
+        (self.entries, self.warnings)
+    }
+}

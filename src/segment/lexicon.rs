@@ -1,0 +1,182 @@
+//! The Russian word knowledge of segmentation: the patterns that classify a paragraph
+//! (sessions, chapters, appendices, triggers, signatures), the words that start an addressee
+//! lead-in, and the infinitive test.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::ru::{ORG_ABBREVIATIONS, is_infinitive};
+
+fn re(pattern: &str) -> Regex {
+    Regex::new(pattern).expect("constant regex is valid")
+}
+
+pub(super) static SESSION: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^(?:[IVXLC]{1,6}\.\s*)?(?:Стратегическая сессия|Резолюция по результатам работы стратегической сессии|По результатам работы стратегической сессии|Резолюция стратегической сессии|По вопросу|Секция|Тематическая площадка|Переговорная площадка)\s*«",
+    )
+});
+pub(super) static ROMAN: LazyLock<Regex> = LazyLock::new(|| re(r"^([IVXLC]{1,6})\.\s*(\S.*)$"));
+pub(super) static APPENDIX: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^(?:Приложение|ПРИЛОЖЕНИЕ)\s*(?:№\s*\d+|N\s*\d+|\d+)?\b"));
+pub(super) static APPENDIX_REQUISITE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^(?:УТВЕРЖДЕН\p{Lu}*|утвержден\p{L}*|приказом|к приказу|от\s+\d|\p{Lu}\p{Ll}+ской области$|г\.\s)",
+    )
+});
+pub(super) static DOC_TYPE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?:Концепция|Модель|Программа|Положение|Порядок|Стратегия|План мероприятий|Дорожная карта|Регламент)\b",
+    )
+});
+pub(super) static TRIGGER: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)(?:рекоменду\p{L}*|предлага\p{L}*|решил[аи]?|приказываю|постановля\p{L}*|постановил\p{L}*)\s*:\s*$|предлагают реализовать следующие меры",
+    )
+});
+pub(super) static PROJECT: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^В рамках (?:реализации )?(?:\p{L}+ )?(?:проекта|программы)\s*«"));
+pub(super) static FUNCTIONS_IN: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^В функции (.+?)(?: как [^«]+?)? входит:$"));
+pub(super) static WITH_FUNCTIONS: LazyLock<Regex> = LazyLock::new(|| re(r"^(.+?),? с функциями:$"));
+pub(super) static SIGNATURE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^(?:(?:Министр|Начальник|Глава|Председатель|Заместитель|Директор|Руководитель)\b[^.;:]{0,150}?)?(?:\p{Lu}\.\s?\p{Lu}\.\s?\p{Lu}\p{Ll}+\s*)+$",
+    )
+});
+pub(super) static FIRST_WORD: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^(?:(?:Рекомендовать|рекомендовать)\s+)?(?:всем\s+)?([\p{L}][\p{L}-]*)"));
+pub(super) static WORD: LazyLock<Regex> = LazyLock::new(|| re(r"[\p{L}][\p{L}-]*"));
+
+/// Dative words that start an unnumbered addressee lead-in.
+const ORG_DATIVES: &[&str] = &[
+    "министерству",
+    "управлению",
+    "отделу",
+    "главам",
+    "главе",
+    "руководителям",
+    "руководителю",
+    "учреждению",
+    "учреждениям",
+    "муниципальному",
+    "муниципальным",
+    "государственному",
+    "государственным",
+    "органам",
+    "образовательным",
+    "общеобразовательным",
+    "педагогам",
+    "учителям",
+    "администрации",
+    "администрациям",
+    "комитету",
+    "департаменту",
+    "центру",
+    "центрам",
+    "институту",
+    "директорам",
+    "заведующим",
+    "организациям",
+    "методическим",
+    "муниципальной",
+    "региональному",
+    "областному",
+    "профессиональным",
+    "родителям",
+];
+/// Dative endings accepted for the first word of a numbered lead-in.
+const DATIVE_ENDINGS: &[&str] = &[
+    "ам", "ям", "ому", "ему", "ству", "ению", "анию", "делу", "телю", "ору", "тору", "ым", "им",
+    "ции",
+];
+
+/// Byte offsets and text of the words of `text` outside «quotes» and (parentheses).
+pub(super) fn plain_words(text: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut depth = 0i32;
+    let mut last = 0usize;
+    // An unclosed quotation (a typo) would hide the rest of the paragraph: ignore quotes then.
+    let quotes_balanced = text.matches('«').count() == text.matches('»').count();
+    for m in WORD.find_iter(text) {
+        for c in text[last..m.start()].chars() {
+            match c {
+                '«' if quotes_balanced => depth += 1,
+                '»' if quotes_balanced => depth = (depth - 1).max(0),
+                '(' => depth += 1,
+                ')' => depth = (depth - 1).max(0),
+                _ => {}
+            }
+        }
+        last = m.start();
+        if depth == 0 {
+            out.push((m.start(), m.as_str()));
+        }
+    }
+    out
+}
+
+/// Byte offset of the first infinitive among the first `limit` plain words.
+pub(super) fn find_infinitive(text: &str, limit: usize) -> Option<usize> {
+    plain_words(text)
+        .into_iter()
+        .take(limit)
+        .find(|(_, w)| is_infinitive(w))
+        .map(|(pos, _)| pos)
+}
+
+pub(super) fn starts_with_infinitive(text: &str) -> bool {
+    plain_words(text)
+        .first()
+        .is_some_and(|(pos, w)| *pos < 3 && is_infinitive(w))
+}
+
+/// The first word of a lead-in (after «Рекомендовать»), if it names an addressee.
+/// `loose` accepts any dative-looking word (numbered lead-ins), otherwise only known ones.
+pub(super) fn is_addressee_start(text: &str, loose: bool) -> bool {
+    let Some(c) = FIRST_WORD.captures(text) else {
+        return false;
+    };
+    let Some(word) = c.get(1).map(|m| m.as_str()) else {
+        return false;
+    };
+    if ORG_ABBREVIATIONS.contains(&word) {
+        return true;
+    }
+    if !word.chars().next().is_some_and(char::is_uppercase) && !text.starts_with("Рекомендовать")
+    {
+        return false;
+    }
+    let lower = word.to_lowercase();
+    ORG_DATIVES.contains(&lower.as_str())
+        || loose && lower.chars().count() > 4 && DATIVE_ENDINGS.iter().any(|e| lower.ends_with(e))
+}
+
+/// Strips «Рекомендовать», a trailing colon/comma and «следует/необходимо» from a lead-in.
+pub(super) fn clean_lead(lead: &str) -> String {
+    let mut t = lead.trim();
+    for p in ["Рекомендовать ", "рекомендовать "] {
+        if let Some(r) = t.strip_prefix(p) {
+            t = r;
+        }
+    }
+    let mut t = t
+        .trim_end_matches([':', ',', ' ', ';', '-', '–', '.'])
+        .to_string();
+    for tail in [
+        " следует",
+        " необходимо",
+        " рекомендуется",
+        " рекомендовано",
+    ] {
+        if let Some(r) = t.strip_suffix(tail) {
+            t = r.trim_end_matches([',', ' ']).to_string();
+        }
+    }
+    let mut chars = t.chars();
+    match chars.next() {
+        Some(c) if c.is_lowercase() => c.to_uppercase().chain(chars).collect(),
+        _ => t,
+    }
+}
