@@ -2,31 +2,69 @@
 //!
 //! rsmorphy panics on some very short words, so only Cyrillic words of at least three
 //! letters are ever passed to it, every call is additionally wrapped in `catch_unwind`,
-//! and a missing dictionary disables morphology (words are then kept as written) instead
-//! of failing.
+//! and a dictionary that fails to load disables morphology (words are then kept as written)
+//! instead of failing.
+//!
+//! The dictionary is compiled into the binary ([`DICT_FILES`]): rsmorphy only loads from a
+//! folder, and the folder of the `rsmorphy-dict-ru` crate is a path in the cargo registry of
+//! the build machine. At first use the files are written to a fresh private temporary
+//! folder, loaded (rsmorphy reads them whole into memory) and the folder is removed.
 
 use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::path::Path;
 use std::sync::{Arc, LazyLock, Mutex};
 
 use rsmorphy::prelude::*;
 
-static MORPH: LazyLock<Option<MorphAnalyzer>> = LazyLock::new(|| {
-    let path = rsmorphy_dict_ru::DICT_PATH;
-    if !Path::new(path).join("meta.json.gz").exists() {
-        tracing::warn!(
-            path,
-            "rsmorphy dictionary not found; addressees keep their written case"
-        );
-        return None;
+/// Includes one dictionary file from the folder `build.rs` found at build time.
+macro_rules! dict_file {
+    ($name:literal) => {
+        (
+            $name,
+            include_bytes!(concat!(env!("EDUSEARCH_MORPH_DICT_DIR"), "/", $name)).as_slice(),
+        )
+    };
+}
+
+/// The files of the `rsmorphy-dict-ru` dictionary that rsmorphy reads (name, gzip-compressed
+/// content).
+pub(crate) const DICT_FILES: [(&str, &[u8]); 11] = [
+    dict_file!("grammemes.json.gz"),
+    dict_file!("gramtab-opencorpora-int.json.gz"),
+    dict_file!("meta.json.gz"),
+    dict_file!("p_t_given_w.intdawg.gz"),
+    dict_file!("paradigms.array.gz"),
+    dict_file!("prediction-prefixes.dawg.gz"),
+    dict_file!("prediction-suffixes-0.dawg.gz"),
+    dict_file!("prediction-suffixes-1.dawg.gz"),
+    dict_file!("prediction-suffixes-2.dawg.gz"),
+    dict_file!("suffixes.json.gz"),
+    dict_file!("words.dawg.gz"),
+];
+
+static MORPH: LazyLock<Option<MorphAnalyzer>> = LazyLock::new(|| match load_embedded() {
+    Ok(m) => Some(m),
+    Err(e) => {
+        tracing::warn!(error = %e, "rsmorphy dictionary failed to load; addressees keep their written case");
+        None
     }
-    let loaded = catch_unwind(|| MorphAnalyzer::from_file(path));
-    if loaded.is_err() {
-        tracing::warn!(path, "rsmorphy dictionary failed to load");
-    }
-    loaded.ok()
 });
+
+/// Writes the embedded dictionary to a private temporary folder and loads it from there.
+/// The folder is removed when this returns (the analyser holds everything in memory).
+fn load_embedded() -> Result<MorphAnalyzer, String> {
+    let dir = tempfile::Builder::new()
+        .prefix("edusearch-morph-")
+        .tempdir()
+        .map_err(|e| format!("cannot create a temporary folder: {e}"))?;
+    for (name, bytes) in DICT_FILES {
+        std::fs::write(dir.path().join(name), bytes)
+            .map_err(|e| format!("cannot write {name}: {e}"))?;
+    }
+    let path = dir.path().to_owned();
+    catch_unwind(move || MorphAnalyzer::from_file(path))
+        .map_err(|_| "rsmorphy panicked while loading".to_owned())
+}
 
 /// One morphological reading of a word.
 #[derive(Debug, Clone)]
