@@ -75,9 +75,8 @@ fn texts(c: &Corpus, q: &str, limit: usize) -> Vec<String> {
 #[test]
 #[ignore = "evaluation helper; tests/eval/run.sh scores it"]
 fn own_queries() {
-    let path = std::env::var("EDUSEARCH_EVAL_QUERIES").unwrap_or_else(|_| {
-        format!("{}/tests/eval/queries.json", env!("CARGO_MANIFEST_DIR"))
-    });
+    let path = std::env::var("EDUSEARCH_EVAL_QUERIES")
+        .unwrap_or_else(|_| format!("{}/tests/eval/queries.json", env!("CARGO_MANIFEST_DIR")));
     let text = std::fs::read_to_string(&path).expect("queries.json");
     let queries: Vec<serde_json::Value> = serde_json::from_str(&text).expect("JSON");
     let mut out = String::new();
