@@ -20,6 +20,29 @@ pub enum RejectReason {
     /// Could not be read from disk.
     #[error("cannot read: {0}")]
     Io(String),
+    /// Not a regular file (a FIFO, a device, a socket, or a link to one): never opened.
+    #[error("not a regular file ({0}); only regular files are read")]
+    NotRegularFile(String),
+    /// Larger than the per-file limit (`--max-file-mb`); not read.
+    #[error(
+        "file too large: {} MB, the limit is {} MB (--max-file-mb)",
+        megabytes(*size),
+        megabytes(*limit)
+    )]
+    TooLarge {
+        /// Size in bytes (as far as it was seen).
+        size: u64,
+        /// The limit in bytes.
+        limit: u64,
+    },
+    /// Its document id is held by another file of the index (see `EntryWriter::add_files`).
+    #[error("document id {0} is already taken by another file")]
+    IdTaken(String),
+}
+
+/// Bytes as megabytes (10^6) with one decimal, for messages.
+fn megabytes(bytes: u64) -> String {
+    format!("{:.1}", bytes as f64 / 1_000_000.0)
 }
 
 /// Errors of the library.

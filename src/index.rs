@@ -13,11 +13,12 @@ mod build;
 mod collect;
 mod coord;
 mod highlight;
+mod ids;
 mod provenance;
 mod schema;
 mod synonyms;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
@@ -34,7 +35,8 @@ use tantivy::{
 
 use crate::analysis::{self, Lang, fold};
 use crate::cache::SizedCache;
-use crate::error::{Error, Result};
+use crate::error::{Error, RejectReason, Result};
+use crate::ingest::{self, FoundFile, ReadLimits, SourceFile};
 use crate::model::{DocKind, Document, Entry, Level, Role};
 use crate::search::query::UserQuery;
 use crate::search::{
@@ -82,6 +84,8 @@ pub struct DocumentSummary {
     pub year: Option<i32>,
     /// Number of entries.
     pub entries: u64,
+    /// The source file's name as given (path relative to the folder indexed), when recorded.
+    pub file: Option<String>,
 }
 
 /// Summary of an indexing run.
@@ -109,6 +113,37 @@ struct StoredEntry {
     block_title: Option<String>,
     #[serde(rename = "_lang", default)]
     lang: String,
+    /// Display name of the source file.
+    #[serde(rename = "_file", default, skip_serializing_if = "Option::is_none")]
+    file: Option<String>,
+    /// Canonical path of the source file (see [`ids`]).
+    #[serde(rename = "_origin", default, skip_serializing_if = "Option::is_none")]
+    origin: Option<String>,
+    /// Fingerprint of the source file's decoded text.
+    #[serde(rename = "_content", default, skip_serializing_if = "Option::is_none")]
+    content: Option<String>,
+}
+
+/// Where a document's text came from, recorded with its entries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocOrigin {
+    /// Display name of the file ([`crate::ingest::SourceFile::name`]).
+    pub file: String,
+    /// Canonical path ([`crate::ingest::SourceFile::origin`]).
+    pub origin: String,
+    /// [`crate::ingest::short_hash`] of the decoded text.
+    pub content: String,
+}
+
+impl DocOrigin {
+    /// The origin of a decoded source file.
+    pub fn of(src: &SourceFile) -> Self {
+        DocOrigin {
+            file: src.name.clone(),
+            origin: src.origin.clone(),
+            content: ingest::short_hash(src.text.as_bytes()),
+        }
+    }
 }
 
 impl StoredEntry {
@@ -369,14 +404,9 @@ impl EntryIndex {
 
     /// Parses the embedded seeds and adds them in one commit, marked as "embedded seeds".
     fn add_embedded_seeds(&mut self) -> Result<IndexReport> {
-        let docs: Vec<Document> = crate::pipeline::embedded_seeds()
-            .iter()
-            .map(crate::pipeline::parse_source)
-            .collect();
+        let seeds = crate::pipeline::embedded_seeds();
         let mut w = self.writer_from(IndexSource::EmbeddedSeeds)?;
-        for d in &docs {
-            w.add(d)?;
-        }
+        w.add_sources(&seeds, |_| {})?;
         w.commit()
     }
 
@@ -441,10 +471,13 @@ impl EntryIndex {
             .read()
             .map_err(|_| Error::Index("abbreviation table poisoned".into()))?
             .clone();
-        if self.pending_clear {
+        let held = if self.pending_clear {
             writer.delete_all_documents()?;
             abbreviations.clear();
-        }
+            HashMap::new()
+        } else {
+            self.held_documents()?
+        };
         Ok(EntryWriter {
             index: self,
             writer,
@@ -453,11 +486,13 @@ impl EntryIndex {
             source,
             before,
             fresh,
-            doc_ids: std::collections::HashSet::new(),
+            doc_ids: HashSet::new(),
+            held,
+            batch: HashSet::new(),
         })
     }
 
-    fn make_document(&self, entry: &Entry) -> Result<TantivyDocument> {
+    fn make_document(&self, entry: &Entry, origin: Option<&DocOrigin>) -> Result<TantivyDocument> {
         let f = &self.fields;
         let lang = analysis::detect_language(&entry.text);
         let stored = StoredEntry {
@@ -466,6 +501,9 @@ impl EntryIndex {
             block: entry.block,
             block_title: entry.block_title.clone(),
             lang: lang.code().to_string(),
+            file: origin.map(|o| o.file.clone()),
+            origin: origin.map(|o| o.origin.clone()),
+            content: origin.map(|o| o.content.clone()),
         };
         let json = serde_json::to_string(&stored).map_err(|e| Error::Index(e.to_string()))?;
         let mut d = TantivyDocument::default();
@@ -715,14 +753,38 @@ impl EntryIndex {
     }
 
     fn load(&self, searcher: &tantivy::Searcher, address: DocAddress) -> Result<Entry> {
+        Ok(self.load_stored(searcher, address)?.into_entry())
+    }
+
+    fn load_stored(
+        &self,
+        searcher: &tantivy::Searcher,
+        address: DocAddress,
+    ) -> Result<StoredEntry> {
         let doc: TantivyDocument = searcher.doc(address)?;
         let json = doc
             .get_first(self.fields.stored)
             .and_then(|v| v.as_str())
             .ok_or_else(|| Error::Index("entry without stored data".into()))?;
-        let stored: StoredEntry =
-            serde_json::from_str(json).map_err(|e| Error::Index(format!("stored entry: {e}")))?;
-        Ok(stored.into_entry())
+        serde_json::from_str(json).map_err(|e| Error::Index(format!("stored entry: {e}")))
+    }
+
+    /// What the index records of each document it holds (for the ids of a new batch).
+    fn held_documents(&self) -> Result<HashMap<String, ids::HeldDoc>> {
+        let searcher = self.reader.searcher();
+        let per_doc = searcher.search(&AllQuery, &DocCounter)?;
+        let mut out = HashMap::with_capacity(per_doc.len());
+        for (doc_id, (_, address)) in per_doc {
+            let stored = self.load_stored(&searcher, address)?;
+            out.insert(
+                doc_id,
+                ids::HeldDoc {
+                    origin: stored.origin,
+                    content: stored.content,
+                },
+            );
+        }
+        Ok(out)
     }
 
     /// Entries matching a term, in document order.
@@ -756,13 +818,29 @@ impl EntryIndex {
         self.entries_by_term(Term::from_field_text(self.fields.doc_id, doc_id))
     }
 
+    /// The recorded file name of a document ([`DocumentSummary::file`]).
+    pub fn document_file(&self, doc_id: &str) -> Result<Option<String>> {
+        let searcher = self.reader.searcher();
+        let query = TermQuery::new(
+            Term::from_field_text(self.fields.doc_id, doc_id),
+            IndexRecordOption::Basic,
+        );
+        let addresses = searcher.search(&query, &DocSetCollector)?;
+        match addresses.into_iter().next() {
+            Some(address) => Ok(self.load_stored(&searcher, address)?.file),
+            None => Ok(None),
+        }
+    }
+
     /// All documents with entry counts, ordered by document id.
     pub fn documents(&self) -> Result<Vec<DocumentSummary>> {
         let searcher = self.reader.searcher();
         let per_doc = searcher.search(&AllQuery, &DocCounter)?;
         let mut out = Vec::with_capacity(per_doc.len());
         for (doc_id, (count, address)) in per_doc {
-            let e = self.load(&searcher, address)?;
+            let stored = self.load_stored(&searcher, address)?;
+            let file = stored.file.clone();
+            let e = stored.into_entry();
             out.push(DocumentSummary {
                 doc_id,
                 title: e.doc_title,
@@ -773,6 +851,7 @@ impl EntryIndex {
                 date: e.date,
                 year: e.year,
                 entries: count,
+                file,
             });
         }
         out.sort_by(|a, b| a.doc_id.cmp(&b.doc_id));
@@ -832,17 +911,29 @@ pub struct EntryWriter<'a> {
     /// The index was empty or is cleared by the commit.
     fresh: bool,
     /// Ids of the batch's documents that have entries.
-    doc_ids: std::collections::HashSet<String>,
+    doc_ids: HashSet<String>,
+    /// What the index held before the batch (empty when the commit clears it).
+    held: HashMap<String, ids::HeldDoc>,
+    /// Ids of every document of the batch.
+    batch: HashSet<String>,
 }
 
+/// One file's result from a reading thread: its document, bytes of text and origin.
+type ParsedFile = Result<(Document, usize, DocOrigin)>;
+
 impl EntryWriter<'_> {
-    /// Adds one document, replacing the entries of an earlier version of the same `doc_id`.
+    /// Adds one document under its own id, replacing the entries of an earlier version of the
+    /// same `doc_id` (the caller answers for the ids; files go through [`Self::add_files`]).
     pub fn add(&mut self, doc: &Document) -> Result<()> {
+        self.add_with(doc, None)
+    }
+
+    fn add_with(&mut self, doc: &Document, origin: Option<&DocOrigin>) -> Result<()> {
         let f = self.index.fields;
         self.writer
             .delete_term(Term::from_field_text(f.doc_id, &doc.meta.doc_id));
         for entry in &doc.entries {
-            let d = self.index.make_document(entry)?;
+            let d = self.index.make_document(entry, origin)?;
             self.writer.add_document(d)?;
             self.report.entries += 1;
             self.report.bytes += (entry.text.len()
@@ -852,38 +943,111 @@ impl EntryWriter<'_> {
         }
         self.abbreviations.learn(doc);
         self.report.documents += 1;
+        self.batch.insert(doc.meta.doc_id.clone());
         if !doc.entries.is_empty() {
             self.doc_ids.insert(doc.meta.doc_id.clone());
         }
         Ok(())
     }
 
-    /// Reads and parses `paths` on several threads and adds the documents as they come;
-    /// `on_file` sees each file's outcome (in completion order). A rejected file is reported
-    /// there and does not stop the batch.
+    /// Adds a parsed document unless its id was already given to another document of the batch
+    /// (never expected: the ids are planned unique).
+    fn add_parsed(&mut self, doc: &Document, origin: &DocOrigin, path: &Path) -> Result<()> {
+        if self.batch.contains(&doc.meta.doc_id) {
+            return Err(Error::Rejected {
+                path: path.to_owned(),
+                reason: RejectReason::IdTaken(doc.meta.doc_id.clone()),
+            });
+        }
+        self.add_with(doc, Some(origin))
+    }
+
+    /// The ids of a batch of `(batch id, canonical path)` against the index (see [`ids`]).
+    fn plan_ids<'f>(&self, files: impl Iterator<Item = (&'f str, &'f str)>) -> Vec<ids::PlannedId> {
+        let files: Vec<(&str, &str)> = files.collect();
+        ids::plan(&files, &self.held)
+    }
+
+    /// Adds decoded source files (the embedded seeds) one by one, with the ids of
+    /// [`Self::add_files`]; `on_file` sees each outcome.
+    pub fn add_sources(
+        &mut self,
+        sources: &[SourceFile],
+        mut on_file: impl FnMut(FileOutcome<'_>),
+    ) -> Result<()> {
+        let plan = self.plan_ids(
+            sources
+                .iter()
+                .map(|s| (s.doc_id.as_str(), s.origin.as_str())),
+        );
+        for (src, planned) in sources.iter().zip(&plan) {
+            let origin = DocOrigin::of(src);
+            let mut src = src.clone();
+            src.doc_id = planned.resolve(&origin.content).to_string();
+            let doc = crate::pipeline::parse_source(&src);
+            match self.add_parsed(&doc, &origin, &src.path) {
+                Ok(()) => on_file(FileOutcome::Indexed {
+                    path: &src.path,
+                    doc: &doc,
+                    bytes: src.text.len(),
+                }),
+                Err(err @ Error::Rejected { .. }) => on_file(FileOutcome::Rejected(err)),
+                Err(err) => return Err(err),
+            }
+        }
+        Ok(())
+    }
+
+    /// [`Self::add_found`] of the files under `paths` (files and folders, see
+    /// [`ingest::collect_files`]) with the default [`ReadLimits`]; what is not read is reported
+    /// to `on_file` as rejected.
     pub fn add_files(
         &mut self,
         paths: &[PathBuf],
         mut on_file: impl FnMut(FileOutcome<'_>),
     ) -> Result<()> {
+        let (found, errors) = ingest::collect_files(paths);
+        for err in errors {
+            on_file(FileOutcome::Rejected(err));
+        }
+        self.add_found(&found, &ReadLimits::default(), on_file)
+    }
+
+    /// Reads and parses `files` on several threads and adds the documents as they come;
+    /// `on_file` sees each file's outcome (in completion order). A rejected file is reported
+    /// there and does not stop the batch.
+    ///
+    /// Ids: a file keeps the id its document already has in the index; a file whose id is held
+    /// by another file's document gets an id of its own, unless the texts are the same (see
+    /// [`ids`]): no document of the index or of the batch is ever replaced by another file's.
+    pub fn add_found(
+        &mut self,
+        files: &[FoundFile],
+        limits: &ReadLimits,
+        mut on_file: impl FnMut(FileOutcome<'_>),
+    ) -> Result<()> {
+        let plan = self.plan_ids(files.iter().map(|f| (f.doc_id.as_str(), f.origin.as_str())));
         let threads = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
             .clamp(1, 8);
         let next = AtomicUsize::new(0);
-        let (tx, rx) =
-            std::sync::mpsc::sync_channel::<(usize, Result<(Document, usize)>)>(threads * 2);
+        let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, ParsedFile)>(threads * 2);
         std::thread::scope(|scope| {
             for _ in 0..threads {
                 let tx = tx.clone();
-                let next = &next;
+                let (next, plan) = (&next, &plan);
                 scope.spawn(move || {
                     loop {
                         let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(path) = paths.get(i) else {
+                        let (Some(found), Some(planned)) = (files.get(i), plan.get(i)) else {
                             break;
                         };
-                        let item = crate::ingest::read_file(path)
-                            .map(|src| (crate::pipeline::parse_source(&src), src.text.len()));
+                        let item = ingest::read_found(found, limits).map(|mut src| {
+                            let origin = DocOrigin::of(&src);
+                            src.doc_id = planned.resolve(&origin.content).to_string();
+                            let doc = crate::pipeline::parse_source(&src);
+                            (doc, src.text.len(), origin)
+                        });
                         if tx.send((i, item)).is_err() {
                             break;
                         }
@@ -892,16 +1056,17 @@ impl EntryWriter<'_> {
             }
             drop(tx);
             for (i, item) in rx {
-                match item {
-                    Ok((doc, bytes)) => {
-                        self.add(&doc)?;
-                        on_file(FileOutcome::Indexed {
-                            path: &paths[i],
-                            doc: &doc,
-                            bytes,
-                        });
-                    }
-                    Err(err) => on_file(FileOutcome::Rejected(err)),
+                let path = &files[i].path;
+                match item.and_then(|(doc, bytes, origin)| {
+                    self.add_parsed(&doc, &origin, path).map(|()| (doc, bytes))
+                }) {
+                    Ok((doc, bytes)) => on_file(FileOutcome::Indexed {
+                        path,
+                        doc: &doc,
+                        bytes,
+                    }),
+                    Err(err @ Error::Rejected { .. }) => on_file(FileOutcome::Rejected(err)),
+                    Err(err) => return Err(err),
                 }
             }
             Ok(())

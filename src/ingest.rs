@@ -1,12 +1,16 @@
 //! Stage 1: find source files, read them and decode them to clean UTF-8 text.
 //!
-//! Accepts `.txt` and `.md`; detects UTF-8 (with/without BOM), UTF-16 LE/BE (BOM),
-//! Windows-1251 and KOI8-R; normalises to NFC with `\n` line ends. Binary, empty and
-//! non-Russian/English files are rejected with a one-line [`RejectReason`].
+//! Accepts `.txt` and `.md` ([`is_supported`] is the one place that decides); detects UTF-8
+//! (with/without BOM), UTF-16 LE/BE (BOM), Windows-1251 and KOI8-R; normalises to NFC with `\n`
+//! line ends. Binary, empty and non-Russian/English files are rejected with a one-line
+//! [`RejectReason`], and so are files of other types, anything but a regular file (FIFOs,
+//! devices, links to them: they are never opened) and files above the size limit (checked from
+//! the metadata before reading; reads are bounded by the limit too).
 //!
 //! Detection order:
 //! 1. a BOM decides (UTF-8, UTF-16 LE/BE);
-//! 2. NUL bytes without a UTF-16 BOM mean binary;
+//! 2. more than 1 % NUL bytes without a UTF-16 BOM mean binary; fewer are removed (with a
+//!    warning) and the text goes on;
 //! 3. valid UTF-8 is UTF-8, and so is UTF-8 with a few damaged bytes (they become U+FFFD);
 //! 4. otherwise chardetng guesses with a Russian hint; when the guess is a Cyrillic
 //!    single-byte encoding, every Cyrillic candidate (Windows-1251, KOI8-R, IBM866, Mac)
@@ -16,11 +20,15 @@
 //!
 //! The decoded text is then checked: control characters / replacement characters
 //! (binary), whitespace only (empty), and language (script counts + whatlang).
+//!
+//! Document ids: see [`collect_files`] and [`doc_id_for_name`].
 
 use std::collections::HashSet;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use encoding_rs::{Encoding, IBM866, KOI8_R, KOI8_U, UTF_8, WINDOWS_1251, X_MAC_CYRILLIC};
+use sha2::{Digest, Sha256};
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
 use crate::error::{Error, RejectReason};
@@ -30,32 +38,170 @@ use crate::error::{Error, RejectReason};
 pub struct SourceFile {
     /// Path as found.
     pub path: PathBuf,
-    /// Stable document id derived from the file name.
+    /// Document id, unique within the batch the file was found in (see [`collect_files`]).
     pub doc_id: String,
+    /// The file's name as shown to users: its path relative to the folder it was found in
+    /// (`2019/Резолюция.txt`), or its file name when it was named directly.
+    pub name: String,
+    /// What identifies the file across runs: its canonical path (`embedded:…` for the seeds
+    /// compiled into the binary).
+    pub origin: String,
     /// Decoded text: NFC, `\n` line ends, no BOM.
     pub text: String,
     /// Name of the detected encoding («UTF-8», «windows-1251», …).
     pub encoding: &'static str,
 }
 
-/// Stable document id of a path: the file stem, lower-cased, with anything but
-/// ASCII letters, digits, `_` and `-` replaced by `_`.
+/// Default per-file size limit in MB (`--max-file-mb`).
+pub const DEFAULT_MAX_FILE_MB: u64 = 50;
+
+/// Limits applied while reading files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadLimits {
+    /// Largest file read, in bytes; larger files are rejected without being read.
+    pub max_file_bytes: u64,
+}
+
+impl ReadLimits {
+    /// A limit of `mb` megabytes (10^6 bytes) per file.
+    pub fn from_mb(mb: u64) -> Self {
+        ReadLimits {
+            max_file_bytes: mb.saturating_mul(1_000_000),
+        }
+    }
+}
+
+impl Default for ReadLimits {
+    fn default() -> Self {
+        Self::from_mb(DEFAULT_MAX_FILE_MB)
+    }
+}
+
+/// Extensions read as documents (lower case, without the dot).
+pub const SUPPORTED_EXTENSIONS: [&str; 2] = ["txt", "md"];
+
+/// Whether a path has a supported extension (any case): the one decision of which files are
+/// read; files of other types are rejected with [`RejectReason::Unsupported`].
+pub fn is_supported(path: &Path) -> bool {
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        SUPPORTED_EXTENSIONS
+            .iter()
+            .any(|s| e.eq_ignore_ascii_case(s))
+    })
+}
+
+/// Document id of a file named directly: the id of its file name (see [`doc_id_for_name`]).
 pub fn doc_id_for(path: &Path) -> String {
-    let stem = path
-        .file_stem()
+    let name = path
+        .file_name()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let id: String = stem
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
-                c.to_ascii_lowercase()
-            } else {
-                '_'
-            }
-        })
+    doc_id_for_name(&name)
+}
+
+/// Base document id of a display name (`/`-separated path relative to the folder indexed):
+/// the extension dropped, each path component romanised and lower-cased ([`slug`]), the
+/// components joined by `_`. `2019/Резолюция.txt` → `2019_rezolyutsiya`;
+/// `000_09d3111d1cb66d39.txt` → `000_09d3111d1cb66d39`. Empty results become `doc`.
+pub fn doc_id_for_name(name: &str) -> String {
+    let path = Path::new(name);
+    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned());
+    let mut parts: Vec<String> = path
+        .parent()
+        .into_iter()
+        .flat_map(|p| p.components())
+        .map(|c| slug(&c.as_os_str().to_string_lossy()))
         .collect();
+    parts.push(slug(stem.as_deref().unwrap_or_default()));
+    let id = parts
+        .into_iter()
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("_");
     if id.is_empty() { "doc".to_string() } else { id }
+}
+
+/// Lower-case ASCII form of a name: ASCII letters and digits, `-` and `_` kept; Russian
+/// letters romanised (simplified BGN/PCGN: ж zh, й y, х kh, ц ts, щ shch, ю yu, я ya, ъ ь
+/// dropped); accented Latin letters lose their accents; anything else becomes `_`, with runs
+/// of `_` collapsed and none at either end.
+pub fn slug(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for c in name.nfc() {
+        if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+            out.push(c.to_ascii_lowercase());
+        } else if let Some(latin) = romanise(c) {
+            out.push_str(latin);
+        } else {
+            // An accented Latin letter keeps its base letter (é → e); anything else is a gap.
+            let base: String = std::iter::once(c)
+                .nfd()
+                .filter(char::is_ascii_alphanumeric)
+                .map(|b| b.to_ascii_lowercase())
+                .collect();
+            if base.is_empty() {
+                out.push('_');
+            } else {
+                out.push_str(&base);
+            }
+        }
+    }
+    let mut collapsed = String::with_capacity(out.len());
+    for c in out.chars() {
+        if c == '_' && (collapsed.is_empty() || collapsed.ends_with('_')) {
+            continue;
+        }
+        collapsed.push(c);
+    }
+    collapsed.trim_end_matches('_').to_string()
+}
+
+/// Romanisation of a Russian letter (either case); `None` for other characters.
+fn romanise(c: char) -> Option<&'static str> {
+    let lower = c.to_lowercase().next().unwrap_or(c);
+    Some(match lower {
+        'а' => "a",
+        'б' => "b",
+        'в' => "v",
+        'г' => "g",
+        'д' => "d",
+        'е' | 'э' => "e",
+        'ё' => "yo",
+        'ж' => "zh",
+        'з' => "z",
+        'и' => "i",
+        'й' => "y",
+        'к' => "k",
+        'л' => "l",
+        'м' => "m",
+        'н' => "n",
+        'о' => "o",
+        'п' => "p",
+        'р' => "r",
+        'с' => "s",
+        'т' => "t",
+        'у' => "u",
+        'ф' => "f",
+        'х' => "kh",
+        'ц' => "ts",
+        'ч' => "ch",
+        'ш' => "sh",
+        'щ' => "shch",
+        'ъ' | 'ь' => "",
+        'ы' => "y",
+        'ю' => "yu",
+        'я' => "ya",
+        _ => return None,
+    })
+}
+
+/// First 16 hex digits of the SHA-256 of `bytes` (ids and content fingerprints).
+pub fn short_hash(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .take(8)
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Share of control / replacement characters above which a text is binary.
@@ -67,17 +213,55 @@ const LANG_WINDOW_CHARS: usize = 4000;
 
 /// Decodes raw bytes to normalised text, or says why they are not a text document.
 pub fn decode(bytes: &[u8]) -> Result<(String, &'static str), RejectReason> {
+    decode_text(bytes).map(|d| (d.text, d.encoding))
+}
+
+/// Decoded text and what was repaired on the way.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decoded {
+    /// Normalised text (NFC, `\n` line ends, no BOM, no NUL).
+    pub text: String,
+    /// Name of the detected encoding.
+    pub encoding: &'static str,
+    /// NUL characters removed from otherwise valid text.
+    pub nul_removed: usize,
+}
+
+/// Largest share of NUL bytes (or characters) removed from a text; more means binary.
+const MAX_NUL_SHARE_PERCENT: usize = 1;
+
+/// [`decode`], also telling how many NUL characters were removed.
+pub fn decode_text(bytes: &[u8]) -> Result<Decoded, RejectReason> {
     if bytes.is_empty() {
         return Err(RejectReason::Empty);
     }
     let (raw, encoding) = decode_raw(bytes)?;
+    let (raw, nul_removed) = strip_nul(raw)?;
     check_binary(&raw)?;
     let text = normalise(&raw);
     if text.trim().is_empty() {
         return Err(RejectReason::Empty);
     }
     check_language(&text)?;
-    Ok((text, encoding.name()))
+    Ok(Decoded {
+        text,
+        encoding: encoding.name(),
+        nul_removed,
+    })
+}
+
+/// Removes NUL characters when they are a few stray ones in a text; many mean binary data.
+fn strip_nul(text: String) -> Result<(String, usize), RejectReason> {
+    let nul = text.bytes().filter(|&b| b == 0).count();
+    if nul == 0 {
+        return Ok((text, 0));
+    }
+    if nul * 100 > text.len() * MAX_NUL_SHARE_PERCENT {
+        return Err(RejectReason::Binary(format!(
+            "contains {nul} NUL characters"
+        )));
+    }
+    Ok((text.replace('\0', ""), nul))
 }
 
 /// Picks the encoding and decodes, without any normalisation.
@@ -92,10 +276,13 @@ fn decode_raw(bytes: &[u8]) -> Result<(String, &'static Encoding), RejectReason>
             return Ok((text.into_owned(), enc));
         }
     }
-    if bytes.contains(&0) {
-        return Err(RejectReason::Binary(
-            "contains NUL bytes (and no UTF-16 byte-order mark)".into(),
-        ));
+    // A few NUL bytes are stray damage (removed after decoding: NUL reads as NUL in every
+    // encoding tried below); many, without a UTF-16 byte-order mark, are binary data.
+    let nul = bytes.iter().filter(|&&b| b == 0).count();
+    if nul * 100 > bytes.len() * MAX_NUL_SHARE_PERCENT {
+        return Err(RejectReason::Binary(format!(
+            "contains {nul} NUL bytes (and no UTF-16 byte-order mark)"
+        )));
     }
     if let Ok(text) = std::str::from_utf8(bytes) {
         return Ok((text.to_owned(), UTF_8));
@@ -285,21 +472,15 @@ fn is_cyrillic(c: char) -> bool {
 
 /// Rejects text with too many control or replacement characters.
 fn check_binary(text: &str) -> Result<(), RejectReason> {
-    let (mut total, mut control, mut replacement, mut nul) = (0usize, 0usize, 0usize, 0usize);
+    let (mut total, mut control, mut replacement) = (0usize, 0usize, 0usize);
     for c in text.chars() {
         total += 1;
         match c {
-            '\0' => nul += 1,
             '\u{FFFD}' => replacement += 1,
             '\n' | '\r' | '\t' | '\u{0C}' => {}
             c if c.is_control() => control += 1,
             _ => {}
         }
-    }
-    if nul > 0 {
-        return Err(RejectReason::Binary(format!(
-            "contains {nul} NUL characters"
-        )));
     }
     let share = |n: usize| n as f64 / total.max(1) as f64;
     if control > 0 && share(control) > MAX_BAD_CHAR_SHARE {
@@ -451,76 +632,238 @@ fn check_language(text: &str) -> Result<(), RejectReason> {
     ))))
 }
 
-/// Reads and decodes one file.
+/// A file found by [`collect_files`], with the names it will be known by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FoundFile {
+    /// Path as found.
+    pub path: PathBuf,
+    /// Display name: the path relative to the folder given (`/`-separated), or the file name
+    /// of a file given directly.
+    pub name: String,
+    /// Canonical path (identifies the file across runs).
+    pub origin: String,
+    /// Document id, unique among the files of one [`collect_files`] call.
+    pub doc_id: String,
+}
+
+/// Reads and decodes one file named directly (its id from its file name), with the default
+/// [`ReadLimits`].
 pub fn read_file(path: &Path) -> Result<SourceFile, Error> {
-    let bytes = std::fs::read(path).map_err(|e| Error::Rejected {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.to_string_lossy().into_owned());
+    let found = FoundFile {
         path: path.to_owned(),
-        reason: RejectReason::Io(e.to_string()),
-    })?;
-    let (text, encoding) = decode(&bytes).map_err(|reason| Error::Rejected {
-        path: path.to_owned(),
+        doc_id: doc_id_for_name(&name),
+        origin: origin_of(path),
+        name,
+    };
+    read_found(&found, &ReadLimits::default())
+}
+
+/// Reads and decodes a found file: only a regular file, only when its size is within the
+/// limit (from the metadata, before opening it), and never more than the limit + 1 bytes.
+/// Stray NUL characters are removed with a warning.
+pub fn read_found(found: &FoundFile, limits: &ReadLimits) -> Result<SourceFile, Error> {
+    let path = &found.path;
+    let rejected = |reason| Error::Rejected {
+        path: path.clone(),
         reason,
-    })?;
+    };
+    let bytes = read_bounded(path, limits.max_file_bytes).map_err(rejected)?;
+    let decoded = decode_text(&bytes).map_err(rejected)?;
+    if decoded.nul_removed > 0 {
+        tracing::warn!(
+            path = %path.display(),
+            removed = decoded.nul_removed,
+            "removed NUL characters from the text"
+        );
+    }
     Ok(SourceFile {
-        path: path.to_owned(),
-        doc_id: doc_id_for(path),
-        text,
-        encoding,
+        path: path.clone(),
+        doc_id: found.doc_id.clone(),
+        name: found.name.clone(),
+        origin: found.origin.clone(),
+        text: decoded.text,
+        encoding: decoded.encoding,
     })
 }
 
-/// Whether a path has a supported extension (`.txt`, `.md`, any case).
-pub fn is_supported(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("txt") || e.eq_ignore_ascii_case("md"))
+/// The bytes of a regular file of at most `limit` bytes.
+fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, RejectReason> {
+    let io = |e: std::io::Error| RejectReason::Io(e.to_string());
+    // metadata() follows links: a link to /dev/zero or a FIFO is seen for what it is, and
+    // such a file is never opened (opening a FIFO blocks until a writer comes).
+    let meta = std::fs::metadata(path).map_err(io)?;
+    check_regular(&meta, limit)?;
+    let file = std::fs::File::open(path).map_err(io)?;
+    // The file may have been replaced between the two looks: check what was opened.
+    check_regular(&file.metadata().map_err(io)?, limit)?;
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > limit {
+        // It grew after the metadata was read.
+        return Err(RejectReason::TooLarge {
+            size: bytes.len() as u64,
+            limit,
+        });
+    }
+    Ok(bytes)
 }
 
-/// Expands files and folders (recursively) into the `.txt`/`.md` files they contain, sorted.
-/// Paths that do not exist are returned as errors; the rest still go through.
-///
-/// Inside folders, files with other extensions and hidden entries (names starting with `.`)
-/// are skipped silently; a file named explicitly with another extension is rejected
-/// ([`RejectReason::Unsupported`]). Symbolic links are followed, but each directory is
-/// visited once (by canonical path), so link loops terminate. A file reached twice is
-/// listed once.
+/// Rejects anything but a regular file within the size limit.
+fn check_regular(meta: &std::fs::Metadata, limit: u64) -> Result<(), RejectReason> {
+    if !meta.is_file() {
+        return Err(RejectReason::NotRegularFile(file_kind(&meta.file_type())));
+    }
+    if meta.len() > limit {
+        return Err(RejectReason::TooLarge {
+            size: meta.len(),
+            limit,
+        });
+    }
+    Ok(())
+}
+
+/// What a non-regular file is, for messages.
+fn file_kind(ft: &std::fs::FileType) -> String {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if ft.is_fifo() {
+            return "a FIFO".into();
+        }
+        if ft.is_char_device() {
+            return "a character device".into();
+        }
+        if ft.is_block_device() {
+            return "a block device".into();
+        }
+        if ft.is_socket() {
+            return "a socket".into();
+        }
+    }
+    if ft.is_dir() {
+        "a directory".into()
+    } else {
+        "a special file".into()
+    }
+}
+
+/// Canonical path of a file as a string (the path itself when it cannot be resolved).
+fn origin_of(path: &Path) -> String {
+    std::fs::canonicalize(path)
+        .unwrap_or_else(|_| path.to_owned())
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// Expands files and folders (recursively) into the `.txt`/`.md` files they contain, sorted;
+/// see [`collect_files`].
 pub fn collect_paths(inputs: &[PathBuf]) -> (Vec<PathBuf>, Vec<Error>) {
+    let (files, errors) = collect_files(inputs);
+    (files.into_iter().map(|f| f.path).collect(), errors)
+}
+
+/// Expands files and folders (recursively) into the files to read, sorted within each folder,
+/// folders in the order given, each with a document id unique among them. Whatever is not
+/// read is returned as an error beside them (the rest still goes through): paths that do not
+/// exist, files of unsupported types ([`RejectReason::Unsupported`]) and anything but regular
+/// files ([`RejectReason::NotRegularFile`]), named directly or found in a folder. Hidden
+/// entries of folders (names starting with `.`) are skipped silently.
+///
+/// Symbolic links are followed, but each directory is visited once (by canonical path), so
+/// link loops terminate. A file reached twice is listed once.
+///
+/// Ids: the base id of a file is [`doc_id_for_name`] of its display name (its path relative
+/// to the folder given, or its file name). A file whose base id an earlier file of the call
+/// already took gets `-` and [`short_hash`] of its canonical path appended (then `-2`, `-3`…
+/// in the unlikely case that is taken too), so no two files share an id and a file's id does
+/// not depend on the files found after it.
+pub fn collect_files(inputs: &[PathBuf]) -> (Vec<FoundFile>, Vec<Error>) {
     let mut walk = Walk::default();
     for input in inputs {
         match std::fs::metadata(input) {
-            Err(e) => walk.errors.push(Error::Rejected {
-                path: input.clone(),
-                reason: RejectReason::Io(e.to_string()),
-            }),
-            Ok(m) if m.is_dir() => walk.dir(input),
-            Ok(_) if is_supported(input) => walk.file(input),
-            Ok(_) => walk.errors.push(Error::Rejected {
-                path: input.clone(),
-                reason: RejectReason::Unsupported,
-            }),
+            Err(e) => walk.reject(input, RejectReason::Io(e.to_string())),
+            Ok(m) if m.is_dir() => walk.dir(input, input),
+            Ok(m) => walk.candidate(input, None, &m),
         }
     }
-    (walk.files, walk.errors)
+    let mut files = walk.files;
+    assign_ids(&mut files);
+    (files, walk.errors)
+}
+
+/// Makes the ids of `files` unique (see [`collect_files`]); `doc_id` holds the base id.
+fn assign_ids(files: &mut [FoundFile]) {
+    let mut taken: HashSet<String> = HashSet::with_capacity(files.len());
+    for f in files.iter_mut() {
+        f.doc_id = unique_id(&f.doc_id, &f.origin, |id| taken.contains(id));
+        taken.insert(f.doc_id.clone());
+    }
+}
+
+/// `base` when free, else `base-<hash of origin>`, else that with `-2`, `-3`, … appended.
+pub fn unique_id(base: &str, origin: &str, taken: impl Fn(&str) -> bool) -> String {
+    if !taken(base) {
+        return base.to_string();
+    }
+    let hashed = format!("{base}-{}", &short_hash(origin.as_bytes())[..8]);
+    let mut id = hashed.clone();
+    let mut n = 2u32;
+    while taken(&id) {
+        id = format!("{hashed}-{n}");
+        n += 1;
+    }
+    id
 }
 
 /// State of a directory walk.
 #[derive(Default)]
 struct Walk {
-    files: Vec<PathBuf>,
+    files: Vec<FoundFile>,
     errors: Vec<Error>,
     seen_dirs: HashSet<PathBuf>,
     seen_files: HashSet<PathBuf>,
 }
 
 impl Walk {
-    fn file(&mut self, path: &Path) {
-        let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
-        if self.seen_files.insert(key) {
-            self.files.push(path.to_owned());
-        }
+    fn reject(&mut self, path: &Path, reason: RejectReason) {
+        self.errors.push(Error::Rejected {
+            path: path.to_owned(),
+            reason,
+        });
     }
 
-    fn dir(&mut self, dir: &Path) {
+    /// A non-directory: read when it is a regular file of a supported type, else rejected.
+    /// `root` is the folder it was found in (`None`: named directly).
+    fn candidate(&mut self, path: &Path, root: Option<&Path>, meta: &std::fs::Metadata) {
+        if !meta.is_file() {
+            return self.reject(
+                path,
+                RejectReason::NotRegularFile(file_kind(&meta.file_type())),
+            );
+        }
+        if !is_supported(path) {
+            return self.reject(path, RejectReason::Unsupported);
+        }
+        let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
+        if !self.seen_files.insert(key.clone()) {
+            return;
+        }
+        let name = display_name(path, root);
+        self.files.push(FoundFile {
+            path: path.to_owned(),
+            doc_id: doc_id_for_name(&name),
+            origin: key.to_string_lossy().into_owned(),
+            name,
+        });
+    }
+
+    fn dir(&mut self, dir: &Path, root: &Path) {
         let key = match std::fs::canonicalize(dir) {
             Ok(k) => k,
             Err(source) => {
@@ -565,25 +908,45 @@ impl Walk {
             }
             // metadata() follows links; a dangling link is reported, not fatal.
             match std::fs::metadata(&child) {
-                Ok(m) if m.is_dir() => self.dir(&child),
-                Ok(m) if m.is_file() && is_supported(&child) => self.file(&child),
-                Ok(_) => {}
-                Err(source) if is_supported(&child) => self.errors.push(Error::Io {
-                    path: child.clone(),
-                    source,
-                }),
-                Err(_) => {}
+                Ok(m) if m.is_dir() => self.dir(&child, root),
+                Ok(m) => self.candidate(&child, Some(root), &m),
+                Err(e) => self.reject(&child, RejectReason::Io(e.to_string())),
             }
         }
     }
 }
 
-/// Reads every file under `inputs`; rejected files are returned beside the accepted ones.
+/// Path of a file relative to the folder it was found in (`/`-separated), or its file name.
+fn display_name(path: &Path, root: Option<&Path>) -> String {
+    let rel = root
+        .and_then(|r| path.strip_prefix(r).ok())
+        .filter(|r| !r.as_os_str().is_empty());
+    match rel {
+        Some(rel) => rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/"),
+        None => path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| path.to_string_lossy().into_owned()),
+    }
+}
+
+/// Reads every file under `inputs` with the default limits; rejected files are returned
+/// beside the accepted ones.
 pub fn read_all(inputs: &[PathBuf]) -> (Vec<SourceFile>, Vec<Error>) {
-    let (paths, mut errors) = collect_paths(inputs);
+    read_all_with(inputs, &ReadLimits::default())
+}
+
+/// Reads every file under `inputs` within `limits`; rejected files are returned beside the
+/// accepted ones.
+pub fn read_all_with(inputs: &[PathBuf], limits: &ReadLimits) -> (Vec<SourceFile>, Vec<Error>) {
+    let (found, mut errors) = collect_files(inputs);
     let mut files = Vec::new();
-    for p in paths {
-        match read_file(&p) {
+    for f in &found {
+        match read_found(f, limits) {
             Ok(f) => files.push(f),
             Err(e) => errors.push(e),
         }

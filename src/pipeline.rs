@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use crate::error::Error;
-use crate::ingest::{self, SourceFile};
+use crate::ingest::{self, ReadLimits, SourceFile};
 use crate::model::Document;
 use crate::{clean, meta, segment};
 
@@ -11,7 +11,7 @@ use crate::{clean, meta, segment};
 /// any of those changes the entries produced from the same file (boundaries, texts, addressees,
 /// topics, dates, ids): an index records the version that parsed its entries, and an index built
 /// from the embedded seeds by another version is rebuilt when `serve` opens it.
-pub const PARSER_VERSION: u32 = 1;
+pub const PARSER_VERSION: u32 = 2;
 
 /// The five bundled seed documents, compiled into the binary.
 pub const SEEDS: [(&str, &str); 5] = [
@@ -46,6 +46,8 @@ pub fn embedded_seeds() -> Vec<SourceFile> {
             let (text, encoding) = ingest::decode(text.as_bytes()).ok()?;
             Some(SourceFile {
                 doc_id: ingest::doc_id_for(&path),
+                name: (*name).to_string(),
+                origin: format!("embedded:seeds/{name}"),
                 path,
                 text,
                 encoding,
@@ -67,8 +69,9 @@ pub fn parse_source(src: &SourceFile) -> Document {
     }
 }
 
-/// Reads and parses every file under `inputs`; rejected files are returned beside the documents.
-pub fn parse_paths(inputs: &[PathBuf]) -> (Vec<Document>, Vec<Error>) {
-    let (files, errors) = ingest::read_all(inputs);
+/// Reads (within `limits`) and parses every file under `inputs`; rejected files are returned
+/// beside the documents. Document ids are unique among them (see [`ingest::collect_files`]).
+pub fn parse_paths(inputs: &[PathBuf], limits: &ReadLimits) -> (Vec<Document>, Vec<Error>) {
+    let (files, errors) = ingest::read_all_with(inputs, limits);
     (files.iter().map(parse_source).collect(), errors)
 }

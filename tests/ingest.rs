@@ -5,7 +5,10 @@ use std::process::Command;
 
 use edusearch::Error;
 use edusearch::error::RejectReason;
-use edusearch::ingest::{collect_paths, decode, read_all, read_file};
+use edusearch::ingest::{
+    FoundFile, ReadLimits, collect_files, collect_paths, decode, decode_text, doc_id_for_name,
+    read_all, read_file, read_found, slug,
+};
 use encoding_rs::{Encoding, KOI8_R, UTF_16BE, UTF_16LE, WINDOWS_1251};
 use proptest::prelude::*;
 
@@ -192,9 +195,26 @@ fn empty_and_whitespace_only_are_empty() {
 }
 
 #[test]
-fn nul_bytes_are_binary() {
+fn stray_nul_bytes_are_removed_from_valid_text() {
+    let text = seed("004_3d482b24eda1d297.txt");
+    let mut bytes = text.clone().into_bytes();
+    for nth in [5000, 100] {
+        let (at, _) = text.char_indices().nth(nth).expect("a long seed");
+        bytes.insert(at, 0);
+    }
+    let decoded = decode_text(&bytes).expect("a text with two stray NULs is a text");
+    assert_eq!(decoded.nul_removed, 2);
+    assert!(!decoded.text.contains('\0'));
+    assert_eq!(decoded.text, decode(text.as_bytes()).expect("seed").0);
+}
+
+#[test]
+fn many_nul_bytes_are_binary() {
     let mut bytes = seed("004_3d482b24eda1d297.txt").into_bytes();
-    bytes.insert(100, 0);
+    let every = 50;
+    for i in (0..bytes.len()).step_by(every).rev() {
+        bytes.insert(i, 0);
+    }
     match decode(&bytes) {
         Err(RejectReason::Binary(why)) => assert!(why.contains("NUL"), "{why}"),
         other => panic!("expected binary, got {other:?}"),
@@ -354,7 +374,7 @@ fn touch(p: &Path, content: &str) {
 }
 
 #[test]
-fn collect_paths_walks_sorted_and_skips_silently() {
+fn collect_paths_walks_sorted_and_reports_other_types() {
     let dir = tempfile::tempdir().expect("tempdir");
     let root = dir.path();
     touch(&root.join("b.txt"), "Текст б");
@@ -365,7 +385,20 @@ fn collect_paths_walks_sorted_and_skips_silently() {
     touch(&root.join("notes.docx"), "x");
     touch(&root.join(".hidden/e.txt"), "скрыто");
     let (paths, errors) = collect_paths(&[root.to_owned()]);
-    assert!(errors.is_empty(), "{errors:?}");
+    let unsupported: Vec<&Path> = errors
+        .iter()
+        .map(|e| match e {
+            Error::Rejected {
+                path,
+                reason: RejectReason::Unsupported,
+            } => path.as_path(),
+            e => panic!("unexpected {e:?}"),
+        })
+        .collect();
+    assert_eq!(
+        unsupported,
+        [root.join("notes.docx"), root.join("sub/skip.pdf")]
+    );
     let rel: Vec<PathBuf> = paths
         .iter()
         .map(|p| p.strip_prefix(root).expect("under root").to_owned())
@@ -525,4 +558,500 @@ fn read_file_reports_the_path() {
         }
         other => panic!("{other:?}"),
     }
+}
+
+// ---- document identity -------------------------------------------------------------------
+
+#[test]
+fn ids_are_romanised_names_and_keep_the_seed_and_fixture_ids() {
+    assert_eq!(doc_id_for_name("2019/Резолюция.txt"), "2019_rezolyutsiya");
+    assert_eq!(doc_id_for_name("Положение.txt"), "polozhenie");
+    assert_eq!(
+        doc_id_for_name("Решение (проект) №5.TXT"),
+        "reshenie_proekt_5"
+    );
+    assert_eq!(slug("Щёлково école"), "shchyolkovo_ecole");
+    assert_eq!(doc_id_for_name("日本.txt"), "doc");
+    for name in SEED_NAMES {
+        assert_eq!(doc_id_for_name(name), name.trim_end_matches(".txt"));
+    }
+    let real = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/real");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&real).expect("real fixtures") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_some_and(|e| e == "txt") {
+            let name = path.file_name().expect("name").to_string_lossy();
+            assert_eq!(doc_id_for_name(&name), name.trim_end_matches(".txt"));
+            checked += 1;
+        }
+    }
+    assert!(checked >= 30, "{checked}");
+}
+
+/// Ids of `collect_files`, keyed by display name.
+fn ids_by_name(files: &[FoundFile]) -> std::collections::BTreeMap<String, String> {
+    files
+        .iter()
+        .map(|f| (f.name.clone(), f.doc_id.clone()))
+        .collect()
+}
+
+#[test]
+fn collect_files_gives_every_file_its_own_stable_id() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("corpus");
+    for name in [
+        "2019/resolution.txt",
+        "2020/resolution.txt",
+        "resolution.md",
+        "resolution.txt",
+        "Резолюция.txt",
+        "Положение.txt",
+        "2019_resolution.txt",
+    ] {
+        touch(&root.join(name), "Обеспечить участие");
+    }
+    let other = dir.path().join("other");
+    touch(&other.join("resolution.txt"), "Обеспечить участие");
+
+    let (files, errors) = collect_files(&[root.clone(), other.clone()]);
+    assert!(errors.is_empty(), "{errors:?}");
+    let ids = ids_by_name(&files);
+    assert_eq!(ids.len(), 7, "{ids:?}");
+    let unique: std::collections::HashSet<&String> = files.iter().map(|f| &f.doc_id).collect();
+    assert_eq!(unique.len(), files.len(), "{files:?}");
+    assert_eq!(ids["2019/resolution.txt"], "2019_resolution");
+    assert_eq!(ids["2020/resolution.txt"], "2020_resolution");
+    assert_eq!(ids["Резолюция.txt"], "rezolyutsiya");
+    assert_eq!(ids["Положение.txt"], "polozhenie");
+    // Sorted walk: the first file keeps the plain id, the later ones get a suffix.
+    assert_eq!(ids["resolution.md"], "resolution");
+    let suffixed: Vec<&FoundFile> = files
+        .iter()
+        .filter(|f| f.doc_id.starts_with("resolution-"))
+        .collect();
+    assert_eq!(suffixed.len(), 2, "{files:?}");
+    assert!(
+        files
+            .iter()
+            .any(|f| f.name == "2019_resolution.txt" && f.doc_id.starts_with("2019_resolution-"))
+    );
+    // The same files give the same ids.
+    let (again, _) = collect_files(&[root, other]);
+    assert_eq!(again, files);
+}
+
+// ---- limits and special files ------------------------------------------------------------
+
+#[test]
+fn files_above_the_limit_are_rejected_from_their_metadata() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let big = dir.path().join("big.txt");
+    let f = std::fs::File::create(&big).expect("create");
+    f.set_len(1 << 30).expect("a sparse gigabyte");
+    let (files, errors) = collect_files(std::slice::from_ref(&big));
+    assert!(errors.is_empty(), "{errors:?}");
+    match read_found(&files[0], &ReadLimits::from_mb(50)) {
+        Err(Error::Rejected {
+            reason: reason @ RejectReason::TooLarge { .. },
+            ..
+        }) => {
+            let msg = reason.to_string();
+            assert!(
+                msg.contains("1073.7 MB") && msg.contains("--max-file-mb"),
+                "{msg}"
+            );
+        }
+        other => panic!("expected too large, got {other:?}"),
+    }
+    let small = dir.path().join("small.txt");
+    touch(&small, &seed("000_09d3111d1cb66d39.txt"));
+    let (files, _) = collect_files(std::slice::from_ref(&small));
+    let limits = ReadLimits {
+        max_file_bytes: 1000,
+    };
+    assert!(matches!(
+        read_found(&files[0], &limits),
+        Err(Error::Rejected {
+            reason: RejectReason::TooLarge { .. },
+            ..
+        })
+    ));
+    assert!(read_found(&files[0], &ReadLimits::default()).is_ok());
+}
+
+/// Makes a FIFO with `mkfifo`.
+#[cfg(unix)]
+fn mkfifo(path: &Path) {
+    let status = Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .expect("mkfifo runs");
+    assert!(status.success(), "mkfifo failed");
+}
+
+#[cfg(unix)]
+#[test]
+fn special_files_are_rejected_and_never_opened() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("docs");
+    touch(&root.join("good.txt"), "Обеспечить участие");
+    mkfifo(&root.join("pipe.txt"));
+    std::os::unix::fs::symlink("/dev/zero", root.join("zero.txt")).expect("symlink");
+    let fifo = dir.path().join("named.txt");
+    mkfifo(&fifo);
+    let (files, errors) = collect_files(&[root.clone(), fifo.clone()]);
+    assert_eq!(
+        files.iter().map(|f| f.name.as_str()).collect::<Vec<_>>(),
+        ["good.txt"]
+    );
+    let rejected: Vec<(PathBuf, String)> = errors
+        .iter()
+        .map(|e| match e {
+            Error::Rejected {
+                path,
+                reason: reason @ RejectReason::NotRegularFile(_),
+            } => (path.clone(), reason.to_string()),
+            e => panic!("unexpected {e:?}"),
+        })
+        .collect();
+    assert_eq!(rejected.len(), 3, "{rejected:?}");
+    assert_eq!(rejected[0].0, root.join("pipe.txt"));
+    assert!(rejected[0].1.contains("FIFO"), "{rejected:?}");
+    assert_eq!(rejected[1].0, root.join("zero.txt"));
+    assert!(rejected[1].1.contains("character device"), "{rejected:?}");
+    assert_eq!(rejected[2].0, fifo);
+    // Named directly to the reader as well.
+    assert!(matches!(
+        read_file(&fifo),
+        Err(Error::Rejected {
+            reason: RejectReason::NotRegularFile(_),
+            ..
+        })
+    ));
+}
+
+// ---- the command line --------------------------------------------------------------------
+
+/// Longest a command of these tests may run before it counts as hung (a guard, not a timing
+/// check: each command here takes seconds at most).
+const HANG_GUARD: std::time::Duration = std::time::Duration::from_secs(300);
+
+/// Runs the binary with `args`, reading its output on threads; a run past [`HANG_GUARD`] is
+/// killed and fails the test.
+fn cli(args: &[&std::ffi::OsStr]) -> std::process::Output {
+    use std::io::Read;
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_edusearch"))
+        .args(args)
+        .env("EDUSEARCH_LOG", "warn")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    let drain = |pipe: Option<Box<dyn Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            if let Some(mut p) = pipe {
+                let _ = p.read_to_end(&mut buf);
+            }
+            buf
+        })
+    };
+    let out = drain(
+        child
+            .stdout
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
+    let err = drain(
+        child
+            .stderr
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        if started.elapsed() > HANG_GUARD {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("edusearch {args:?} hung");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    std::process::Output {
+        status,
+        stdout: out.join().expect("stdout"),
+        stderr: err.join().expect("stderr"),
+    }
+}
+
+fn os(s: &(impl AsRef<std::ffi::OsStr> + ?Sized)) -> &std::ffi::OsStr {
+    s.as_ref()
+}
+
+/// A corpus of four seeds: two files named `resolution.txt` in two folders and two files
+/// with Cyrillic names.
+fn same_name_corpus(root: &Path) {
+    for (name, seed_name) in [
+        ("2019/resolution.txt", "000_09d3111d1cb66d39.txt"),
+        ("2020/resolution.txt", "001_cea0fd4304aef64b.txt"),
+        ("Резолюция.txt", "002_7462719c375c5678.txt"),
+        ("Положение.txt", "004_3d482b24eda1d297.txt"),
+    ] {
+        touch(&root.join(name), &seed(seed_name));
+    }
+}
+
+/// `indexed N documents, M entries` of the summary.
+fn printed_totals(stdout: &[u8]) -> (u64, u64) {
+    let text = String::from_utf8_lossy(stdout);
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("indexed "))
+        .unwrap_or_else(|| panic!("no summary in {text}"));
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let n = |i: usize| words[i].parse::<u64>().unwrap_or_else(|_| panic!("{line}"));
+    (n(1), n(3))
+}
+
+/// Documents of an index: (id, entries).
+fn held(index: &Path) -> Vec<(String, u64)> {
+    edusearch::index::EntryIndex::open(index)
+        .expect("open index")
+        .documents()
+        .expect("documents")
+        .into_iter()
+        .map(|d| (d.doc_id, d.entries))
+        .collect()
+}
+
+#[test]
+fn index_keeps_same_named_and_cyrillic_files_and_prints_what_it_holds() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let corpus = dir.path().join("corpus");
+    same_name_corpus(&corpus);
+    let index = dir.path().join("index");
+    let out = cli(&[os("--index"), os(&index), os("index"), os(&corpus)]);
+    assert!(out.status.success(), "{out:?}");
+    let (docs, entries) = printed_totals(&out.stdout);
+    let held = held(&index);
+    let ids: Vec<&str> = held.iter().map(|(id, _)| id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "2019_resolution",
+            "2020_resolution",
+            "polozhenie",
+            "rezolyutsiya"
+        ]
+    );
+    assert_eq!(docs, held.len() as u64);
+    assert_eq!(entries, held.iter().map(|(_, n)| n).sum::<u64>());
+}
+
+#[test]
+fn the_index_records_the_file_names() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let corpus = dir.path().join("corpus");
+    same_name_corpus(&corpus);
+    let index = dir.path().join("index");
+    let out = cli(&[os("--index"), os(&index), os("index"), os(&corpus)]);
+    assert!(out.status.success(), "{out:?}");
+    let idx = edusearch::index::EntryIndex::open(&index).expect("open");
+    let files: Vec<(String, Option<String>)> = idx
+        .documents()
+        .expect("documents")
+        .into_iter()
+        .map(|d| (d.doc_id, d.file))
+        .collect();
+    assert_eq!(
+        files,
+        [
+            ("2019_resolution", "2019/resolution.txt"),
+            ("2020_resolution", "2020/resolution.txt"),
+            ("polozhenie", "Положение.txt"),
+            ("rezolyutsiya", "Резолюция.txt"),
+        ]
+        .map(|(id, f)| (id.to_string(), Some(f.to_string())))
+    );
+    assert_eq!(
+        idx.document_file("rezolyutsiya")
+            .expect("lookup")
+            .as_deref(),
+        Some("Резолюция.txt")
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("the index now holds 4 documents"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn indexing_folders_one_by_one_never_replaces_another_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let corpus = dir.path().join("corpus");
+    same_name_corpus(&corpus);
+    let index = dir.path().join("index");
+    let run = |folder: &str| {
+        let out = cli(&[
+            os("--index"),
+            os(&index),
+            os("index"),
+            os(&corpus.join(folder)),
+        ]);
+        assert!(out.status.success(), "{out:?}");
+        held(&index)
+    };
+    let first = run("2019");
+    assert_eq!(first.len(), 1, "{first:?}");
+    let both = run("2020");
+    assert_eq!(
+        both.len(),
+        2,
+        "the second resolution.txt replaced the first: {both:?}"
+    );
+    assert!(both.contains(&first[0]), "{both:?}");
+    // Re-indexing a file replaces its own document, under the same id.
+    let again = run("2019");
+    assert_eq!(again, both);
+}
+
+#[test]
+fn parse_json_never_repeats_an_entry_id() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let corpus = dir.path().join("corpus");
+    same_name_corpus(&corpus);
+    let out = cli(&[os("parse"), os("--json"), os(&corpus)]);
+    assert!(out.status.success(), "{out:?}");
+    let mut ids = std::collections::HashSet::new();
+    let mut docs = std::collections::BTreeSet::new();
+    for line in String::from_utf8_lossy(&out.stdout).lines() {
+        let v: serde_json::Value = serde_json::from_str(line).expect("a JSON line");
+        let id = v["id"].as_str().expect("id").to_string();
+        docs.insert(v["doc_id"].as_str().expect("doc_id").to_string());
+        assert!(ids.insert(id.clone()), "entry id {id} printed twice");
+    }
+    assert_eq!(docs.len(), 4, "{docs:?}");
+}
+
+#[test]
+fn align_takes_unique_prefixes_of_document_ids() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let index = dir.path().join("index");
+    let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
+    let out = cli(&[os("--index"), os(&index), os("index"), os(&seeds)]);
+    assert!(out.status.success(), "{out:?}");
+    let out = cli(&[
+        os("--index"),
+        os(&index),
+        os("align"),
+        os("000"),
+        os("001"),
+        os("--json"),
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(v["from_doc"], "000_09d3111d1cb66d39");
+    assert_eq!(v["to_doc"], "001_cea0fd4304aef64b");
+    let out = cli(&[os("--index"), os(&index), os("align"), os("00"), os("001")]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("ambiguous"), "{err}");
+    for id in SEED_NAMES.map(|n| n.trim_end_matches(".txt")) {
+        assert!(err.contains(id), "{id} not listed: {err}");
+    }
+    let out = cli(&[os("--index"), os(&index), os("align"), os("9"), os("001")]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown document id: 9"));
+}
+
+#[cfg(unix)]
+#[test]
+fn special_files_on_the_command_line_are_rejected_without_a_hang() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let fifo = dir.path().join("pipe.txt");
+    mkfifo(&fifo);
+    let zero = dir.path().join("zero.txt");
+    std::os::unix::fs::symlink("/dev/zero", &zero).expect("symlink");
+    for special in [&fifo, &zero] {
+        let out = cli(&[os("parse"), os(special)]);
+        assert_eq!(out.status.code(), Some(2), "{out:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("not a regular file"), "{err}");
+    }
+    let folder = dir.path().join("folder");
+    touch(&folder.join("good.txt"), &seed("004_3d482b24eda1d297.txt"));
+    mkfifo(&folder.join("pipe.txt"));
+    std::os::unix::fs::symlink("/dev/zero", folder.join("zero.txt")).expect("symlink");
+    let index = dir.path().join("index");
+    let out = cli(&[os("--index"), os(&index), os("index"), os(&folder)]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("pipe.txt") && err.contains("zero.txt"),
+        "{err}"
+    );
+    assert_eq!(held(&index).len(), 1);
+}
+
+#[test]
+fn files_above_max_file_mb_are_rejected_unread() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let big = dir.path().join("big.txt");
+    std::fs::File::create(&big)
+        .and_then(|f| f.set_len(1 << 30))
+        .expect("a sparse gigabyte");
+    let out = cli(&[os("parse"), os(&big)]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("too large"), "{err}");
+    let two_mb = dir.path().join("two.txt");
+    let text = seed("000_09d3111d1cb66d39.txt");
+    touch(&two_mb, &text.repeat((2_000_000 / text.len()) + 1));
+    let out = cli(&[os("parse"), os("--max-file-mb"), os("1"), os(&two_mb)]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("the limit is 1.0 MB"));
+}
+
+#[test]
+fn a_stray_nul_byte_is_removed_with_a_warning() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("nul.txt");
+    let text = seed("004_3d482b24eda1d297.txt");
+    let (at, _) = text.char_indices().nth(200).expect("a long seed");
+    let mut bytes = text.into_bytes();
+    bytes.insert(at, 0);
+    std::fs::write(&path, &bytes).expect("write");
+    let out = cli(&[os("parse"), os("--json"), os(&path)]);
+    assert!(out.status.success(), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stdout).lines().count() > 10);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("NUL"), "{err}");
+}
+
+#[test]
+fn a_folder_of_unsupported_files_lists_them_and_exits_2() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let folder = dir.path().join("office");
+    touch(&folder.join("report.docx"), "PK\u{3}\u{4}");
+    touch(&folder.join("scan.pdf"), "%PDF-1.4");
+    let index = dir.path().join("index");
+    let out = cli(&[os("--index"), os(&index), os("index"), os(&folder)]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    for name in ["report.docx", "scan.pdf"] {
+        assert!(
+            err.lines()
+                .any(|l| l.contains(name) && l.contains("unsupported file type")),
+            "{name} not listed: {err}"
+        );
+    }
+    let out = cli(&[os("parse"), os(&folder)]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
 }

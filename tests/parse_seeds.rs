@@ -1106,6 +1106,8 @@ fn parse_text(text: String) -> Document {
     parse_source(&edusearch::ingest::SourceFile {
         path: "wrapped.txt".into(),
         doc_id: "wrapped".into(),
+        name: "wrapped.txt".into(),
+        origin: "wrapped.txt".into(),
         text,
         encoding: "UTF-8",
     })

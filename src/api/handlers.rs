@@ -276,10 +276,11 @@ async fn entry(state: AppState, id: String, uri: &Uri) -> Result<Json<EntryDetai
             return Ok(None);
         };
         let siblings = index.document_entries(&entry.doc_id)?;
-        Ok(Some((entry, siblings)))
+        let file = index.document_file(&entry.doc_id)?;
+        Ok(Some((entry, siblings, file)))
     })
     .await?;
-    let Some((entry, siblings)) = found else {
+    let Some((entry, siblings, file)) = found else {
         return Err(ApiError::not_found("entry", &id));
     };
     let at = siblings.iter().position(|e| e.id == entry.id);
@@ -296,6 +297,7 @@ async fn entry(state: AppState, id: String, uri: &Uri) -> Result<Json<EntryDetai
         date: entry.date,
         year: entry.year,
         entries: siblings.len() as u64,
+        file,
     };
     Ok(Json(EntryDetail {
         position: at.map_or(u64::from(entry.position), |i| i as u64),

@@ -19,7 +19,7 @@ use crate::index::EntryIndex;
 /// Arguments of `similar`.
 #[derive(Debug, clap::Args)]
 pub struct SimilarArgs {
-    /// Entry id.
+    /// Entry id (its document part may be a unique prefix: `000/s1/b1/e1`).
     pub entry_id: String,
     /// Number of similar entries (1..=100).
     #[arg(long, default_value_t = similar::DEFAULT_LIMIT)]
@@ -44,9 +44,10 @@ pub struct SimilarArgs {
 /// Arguments of `align`.
 #[derive(Debug, clap::Args)]
 pub struct AlignArgs {
-    /// Document whose entries are aligned (typically municipal).
+    /// Document whose entries are aligned (typically municipal); a unique prefix of its id is
+    /// enough (`000`).
     pub from_doc: String,
-    /// Document they are aligned to (typically regional).
+    /// Document they are aligned to (typically regional); a unique prefix is enough.
     pub to_doc: String,
     /// Minimum similarity for a pair (0..=1).
     #[arg(long)]
@@ -59,7 +60,7 @@ pub struct AlignArgs {
 /// Arguments of `compare`.
 #[derive(Debug, clap::Args)]
 pub struct CompareArgs {
-    /// First entry id.
+    /// First entry id (its document part may be a unique prefix).
     pub a: String,
     /// Second entry id.
     pub b: String,
@@ -84,7 +85,8 @@ pub fn run_similar(index_dir: &Path, args: SimilarArgs) -> anyhow::Result<ExitCo
         kind: args.kind.as_deref().map(service::parse_kind).transpose()?,
     };
     let index = open(index_dir)?;
-    let resp = service::similar_by_id(&index, &args.entry_id, &filters, args.limit)?;
+    let entry_id = service::resolve_entry_id(&index, &args.entry_id)?;
+    let resp = service::similar_by_id(&index, &entry_id, &filters, args.limit)?;
     let mut out = std::io::stdout().lock();
     if args.json {
         print_json(&mut out, &resp)?;
@@ -102,7 +104,9 @@ pub fn run_align(index_dir: &Path, args: AlignArgs) -> anyhow::Result<ExitCode> 
         opts.min_score = m;
     }
     let index = open(index_dir)?;
-    let alignment = service::align_by_id(&index, &args.from_doc, &args.to_doc, &opts)?;
+    let from = service::resolve_doc_id(&index, &args.from_doc)?;
+    let to = service::resolve_doc_id(&index, &args.to_doc)?;
+    let alignment = service::align_by_id(&index, &from, &to, &opts)?;
     let mut out = std::io::stdout().lock();
     if args.json {
         print_json(&mut out, &alignment)?;
@@ -115,7 +119,9 @@ pub fn run_align(index_dir: &Path, args: AlignArgs) -> anyhow::Result<ExitCode> 
 /// Runs `compare`.
 pub fn run_compare(index_dir: &Path, args: CompareArgs) -> anyhow::Result<ExitCode> {
     let index = open(index_dir)?;
-    let cmp = service::compare_by_id(&index, &args.a, &args.b)?;
+    let a = service::resolve_entry_id(&index, &args.a)?;
+    let b = service::resolve_entry_id(&index, &args.b)?;
+    let cmp = service::compare_by_id(&index, &a, &b)?;
     let mut out = std::io::stdout().lock();
     if args.json {
         print_json(&mut out, &cmp)?;

@@ -11,7 +11,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::error::Error;
 use crate::index::{EntryIndex, FileOutcome, IndexSource};
-use crate::ingest::{self, SourceFile};
+use crate::ingest::{self, FoundFile, SourceFile};
 use crate::model::{Document, EntryType};
 use crate::pipeline;
 
@@ -25,17 +25,22 @@ pub struct IndexArgs {
     /// Start from an empty index.
     #[arg(long)]
     pub rebuild: bool,
+    /// Largest file read, in MB; larger files are rejected without being read.
+    #[arg(long, default_value_t = ingest::DEFAULT_MAX_FILE_MB, value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_file_mb: u64,
 }
 
 /// Where the documents come from.
 enum Inputs {
-    Files(Vec<PathBuf>),
+    Roots(Vec<PathBuf>),
+    Files(Vec<FoundFile>),
     Embedded(Vec<SourceFile>),
 }
 
 impl Inputs {
     fn len(&self) -> usize {
         match self {
+            Inputs::Roots(p) => p.len(),
             Inputs::Files(p) => p.len(),
             Inputs::Embedded(s) => s.len(),
         }
@@ -46,6 +51,8 @@ impl Inputs {
 #[derive(Default)]
 struct Tally {
     documents: u64,
+    /// Documents in which the parser found no entry (not searchable, not held by the index).
+    without_entries: Vec<String>,
     entries: u64,
     bytes: u64,
     by_type: BTreeMap<&'static str, u64>,
@@ -54,8 +61,12 @@ struct Tally {
 
 impl Tally {
     fn add(&mut self, doc: &Document, bytes: usize) {
-        self.documents += 1;
         self.bytes += bytes as u64;
+        if doc.entries.is_empty() {
+            self.without_entries.push(doc.meta.source.clone());
+            return;
+        }
+        self.documents += 1;
         for e in &doc.entries {
             self.entries += 1;
             let name = match e.entry_type {
@@ -89,13 +100,18 @@ impl Progress {
         Progress::Bar(bar)
     }
 
-    fn done(&self, path: &Path, tally: &Tally, entries: usize) {
+    fn done(&self, path: &Path, tally: &Tally, doc: &Document) {
         match self {
             Progress::Bar(bar) => {
                 bar.inc(1);
                 bar.set_message(format!("{} entries", tally.entries));
             }
-            Progress::Lines => eprintln!("indexed {}: {entries} entries", path.display()),
+            Progress::Lines => eprintln!(
+                "indexed {} as {}: {} entries",
+                path.display(),
+                doc.meta.doc_id,
+                doc.entries.len()
+            ),
         }
     }
 
@@ -118,11 +134,11 @@ impl Progress {
 
 fn default_inputs(paths: Vec<PathBuf>) -> Inputs {
     if !paths.is_empty() {
-        return Inputs::Files(paths);
+        return Inputs::Roots(paths);
     }
     let seeds = PathBuf::from("seeds");
     if seeds.is_dir() {
-        Inputs::Files(vec![seeds])
+        Inputs::Roots(vec![seeds])
     } else {
         Inputs::Embedded(pipeline::embedded_seeds())
     }
@@ -132,18 +148,19 @@ fn default_inputs(paths: Vec<PathBuf>) -> Inputs {
 pub fn run(index_dir: &Path, args: IndexArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let mut tally = Tally::default();
+    let limits = ingest::ReadLimits::from_mb(args.max_file_mb);
     let inputs = match default_inputs(args.paths) {
-        Inputs::Files(roots) => {
-            let (files, errors) = ingest::collect_paths(&roots);
+        Inputs::Roots(roots) => {
+            let (files, errors) = ingest::collect_files(&roots);
             tally.rejected = errors;
             Inputs::Files(files)
         }
-        embedded => embedded,
+        other => other,
     };
     let mut index = EntryIndex::create(index_dir, args.rebuild)
         .with_context(|| format!("cannot open the index at {}", index_dir.display()))?;
     let source = match &inputs {
-        Inputs::Files(_) => IndexSource::Files,
+        Inputs::Roots(_) | Inputs::Files(_) => IndexSource::Files,
         Inputs::Embedded(_) => IndexSource::EmbeddedSeeds,
     };
     let mut writer = index.writer_from(source)?;
@@ -151,31 +168,25 @@ pub fn run(index_dir: &Path, args: IndexArgs) -> anyhow::Result<ExitCode> {
     for err in &tally.rejected {
         progress.rejected(err);
     }
+    let on_file = |outcome: FileOutcome<'_>| match outcome {
+        FileOutcome::Indexed { path, doc, bytes } => {
+            tally.add(doc, bytes);
+            progress.done(path, &tally, doc);
+        }
+        FileOutcome::Rejected(err) => {
+            progress.rejected(&err);
+            tally.rejected.push(err);
+        }
+    };
     match &inputs {
-        Inputs::Files(files) => {
-            writer.add_files(files, |outcome| match outcome {
-                FileOutcome::Indexed { path, doc, bytes } => {
-                    tally.add(doc, bytes);
-                    progress.done(path, &tally, doc.entries.len());
-                }
-                FileOutcome::Rejected(err) => {
-                    progress.rejected(&err);
-                    tally.rejected.push(err);
-                }
-            })?;
-        }
-        Inputs::Embedded(sources) => {
-            for src in sources {
-                let doc = pipeline::parse_source(src);
-                writer.add(&doc)?;
-                tally.add(&doc, src.text.len());
-                progress.done(&src.path, &tally, doc.entries.len());
-            }
-        }
+        Inputs::Files(files) => writer.add_found(files, &limits, on_file)?,
+        Inputs::Embedded(sources) => writer.add_sources(sources, on_file)?,
+        Inputs::Roots(roots) => writer.add_files(roots, on_file)?,
     }
     writer.commit()?;
     progress.finish();
-    print_summary(index_dir, &tally, started.elapsed())?;
+    let held = index.counts()?;
+    print_summary(index_dir, &tally, held, started.elapsed())?;
     Ok(if tally.rejected.is_empty() {
         ExitCode::SUCCESS
     } else {
@@ -183,7 +194,12 @@ pub fn run(index_dir: &Path, args: IndexArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-fn print_summary(index_dir: &Path, tally: &Tally, elapsed: Duration) -> anyhow::Result<()> {
+fn print_summary(
+    index_dir: &Path,
+    tally: &Tally,
+    (held_docs, held_entries): (u64, u64),
+    elapsed: Duration,
+) -> anyhow::Result<()> {
     let secs = elapsed.as_secs_f64();
     let mb = tally.bytes as f64 / 1_000_000.0;
     let by_type: Vec<String> = tally
@@ -206,9 +222,23 @@ fn print_summary(index_dir: &Path, tally: &Tally, elapsed: Duration) -> anyhow::
     )?;
     writeln!(
         out,
+        "the index now holds {held_docs} documents, {held_entries} entries"
+    )?;
+    writeln!(
+        out,
         "{secs:.2} s, {mb:.2} MB of text, {:.2} MB/s",
         if secs > 0.0 { mb / secs } else { 0.0 }
     )?;
+    if !tally.without_entries.is_empty() {
+        writeln!(
+            out,
+            "{} files gave no entries (not searchable):",
+            tally.without_entries.len()
+        )?;
+        for source in &tally.without_entries {
+            writeln!(out, "  {source}")?;
+        }
+    }
     if !tally.rejected.is_empty() {
         writeln!(out, "rejected {} files:", tally.rejected.len())?;
         for err in &tally.rejected {

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use crate::model::{Document, Entry, EntryType};
-use crate::pipeline;
+use crate::{ingest, pipeline};
 
 /// Arguments of `parse`.
 #[derive(Debug, clap::Args)]
@@ -16,11 +16,15 @@ pub struct ParseArgs {
     /// One JSON object per entry per line.
     #[arg(long)]
     pub json: bool,
+    /// Largest file read, in MB; larger files are rejected without being read.
+    #[arg(long, default_value_t = ingest::DEFAULT_MAX_FILE_MB, value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_file_mb: u64,
 }
 
 /// Runs `parse`: prints the entries of every readable file; rejected files go to stderr.
 pub fn run(args: ParseArgs) -> anyhow::Result<ExitCode> {
-    let (docs, rejected) = pipeline::parse_paths(&args.paths);
+    let limits = ingest::ReadLimits::from_mb(args.max_file_mb);
+    let (docs, rejected) = pipeline::parse_paths(&args.paths, &limits);
     for err in &rejected {
         eprintln!("edusearch: rejected: {err}");
     }
@@ -59,8 +63,9 @@ fn write_table(out: &mut impl Write, docs: &[Document]) -> std::io::Result<()> {
         let m = &d.meta;
         writeln!(
             out,
-            "== {} | {} | {}, {} | {} | {} | {} entries",
+            "== {} ({}) | {} | {}, {} | {} | {} | {} entries",
             m.doc_id,
+            m.source,
             m.title,
             format!("{:?}", m.kind).to_lowercase(),
             format!("{:?}", m.level).to_lowercase(),

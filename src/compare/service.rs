@@ -54,6 +54,59 @@ pub fn document_by_id(index: &EntryIndex, doc_id: &str) -> Result<Vec<Entry>> {
     Ok(entries)
 }
 
+/// Most candidates named in the message of an ambiguous id prefix.
+const MAX_CANDIDATES_SHOWN: usize = 10;
+
+/// The document id that `prefix` stands for: the id itself when a document has it, else the
+/// only document id starting with it. No match is [`Error::NotFound`]; several are
+/// [`Error::InvalidInput`] naming them (the command line accepts short unique prefixes:
+/// `align 000 001`).
+pub fn resolve_doc_id(index: &EntryIndex, prefix: &str) -> Result<String> {
+    let docs = index.documents()?;
+    if docs.iter().any(|d| d.doc_id == prefix) {
+        return Ok(prefix.to_string());
+    }
+    let matching: Vec<&str> = docs
+        .iter()
+        .map(|d| d.doc_id.as_str())
+        .filter(|id| !prefix.is_empty() && id.starts_with(prefix))
+        .collect();
+    match matching.as_slice() {
+        [] => Err(Error::NotFound(format!("unknown document id: {prefix}"))),
+        [one] => Ok((*one).to_string()),
+        many => {
+            let shown = many[..many.len().min(MAX_CANDIDATES_SHOWN)].join(", ");
+            let more = many.len().saturating_sub(MAX_CANDIDATES_SHOWN);
+            Err(Error::InvalidInput(format!(
+                "document id prefix '{prefix}' is ambiguous: it matches {}: {shown}{}",
+                many.len(),
+                if more > 0 {
+                    format!(" and {more} more")
+                } else {
+                    String::new()
+                }
+            )))
+        }
+    }
+}
+
+/// The entry id that `id` stands for: the id itself when an entry has it, else the id with its
+/// document part (before the first `/`) resolved by [`resolve_doc_id`].
+pub fn resolve_entry_id(index: &EntryIndex, id: &str) -> Result<String> {
+    if index.entry(id)?.is_some() {
+        return Ok(id.to_string());
+    }
+    let Some((doc, rest)) = id.split_once('/') else {
+        return Ok(id.to_string());
+    };
+    match resolve_doc_id(index, doc) {
+        Ok(doc) => Ok(format!("{doc}/{rest}")),
+        // No such document: say which entry id was not found.
+        Err(Error::NotFound(_)) => Ok(id.to_string()),
+        Err(e) => Err(e),
+    }
+}
+
 /// Similar entries of the entry `id`.
 pub fn similar_by_id(
     index: &EntryIndex,

@@ -101,6 +101,8 @@ pub fn deadline(text: &str) -> Option<Deadline> {
     }
     let mut best: Option<(usize, Deadline)> = None;
     let mut bare: Option<(usize, Deadline)> = None;
+    // Built on the first bare year only: most texts have none.
+    let mut quotes: Option<Quotes> = None;
     for (re, kind) in RULES.iter() {
         for caps in re.captures_iter(text) {
             let Some(m) = caps.get(0) else { continue };
@@ -116,7 +118,8 @@ pub fn deadline(text: &str) -> Option<Deadline> {
                 text: m.as_str().trim().to_owned(),
             };
             let slot = if matches!(kind, Kind::BareYear) {
-                if is_period(text, m.start()) {
+                let quotes = quotes.get_or_insert_with(|| Quotes::new(text));
+                if is_period(text, m.start(), quotes) {
                     continue;
                 }
                 &mut bare
@@ -169,24 +172,118 @@ fn date_of(kind: Kind, caps: &regex::Captures<'_>) -> Option<NaiveDate> {
     }
 }
 
-/// Whether a bare-year phrase at `at` is a title or a programme period.
-fn is_period(text: &str, at: usize) -> bool {
-    let before = &text[..at];
-    let open = before.matches('«').count();
-    let close = before.matches('»').count();
-    if open > close {
+/// Characters of the clause before a bare year looked at for programme words.
+const CLAUSE_CHARS: usize = 100;
+
+/// Byte offsets of the guillemets of a text, to tell in O(log n) whether a position is inside
+/// a quotation (a title): one pass over the text, however many years it has.
+struct Quotes {
+    open: Vec<usize>,
+    close: Vec<usize>,
+}
+
+impl Quotes {
+    fn new(text: &str) -> Self {
+        let (mut open, mut close) = (Vec::new(), Vec::new());
+        for (i, c) in text.char_indices() {
+            match c {
+                '«' => open.push(i),
+                '»' => close.push(i),
+                _ => {}
+            }
+        }
+        Quotes { open, close }
+    }
+
+    /// More « than » before byte `at`.
+    fn inside(&self, at: usize) -> bool {
+        self.open.partition_point(|&i| i < at) > self.close.partition_point(|&i| i < at)
+    }
+}
+
+/// Whether a bare-year phrase at `at` is a title or a programme period. Looks at most
+/// [`CLAUSE_CHARS`] characters back, so the cost does not grow with the paragraph.
+fn is_period(text: &str, at: usize, quotes: &Quotes) -> bool {
+    if quotes.inside(at) {
         return true;
     }
-    // The clause before the phrase, at most ~100 characters.
-    let clause_start = before.rfind([';', ':', '\n']).map_or(0, |i| i + 1);
-    let clause: String = before[clause_start..]
-        .chars()
+    // The clause before the phrase, at most CLAUSE_CHARS characters.
+    let before = &text[..at];
+    let window_start = before
+        .char_indices()
         .rev()
-        .take(100)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect::<String>()
-        .to_lowercase();
+        .take(CLAUSE_CHARS)
+        .last()
+        .map_or(at, |(i, _)| i);
+    let window = &before[window_start..];
+    let clause_start = window.rfind([';', ':', '\n']).map_or(0, |i| i + 1);
+    let clause = window[clause_start..].to_lowercase();
     PERIOD_WORDS.iter().any(|w| clause.contains(w))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The definition `is_period` implements: quotes counted from the start of the text, the
+    /// clause cut at the last separator, then to its last 100 characters.
+    fn is_period_by_definition(text: &str, at: usize) -> bool {
+        let before = &text[..at];
+        if before.matches('«').count() > before.matches('»').count() {
+            return true;
+        }
+        let clause_start = before.rfind([';', ':', '\n']).map_or(0, |i| i + 1);
+        let clause: Vec<char> = before[clause_start..].chars().collect();
+        let tail: String = clause[clause.len().saturating_sub(CLAUSE_CHARS)..]
+            .iter()
+            .collect::<String>()
+            .to_lowercase();
+        PERIOD_WORDS.iter().any(|w| tail.contains(w))
+    }
+
+    #[test]
+    fn bounded_look_back_agrees_with_the_definition() {
+        let pieces = [
+            "обеспечить участие до 2024 года",
+            "; ",
+            "«Программы развития до 2030 года»",
+            " в рамках Стратегии развития образования на период ",
+            "до 2025 года",
+            ": ",
+            "провести мониторинг качества образования во всех муниципальных районах области ",
+            "» ",
+            "«",
+            "\n",
+        ];
+        let mut text = String::new();
+        let mut state = 7u32;
+        for _ in 0..400 {
+            state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            text.push_str(pieces[(state >> 16) as usize % pieces.len()]);
+        }
+        let quotes = Quotes::new(&text);
+        let mut checked = 0;
+        for (at, _) in text.match_indices("до 20") {
+            assert_eq!(
+                is_period(&text, at, &quotes),
+                is_period_by_definition(&text, at),
+                "at byte {at}"
+            );
+            checked += 1;
+        }
+        assert!(checked > 50, "{checked}");
+    }
+
+    #[test]
+    fn bare_years_in_titles_and_periods_are_not_deadlines() {
+        let in_title = "реализовать проект «Школа до 2030 года» в районе";
+        assert_eq!(deadline(in_title), None);
+        let period = "в рамках Стратегии развития на период до 2025 года";
+        assert_eq!(deadline(period), None);
+        let due = "представить отчёт до 2024 года";
+        assert_eq!(
+            deadline(due).map(|d| d.date),
+            NaiveDate::from_ymd_opt(2024, 1, 1)
+        );
+    }
 }
