@@ -566,17 +566,21 @@ impl EntryIndex {
         let limit = match req.limit {
             0 => DEFAULT_LIMIT,
             n if n > MAX_LIMIT => {
-                return Err(Error::InvalidInput(format!(
-                    "limit must be between 1 and {MAX_LIMIT}, got {n}"
-                )));
+                return Err(Error::invalid(
+                    format!("limit must be between 1 and {MAX_LIMIT}, got {n}"),
+                    format!("«limit» должен быть от 1 до {MAX_LIMIT}, получено {n}"),
+                ));
             }
             n => n,
         };
         if req.offset > MAX_OFFSET {
-            return Err(Error::InvalidInput(format!(
-                "offset must be at most {MAX_OFFSET}, got {}",
-                req.offset
-            )));
+            return Err(Error::invalid(
+                format!("offset must be at most {MAX_OFFSET}, got {}", req.offset),
+                format!(
+                    "«offset» должен быть не больше {MAX_OFFSET}, получено {}",
+                    req.offset
+                ),
+            ));
         }
         let filters = self.resolve_filters(req)?;
         let user_query = crate::search::query::parse(&req.q);
@@ -689,9 +693,10 @@ impl EntryIndex {
         if let (Some(a), Some(b)) = (req.year_from, req.year_to)
             && a > b
         {
-            return Err(Error::InvalidInput(format!(
-                "year range {a}..{b} is empty (the first year is after the last)"
-            )));
+            return Err(Error::invalid(
+                format!("year range {a}..{b} is empty (the first year is after the last)"),
+                format!("Диапазон лет {a}–{b} пуст: первый год позже последнего"),
+            ));
         }
         let strs = |v: &[String]| {
             let v: Vec<String> = v
@@ -793,6 +798,24 @@ impl EntryIndex {
         let searcher = self.reader.searcher();
         let per_doc = searcher.search(&AllQuery, &DocCounter)?;
         Ok((per_doc.len() as u64, searcher.num_docs()))
+    }
+
+    /// Generation of the searcher answering now: grows by one each time the server picks up a
+    /// new commit of the index.
+    pub fn generation(&self) -> u64 {
+        self.reader.searcher().generation().generation_id()
+    }
+
+    /// When the index was last committed (modification time of tantivy's `meta.json`).
+    pub fn committed_at(&self) -> Option<std::time::SystemTime> {
+        std::fs::metadata(self.dir.join("meta.json"))
+            .and_then(|m| m.modified())
+            .ok()
+    }
+
+    /// Hits and misses of the cache of text-query matches.
+    pub fn match_cache_stats(&self) -> crate::cache::CacheStats {
+        self.match_cache.stats()
     }
 
     /// The abbreviations learned from the indexed documents: `(abbreviation, full form)`.
