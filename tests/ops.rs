@@ -591,3 +591,161 @@ fn log_format_json_writes_one_object_per_line() {
     );
     assert!(!stderr.contains('\u{1b}'));
 }
+
+// ---------------------------------------------------------------- export
+
+struct Download {
+    content_type: String,
+    disposition: String,
+    total: u64,
+    body: Vec<u8>,
+}
+
+fn download(path_and_query: &str) -> Download {
+    let url = format!("http://{}{path_and_query}", server().addr);
+    let mut resp = ureq::get(&url).call().expect("export answer");
+    let header = |name: &str| {
+        resp.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let content_type = header("content-type");
+    let disposition = header("content-disposition");
+    let total = header("x-total-count").parse().expect("x-total-count");
+    let body = resp.body_mut().read_to_vec().expect("body");
+    Download {
+        content_type,
+        disposition,
+        total,
+        body,
+    }
+}
+
+/// Every hit of a JSON search, page by page: `(id, doc_title, text)`.
+fn all_hits(query: &str) -> Vec<(String, String, String)> {
+    let mut out = Vec::new();
+    loop {
+        let page = get(&format!(
+            "/api/search?{query}&limit=100&offset={}",
+            out.len()
+        ))
+        .json();
+        let hits = page["hits"].as_array().cloned().unwrap_or_default();
+        if hits.is_empty() {
+            break;
+        }
+        for h in hits {
+            let s = |k: &str| h[k].as_str().unwrap_or_default().to_owned();
+            out.push((s("id"), s("doc_title"), s("text")));
+        }
+    }
+    out
+}
+
+/// Rows of a CSV export read back with the `csv` crate: `(id, doc_title, text)`.
+fn csv_rows(body: &[u8]) -> Vec<(String, String, String)> {
+    assert!(body.starts_with(b"\xEF\xBB\xBF"), "no UTF-8 BOM");
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_reader(&body[3..]);
+    let headers = reader.headers().expect("header row").clone();
+    let col = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("no column {name}"))
+    };
+    let (id, title, text) = (col("id"), col("doc_title"), col("text"));
+    reader
+        .records()
+        .map(|r| {
+            let r = r.expect("CSV record");
+            assert_eq!(r.len(), headers.len());
+            let cell = |i: usize| r.get(i).unwrap_or_default().to_owned();
+            (cell(id), cell(title), cell(text))
+        })
+        .collect()
+}
+
+#[test]
+fn csv_export_round_trips_to_the_entries_of_the_search() {
+    for query in [
+        format!("q={}", enc("школа")),
+        "q=&level=regional&sort=date".to_owned(),
+        format!("q={}&type=recommendation", enc("обеспечить")),
+    ] {
+        let expected = all_hits(&query);
+        assert!(!expected.is_empty(), "{query}");
+        let csv = download(&format!("/api/search?{query}&format=csv"));
+        assert_eq!(csv.content_type, "text/csv; charset=utf-8");
+        assert!(
+            csv.disposition.starts_with("attachment;") && csv.disposition.contains(".csv"),
+            "{}",
+            csv.disposition
+        );
+        assert_eq!(csv.total, expected.len() as u64);
+        let rows = csv_rows(&csv.body);
+        assert_eq!(rows, expected, "{query}");
+    }
+}
+
+#[test]
+fn ndjson_export_holds_whole_entries() {
+    let query = format!("q={}", enc("наставничество"));
+    let expected = all_hits(&query);
+    let nd = download(&format!("/api/search?{query}&format=ndjson"));
+    assert_eq!(nd.content_type, "application/x-ndjson");
+    let text = String::from_utf8(nd.body).expect("UTF-8");
+    let entries: Vec<edusearch::Entry> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("an entry per line"))
+        .collect();
+    let got: Vec<_> = entries
+        .into_iter()
+        .map(|e| (e.id, e.doc_title, e.text))
+        .collect();
+    assert_eq!(got, expected);
+}
+
+#[test]
+fn export_errors_are_those_of_the_search() {
+    for (target, code) in [
+        ("/api/search?format=xlsx", "bad_parameter"),
+        ("/api/search?format=csv&format=csv", "repeated_parameter"),
+        ("/api/search?format=csv&level=galactic", "bad_parameter"),
+        ("/api/search?format=csv&colour=red", "unknown_parameter"),
+    ] {
+        get(target).assert_error(400, code, target);
+    }
+    // `format=json` is the ordinary search.
+    assert!(get("/api/search?q=&format=json").json()["hits"].is_array());
+}
+
+#[test]
+fn cli_export_writes_the_same_rows() {
+    let query = "школа";
+    let expected = all_hits(&format!("q={}", enc(query)));
+    let out_dir = tempfile::tempdir().expect("tempdir");
+    let file = out_dir.path().join("export.csv");
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_edusearch"))
+        .arg("--index")
+        .arg(server()._dir.path())
+        .args(["export", query, "--format", "csv", "--output"])
+        .arg(&file)
+        .status()
+        .expect("run edusearch export");
+    assert!(status.success());
+    let rows = csv_rows(&std::fs::read(&file).expect("export file"));
+    assert_eq!(rows, expected);
+    let limited = std::process::Command::new(env!("CARGO_BIN_EXE_edusearch"))
+        .arg("--index")
+        .arg(server()._dir.path())
+        .args(["export", query, "--format", "ndjson", "--max-rows", "3"])
+        .output()
+        .expect("run edusearch export");
+    assert!(limited.status.success());
+    assert_eq!(String::from_utf8_lossy(&limited.stdout).lines().count(), 3);
+    assert!(String::from_utf8_lossy(&limited.stderr).contains("wrote 3 of"));
+}

@@ -409,6 +409,10 @@ pub struct SearchParams {
     /// `false` leaves the facet counts out (empty lists): smaller, cheaper answers for
     /// callers that show hits only. Default `true`.
     facets: Option<bool>,
+    /// `json` (default): a page of hits. `csv` (UTF-8 with BOM, separator `;`) or `ndjson`: a
+    /// download of every matching entry in the search's order, at most 10000 (`limit`,
+    /// `offset` and `facets` do not apply; `X-Total-Count` gives the number of matches).
+    format: Option<String>,
 }
 
 #[cfg(test)]

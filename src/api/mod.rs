@@ -27,6 +27,7 @@ pub mod assets;
 pub mod cache;
 pub mod compare;
 pub mod error;
+pub mod export;
 pub mod handlers;
 pub mod metrics;
 pub mod middleware;
@@ -94,7 +95,7 @@ pub fn router(state: AppState) -> Router {
 
 fn routes() -> Router<AppState> {
     Router::new()
-        .route("/api/search", get(handlers::search))
+        .route("/api/search", get(export::search_or_export))
         .route("/api/facets", get(handlers::facets))
         .route("/api/documents", get(handlers::documents))
         .route("/api/documents/{*doc_id}", get(handlers::document))

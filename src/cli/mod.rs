@@ -15,6 +15,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod compare;
+mod export;
 mod index;
 mod parse;
 mod search;
@@ -67,6 +68,8 @@ pub enum Command {
     Search(search::SearchArgs),
     /// Serve the HTTP API and the web page (builds the index from the bundled seeds if missing).
     Serve(serve::ServeArgs),
+    /// Write every entry matching a search as CSV or NDJSON (spreadsheets, other programs).
+    Export(export::ExportArgs),
     /// Entries of other documents most similar to one entry.
     Similar(compare::SimilarArgs),
     /// Align the entries of one document with another (municipal → regional).
@@ -98,6 +101,7 @@ pub fn try_main(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Index(args) => index::run(&cli.index, args),
         Command::Search(args) => search::run(&cli.index, args),
         Command::Serve(args) => serve::run(&cli.index, args),
+        Command::Export(args) => export::run(&cli.index, args),
         Command::Similar(args) => compare::run_similar(&cli.index, args),
         Command::Align(args) => compare::run_align(&cli.index, args),
         Command::Compare(args) => compare::run_compare(&cli.index, args),
