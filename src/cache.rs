@@ -9,6 +9,7 @@
 //! never returned; they age out.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use axum::body::Bytes;
@@ -37,6 +38,17 @@ pub struct SizedCache<V> {
     capacity: usize,
     max_item: usize,
     inner: Mutex<Generations<V>>,
+    hits: AtomicU64,
+    misses: AtomicU64,
+}
+
+/// Lookups of a cache since it was made (for `/metrics`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CacheStats {
+    /// Lookups that found a value.
+    pub hits: u64,
+    /// Lookups that found none (a disabled cache counts none).
+    pub misses: u64,
 }
 
 #[derive(Debug)]
@@ -64,6 +76,8 @@ impl<V: Weigh + Clone> SizedCache<V> {
             capacity,
             max_item: capacity / share.max(1),
             inner: Mutex::new(Generations::default()),
+            hits: AtomicU64::new(0),
+            misses: AtomicU64::new(0),
         }
     }
 
@@ -79,6 +93,20 @@ impl<V: Weigh + Clone> SizedCache<V> {
 
     /// The stored value for `key`, if any.
     pub fn get(&self, key: &str) -> Option<V> {
+        if !self.enabled() {
+            return None;
+        }
+        let found = self.lookup(key);
+        let counter = if found.is_some() {
+            &self.hits
+        } else {
+            &self.misses
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+        found
+    }
+
+    fn lookup(&self, key: &str) -> Option<V> {
         let mut g = self.inner.lock().ok()?;
         if let Some(v) = g.hot.get(key) {
             return Some(v.clone());
@@ -86,6 +114,14 @@ impl<V: Weigh + Clone> SizedCache<V> {
         let v = g.cold.remove(key)?;
         g.insert(key.to_owned(), v.clone(), self.capacity / 2);
         Some(v)
+    }
+
+    /// Hits and misses of [`SizedCache::get`] so far.
+    pub fn stats(&self) -> CacheStats {
+        CacheStats {
+            hits: self.hits.load(Ordering::Relaxed),
+            misses: self.misses.load(Ordering::Relaxed),
+        }
     }
 
     /// Stores `value` for `key` (ignored when disabled or the value is too large).
@@ -148,6 +184,19 @@ mod tests {
             assert!(c.size() <= 16_000 + 900, "size {}", c.size());
         }
         assert!(c.get("k0").is_none(), "old entries are evicted");
+    }
+
+    #[test]
+    fn counts_hits_and_misses() {
+        let c = SizedCache::new(16_000, 16);
+        assert!(c.get("a").is_none());
+        c.put("a".into(), body(10));
+        assert!(c.get("a").is_some());
+        assert!(c.get("a").is_some());
+        assert_eq!(c.stats(), CacheStats { hits: 2, misses: 1 });
+        let off = SizedCache::<Bytes>::new(0, 16);
+        assert!(off.get("a").is_none());
+        assert_eq!(off.stats(), CacheStats::default());
     }
 
     #[test]

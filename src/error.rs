@@ -83,12 +83,50 @@ pub enum Error {
     /// No index at the given location.
     #[error("no index at {0}; build one with `edusearch index`")]
     NoIndex(PathBuf),
-    /// A user-supplied parameter is invalid (bad filter, bad date, unknown sort ...).
+    /// A user-supplied parameter is invalid, said in English only (settings of the operator, such
+    /// as a CORS origin). What an API client can send is [`Error::Invalid`], which says it in
+    /// Russian too; the API answers this one with a general Russian message.
     #[error("{0}")]
     InvalidInput(String),
-    /// Something was not found (unknown entry or document id).
+    /// Something was not found, said in English only; prefer [`Error::Missing`].
     #[error("{0}")]
     NotFound(String),
+    /// A user-supplied value is invalid (bad filter, bad number, unknown value), in both languages.
+    /// Build it with [`Error::invalid`].
+    #[error("{en}")]
+    Invalid {
+        /// English message.
+        en: String,
+        /// Russian message; identifiers (parameter names, values sent) in «».
+        ru: String,
+    },
+    /// Something asked for by id does not exist (unknown entry or document), in both languages.
+    /// Build it with [`Error::missing`].
+    #[error("{en}")]
+    Missing {
+        /// English message.
+        en: String,
+        /// Russian message; identifiers in «».
+        ru: String,
+    },
+}
+
+impl Error {
+    /// A bad user-supplied value, with its English and Russian message.
+    pub fn invalid(en: impl Into<String>, ru: impl Into<String>) -> Self {
+        Error::Invalid {
+            en: en.into(),
+            ru: ru.into(),
+        }
+    }
+
+    /// An unknown id, with its English and Russian message.
+    pub fn missing(en: impl Into<String>, ru: impl Into<String>) -> Self {
+        Error::Missing {
+            en: en.into(),
+            ru: ru.into(),
+        }
+    }
 }
 
 impl From<tantivy::TantivyError> for Error {

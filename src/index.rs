@@ -194,6 +194,43 @@ pub enum Opened {
     },
 }
 
+/// The ranked matches of an export (see [`EntryIndex::matching`]); it keeps the searcher of
+/// its ranking, so a commit in between does not change what it loads.
+pub struct Matching {
+    total: u64,
+    addresses: Vec<DocAddress>,
+    next: usize,
+    searcher: tantivy::Searcher,
+}
+
+impl Matching {
+    /// How many entries match in all (may exceed [`Matching::len`]).
+    pub fn total(&self) -> u64 {
+        self.total
+    }
+
+    /// How many entries this export holds.
+    pub fn len(&self) -> usize {
+        self.addresses.len()
+    }
+
+    /// Whether the export holds no entry.
+    pub fn is_empty(&self) -> bool {
+        self.addresses.is_empty()
+    }
+
+    /// The next at most `n` entries, in rank order; empty at the end.
+    pub fn next_batch(&mut self, index: &EntryIndex, n: usize) -> Result<Vec<Entry>> {
+        let end = (self.next + n).min(self.addresses.len());
+        let batch = self.addresses[self.next..end]
+            .iter()
+            .map(|&address| index.load(&self.searcher, address))
+            .collect::<Result<Vec<_>>>()?;
+        self.next = end;
+        Ok(batch)
+    }
+}
+
 /// An open index of entries. Cheap to share behind an `Arc`; searching takes `&self`.
 pub struct EntryIndex {
     dir: PathBuf,
@@ -604,18 +641,33 @@ impl EntryIndex {
         let limit = match req.limit {
             0 => DEFAULT_LIMIT,
             n if n > MAX_LIMIT => {
-                return Err(Error::InvalidInput(format!(
-                    "limit must be between 1 and {MAX_LIMIT}, got {n}"
-                )));
+                return Err(Error::invalid(
+                    format!("limit must be between 1 and {MAX_LIMIT}, got {n}"),
+                    format!("«limit» должен быть от 1 до {MAX_LIMIT}, получено {n}"),
+                ));
             }
             n => n,
         };
         if req.offset > MAX_OFFSET {
-            return Err(Error::InvalidInput(format!(
-                "offset must be at most {MAX_OFFSET}, got {}",
-                req.offset
-            )));
+            return Err(Error::invalid(
+                format!("offset must be at most {MAX_OFFSET}, got {}", req.offset),
+                format!(
+                    "«offset» должен быть не больше {MAX_OFFSET}, получено {}",
+                    req.offset
+                ),
+            ));
         }
+        self.execute_top(req, req.offset + limit, count_facets, cache_matches)
+    }
+
+    /// [`EntryIndex::execute`] for the best `k` candidates, the page already checked.
+    fn execute_top(
+        &self,
+        req: &SearchRequest,
+        k: usize,
+        count_facets: bool,
+        cache_matches: bool,
+    ) -> Result<Execution> {
         let filters = self.resolve_filters(req)?;
         let user_query = crate::search::query::parse(&req.q);
         let searcher = self.reader.searcher();
@@ -652,7 +704,7 @@ impl EntryIndex {
         let plan = Plan {
             filters: &filters,
             ranking,
-            k: req.offset + limit,
+            k,
             count_facets,
         };
         let collected = collect::evaluate(
@@ -727,9 +779,10 @@ impl EntryIndex {
         if let (Some(a), Some(b)) = (req.year_from, req.year_to)
             && a > b
         {
-            return Err(Error::InvalidInput(format!(
-                "year range {a}..{b} is empty (the first year is after the last)"
-            )));
+            return Err(Error::invalid(
+                format!("year range {a}..{b} is empty (the first year is after the last)"),
+                format!("Диапазон лет {a}–{b} пуст: первый год позже последнего"),
+            ));
         }
         let strs = |v: &[String]| {
             let v: Vec<String> = v
@@ -872,6 +925,37 @@ impl EntryIndex {
         let searcher = self.reader.searcher();
         let per_doc = searcher.search(&AllQuery, &DocCounter)?;
         Ok((per_doc.len() as u64, searcher.num_docs()))
+    }
+
+    /// The entries matching `req` (text and filters, ranked by its sort; page and facets are
+    /// ignored), at most `max` of them, for export: the ranking is done at once, the entries are
+    /// loaded batch by batch with [`Matching::next_batch`].
+    pub fn matching(&self, req: &SearchRequest, max: usize) -> Result<Matching> {
+        let run = self.execute_top(req, max, false, true)?;
+        Ok(Matching {
+            total: run.collected.total,
+            addresses: run.collected.top.iter().map(|c| c.address).collect(),
+            next: 0,
+            searcher: run.searcher,
+        })
+    }
+
+    /// Generation of the searcher answering now: grows by one each time the server picks up a
+    /// new commit of the index.
+    pub fn generation(&self) -> u64 {
+        self.reader.searcher().generation().generation_id()
+    }
+
+    /// When the index was last committed (modification time of tantivy's `meta.json`).
+    pub fn committed_at(&self) -> Option<std::time::SystemTime> {
+        std::fs::metadata(self.dir.join("meta.json"))
+            .and_then(|m| m.modified())
+            .ok()
+    }
+
+    /// Hits and misses of the cache of text-query matches.
+    pub fn match_cache_stats(&self) -> crate::cache::CacheStats {
+        self.match_cache.stats()
     }
 
     /// The abbreviations learned from the indexed documents: `(abbreviation, full form)`.

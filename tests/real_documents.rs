@@ -12,6 +12,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+use edusearch::ingest::ReadLimits;
 use edusearch::model::{Document, Entry};
 use edusearch::pipeline::parse_paths;
 use serde::Deserialize;
@@ -304,7 +305,7 @@ fn real_documents_accuracy() {
     let mut gold_entries = 0;
     for g in &gold.documents {
         let path: PathBuf = dir.join(&g.file);
-        let (docs, errors) = parse_paths(std::slice::from_ref(&path));
+        let (docs, errors) = parse_paths(std::slice::from_ref(&path), &ReadLimits::default());
         assert!(errors.is_empty(), "{}: rejected: {errors:?}", g.file);
         let [d] = docs.as_slice() else {
             panic!("{}: parsed into {} documents", g.file, docs.len());

@@ -44,7 +44,8 @@ fn real() -> &'static Corpus {
             .filter(|p| p.extension().is_some_and(|x| x == "txt"))
             .collect();
         paths.sort();
-        let (docs, errors) = pipeline::parse_paths(&paths);
+        let (docs, errors) =
+            pipeline::parse_paths(&paths, &edusearch::ingest::ReadLimits::default());
         assert!(errors.is_empty(), "{errors:?}");
         build(&docs)
     })

@@ -71,8 +71,10 @@ pub struct SimilarParams {
 #[into_params(parameter_in = Query)]
 pub struct AlignParams {
     /// Document whose entries are aligned (typically municipal).
+    #[param(required = true)]
     pub from: Option<String>,
     /// Document they are aligned to (typically regional).
+    #[param(required = true)]
     pub to: Option<String>,
     /// Minimum similarity of a pair, 0..=1 (default 0.3).
     pub min_score: Option<String>,
@@ -83,8 +85,10 @@ pub struct AlignParams {
 #[into_params(parameter_in = Query)]
 pub struct CompareParams {
     /// First entry id.
+    #[param(required = true)]
     pub a: Option<String>,
     /// Second entry id.
+    #[param(required = true)]
     pub b: Option<String>,
 }
 
@@ -207,10 +211,10 @@ fn similar_query(p: &SimilarParams) -> Result<(SimilarFilters, usize), ApiError>
         None => similar::DEFAULT_LIMIT,
     };
     if !(1..=similar::MAX_LIMIT).contains(&limit) {
-        return Err(bad(format!(
-            "limit must be between 1 and {}",
-            similar::MAX_LIMIT
-        )));
+        return Err(bad(
+            format!("limit must be between 1 and {}", similar::MAX_LIMIT),
+            format!("«limit» должен быть от 1 до {}", similar::MAX_LIMIT),
+        ));
     }
     Ok((filters, limit))
 }
@@ -236,18 +240,22 @@ fn required(v: Option<String>, name: &str) -> Result<String, ApiError> {
         None => Err(ApiError::bad_request(
             "missing_parameter",
             format!("parameter '{name}' is required"),
-            format!("Не задан обязательный параметр '{name}'"),
+            format!("Не задан обязательный параметр «{name}»"),
         )),
     }
 }
 
 fn parse_number<T: std::str::FromStr>(s: &str, name: &str) -> Result<T, ApiError> {
-    s.parse()
-        .map_err(|_| bad(format!("parameter '{name}' must be a number, got '{s}'")))
+    s.parse().map_err(|_| {
+        bad(
+            format!("parameter '{name}' must be a number, got '{s}'"),
+            format!("Параметр «{name}» должен быть числом, получено «{s}»"),
+        )
+    })
 }
 
-fn bad(message: String) -> ApiError {
-    ApiError::from(Error::InvalidInput(message))
+fn bad(en: String, ru: String) -> ApiError {
+    ApiError::from(Error::invalid(en, ru))
 }
 
 #[cfg(test)]

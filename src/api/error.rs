@@ -33,8 +33,10 @@ pub struct ErrorBody {
 /// Code and messages of an error.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ErrorDetail {
-    /// Stable machine-readable code: `bad_parameter`, `unknown_parameter`, `repeated_parameter`,
-    /// `bad_encoding`, `not_found`, `method_not_allowed`, `unsupported_media_type`,
+    /// Stable machine-readable code: `bad_parameter`, `missing_parameter`, `unknown_parameter`,
+    /// `repeated_parameter`, `too_many_parameters`, `too_many_values`, `parameter_too_long`,
+    /// `bad_encoding`, `bad_host`, `malformed_request`, `uri_too_long`,
+    /// `headers_too_large`, `not_found`, `method_not_allowed`, `unsupported_media_type`,
     /// `payload_too_large`, `timeout`, `internal`.
     pub code: String,
     /// English message.
@@ -68,13 +70,18 @@ impl ApiError {
         Self::new(StatusCode::BAD_REQUEST, code, message, message_ru)
     }
 
-    /// 404 for an unknown id.
+    /// 404 for an unknown id; `what` is `document` or `entry` (anything else is an «object»).
     pub fn not_found(what: &str, id: &str) -> Self {
+        let what_ru = match what {
+            "document" => "документа",
+            "entry" => "записи",
+            _ => "объекта",
+        };
         Self::new(
             StatusCode::NOT_FOUND,
             "not_found",
             format!("{what} not found: {id}"),
-            format!("Не найдено ({what}): {id}"),
+            format!("Нет {what_ru} с идентификатором «{id}»"),
         )
     }
 
@@ -84,8 +91,43 @@ impl ApiError {
             StatusCode::NOT_FOUND,
             "not_found",
             format!("no such endpoint: {path}"),
-            format!("Нет такого адреса: {path}"),
+            format!("Нет такого адреса: «{path}»"),
         )
+    }
+
+    /// 400 for an HTTP/1.1 request without exactly one valid `Host` header.
+    pub fn bad_host() -> Self {
+        Self::bad_request(
+            "bad_host",
+            "an HTTP/1.1 request needs exactly one valid Host header",
+            "В запросе версии 1.1 должен быть ровно один правильный заголовок «Host»",
+        )
+    }
+
+    /// The error of a request the HTTP layer could not read (answered before any handler runs):
+    /// `400` malformed request line or header, `414` address too long, `431` head too large.
+    pub fn unreadable(status: StatusCode) -> Self {
+        match status {
+            StatusCode::URI_TOO_LONG => Self::new(
+                status,
+                "uri_too_long",
+                "the request address is too long",
+                "Слишком длинный адрес запроса",
+            ),
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE => Self::new(
+                status,
+                "headers_too_large",
+                "the request headers are too large or too many",
+                "Заголовки запроса слишком велики или их слишком много",
+            ),
+            StatusCode::BAD_REQUEST => Self::new(
+                status,
+                "malformed_request",
+                "the request could not be read (malformed request line or header)",
+                "Не удалось прочитать запрос: неправильная строка запроса или заголовок",
+            ),
+            other => Self::for_status(other, ""),
+        }
     }
 
     /// 500 for a fault of the server (never for client input).
@@ -120,7 +162,8 @@ impl ApiError {
     }
 
     /// The generic error of a status produced outside our handlers (axum rejections, tower layers).
-    /// `detail` is the original plain-text body, if any.
+    /// `detail` is the original plain-text body, if any: it is English, so it is added to the
+    /// English message only.
     pub fn for_status(status: StatusCode, detail: &str) -> Self {
         let (code, en, ru) = match status {
             StatusCode::BAD_REQUEST => ("bad_request", "bad request", "Неверный запрос"),
@@ -129,6 +172,16 @@ impl ApiError {
                 "method_not_allowed",
                 "method not allowed",
                 "Метод не поддерживается",
+            ),
+            StatusCode::URI_TOO_LONG => (
+                "uri_too_long",
+                "the request address is too long",
+                "Слишком длинный адрес запроса",
+            ),
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE => (
+                "headers_too_large",
+                "the request headers are too large",
+                "Заголовки запроса слишком велики",
             ),
             StatusCode::REQUEST_TIMEOUT => (
                 "timeout",
@@ -143,7 +196,7 @@ impl ApiError {
             StatusCode::UNSUPPORTED_MEDIA_TYPE => (
                 "unsupported_media_type",
                 "unsupported media type (send application/json)",
-                "Неподдерживаемый тип данных (нужен application/json)",
+                "Неподдерживаемый тип данных (нужен «application/json»)",
             ),
             StatusCode::UNPROCESSABLE_ENTITY => (
                 "unprocessable",
@@ -167,12 +220,7 @@ impl ApiError {
         if detail.is_empty() || status.is_server_error() {
             Self::new(status, code, en, ru)
         } else {
-            Self::new(
-                status,
-                code,
-                format!("{en}: {detail}"),
-                format!("{ru}: {detail}"),
-            )
+            Self::new(status, code, format!("{en}: {detail}"), ru)
         }
     }
 }
@@ -198,16 +246,17 @@ impl IntoResponse for ApiError {
 impl From<Error> for ApiError {
     fn from(e: Error) -> Self {
         match e {
-            Error::InvalidInput(m) => ApiError::bad_request(
-                "bad_parameter",
-                m.clone(),
-                format!("Неверный параметр: {m}"),
-            ),
+            Error::Invalid { en, ru } => ApiError::bad_request("bad_parameter", en, ru),
+            Error::Missing { en, ru } => ApiError::new(StatusCode::NOT_FOUND, "not_found", en, ru),
+            // English-only messages: the Russian one stays general rather than half English.
+            Error::InvalidInput(m) => {
+                ApiError::bad_request("bad_parameter", m, "Неверный параметр запроса")
+            }
             Error::NotFound(m) => ApiError::new(
                 StatusCode::NOT_FOUND,
                 "not_found",
-                m.clone(),
-                format!("Не найдено: {m}"),
+                m,
+                "Запрошенный объект не найден",
             ),
             other => {
                 tracing::error!(error = %other, "internal error");

@@ -194,6 +194,7 @@ pub fn outline(entries: &[Entry]) -> Vec<OutlineSection> {
     get,
     path = "/api/documents/{doc_id}",
     tag = "documents",
+    summary = "One document: metadata, outline and entries in order",
     params(("doc_id" = String, Path, description = "Document id, e.g. `001_cea0fd4304aef64b`")),
     responses(
         (status = 200, description = "The document", body = DocumentDetail),
@@ -244,6 +245,8 @@ pub struct EntryDetail {
     get,
     path = "/api/entries/{id}",
     tag = "entries",
+    summary = "One entry with the entries before and after it and its document",
+    description = "Entry ids contain slashes; they need no escaping.",
     params(("id" = String, Path, description = "Entry id, e.g. `001_cea0fd4304aef64b/s2/b1/e3` (slashes need no escaping)")),
     responses(
         (status = 200, description = "The entry, its neighbours and document", body = EntryDetail),
@@ -408,6 +411,10 @@ pub struct SearchParams {
     /// `false` leaves the facet counts out (empty lists): smaller, cheaper answers for
     /// callers that show hits only. Default `true`.
     facets: Option<bool>,
+    /// `json` (default): a page of hits. `csv` (UTF-8 with BOM, separator `;`) or `ndjson`: a
+    /// download of every matching entry in the search's order, at most 10000 (`limit`,
+    /// `offset` and `facets` do not apply; `X-Total-Count` gives the number of matches).
+    format: Option<String>,
 }
 
 #[cfg(test)]

@@ -48,6 +48,25 @@ fn is_json(headers: &HeaderMap) -> bool {
         .is_some_and(|v| v.starts_with("application/json"))
 }
 
+/// Answers `400 bad_host` to an HTTP/1.1 request without exactly one `Host` header holding a valid
+/// host (RFC 9112, section 3.2); HTTP/1.0 requests need none.
+pub async fn require_host(req: Request, next: Next) -> Response {
+    if req.version() == axum::http::Version::HTTP_11 {
+        let mut hosts = req.headers().get_all(header::HOST).iter();
+        let valid = match (hosts.next(), hosts.next()) {
+            (Some(host), None) => host
+                .to_str()
+                .ok()
+                .is_some_and(|h| h.parse::<axum::http::uri::Authority>().is_ok()),
+            _ => false,
+        };
+        if !valid {
+            return ApiError::bad_host().into_response();
+        }
+    }
+    next.run(req).await
+}
+
 /// Answers `413` JSON at once when the declared `Content-Length` exceeds `limit` (bodies without
 /// a length are limited where they are read, by axum's `DefaultBodyLimit`).
 pub async fn body_limit(State(limit): State<usize>, req: Request, next: Next) -> Response {
@@ -117,6 +136,13 @@ impl Caching {
             generation: Generation::new(index_dir),
             answers: ResponseCache::new(cache_bytes, super::cache::ANSWER_SHARE),
         }
+    }
+}
+
+impl Caching {
+    /// Hits and misses of the answer cache.
+    pub fn answer_stats(&self) -> crate::cache::CacheStats {
+        self.answers.stats()
     }
 }
 

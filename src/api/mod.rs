@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderName, HeaderValue, Method, Request, header};
 use axum::routing::get;
 use tower::ServiceBuilder;
@@ -27,11 +27,14 @@ pub mod assets;
 pub mod cache;
 pub mod compare;
 pub mod error;
+pub mod export;
 pub mod handlers;
+pub mod metrics;
 pub mod middleware;
 pub mod openapi;
 pub mod params;
 pub mod server;
+pub mod wire;
 
 pub use error::ApiError;
 pub use server::{SHUTDOWN_GRACE, serve};
@@ -92,7 +95,7 @@ pub fn router(state: AppState) -> Router {
 
 fn routes() -> Router<AppState> {
     Router::new()
-        .route("/api/search", get(handlers::search))
+        .route("/api/search", get(export::search_or_export))
         .route("/api/facets", get(handlers::facets))
         .route("/api/documents", get(handlers::documents))
         .route("/api/documents/{*doc_id}", get(handlers::document))
@@ -104,9 +107,9 @@ fn routes() -> Router<AppState> {
         .fallback(handlers::fallback)
 }
 
-/// The router with the production middleware: request id, tracing with latency, panic guard,
-/// CORS, compression, JSON errors, body limit (declared length here, streamed
-/// bodies in axum's extractors), timeout, ETag/Cache-Control.
+/// The router with `/metrics` and the production middleware: request id, tracing with latency,
+/// metrics, panic guard, CORS, compression, JSON errors, `Host` check, body limit (declared length
+/// here, streamed bodies in axum's extractors), timeout, ETag/Cache-Control.
 ///
 /// Fails with [`Error::InvalidInput`] if a CORS origin is not a valid header value.
 pub fn app(state: AppState, config: &ServeConfig) -> Result<Router> {
@@ -130,9 +133,20 @@ pub fn app(state: AppState, config: &ServeConfig) -> Result<Router> {
                 .level(tracing::Level::INFO)
                 .latency_unit(tower_http::LatencyUnit::Micros),
         );
+    let metrics = Arc::new(metrics::Metrics::new());
+    let metrics_state = metrics::MetricsState {
+        metrics: metrics.clone(),
+        caching: caching.clone(),
+    };
+    let metrics_route =
+        get(move |State(app): State<AppState>| metrics::handler(metrics_state.clone(), app));
     let middleware = ServiceBuilder::new()
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
         .layer(trace)
+        .layer(axum::middleware::from_fn_with_state(
+            metrics,
+            metrics::track,
+        ))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(CatchPanicLayer::custom(middleware::panic_response))
         .layer(cors(&config.cors_origins)?)
@@ -142,6 +156,7 @@ pub fn app(state: AppState, config: &ServeConfig) -> Result<Router> {
         ))
         .layer(CompressionLayer::new())
         .layer(axum::middleware::from_fn(middleware::json_errors))
+        .layer(axum::middleware::from_fn(middleware::require_host))
         .layer(axum::middleware::from_fn_with_state(
             config.body_limit,
             middleware::body_limit,
@@ -155,7 +170,10 @@ pub fn app(state: AppState, config: &ServeConfig) -> Result<Router> {
             caching,
             middleware::etag,
         ));
-    Ok(routes().layer(middleware).with_state(state))
+    Ok(routes()
+        .route("/metrics", metrics_route)
+        .layer(middleware)
+        .with_state(state))
 }
 
 /// CORS: GET/HEAD/OPTIONS from any origin, or only from `origins` when given.

@@ -74,15 +74,15 @@ impl Pairs {
         match self.0.iter().find(|(n, _)| !allowed.contains(&n.as_str())) {
             None => Ok(()),
             Some((name, _)) => {
-                let list = if allowed.is_empty() {
-                    "none".to_owned()
+                let (list, list_ru) = if allowed.is_empty() {
+                    ("none".to_owned(), "никаких".to_owned())
                 } else {
-                    allowed.join(", ")
+                    (allowed.join(", "), quoted(allowed))
                 };
                 Err(ApiError::bad_request(
                     "unknown_parameter",
                     format!("unknown parameter '{name}'; accepted: {list}"),
-                    format!("Неизвестный параметр «{name}»; допустимые: {list}"),
+                    format!("Неизвестный параметр «{name}»; допустимые: {list_ru}"),
                 ))
             }
         }
@@ -220,6 +220,12 @@ const TYPES: &[(&str, EntryType)] = &[
     ("provision", EntryType::Provision),
 ];
 
+/// `«a», «b», «c»`: identifiers quoted in a Russian message.
+fn quoted(names: &[&str]) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| format!("«{n}»")).collect();
+    quoted.join(", ")
+}
+
 fn owned(values: Vec<&str>) -> Vec<String> {
     values.into_iter().map(str::to_owned).collect()
 }
@@ -238,11 +244,13 @@ fn parse_enums<T: Copy>(
                 .map(|(_, t)| *t)
                 .ok_or_else(|| {
                     let list: Vec<&str> = table.iter().map(|(s, _)| *s).collect();
-                    let list = list.join(", ");
                     ApiError::bad_request(
                         "bad_parameter",
-                        format!("{name}: unknown value '{v}'; accepted: {list}"),
-                        format!("{name}: неизвестное значение «{v}»; допустимые: {list}"),
+                        format!("{name}: unknown value '{v}'; accepted: {}", list.join(", ")),
+                        format!(
+                            "{name}: неизвестное значение «{v}»; допустимые: {}",
+                            quoted(&list)
+                        ),
                     )
                 })
         })
@@ -256,7 +264,9 @@ fn parse_bool(name: &str, v: &str) -> Result<bool, ApiError> {
         _ => Err(ApiError::bad_request(
             "bad_parameter",
             format!("{name}: '{v}' is not a boolean; accepted: true, false, 1, 0"),
-            format!("{name}: «{v}» — не логическое значение; допустимые: true, false, 1, 0"),
+            format!(
+                "{name}: «{v}» — не логическое значение; допустимые: «true», «false», «1», «0»"
+            ),
         )),
     }
 }
@@ -269,7 +279,7 @@ fn parse_sort(v: &str) -> Result<SortOrder, ApiError> {
         _ => Err(ApiError::bad_request(
             "bad_parameter",
             format!("sort: unknown order '{v}'; accepted: relevance, date, deadline"),
-            format!("sort: неизвестный порядок «{v}»; допустимые: relevance, date, deadline"),
+            format!("sort: неизвестный порядок «{v}»; допустимые: «relevance», «date», «deadline»"),
         )),
     }
 }
@@ -334,7 +344,7 @@ fn check_controls(name: &str, value: &str) -> Result<(), ApiError> {
         return Err(ApiError::bad_request(
             "bad_encoding",
             "control characters (such as NUL) are not allowed in parameters",
-            "Управляющие символы (например, NUL) в параметрах недопустимы",
+            "Управляющие символы (например, «NUL») в параметрах недопустимы",
         ));
     }
     Ok(())
@@ -378,7 +388,7 @@ fn decode_bytes(s: &str, plus_is_space: bool) -> Result<String, ApiError> {
         ApiError::bad_request(
             "bad_encoding",
             "the request is not valid UTF-8 after percent-decoding",
-            "Запрос после раскодирования не является корректным UTF-8",
+            "Запрос после раскодирования не является корректным текстом в кодировке «UTF-8»",
         )
     })
 }

@@ -14,6 +14,9 @@
 //!   connection (idle ones close at once), open requests finish; after [`SHUTDOWN_GRACE`] the
 //!   server stops anyway.
 //!
+//! - **JSON for hyper's own errors**: requests hyper cannot read (`400`, `414`, `431`) are answered
+//!   by hyper before any handler runs; [`JsonErrors`] gives those answers the API's JSON error body.
+//!
 //! Per request nothing is added to what hyper does anyway; keep-alive and pipelining work as in
 //! `axum::serve`.
 
@@ -31,6 +34,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
 
 use super::ServeConfig;
+use super::wire::JsonErrors;
 
 /// How long open requests may run on after a shutdown signal.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
@@ -152,7 +156,8 @@ async fn connection(
     if let Err(e) = stream.set_nodelay(true) {
         tracing::debug!(error = %e, "cannot set TCP_NODELAY");
     }
-    let mut conn = pin!(http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(app)));
+    let io = TokioIo::new(JsonErrors::new(stream));
+    let mut conn = pin!(http.serve_connection(io, TowerToHyperService::new(app)));
     let stopped = async move {
         // An error means the server is gone: stop as well.
         let _ = stopping.wait_for(|stop| *stop).await;

@@ -15,6 +15,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod compare;
+mod export;
 mod index;
 mod parse;
 mod search;
@@ -33,8 +34,27 @@ pub struct Cli {
     /// Log filter (tracing `EnvFilter` syntax), e.g. `info` or `edusearch=debug`.
     #[arg(long, global = true, env = "EDUSEARCH_LOG", default_value = "warn")]
     pub log: String,
+    /// Log line format on stderr: `text` (coloured only when stderr is a terminal and `NO_COLOR`
+    /// is unset) or `json` (one object per line, for log collectors).
+    #[arg(
+        long,
+        global = true,
+        env = "EDUSEARCH_LOG_FORMAT",
+        value_enum,
+        default_value_t = LogFormat::Text
+    )]
+    pub log_format: LogFormat,
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// Format of the log lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line.
+    Json,
 }
 
 /// The commands.
@@ -48,6 +68,8 @@ pub enum Command {
     Search(search::SearchArgs),
     /// Serve the HTTP API and the web page (builds the index from the bundled seeds if missing).
     Serve(serve::ServeArgs),
+    /// Write every entry matching a search as CSV or NDJSON (spreadsheets, other programs).
+    Export(export::ExportArgs),
     /// Entries of other documents most similar to one entry.
     Similar(compare::SimilarArgs),
     /// Align the entries of one document with another (municipal → regional).
@@ -59,7 +81,7 @@ pub enum Command {
 /// Entry point used by the binary.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_tracing(&cli.log);
+    init_tracing(&cli.log, cli.log_format);
     match try_main(cli) {
         Ok(code) => code,
         Err(err) => {
@@ -79,19 +101,33 @@ pub fn try_main(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Index(args) => index::run(&cli.index, args),
         Command::Search(args) => search::run(&cli.index, args),
         Command::Serve(args) => serve::run(&cli.index, args),
+        Command::Export(args) => export::run(&cli.index, args),
         Command::Similar(args) => compare::run_similar(&cli.index, args),
         Command::Align(args) => compare::run_align(&cli.index, args),
         Command::Compare(args) => compare::run_compare(&cli.index, args),
     }
 }
 
-fn init_tracing(filter: &str) {
+fn init_tracing(filter: &str, format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_new(filter)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
-    let _ = tracing_subscriber::fmt()
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
+        .with_writer(std::io::stderr);
+    let _ = match format {
+        LogFormat::Text => builder.with_ansi(colour_stderr()).try_init(),
+        LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_ansi(false)
+            .try_init(),
+    };
+}
+
+/// Whether log lines may carry colour codes: only for a terminal, and never with `NO_COLOR` set.
+fn colour_stderr() -> bool {
+    use std::io::IsTerminal;
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {

@@ -28,11 +28,6 @@ pub fn run(args: ParseArgs) -> anyhow::Result<ExitCode> {
     for err in &rejected {
         eprintln!("edusearch: rejected: {err}");
     }
-    for doc in &docs {
-        for w in &doc.warnings {
-            tracing::warn!("{w}");
-        }
-    }
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     if args.json {

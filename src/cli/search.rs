@@ -86,7 +86,7 @@ fn parse_years(s: &str) -> anyhow::Result<(i32, i32)> {
 }
 
 /// Builds the request, validating every argument.
-fn request(args: &SearchArgs) -> anyhow::Result<SearchRequest> {
+pub(super) fn request(args: &SearchArgs) -> anyhow::Result<SearchRequest> {
     if args.limit == 0 || args.limit > MAX_LIMIT {
         bail!("invalid --limit {}: expected 1..={MAX_LIMIT}", args.limit);
     }
@@ -134,7 +134,7 @@ fn request(args: &SearchArgs) -> anyhow::Result<SearchRequest> {
 }
 
 /// Checks that every `--addressee` is a role id or a canonical name present in the index.
-fn check_addressees(index: &EntryIndex, values: &[String]) -> anyhow::Result<()> {
+pub(super) fn check_addressees(index: &EntryIndex, values: &[String]) -> anyhow::Result<()> {
     if values.iter().all(|v| Role::parse(v.trim()).is_some()) {
         return Ok(());
     }

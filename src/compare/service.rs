@@ -1,5 +1,5 @@
 //! The comparison operations on an open index, shared by the CLI and the API: look the entries or
-//! documents up (unknown ids are [`Error::NotFound`], bad parameters [`Error::InvalidInput`]) and
+//! documents up (unknown ids are [`Error::Missing`], bad parameters [`Error::Invalid`]) and
 //! run the pure functions of this module on them.
 
 use serde::Serialize;
@@ -38,18 +38,24 @@ pub struct EntryComparison {
     pub diff: WordDiff,
 }
 
-/// Looks an entry up; unknown ids are [`Error::NotFound`].
+/// Looks an entry up; unknown ids are [`Error::Missing`].
 pub fn entry_by_id(index: &EntryIndex, id: &str) -> Result<Entry> {
-    index
-        .entry(id)?
-        .ok_or_else(|| Error::NotFound(format!("unknown entry id: {id}")))
+    index.entry(id)?.ok_or_else(|| {
+        Error::missing(
+            format!("unknown entry id: {id}"),
+            format!("Нет записи с идентификатором «{id}»"),
+        )
+    })
 }
 
-/// Entries of a document in order; unknown documents are [`Error::NotFound`].
+/// Entries of a document in order; unknown documents are [`Error::Missing`].
 pub fn document_by_id(index: &EntryIndex, doc_id: &str) -> Result<Vec<Entry>> {
     let entries = index.document_entries(doc_id)?;
     if entries.is_empty() && !index.documents()?.iter().any(|d| d.doc_id == doc_id) {
-        return Err(Error::NotFound(format!("unknown document id: {doc_id}")));
+        return Err(Error::missing(
+            format!("unknown document id: {doc_id}"),
+            format!("Нет документа с идентификатором «{doc_id}»"),
+        ));
     }
     Ok(entries)
 }
@@ -169,9 +175,10 @@ pub fn check_min_score(min_score: f32) -> Result<()> {
     if (0.0..=1.0).contains(&min_score) {
         Ok(())
     } else {
-        Err(Error::InvalidInput(format!(
-            "min_score must be between 0 and 1, got {min_score}"
-        )))
+        Err(Error::invalid(
+            format!("min_score must be between 0 and 1, got {min_score}"),
+            format!("«min_score» должен быть от 0 до 1, получено {min_score}"),
+        ))
     }
 }
 
@@ -187,7 +194,14 @@ pub fn parse_kind(s: &str) -> Result<DocKind> {
 
 fn parse_enum<T: serde::de::DeserializeOwned>(s: &str, what: &str, allowed: &str) -> Result<T> {
     serde_json::from_value(serde_json::Value::String(s.trim().to_lowercase())).map_err(|_| {
-        Error::InvalidInput(format!("unknown {what} '{s}' (expected one of: {allowed})"))
+        let quoted: Vec<String> = allowed.split(", ").map(|a| format!("«{a}»")).collect();
+        Error::invalid(
+            format!("unknown {what} '{s}' (expected one of: {allowed})"),
+            format!(
+                "Неизвестное значение «{s}» параметра «{what}»; допустимые: {}",
+                quoted.join(", ")
+            ),
+        )
     })
 }
 

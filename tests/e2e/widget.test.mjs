@@ -50,6 +50,18 @@ async function widgetSearch(page, q) {
 }
 
 describe('widget', () => {
+  test('the example page served by edusearch on any port searches its own origin', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'ru-RU' });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/embed-example.html`);
+    await page.waitForFunction(() => Boolean(customElements.get('edusearch-box')));
+    const { body, request } = await widgetSearch(page, QUERY);
+    assert.ok(body.total > 0);
+    assert.equal(request.origin, new URL(server.url).origin);
+    assert.match(await page.locator('#snippet').textContent(), new RegExp(`endpoint="${server.url}"`));
+    await context.close();
+  });
+
   test('searches the edusearch server from another origin, inside Shadow DOM', async () => {
     const { context, page, watch } = await openHost(1280);
     assert.notEqual(new URL(page.url()).origin, new URL(server.url).origin, 'the host page is another origin');
