@@ -121,14 +121,6 @@ impl StoredEntry {
     }
 }
 
-/// The `snake_case` name of a unit enum as serde writes it.
-fn enum_str<T: Serialize>(value: &T) -> String {
-    match serde_json::to_value(value) {
-        Ok(serde_json::Value::String(s)) => s,
-        _ => String::new(),
-    }
-}
-
 /// What [`EntryIndex::open_for_serving`] / [`EntryIndex::ensure_current_parse`] did about the
 /// parser version of the index.
 #[derive(Debug)]
@@ -505,12 +497,12 @@ impl EntryIndex {
         if let Some(t) = &entry.topic {
             d.add_text(f.topic, t);
         }
-        d.add_text(f.kind, enum_str(&entry.kind));
-        d.add_text(f.level, enum_str(&entry.level));
+        d.add_text(f.kind, entry.kind.as_str());
+        d.add_text(f.level, entry.level.as_str());
         if let Some(r) = &entry.region {
             d.add_text(f.region, r);
         }
-        d.add_text(f.entry_type, enum_str(&entry.entry_type));
+        d.add_text(f.entry_type, entry.entry_type.as_str());
         d.add_text(f.lang, lang.code());
         Ok(d)
     }
@@ -672,9 +664,9 @@ impl EntryIndex {
                 if a.is_empty() {
                     continue;
                 }
-                match Role::parse(a) {
-                    Some(role) => values.push(AddresseeFilter::Role(role.as_str().to_string())),
-                    None => values.push(AddresseeFilter::Canonical(fold(a))),
+                match a.parse::<Role>() {
+                    Ok(role) => values.push(AddresseeFilter::Role(role.as_str().to_string())),
+                    Err(_) => values.push(AddresseeFilter::Canonical(fold(a))),
                 }
             }
             if !values.is_empty() {
@@ -704,10 +696,15 @@ impl EntryIndex {
         let enums = |v: Vec<String>| (!v.is_empty()).then_some(v);
         f.strings = [
             strs(&req.topic),
-            enums(req.level.iter().map(enum_str).collect()),
-            enums(req.kind.iter().map(enum_str).collect()),
+            enums(req.level.iter().map(|v| v.as_str().to_owned()).collect()),
+            enums(req.kind.iter().map(|v| v.as_str().to_owned()).collect()),
             strs(&req.region),
-            enums(req.entry_type.iter().map(enum_str).collect()),
+            enums(
+                req.entry_type
+                    .iter()
+                    .map(|v| v.as_str().to_owned())
+                    .collect(),
+            ),
         ];
         f.deadline_before = req.deadline_before.map(day_number);
         f.deadline_after = req.deadline_after.map(day_number);

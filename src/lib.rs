@@ -25,6 +25,7 @@ pub mod pipeline;
 pub mod ru_date;
 pub mod search;
 pub mod segment;
+pub mod vocabulary;
 
 pub use error::{Error, Result};
 pub use model::{

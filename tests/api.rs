@@ -714,9 +714,17 @@ fn documents_list_and_detail() {
 
 #[test]
 fn facets_of_the_whole_corpus() {
-    let j = get_ok("/api/facets");
+    let mut j = get_ok("/api/facets");
     let lib = serde_json::to_value(server().index.facets().expect("facets")).expect("json");
+    let vocabulary = j
+        .as_object_mut()
+        .and_then(|o| o.remove("vocabulary"))
+        .expect("vocabulary");
     assert_eq!(j, lib);
+    assert_eq!(
+        vocabulary,
+        serde_json::to_value(edusearch::vocabulary::facets()).expect("json")
+    );
     let years: u64 = j["year"]
         .as_array()
         .expect("years")

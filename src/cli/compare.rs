@@ -10,10 +10,9 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 
+use super::flags::SimilarFlags;
 use crate::compare::service::{self, EntryComparison, SimilarResponse};
-use crate::compare::{
-    AlignOptions, Alignment, DiffOp, DiffToken, SimilarFilters, similar, word_diff,
-};
+use crate::compare::{AlignOptions, Alignment, DiffOp, DiffToken, word_diff};
 use crate::index::EntryIndex;
 
 /// Arguments of `similar`.
@@ -21,21 +20,9 @@ use crate::index::EntryIndex;
 pub struct SimilarArgs {
     /// Entry id.
     pub entry_id: String,
-    /// Number of similar entries (1..=100).
-    #[arg(long, default_value_t = similar::DEFAULT_LIMIT)]
-    pub limit: usize,
-    /// Only entries of this level: federal, regional, municipal.
-    #[arg(long)]
-    pub level: Option<String>,
-    /// Only entries of this year.
-    #[arg(long)]
-    pub year: Option<i32>,
-    /// Only entries of this region («Саратовская область»).
-    #[arg(long)]
-    pub region: Option<String>,
-    /// Only entries of this document kind: resolution, order, decision, other.
-    #[arg(long)]
-    pub kind: Option<String>,
+    /// The filters and limit (those of `/api/entries/{id}/similar`).
+    #[command(flatten)]
+    pub flags: SimilarFlags,
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
@@ -70,21 +57,9 @@ pub struct CompareArgs {
 
 /// Runs `similar`.
 pub fn run_similar(index_dir: &Path, args: SimilarArgs) -> anyhow::Result<ExitCode> {
-    if !(1..=similar::MAX_LIMIT).contains(&args.limit) {
-        anyhow::bail!("--limit must be between 1 and {}", similar::MAX_LIMIT);
-    }
-    let filters = SimilarFilters {
-        level: args
-            .level
-            .as_deref()
-            .map(service::parse_level)
-            .transpose()?,
-        year: args.year,
-        region: args.region,
-        kind: args.kind.as_deref().map(service::parse_kind).transpose()?,
-    };
+    let req = args.flags.request()?;
     let index = open(index_dir)?;
-    let resp = service::similar_by_id(&index, &args.entry_id, &filters, args.limit)?;
+    let resp = service::similar_by_id(&index, &args.entry_id, &req)?;
     let mut out = std::io::stdout().lock();
     if args.json {
         print_json(&mut out, &resp)?;

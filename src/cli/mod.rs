@@ -15,6 +15,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod compare;
+pub mod flags;
 mod index;
 mod parse;
 mod search;
