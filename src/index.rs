@@ -37,9 +37,7 @@ use crate::cache::SizedCache;
 use crate::error::{Error, Result};
 use crate::model::{DocKind, Document, Entry, Level, Role};
 use crate::search::query::UserQuery;
-use crate::search::{
-    DEFAULT_LIMIT, Facets, Hit, MAX_LIMIT, MAX_OFFSET, SearchRequest, SearchResponse, SortOrder,
-};
+use crate::search::{Facets, Hit, MAX_LIMIT, MAX_OFFSET, SearchRequest, SearchResponse, SortOrder};
 
 pub use abbrev::Abbreviations;
 use build::{Built, QueryBuilder};
@@ -555,15 +553,12 @@ impl EntryIndex {
         count_facets: bool,
         cache_matches: bool,
     ) -> Result<Execution> {
-        let limit = match req.limit {
-            0 => DEFAULT_LIMIT,
-            n if n > MAX_LIMIT => {
-                return Err(Error::InvalidInput(format!(
-                    "limit must be between 1 and {MAX_LIMIT}, got {n}"
-                )));
-            }
-            n => n,
-        };
+        let limit = req.limit;
+        if !(1..=MAX_LIMIT).contains(&limit) {
+            return Err(Error::InvalidInput(format!(
+                "limit must be between 1 and {MAX_LIMIT}, got {limit}"
+            )));
+        }
         if req.offset > MAX_OFFSET {
             return Err(Error::InvalidInput(format!(
                 "offset must be at most {MAX_OFFSET}, got {}",

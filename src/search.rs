@@ -32,7 +32,10 @@ crate::terms! {
 }
 
 /// A search: free-text query plus filters. Empty `q` browses in document order.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+///
+/// Built from user input by [`params::request`] (checked); the default is every entry, first
+/// [`DEFAULT_LIMIT`] of them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SearchRequest {
     /// Free text: words, `"phrases"`, `-excluded` words.
     pub q: String,
@@ -68,6 +71,29 @@ pub struct SearchRequest {
     /// widget; the answer is smaller and cheaper.
     #[serde(default)]
     pub skip_facets: bool,
+}
+
+impl Default for SearchRequest {
+    fn default() -> Self {
+        SearchRequest {
+            q: String::new(),
+            addressee: Vec::new(),
+            year: Vec::new(),
+            year_from: None,
+            year_to: None,
+            topic: Vec::new(),
+            level: Vec::new(),
+            kind: Vec::new(),
+            region: Vec::new(),
+            entry_type: Vec::new(),
+            deadline_before: None,
+            deadline_after: None,
+            limit: DEFAULT_LIMIT,
+            offset: 0,
+            sort: SortOrder::Relevance,
+            skip_facets: false,
+        }
+    }
 }
 
 impl SearchRequest {

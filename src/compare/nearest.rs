@@ -8,7 +8,7 @@
 use serde::Serialize;
 
 use super::similarity::Profile;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::model::Entry;
 use crate::search::SearchRequest;
 
@@ -60,14 +60,19 @@ pub struct SimilarEntry {
     pub entry: Entry,
 }
 
-/// The entries of other documents most similar to `entry`, best first (score > 0 only).
+/// The entries of other documents most similar to `entry`, best first (score > 0 only); `limit`
+/// in `1..=`[`MAX_LIMIT`] (as for a search).
 pub fn nearest_entries<S: CandidateSource + ?Sized>(
     source: &S,
     entry: &Entry,
     filters: &SearchRequest,
     limit: usize,
 ) -> Result<Vec<SimilarEntry>> {
-    let limit = limit.clamp(1, MAX_LIMIT);
+    if !(1..=MAX_LIMIT).contains(&limit) {
+        return Err(Error::InvalidInput(format!(
+            "limit must be between 1 and {MAX_LIMIT}, got {limit}"
+        )));
+    }
     let wanted = (limit * CANDIDATES_PER_RESULT).max(MIN_CANDIDATES);
     let query = Profile::new(&entry.text);
     let mut out: Vec<SimilarEntry> = source
