@@ -1,5 +1,6 @@
 //! The filter vocabulary is defined once and every interface follows it:
-//! - every facet appears in `/api/facets` (counts and `vocabulary`), in OpenAPI and in the CLI help;
+//! - every facet appears in `/api/facets` (counts and `vocabulary`), in OpenAPI, in the CLI help and
+//!   in the page's labels (`/vocabulary.js`, generated; the widget's written in; none copied in `web/`);
 //! - the same parameter values get the same verdict (and message) from `/api/search`,
 //!   `/api/entries/{id}/similar`, `edusearch search` and `edusearch similar`.
 //!
@@ -139,6 +140,53 @@ async fn every_facet_is_served_documented_and_flagged() {
     }
     // The older parameter name stays accepted and documented.
     assert!(search_help.contains("--type"));
+
+    // The page's labels: the module the server generates from the vocabulary, the same as
+    // /api/facets'; the widget gets it written in; neither file in web/ copies a label.
+    let module = get_text(&state, "/vocabulary.js").await;
+    let json = module
+        .split_once("export const VOCABULARY = ")
+        .and_then(|(_, rest)| rest.trim_end().strip_suffix(';'))
+        .expect("export const VOCABULARY = …;");
+    let served: Value = serde_json::from_str(json).expect("JSON");
+    assert_eq!(&served, &facets["vocabulary"]);
+    let widget = get_text(&state, "/widget.js").await;
+    assert!(widget.contains(json) && !widget.contains("/* vocabulary */"));
+    let web = Path::new(env!("CARGO_MANIFEST_DIR")).join("web");
+    let app = std::fs::read_to_string(web.join("app.js")).expect("app.js");
+    let widget_source = std::fs::read_to_string(web.join("widget.js")).expect("widget.js");
+    assert!(app.contains("from './vocabulary.js'"));
+    for v in vocabulary {
+        let mut labels = vec![v["label_ru"].as_str().unwrap_or_default()];
+        labels.extend(
+            v["values"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|x| x["label_ru"].as_str()),
+        );
+        for label in labels {
+            assert!(served.to_string().contains(label));
+            for (file, text) in [("app.js", &app), ("widget.js", &widget_source)] {
+                assert!(
+                    !text.contains(&format!("'{label}'")),
+                    "web/{file} copies the label «{label}»"
+                );
+            }
+        }
+    }
+}
+
+async fn get_text(state: &AppState, uri: &str) -> String {
+    let resp = api::router(state.clone())
+        .oneshot(Request::get(uri).body(Body::empty()).expect("request"))
+        .await
+        .expect("response");
+    assert_eq!(resp.status(), StatusCode::OK, "{uri}");
+    let bytes = axum::body::to_bytes(resp.into_body(), 1 << 22)
+        .await
+        .expect("body");
+    String::from_utf8_lossy(&bytes).into_owned()
 }
 
 /// What an interface answered: accepted, or rejected with a code and a message.
