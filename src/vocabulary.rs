@@ -12,6 +12,9 @@
 
 use serde::Serialize;
 
+use crate::model::{DocKind, EntryType, Level, Role};
+use crate::search::{MAX_LIMIT, MAX_OFFSET, SortOrder};
+
 /// A closed set of values declared with [`terms!`](crate::terms).
 pub trait Term: Copy + std::str::FromStr + 'static {
     /// Every value, in the declared order.
@@ -224,9 +227,6 @@ macro_rules! params {
     (@repeat repeatable) => { true };
     (@repeat single) => { false };
 }
-
-use crate::model::{DocKind, EntryType, Level, Role};
-use crate::search::{MAX_LIMIT, MAX_OFFSET, SortOrder};
 
 params! {
     /// Free text: words, `"phrases"`, `-excluded` words.

@@ -37,7 +37,7 @@ pub struct AlignArgs {
     pub to_doc: String,
     /// Minimum similarity for a pair (0..=1).
     #[arg(long)]
-    pub min_score: Option<f32>,
+    pub min_score: Option<String>,
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
@@ -72,9 +72,8 @@ pub fn run_similar(index_dir: &Path, args: SimilarArgs) -> anyhow::Result<ExitCo
 /// Runs `align`.
 pub fn run_align(index_dir: &Path, args: AlignArgs) -> anyhow::Result<ExitCode> {
     let mut opts = AlignOptions::default();
-    if let Some(m) = args.min_score {
-        service::check_min_score(m)?;
-        opts.min_score = m;
+    if let Some(m) = &args.min_score {
+        opts.min_score = crate::search::params::fraction("min_score", m)?;
     }
     let index = open(index_dir)?;
     let alignment = service::align_by_id(&index, &args.from_doc, &args.to_doc, &opts)?;
