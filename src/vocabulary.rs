@@ -80,7 +80,8 @@ macro_rules! terms {
     (
         $(#[$meta:meta])*
         pub enum $name:ident {
-            $( $(#[$vmeta:meta])* $variant:ident = $id:literal, $label:literal; )+
+            // `tt`, not `literal`: utoipa reads the `rename` only from a plain token.
+            $( $(#[$vmeta:meta])* $variant:ident = $id:tt, $label:literal; )+
         }
     ) => {
         $(#[$meta])*

@@ -61,6 +61,10 @@ fn values_of<T: Term>() -> Vec<Value> {
         .collect()
 }
 
+fn ids_of<T: Term>() -> Vec<&'static str> {
+    T::ALL.iter().map(|t| t.as_str()).collect()
+}
+
 fn closed_values(f: Facet) -> Option<Vec<Value>> {
     match f {
         Facet::Addressee => Some(values_of::<Role>()),
@@ -137,6 +141,19 @@ async fn every_facet_is_served_documented_and_flagged() {
             );
             assert!(help.contains(f.label_ru()), "{f:?} label missing");
         }
+    }
+    // The schemas of the closed sets list the identifiers.
+    for (schema, ids) in [
+        ("Level", ids_of::<Level>()),
+        ("DocKind", ids_of::<DocKind>()),
+        ("EntryType", ids_of::<EntryType>()),
+        ("Role", ids_of::<Role>()),
+    ] {
+        assert_eq!(
+            openapi["components"]["schemas"][schema]["enum"],
+            Value::from(ids),
+            "{schema}"
+        );
     }
     // The older parameter name stays accepted and documented.
     assert!(search_help.contains("--type"));
