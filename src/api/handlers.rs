@@ -214,7 +214,8 @@ pub struct EntryDetail {
 }
 
 /// Serves `/api/entries/{id}` and, by delegation to the comparison module,
-/// `/api/entries/{id}/similar`. Entry ids contain `/`, hence one wildcard route for both.
+/// `/api/entries/{id}/similar`. Entry ids contain `/`, hence one wildcard route for both; this is
+/// the one place that hands `/similar` over (`id` percent-decoded, parameters checked).
 #[utoipa::path(
     get,
     path = "/api/entries/{id}",
@@ -225,9 +226,6 @@ pub struct EntryDetail {
         (status = 404, description = "Unknown entry", body = super::error::ErrorBody),
     )
 )]
-///
-/// `GET /api/entries/{id}/similar` belongs to the comparison module; this is the one place that
-/// hands it over (`id` percent-decoded, parameters checked).
 pub async fn entry_or_similar(
     State(state): State<AppState>,
     Query(pairs): Query,
