@@ -14,10 +14,11 @@ use std::hint::black_box;
 use std::path::PathBuf;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use edusearch::compare::{self, AlignOptions, SimilarFilters, similar_entries};
+use edusearch::compare::{self, AlignOptions, nearest_entries};
 use edusearch::index::EntryIndex;
 use edusearch::model::{DocKind, Entry, EntryType, Level};
 use edusearch::pipeline::SEEDS;
+use edusearch::search::SearchRequest;
 
 fn entry(doc: &str, pos: usize, text: String) -> Entry {
     Entry {
@@ -116,10 +117,10 @@ fn bench_rescore(c: &mut Criterion) {
     let query = &m[3];
     c.bench_function("similar/rescore_500", |b| {
         b.iter(|| {
-            similar_entries(
+            nearest_entries(
                 pool.as_slice(),
                 black_box(query),
-                &SimilarFilters::default(),
+                &SearchRequest::default(),
                 10,
             )
         })
@@ -168,12 +169,7 @@ fn bench_similar_index(c: &mut Criterion) {
     c.bench_function("similar/index", |b| {
         b.iter(|| {
             i = (i + 1) % sample.len();
-            similar_entries(
-                &index,
-                black_box(&sample[i]),
-                &SimilarFilters::default(),
-                10,
-            )
+            nearest_entries(&index, black_box(&sample[i]), &SearchRequest::default(), 10)
         })
     });
 }
@@ -195,10 +191,10 @@ fn report_latency(index: &EntryIndex, sample: &[Entry]) {
     let mut lat: Vec<f64> = (0..CALLS)
         .map(|i| {
             let t = std::time::Instant::now();
-            let r = similar_entries(
+            let r = nearest_entries(
                 index,
                 &sample[i % sample.len()],
-                &SimilarFilters::default(),
+                &SearchRequest::default(),
                 10,
             );
             black_box(r.ok());

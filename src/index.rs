@@ -39,9 +39,7 @@ use crate::error::{Error, RejectReason, Result};
 use crate::ingest::{self, FoundFile, ReadLimits, SourceFile};
 use crate::model::{DocKind, Document, Entry, Level, Role};
 use crate::search::query::UserQuery;
-use crate::search::{
-    DEFAULT_LIMIT, Facets, Hit, MAX_LIMIT, MAX_OFFSET, SearchRequest, SearchResponse, SortOrder,
-};
+use crate::search::{Facets, Hit, MAX_LIMIT, MAX_OFFSET, SearchRequest, SearchResponse, SortOrder};
 
 pub use abbrev::Abbreviations;
 use build::{Built, QueryBuilder};
@@ -153,14 +151,6 @@ impl StoredEntry {
         e.block = self.block;
         e.block_title = self.block_title;
         e
-    }
-}
-
-/// The `snake_case` name of a unit enum as serde writes it.
-fn enum_str<T: Serialize>(value: &T) -> String {
-    match serde_json::to_value(value) {
-        Ok(serde_json::Value::String(s)) => s,
-        _ => String::new(),
     }
 }
 
@@ -580,12 +570,12 @@ impl EntryIndex {
         if let Some(t) = &entry.topic {
             d.add_text(f.topic, t);
         }
-        d.add_text(f.kind, enum_str(&entry.kind));
-        d.add_text(f.level, enum_str(&entry.level));
+        d.add_text(f.kind, entry.kind.as_str());
+        d.add_text(f.level, entry.level.as_str());
         if let Some(r) = &entry.region {
             d.add_text(f.region, r);
         }
-        d.add_text(f.entry_type, enum_str(&entry.entry_type));
+        d.add_text(f.entry_type, entry.entry_type.as_str());
         d.add_text(f.lang, lang.code());
         Ok(d)
     }
@@ -638,16 +628,13 @@ impl EntryIndex {
         count_facets: bool,
         cache_matches: bool,
     ) -> Result<Execution> {
-        let limit = match req.limit {
-            0 => DEFAULT_LIMIT,
-            n if n > MAX_LIMIT => {
-                return Err(Error::invalid(
-                    format!("limit must be between 1 and {MAX_LIMIT}, got {n}"),
-                    format!("«limit» должен быть от 1 до {MAX_LIMIT}, получено {n}"),
-                ));
-            }
-            n => n,
-        };
+        let limit = req.limit;
+        if !(1..=MAX_LIMIT).contains(&limit) {
+            return Err(Error::invalid(
+                format!("limit must be between 1 and {MAX_LIMIT}, got {limit}"),
+                format!("«limit» должен быть от 1 до {MAX_LIMIT}, получено {limit}"),
+            ));
+        }
         if req.offset > MAX_OFFSET {
             return Err(Error::invalid(
                 format!("offset must be at most {MAX_OFFSET}, got {}", req.offset),
@@ -762,9 +749,9 @@ impl EntryIndex {
                 if a.is_empty() {
                     continue;
                 }
-                match Role::parse(a) {
-                    Some(role) => values.push(AddresseeFilter::Role(role.as_str().to_string())),
-                    None => values.push(AddresseeFilter::Canonical(fold(a))),
+                match a.parse::<Role>() {
+                    Ok(role) => values.push(AddresseeFilter::Role(role.as_str().to_string())),
+                    Err(_) => values.push(AddresseeFilter::Canonical(fold(a))),
                 }
             }
             if !values.is_empty() {
@@ -795,10 +782,15 @@ impl EntryIndex {
         let enums = |v: Vec<String>| (!v.is_empty()).then_some(v);
         f.strings = [
             strs(&req.topic),
-            enums(req.level.iter().map(enum_str).collect()),
-            enums(req.kind.iter().map(enum_str).collect()),
+            enums(req.level.iter().map(|v| v.as_str().to_owned()).collect()),
+            enums(req.kind.iter().map(|v| v.as_str().to_owned()).collect()),
             strs(&req.region),
-            enums(req.entry_type.iter().map(enum_str).collect()),
+            enums(
+                req.entry_type
+                    .iter()
+                    .map(|v| v.as_str().to_owned())
+                    .collect(),
+            ),
         ];
         f.deadline_before = req.deadline_before.map(day_number);
         f.deadline_after = req.deadline_after.map(day_number);

@@ -27,6 +27,7 @@ pub mod ru;
 pub mod ru_date;
 pub mod search;
 pub mod segment;
+pub mod vocabulary;
 
 pub use error::{Error, Result};
 pub use model::{

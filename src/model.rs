@@ -9,171 +9,73 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-/// What kind of act a document is.
-#[derive(
-    utoipa::ToSchema,
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    PartialOrd,
-    Ord,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum DocKind {
-    /// Resolution of a forum or strategic session (резолюция).
-    Resolution,
-    /// Ministry or department order (приказ).
-    Order,
-    /// Decision of a conference or council (решение).
-    Decision,
-    /// Anything else.
-    Other,
-}
-
-/// Administrative level of the body that adopted a document.
-#[derive(
-    utoipa::ToSchema,
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    PartialOrd,
-    Ord,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum Level {
-    /// Russian Federation as a whole.
-    Federal,
-    /// A subject of the federation (область, край, республика).
-    Regional,
-    /// A district or city (муниципальный район, городской округ).
-    Municipal,
-}
-
-/// What an entry says: an instruction, an observation, or a normative statement.
-#[derive(
-    utoipa::ToSchema,
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    PartialOrd,
-    Ord,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum EntryType {
-    /// An actionable item addressed to someone («обеспечить …»).
-    Recommendation,
-    /// A narrative observation (what participants noted, problems found).
-    Finding,
-    /// A normative statement of a concept or model (goals, principles, functions).
-    Provision,
-}
-
-/// The small taxonomy of addressees users filter by.
-///
-/// The string form (`snake_case`) is the first level of the hierarchical
-/// `addressee` facet: `/role/canonical name`.
-#[derive(
-    utoipa::ToSchema,
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    PartialOrd,
-    Ord,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// Regional ministry / department of education.
-    RegionalAuthority,
-    /// Regional institute or centre (СОИРО, regional centres, universities).
-    RegionalInstitute,
-    /// Heads of municipal districts and city districts.
-    MunicipalHead,
-    /// Municipal education authority (отдел/управление образования, органы местного самоуправления в сфере образования).
-    MunicipalAuthority,
-    /// Municipal methodological service (ММС, ИРЦОСО, методические службы).
-    MunicipalMethodService,
-    /// Heads of general-education schools and schools themselves.
-    SchoolHeads,
-    /// Heads of preschool organisations.
-    PreschoolHeads,
-    /// Organisations of supplementary education.
-    SupplementaryEducation,
-    /// Vocational (СПО) organisations.
-    VocationalOrganisations,
-    /// Anyone else (teachers, parents, other bodies).
-    Other,
-}
-
-impl Role {
-    /// Every role, in the documented order.
-    pub const ALL: [Role; 10] = [
-        Role::RegionalAuthority,
-        Role::RegionalInstitute,
-        Role::MunicipalHead,
-        Role::MunicipalAuthority,
-        Role::MunicipalMethodService,
-        Role::SchoolHeads,
-        Role::PreschoolHeads,
-        Role::SupplementaryEducation,
-        Role::VocationalOrganisations,
-        Role::Other,
-    ];
-
-    /// The `snake_case` identifier used in JSON and facets.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::RegionalAuthority => "regional_authority",
-            Role::RegionalInstitute => "regional_institute",
-            Role::MunicipalHead => "municipal_head",
-            Role::MunicipalAuthority => "municipal_authority",
-            Role::MunicipalMethodService => "municipal_method_service",
-            Role::SchoolHeads => "school_heads",
-            Role::PreschoolHeads => "preschool_heads",
-            Role::SupplementaryEducation => "supplementary_education",
-            Role::VocationalOrganisations => "vocational_organisations",
-            Role::Other => "other",
-        }
+crate::terms! {
+    /// What kind of act a document is.
+    ///
+    /// A new kind is one line below (identifier, Russian label); parsing, JSON, OpenAPI, CLI help
+    /// and `/api/facets` follow.
+    pub enum DocKind {
+        /// Resolution of a forum or strategic session (резолюция).
+        Resolution = "resolution", "Резолюция";
+        /// Ministry or department order (приказ).
+        Order = "order", "Приказ";
+        /// Decision of a conference or council (решение).
+        Decision = "decision", "Решение";
+        /// Anything else.
+        Other = "other", "Другое";
     }
+}
 
-    /// Russian label for user interfaces.
-    pub fn label_ru(self) -> &'static str {
-        match self {
-            Role::RegionalAuthority => "Региональный орган управления образованием",
-            Role::RegionalInstitute => "Региональный институт / центр",
-            Role::MunicipalHead => "Главы муниципальных образований",
-            Role::MunicipalAuthority => "Муниципальный орган управления образованием",
-            Role::MunicipalMethodService => "Муниципальная методическая служба",
-            Role::SchoolHeads => "Руководители школ",
-            Role::PreschoolHeads => "Руководители дошкольных организаций",
-            Role::SupplementaryEducation => "Организации дополнительного образования",
-            Role::VocationalOrganisations => "Профессиональные образовательные организации",
-            Role::Other => "Другие",
-        }
+crate::terms! {
+    /// Administrative level of the body that adopted a document.
+    pub enum Level {
+        /// Russian Federation as a whole.
+        Federal = "federal", "Федеральный";
+        /// A subject of the federation (область, край, республика).
+        Regional = "regional", "Региональный";
+        /// A district or city (муниципальный район, городской округ).
+        Municipal = "municipal", "Муниципальный";
     }
+}
 
-    /// Parses the `snake_case` identifier.
-    pub fn parse(s: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.as_str() == s)
+crate::terms! {
+    /// What an entry says: an instruction, an observation, or a normative statement.
+    pub enum EntryType {
+        /// An actionable item addressed to someone («обеспечить …»).
+        Recommendation = "recommendation", "Рекомендация";
+        /// A narrative observation (what participants noted, problems found).
+        Finding = "finding", "Констатация";
+        /// A normative statement of a concept or model (goals, principles, functions).
+        Provision = "provision", "Положение";
+    }
+}
+
+crate::terms! {
+    /// The small taxonomy of addressees users filter by.
+    ///
+    /// The identifier is the first level of the hierarchical `addressee` facet:
+    /// `/role/canonical name`.
+    pub enum Role {
+        /// Regional ministry / department of education.
+        RegionalAuthority = "regional_authority", "Региональный орган управления образованием";
+        /// Regional institute or centre (СОИРО, regional centres, universities).
+        RegionalInstitute = "regional_institute", "Региональный институт / центр";
+        /// Heads of municipal districts and city districts.
+        MunicipalHead = "municipal_head", "Главы муниципальных образований";
+        /// Municipal education authority (отдел/управление образования, органы местного самоуправления в сфере образования).
+        MunicipalAuthority = "municipal_authority", "Муниципальный орган управления образованием";
+        /// Municipal methodological service (ММС, ИРЦОСО, методические службы).
+        MunicipalMethodService = "municipal_method_service", "Муниципальная методическая служба";
+        /// Heads of general-education schools and schools themselves.
+        SchoolHeads = "school_heads", "Руководители школ";
+        /// Heads of preschool organisations.
+        PreschoolHeads = "preschool_heads", "Руководители дошкольных организаций";
+        /// Organisations of supplementary education.
+        SupplementaryEducation = "supplementary_education", "Организации дополнительного образования";
+        /// Vocational (СПО) organisations.
+        VocationalOrganisations = "vocational_organisations", "Профессиональные образовательные организации";
+        /// Anyone else (teachers, parents, other bodies).
+        Other = "other", "Другие";
     }
 }
 

@@ -1,12 +1,14 @@
 //! The search contract shared by the CLI, the HTTP API and the web page:
 //! request filters, hits and facet counts. The index layer ([`crate::index`]) executes it.
 
+pub mod params;
 pub mod query;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::model::{DocKind, Entry, EntryType, Level};
+use crate::vocabulary::Facet;
 
 /// Largest `limit` accepted.
 pub const MAX_LIMIT: usize = 100;
@@ -15,21 +17,25 @@ pub const MAX_OFFSET: usize = 10_000;
 /// Default `limit`.
 pub const DEFAULT_LIMIT: usize = 20;
 
-/// Result order.
-#[derive(utoipa::ToSchema, Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SortOrder {
-    /// Best match first (document order when the query is empty).
-    #[default]
-    Relevance,
-    /// Newest document first.
-    Date,
-    /// Earliest deadline first (entries without a deadline last).
-    Deadline,
+crate::terms! {
+    /// Result order.
+    #[derive(Default)]
+    pub enum SortOrder {
+        /// Best match first (document order when the query is empty).
+        #[default]
+        Relevance = "relevance", "По релевантности";
+        /// Newest document first.
+        Date = "date", "Сначала новые";
+        /// Earliest deadline first (entries without a deadline last).
+        Deadline = "deadline", "По сроку исполнения";
+    }
 }
 
 /// A search: free-text query plus filters. Empty `q` browses in document order.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+///
+/// Built from user input by [`params::request`] (checked); the default is every entry, first
+/// [`DEFAULT_LIMIT`] of them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SearchRequest {
     /// Free text: words, `"phrases"`, `-excluded` words.
     pub q: String,
@@ -65,6 +71,66 @@ pub struct SearchRequest {
     /// widget; the answer is smaller and cheaper.
     #[serde(default)]
     pub skip_facets: bool,
+}
+
+impl Default for SearchRequest {
+    fn default() -> Self {
+        SearchRequest {
+            q: String::new(),
+            addressee: Vec::new(),
+            year: Vec::new(),
+            year_from: None,
+            year_to: None,
+            topic: Vec::new(),
+            level: Vec::new(),
+            kind: Vec::new(),
+            region: Vec::new(),
+            entry_type: Vec::new(),
+            deadline_before: None,
+            deadline_after: None,
+            limit: DEFAULT_LIMIT,
+            offset: 0,
+            sort: SortOrder::Relevance,
+            skip_facets: false,
+        }
+    }
+}
+
+impl SearchRequest {
+    /// Whether an entry passes the request's filters, with the index's rules: addressee as a role
+    /// (any case) or a canonical name (folded), free-text values trimmed, enums exact.
+    pub fn accepts(&self, e: &Entry) -> bool {
+        fn any<T>(wanted: &[T], ok: impl Fn(&T) -> bool) -> bool {
+            wanted.is_empty() || wanted.iter().any(ok)
+        }
+        let fold = |s: &str| crate::analysis::fold(s.trim());
+        let addressee = |a: &String| match a.parse::<crate::model::Role>() {
+            Ok(role) => e.addressees.iter().any(|x| x.role == role),
+            Err(_) => e.addressees.iter().any(|x| fold(&x.canonical) == fold(a)),
+        };
+        fn text(field: &Option<String>) -> impl Fn(&String) -> bool + '_ {
+            move |v: &String| field.as_deref().is_some_and(|f| f.trim() == v.trim())
+        }
+        any(&self.addressee, addressee)
+            && any(&self.year, |y| e.year == Some(*y))
+            && self
+                .year_from
+                .is_none_or(|y| e.year.is_some_and(|ey| ey >= y))
+            && self
+                .year_to
+                .is_none_or(|y| e.year.is_some_and(|ey| ey <= y))
+            && any(&self.topic, text(&e.topic))
+            && any(&self.level, |l| e.level == *l)
+            && any(&self.kind, |k| e.kind == *k)
+            && any(&self.region, text(&e.region))
+            && any(&self.entry_type, |t| e.entry_type == *t)
+            && self
+                .deadline_before
+                .is_none_or(|d| e.deadline.is_some_and(|ed| ed < d))
+            && self
+                .deadline_after
+                .is_none_or(|d| e.deadline.is_some_and(|ed| ed >= d))
+    }
 }
 
 /// One hit: the entry with its score and highlighted snippet.
@@ -105,6 +171,21 @@ pub struct Facets {
     pub region: Vec<FacetCount>,
     /// Entry types.
     pub entry_type: Vec<FacetCount>,
+}
+
+impl Facets {
+    /// The counts of one facet.
+    pub fn get(&self, facet: Facet) -> &[FacetCount] {
+        match facet {
+            Facet::Addressee => &self.addressee,
+            Facet::Year => &self.year,
+            Facet::Topic => &self.topic,
+            Facet::Level => &self.level,
+            Facet::Kind => &self.kind,
+            Facet::Region => &self.region,
+            Facet::EntryType => &self.entry_type,
+        }
+    }
 }
 
 /// A page of results.

@@ -714,9 +714,17 @@ fn documents_list_and_detail() {
 
 #[test]
 fn facets_of_the_whole_corpus() {
-    let j = get_ok("/api/facets");
+    let mut j = get_ok("/api/facets");
     let lib = serde_json::to_value(server().index.facets().expect("facets")).expect("json");
+    let vocabulary = j
+        .as_object_mut()
+        .and_then(|o| o.remove("vocabulary"))
+        .expect("vocabulary");
     assert_eq!(j, lib);
+    assert_eq!(
+        vocabulary,
+        serde_json::to_value(edusearch::vocabulary::facets()).expect("json")
+    );
     let years: u64 = j["year"]
         .as_array()
         .expect("years")
@@ -770,7 +778,14 @@ fn web_files_are_served_with_content_types() {
                 .is_some_and(|c| c.starts_with(ctype)),
             "{path}"
         );
-        let expected = std::fs::read_to_string(web.join(file)).expect("web file");
+        // The widget gets the filter vocabulary written in; every other file is served as is.
+        let expected = std::fs::read_to_string(web.join(file))
+            .expect("web file")
+            .replacen(
+                api::assets::VOCABULARY_MARKER,
+                &api::assets::vocabulary_json(),
+                1,
+            );
         assert_eq!(r.body, expected, "{path}");
         assert!(r.header("etag").is_some(), "{path}");
     }

@@ -6,8 +6,9 @@
 
 use chrono::NaiveDate;
 use edusearch::index::EntryIndex;
+use edusearch::search::params::{Pairs, request};
 use edusearch::search::{FacetCount, SearchRequest, SearchResponse, SortOrder};
-use edusearch::{DocKind, EntryType, Level};
+use edusearch::vocabulary::{Endpoint, Facet};
 
 fn seeds_index(dir: &std::path::Path, match_cache: usize) -> EntryIndex {
     let mut idx = EntryIndex::open_or_build_seeds(dir).expect("index of the seeds");
@@ -37,10 +38,6 @@ impl Lcg {
     }
 }
 
-fn enum_of<T: serde::de::DeserializeOwned>(value: &str) -> T {
-    serde_json::from_value(serde_json::Value::String(value.to_string())).expect("enum value")
-}
-
 /// The filter value a facet value stands for (`/role/name` → name, `/role` → role).
 fn addressee_filter(value: &str) -> String {
     let key = value.trim_start_matches('/');
@@ -50,36 +47,41 @@ fn addressee_filter(value: &str) -> String {
     }
 }
 
-/// `req` with the filter of facet `dim` replaced by the single value `value`.
-fn with_only(req: &SearchRequest, dim: &str, value: &str) -> SearchRequest {
+/// The request filtering by the single facet value `value` (through the facet's parameter).
+fn only(facet: Facet, value: &str) -> SearchRequest {
+    let value = match facet {
+        Facet::Addressee => addressee_filter(value),
+        _ => value.to_owned(),
+    };
+    let pairs = Pairs(vec![(facet.param().name().to_owned(), value)]);
+    request(&pairs, Endpoint::Search).expect("a facet value is a valid filter")
+}
+
+/// `req` with the filter of `facet` replaced by the single value `value`.
+fn with_only(req: &SearchRequest, facet: Facet, value: &str) -> SearchRequest {
     let mut r = req.clone();
-    match dim {
-        "addressee" => r.addressee = vec![addressee_filter(value)],
-        "year" => {
-            r.year = vec![value.parse().expect("year")];
+    let one = only(facet, value);
+    match facet {
+        Facet::Addressee => r.addressee = one.addressee,
+        Facet::Year => {
+            r.year = one.year;
             r.year_from = None;
             r.year_to = None;
         }
-        "topic" => r.topic = vec![value.to_string()],
-        "level" => r.level = vec![enum_of::<Level>(value)],
-        "kind" => r.kind = vec![enum_of::<DocKind>(value)],
-        "region" => r.region = vec![value.to_string()],
-        _ => r.entry_type = vec![enum_of::<EntryType>(value)],
+        Facet::Topic => r.topic = one.topic,
+        Facet::Level => r.level = one.level,
+        Facet::Kind => r.kind = one.kind,
+        Facet::Region => r.region = one.region,
+        Facet::EntryType => r.entry_type = one.entry_type,
     }
     r
 }
 
-fn facets_of(resp: &SearchResponse) -> Vec<(&'static str, &Vec<FacetCount>)> {
-    let f = &resp.facets;
-    vec![
-        ("addressee", &f.addressee),
-        ("year", &f.year),
-        ("topic", &f.topic),
-        ("level", &f.level),
-        ("kind", &f.kind),
-        ("region", &f.region),
-        ("entry_type", &f.entry_type),
-    ]
+fn facets_of(resp: &SearchResponse) -> Vec<(Facet, &[FacetCount])> {
+    Facet::ALL
+        .iter()
+        .map(|&f| (f, resp.facets.get(f)))
+        .collect()
 }
 
 /// A request with a random mix of filters taken from the corpus facets.
@@ -92,7 +94,7 @@ fn random_request(rng: &mut Lcg, corpus: &SearchResponse) -> SearchRequest {
         "\"функциональной грамотности\"",
         "обеспечить -школ",
     ];
-    let values = |v: &Vec<FacetCount>| v.iter().map(|f| f.value.clone()).collect::<Vec<_>>();
+    let values = |v: &[FacetCount]| v.iter().map(|f| f.value.clone()).collect::<Vec<_>>();
     let mut r = SearchRequest {
         q: rng.pick(&queries).to_string(),
         limit: 10,
@@ -106,7 +108,7 @@ fn random_request(rng: &mut Lcg, corpus: &SearchResponse) -> SearchRequest {
         let n = if rng.chance(25) { 2 } else { 1 };
         for _ in 0..n {
             let v = rng.pick(&vals).clone();
-            let one = with_only(&SearchRequest::default(), dim, &v);
+            let one = only(dim, &v);
             r.addressee.extend(one.addressee);
             r.year.extend(one.year);
             r.topic.extend(one.topic);
@@ -131,15 +133,15 @@ fn random_request(rng: &mut Lcg, corpus: &SearchResponse) -> SearchRequest {
     r
 }
 
-fn dim_filtered(req: &SearchRequest, dim: &str) -> bool {
-    match dim {
-        "addressee" => !req.addressee.is_empty(),
-        "year" => !req.year.is_empty() || req.year_from.is_some() || req.year_to.is_some(),
-        "topic" => !req.topic.is_empty(),
-        "level" => !req.level.is_empty(),
-        "kind" => !req.kind.is_empty(),
-        "region" => !req.region.is_empty(),
-        _ => !req.entry_type.is_empty(),
+fn dim_filtered(req: &SearchRequest, facet: Facet) -> bool {
+    match facet {
+        Facet::Addressee => !req.addressee.is_empty(),
+        Facet::Year => !req.year.is_empty() || req.year_from.is_some() || req.year_to.is_some(),
+        Facet::Topic => !req.topic.is_empty(),
+        Facet::Level => !req.level.is_empty(),
+        Facet::Kind => !req.kind.is_empty(),
+        Facet::Region => !req.region.is_empty(),
+        Facet::EntryType => !req.entry_type.is_empty(),
     }
 }
 
@@ -164,7 +166,7 @@ fn disjunctive_counts_equal_totals_of_the_narrowed_search() {
                 assert_eq!(total, fc.count, "{dim}={} under {r:?}", fc.value);
                 checked += 1;
             }
-            if !dim_filtered(&r, dim) && dim != "addressee" && dim != "year" {
+            if !dim_filtered(&r, dim) && dim != Facet::Addressee && dim != Facet::Year {
                 // Single-valued dimensions without a filter partition the hits.
                 let sum: u64 = counts.iter().map(|f| f.count).sum();
                 assert!(

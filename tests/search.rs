@@ -761,7 +761,7 @@ mod seeds {
             .iter()
             .filter(|f| f.value.matches('/').count() == 1)
         {
-            let role = Role::parse(&fc.value[1..]).unwrap();
+            let role = fc.value[1..].parse::<Role>().unwrap();
             assert_eq!(fc.count, expected(|e| has_role(e, &[role])), "{}", fc.value);
         }
     }

@@ -2,39 +2,30 @@
 // Plain ES module, no dependencies. Text from the server is inserted with textContent;
 // the only markup taken from the server is <mark> inside snippets, rebuilt as DOM nodes.
 
+import { VOCABULARY } from './vocabulary.js';
+
 const PAGE_SIZE = 20;
 const DEBOUNCE_MS = 200;
 
-/** Facet names of the API and the query parameter each one filters by. */
-const FACETS = [
-  { key: 'addressee', param: 'addressee', title: 'Адресат' },
-  { key: 'year', param: 'year', title: 'Год' },
-  { key: 'topic', param: 'topic', title: 'Тема сессии' },
-  { key: 'level', param: 'level', title: 'Уровень' },
-  { key: 'kind', param: 'kind', title: 'Вид документа' },
-  { key: 'entry_type', param: 'type', title: 'Тип записи' },
-  { key: 'region', param: 'region', title: 'Регион' },
-];
+/**
+ * Facets of the API: key of their counts, the query parameter filtering by them (and its older
+ * names, still read from URLs), title. All from `vocabulary.js`, which the server generates from
+ * src/vocabulary.rs — labels are not copied here.
+ */
+const FACETS = VOCABULARY.map((f) => ({ key: f.key, param: f.param, aliases: f.aliases || [], title: f.label_ru }));
 const FILTER_PARAMS = FACETS.map((f) => f.param);
 
-/** Russian labels of the roles (mirror of `Role::label_ru` in src/model.rs). */
-const ROLE_LABELS = {
-  regional_authority: 'Региональный орган управления образованием',
-  regional_institute: 'Региональный институт / центр',
-  municipal_head: 'Главы муниципальных образований',
-  municipal_authority: 'Муниципальный орган управления образованием',
-  municipal_method_service: 'Муниципальная методическая служба',
-  school_heads: 'Руководители школ',
-  preschool_heads: 'Руководители дошкольных организаций',
-  supplementary_education: 'Организации дополнительного образования',
-  vocational_organisations: 'Профессиональные образовательные организации',
-  other: 'Другие',
-};
+/** Value → Russian label of a closed facet (roles for the addressee facet). */
+function labelsOf(key) {
+  const f = VOCABULARY.find((x) => x.key === key);
+  return Object.fromEntries((f ? f.values : []).map((v) => [v.value, v.label_ru]));
+}
+const ROLE_LABELS = labelsOf('addressee');
 const ROLE_ORDER = Object.keys(ROLE_LABELS);
-const LEVEL_LABELS = { federal: 'Федеральный', regional: 'Региональный', municipal: 'Муниципальный' };
-const KIND_LABELS = { resolution: 'Резолюция', order: 'Приказ', decision: 'Решение', other: 'Другое' };
-const TYPE_LABELS = { recommendation: 'Рекомендация', finding: 'Констатация', provision: 'Положение' };
-const VALUE_LABELS = { level: LEVEL_LABELS, kind: KIND_LABELS, type: TYPE_LABELS };
+const LEVEL_LABELS = labelsOf('level');
+const KIND_LABELS = labelsOf('kind');
+const TYPE_LABELS = labelsOf('entry_type');
+const VALUE_LABELS = Object.fromEntries(FACETS.filter((f) => f.key !== 'addressee').map((f) => [f.param, labelsOf(f.key)]));
 const PARAM_TITLES = Object.fromEntries(FACETS.map((f) => [f.param, f.title]));
 const FACET_SHOWN = 8;
 const ROLE_NAMES_SHOWN = 4;
@@ -63,7 +54,10 @@ function stateFromSearch(search) {
   const sp = new URLSearchParams(search);
   const s = emptyState();
   s.q = sp.get('q') || '';
-  for (const p of FILTER_PARAMS) s.filters[p] = unique(sp.getAll(p).filter((v) => v !== ''));
+  for (const f of FACETS) {
+    const given = [f.param, ...f.aliases].flatMap((name) => sp.getAll(name));
+    s.filters[f.param] = unique(given.filter((v) => v !== ''));
+  }
   s.sort = ['date', 'deadline'].includes(sp.get('sort')) ? sp.get('sort') : '';
   const page = parseInt(sp.get('page') || '1', 10);
   s.page = Number.isFinite(page) && page > 0 && page < 600 ? page : 1;
@@ -802,7 +796,7 @@ function renderDocument(doc) {
   const place = [m.municipality, m.region].filter(Boolean).join(', ');
   const facts = h('dl', { class: 'doc-facts' });
   if (m.kind) facts.append(fact('Вид', KIND_LABELS[m.kind] || m.kind));
-  if (m.level) facts.append(fact('Уровень', LEVEL_LABELS[m.level] || m.level));
+  if (m.level) facts.append(fact(PARAM_TITLES.level, LEVEL_LABELS[m.level] || m.level));
   if (place) facts.append(fact('Территория', place));
   if (m.date || m.year) facts.append(fact('Дата', m.date ? formatDate(m.date) : String(m.year)));
   if (m.number) facts.append(fact('Номер', `№ ${m.number}`));

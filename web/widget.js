@@ -22,7 +22,11 @@
 
   const FILTER_ATTRS = ['level', 'kind', 'region', 'addressee', 'year', 'topic', 'type'];
   const DEBOUNCE_MS = 200;
-  const TYPE_LABELS = { recommendation: 'Рекомендация', finding: 'Констатация', provision: 'Положение' };
+  // The filter vocabulary (src/vocabulary.rs), written in by the server when it serves this file, so
+  // that the widget stays one self-contained file without copying labels.
+  const VOCABULARY = [/* vocabulary */];
+  const entryTypes = VOCABULARY.find((f) => f.key === 'entry_type');
+  const TYPE_LABELS = Object.fromEntries((entryTypes ? entryTypes.values : []).map((v) => [v.value, v.label_ru]));
 
   const STYLE = `
 :host {

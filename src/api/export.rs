@@ -1,7 +1,7 @@
 //! `GET /api/search?…&format=csv|ndjson`: every matching entry (up to
 //! [`MAX_API_ROWS`](crate::export::MAX_API_ROWS)), streamed as a download.
 //!
-//! The request is the search's own (parsed by [`params::search_request`], so filters mean the same
+//! The request is the search's own (checked by [`request`], so filters mean the same
 //! and bad values are the same 400 errors); `format` selects the export, `json` or no `format` is
 //! the ordinary search. The page parameters (`limit`, `offset`) and `facets` do not apply: the
 //! export holds all matches in the search's order. The entries are ranked once, then loaded and
@@ -9,16 +9,19 @@
 //! whatever the export's size. `X-Total-Count` says how many entries match; `X-Export-Truncated:
 //! true` that there were more than the export holds.
 
+use axum::Json;
 use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{HeaderName, HeaderValue, Uri, header};
 use axum::response::{IntoResponse, Response};
 
-use super::handlers::{self, on_index};
-use super::params::{self, Pairs};
+use super::on_index;
+use super::params::Pairs;
 use super::{ApiError, AppState};
 use crate::export::{BATCH, Format, MAX_API_ROWS};
 use crate::index::Matching;
+use crate::search::params::request;
+use crate::vocabulary::Endpoint;
 
 /// Header with the number of matching entries.
 const TOTAL: HeaderName = HeaderName::from_static("x-total-count");
@@ -26,25 +29,30 @@ const TOTAL: HeaderName = HeaderName::from_static("x-total-count");
 const TRUNCATED: HeaderName = HeaderName::from_static("x-export-truncated");
 
 /// Serves `/api/search`: the search, or with `format=csv|ndjson` the export.
-pub async fn search_or_export(state: State<AppState>, uri: Uri) -> Response {
-    match export_format(&uri) {
-        Ok(None) => handlers::search(state, without_format(&uri))
-            .await
-            .into_response(),
-        Ok(Some((format, pairs))) => export(state.0, format, pairs)
-            .await
-            .unwrap_or_else(IntoResponse::into_response),
-        Err(e) => e.into_response(),
-    }
+pub async fn search_or_export(State(state): State<AppState>, uri: Uri) -> Response {
+    let answer = match export_format(&uri) {
+        Ok((None, pairs)) => search(state, pairs).await,
+        Ok((Some(format), pairs)) => export(state, format, pairs).await,
+        Err(e) => Err(e),
+    };
+    answer.unwrap_or_else(IntoResponse::into_response)
 }
 
-/// The export format asked for and the other parameters; `None` for the ordinary search.
-fn export_format(uri: &Uri) -> Result<Option<(Format, Pairs)>, ApiError> {
+/// The ordinary search: a page of hits with facet counts.
+async fn search(state: AppState, pairs: Pairs) -> Result<Response, ApiError> {
+    let req = request(&pairs, Endpoint::Search)?;
+    let resp = on_index(&state, move |index| index.search(&req)).await?;
+    Ok(Json(resp).into_response())
+}
+
+/// The export format asked for (`None` for the ordinary search) and the other parameters.
+fn export_format(uri: &Uri) -> Result<(Option<Format>, Pairs), ApiError> {
     let pairs = Pairs::parse(uri.query())?;
     let (formats, rest): (Vec<_>, Vec<_>) = pairs.0.into_iter().partition(|(n, _)| n == "format");
+    let rest = Pairs(rest);
     let format = match formats.as_slice() {
-        [] => return Ok(None),
-        [(_, v)] if v.is_empty() || v == "json" => return Ok(None),
+        [] => return Ok((None, rest)),
+        [(_, v)] if v.is_empty() || v == "json" => return Ok((None, rest)),
         [(_, v)] => Format::parse(v)?,
         _ => {
             return Err(ApiError::bad_request(
@@ -54,32 +62,11 @@ fn export_format(uri: &Uri) -> Result<Option<(Format, Pairs)>, ApiError> {
             ));
         }
     };
-    Ok(Some((format, Pairs(rest))))
-}
-
-/// `uri` without its `format` parameters (`format=json` is the ordinary search, which knows no
-/// `format`).
-fn without_format(uri: &Uri) -> Uri {
-    let Some(query) = uri.query() else {
-        return uri.clone();
-    };
-    let kept: Vec<&str> = query
-        .split('&')
-        .filter(|part| {
-            let name = part.split_once('=').map_or(*part, |(n, _)| n);
-            params::decode(name).map_or(true, |n| n != "format")
-        })
-        .collect();
-    let target = if kept.is_empty() {
-        uri.path().to_owned()
-    } else {
-        format!("{}?{}", uri.path(), kept.join("&"))
-    };
-    target.parse().unwrap_or_else(|_| uri.clone())
+    Ok((Some(format), rest))
 }
 
 async fn export(state: AppState, format: Format, pairs: Pairs) -> Result<Response, ApiError> {
-    let mut req = params::search_request(&pairs)?;
+    let mut req = request(&pairs, Endpoint::Search)?;
     req.offset = 0;
     req.skip_facets = true;
     let matching = on_index(&state, move |index| index.matching(&req, MAX_API_ROWS)).await?;

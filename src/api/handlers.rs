@@ -1,63 +1,23 @@
 //! Handlers of the read endpoints: search, facets, documents, entries, health, fallback.
 
-use std::sync::OnceLock;
-
 use axum::Json;
 use axum::extract::State;
 use axum::http::Uri;
 use serde::{Deserialize, Serialize};
-use tokio::sync::Semaphore;
 
-use super::params::{self, Pairs};
-use super::{ApiError, AppState};
-use crate::index::{DocumentSummary, EntryIndex, IndexSource};
+use super::params::{self, NoQuery, Query, SearchQuery, SimilarQuery};
+use super::{ApiError, AppState, on_index};
+use crate::index::{DocumentSummary, IndexSource};
 use crate::model::Entry;
 use crate::search::{Facets, SearchResponse};
-
-/// Runs `f` on the index in the blocking pool, so that a slow search neither stalls the async
-/// workers nor escapes the request timeout. A panic inside becomes a 500 JSON answer.
-///
-/// At most [`index_permits`] such tasks run at once: searches are CPU-bound, and queueing the rest
-/// keeps tail latency lower than letting dozens of threads share a few cores.
-pub(crate) async fn on_index<T, F>(state: &AppState, f: F) -> Result<T, ApiError>
-where
-    T: Send + 'static,
-    F: FnOnce(&EntryIndex) -> crate::Result<T> + Send + 'static,
-{
-    let _permit = index_permits()
-        .acquire()
-        .await
-        .map_err(|_| ApiError::internal())?;
-    let index = state.index.clone();
-    match tokio::task::spawn_blocking(move || f(&index)).await {
-        Ok(result) => result.map_err(ApiError::from),
-        Err(e) => {
-            tracing::error!(error = %e, "index task failed");
-            Err(ApiError::internal())
-        }
-    }
-}
-
-/// The limit on concurrent index tasks: twice the number of cores.
-fn index_permits() -> &'static Semaphore {
-    static PERMITS: OnceLock<Semaphore> = OnceLock::new();
-    PERMITS.get_or_init(|| {
-        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-        Semaphore::new(2 * cores)
-    })
-}
-
-/// Rejects any query parameter on endpoints that take none.
-fn no_params(uri: &Uri) -> Result<(), ApiError> {
-    Pairs::parse(uri.query())?.only(&[])
-}
+use crate::vocabulary::FacetInfo;
 
 /// Full-text search with filters and disjunctive facet counts.
 #[utoipa::path(
     get,
     path = "/api/search",
     tag = "search",
-    params(SearchParams),
+    params(SearchQuery),
     responses(
         (status = 200, description = "A page of hits with facet counts", body = SearchResponse),
         (status = 304, description = "Not modified (If-None-Match matched the ETag)"),
@@ -66,23 +26,39 @@ fn no_params(uri: &Uri) -> Result<(), ApiError> {
 )]
 pub async fn search(
     State(state): State<AppState>,
-    uri: Uri,
+    SearchQuery(req): SearchQuery,
 ) -> Result<Json<SearchResponse>, ApiError> {
-    let req = params::search_request(&Pairs::parse(uri.query())?)?;
     let resp = on_index(&state, move |index| index.search(&req)).await?;
     Ok(Json(resp))
 }
 
-/// Facet values with counts over the whole corpus (for filter menus).
+/// Facet counts of the whole corpus and the vocabulary of the filters.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct FacetsAnswer {
+    /// Counts per facet (the fields of [`Facets`]).
+    #[serde(flatten)]
+    pub counts: Facets,
+    /// Every facet: its parameter, key, Russian label and closed values with labels.
+    pub vocabulary: Vec<FacetInfo>,
+}
+
+/// Facet values with counts over the whole corpus, and the vocabulary of the filters (for filter
+/// menus and their labels).
 #[utoipa::path(
     get,
     path = "/api/facets",
     tag = "search",
-    responses((status = 200, description = "Facet counts of the whole corpus", body = Facets))
+    responses((status = 200, description = "Facet counts of the whole corpus and the filter vocabulary", body = FacetsAnswer))
 )]
-pub async fn facets(State(state): State<AppState>, uri: Uri) -> Result<Json<Facets>, ApiError> {
-    no_params(&uri)?;
-    Ok(Json(on_index(&state, |index| index.facets()).await?))
+pub async fn facets(
+    State(state): State<AppState>,
+    _: NoQuery,
+) -> Result<Json<FacetsAnswer>, ApiError> {
+    let counts = on_index(&state, |index| index.facets()).await?;
+    Ok(Json(FacetsAnswer {
+        counts,
+        vocabulary: crate::vocabulary::facets(),
+    }))
 }
 
 /// The list of documents.
@@ -103,9 +79,8 @@ pub struct DocumentList {
 )]
 pub async fn documents(
     State(state): State<AppState>,
-    uri: Uri,
+    _: NoQuery,
 ) -> Result<Json<DocumentList>, ApiError> {
-    no_params(&uri)?;
     let documents = on_index(&state, |index| index.documents()).await?;
     Ok(Json(DocumentList {
         total: documents.len() as u64,
@@ -203,9 +178,9 @@ pub fn outline(entries: &[Entry]) -> Vec<OutlineSection> {
 )]
 pub async fn document(
     State(state): State<AppState>,
+    _: NoQuery,
     uri: Uri,
 ) -> Result<Json<DocumentDetail>, ApiError> {
-    no_params(&uri)?;
     let doc_id = tail(&uri, "/api/documents/")?;
     let id = doc_id.clone();
     let found = on_index(&state, move |index| {
@@ -240,7 +215,8 @@ pub struct EntryDetail {
 }
 
 /// Serves `/api/entries/{id}` and, by delegation to the comparison module,
-/// `/api/entries/{id}/similar`. Entry ids contain `/`, hence one wildcard route for both.
+/// `/api/entries/{id}/similar`. Entry ids contain `/`, hence one wildcard route for both; this is
+/// the one place that hands `/similar` over (`id` percent-decoded, parameters checked).
 #[utoipa::path(
     get,
     path = "/api/entries/{id}",
@@ -253,26 +229,31 @@ pub struct EntryDetail {
         (status = 404, description = "Unknown entry", body = super::error::ErrorBody),
     )
 )]
-pub async fn entry_or_similar(State(state): State<AppState>, uri: Uri) -> axum::response::Response {
+pub async fn entry_or_similar(
+    State(state): State<AppState>,
+    Query(pairs): Query,
+    uri: Uri,
+) -> axum::response::Response {
     use axum::response::IntoResponse;
     let rest = match tail(&uri, "/api/entries/") {
         Ok(rest) => rest,
         Err(e) => return e.into_response(),
     };
     match rest.strip_suffix("/similar") {
-        Some(id) if !id.is_empty() => similar(state, id.to_owned(), uri).await,
-        _ => entry(state, rest, &uri).await.into_response(),
+        Some(id) if !id.is_empty() => match SimilarQuery::from_pairs(&pairs) {
+            Ok(query) => super::compare::similar_handler(state, id.to_owned(), query)
+                .await
+                .into_response(),
+            Err(e) => e.into_response(),
+        },
+        _ => match pairs.only(&[]) {
+            Ok(()) => entry(state, rest).await.into_response(),
+            Err(e) => ApiError::from(e).into_response(),
+        },
     }
 }
 
-/// `GET /api/entries/{id}/similar` belongs to the comparison module; this is the one place that
-/// hands it over (`id` percent-decoded).
-async fn similar(state: AppState, id: String, uri: Uri) -> axum::response::Response {
-    super::compare::similar_handler(state, id, uri).await
-}
-
-async fn entry(state: AppState, id: String, uri: &Uri) -> Result<Json<EntryDetail>, ApiError> {
-    no_params(uri)?;
+async fn entry(state: AppState, id: String) -> Result<Json<EntryDetail>, ApiError> {
     let wanted = id.clone();
     let found = on_index(&state, move |index| {
         let Some(entry) = index.entry(&wanted)? else {
@@ -314,7 +295,7 @@ async fn entry(state: AppState, id: String, uri: &Uri) -> Result<Json<EntryDetai
 /// The percent-decoded rest of the path after `prefix`.
 fn tail(uri: &Uri, prefix: &str) -> Result<String, ApiError> {
     let rest = uri.path().strip_prefix(prefix).unwrap_or_default();
-    params::decode_path(rest)
+    Ok(params::decode_path(rest)?)
 }
 
 /// Health of the server.
@@ -368,53 +349,6 @@ pub async fn healthz(State(state): State<AppState>) -> Result<Json<Health>, ApiE
 /// 404 JSON for paths no route serves.
 pub async fn fallback(uri: Uri) -> ApiError {
     ApiError::no_route(uri.path())
-}
-
-/// Parameters of `/api/search` (documentation only: the handler parses the raw query string so
-/// that repeated parameters and bad encoding are reported precisely).
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-#[allow(dead_code)]
-pub struct SearchParams {
-    /// Free text: words, `"exact phrases"`, `-excluded` words (≤ 1000 characters). Empty with
-    /// filters browses entries in document order.
-    q: Option<String>,
-    /// Addressee role (`school_heads`) or canonical name; repeatable (any of them).
-    addressee: Option<Vec<String>>,
-    /// Year; repeatable (any of them).
-    year: Option<Vec<i32>>,
-    /// Inclusive lower bound of the year.
-    year_from: Option<i32>,
-    /// Inclusive upper bound of the year.
-    year_to: Option<i32>,
-    /// Session topic; repeatable.
-    topic: Option<Vec<String>>,
-    /// `federal`, `regional` or `municipal`; repeatable.
-    level: Option<Vec<String>>,
-    /// `resolution`, `order`, `decision` or `other`; repeatable.
-    kind: Option<Vec<String>>,
-    /// Region; repeatable.
-    region: Option<Vec<String>>,
-    /// Entry type: `recommendation`, `finding` or `provision`; repeatable.
-    #[param(rename = "type")]
-    r#type: Option<Vec<String>>,
-    /// Only entries with a deadline strictly before this date (YYYY-MM-DD).
-    deadline_before: Option<chrono::NaiveDate>,
-    /// Only entries with a deadline on or after this date (YYYY-MM-DD).
-    deadline_after: Option<chrono::NaiveDate>,
-    /// Page size, 1..=100 (default 20).
-    limit: Option<usize>,
-    /// Hits to skip, 0..=10000.
-    offset: Option<usize>,
-    /// `relevance` (default), `date` or `deadline`.
-    sort: Option<String>,
-    /// `false` leaves the facet counts out (empty lists): smaller, cheaper answers for
-    /// callers that show hits only. Default `true`.
-    facets: Option<bool>,
-    /// `json` (default): a page of hits. `csv` (UTF-8 with BOM, separator `;`) or `ndjson`: a
-    /// download of every matching entry in the search's order, at most 10000 (`limit`,
-    /// `offset` and `facets` do not apply; `X-Total-Count` gives the number of matches).
-    format: Option<String>,
 }
 
 #[cfg(test)]

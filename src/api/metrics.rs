@@ -26,8 +26,8 @@ use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
 
-use super::handlers::on_index;
-use super::middleware::Caching;
+use super::cache::Caching;
+use super::on_index;
 use super::{ApiError, AppState};
 use crate::cache::CacheStats;
 

@@ -3,18 +3,16 @@
 
 use std::any::Any;
 use std::hash::{DefaultHasher, Hash, Hasher};
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
-use axum::body::{Bytes, HttpBody};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use super::ApiError;
-use super::cache::ResponseCache;
+use super::cache::{Caching, json_body, remember};
 
 /// Largest error body of another layer read to pass its text on in the JSON error.
 const MAX_DETAIL_BYTES: usize = 2048;
@@ -111,80 +109,6 @@ pub fn panic_response(err: Box<dyn Any + Send + 'static>) -> Response {
     ApiError::internal().into_response()
 }
 
-/// Caching policy of the read endpoints.
-#[derive(Debug)]
-pub struct Caching {
-    /// `max-age` of API answers, seconds.
-    pub api_max_age: u32,
-    /// `max-age` of the web page files and the OpenAPI document, seconds.
-    pub static_max_age: u32,
-    generation: Generation,
-    answers: ResponseCache,
-}
-
-impl Caching {
-    /// Caching for the index in `index_dir`, keeping up to `cache_bytes` of API answers in memory.
-    pub fn new(
-        index_dir: &Path,
-        api_max_age: u32,
-        static_max_age: u32,
-        cache_bytes: usize,
-    ) -> Self {
-        Caching {
-            api_max_age,
-            static_max_age,
-            generation: Generation::new(index_dir),
-            answers: ResponseCache::new(cache_bytes, super::cache::ANSWER_SHARE),
-        }
-    }
-}
-
-impl Caching {
-    /// Hits and misses of the answer cache.
-    pub fn answer_stats(&self) -> crate::cache::CacheStats {
-        self.answers.stats()
-    }
-}
-
-/// Identifies the version of the index on disk: tantivy rewrites `meta.json` on every commit
-/// (the reader reloads then), so its modification time and length change with the data.
-#[derive(Debug, Clone)]
-struct Generation {
-    meta: Option<PathBuf>,
-    started: u64,
-}
-
-impl Generation {
-    fn new(dir: &Path) -> Self {
-        let direct = dir.join("meta.json");
-        let meta = if direct.is_file() {
-            Some(direct)
-        } else {
-            std::fs::read_dir(dir).ok().and_then(|rd| {
-                rd.flatten()
-                    .map(|e| e.path().join("meta.json"))
-                    .find(|p| p.is_file())
-            })
-        };
-        let started = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos() as u64);
-        Generation { meta, started }
-    }
-
-    fn current(&self) -> u64 {
-        let mut h = DefaultHasher::new();
-        match self.meta.as_deref().and_then(|p| std::fs::metadata(p).ok()) {
-            Some(m) => {
-                m.len().hash(&mut h);
-                m.modified().ok().hash(&mut h);
-            }
-            None => self.started.hash(&mut h),
-        }
-        h.finish()
-    }
-}
-
 /// What kind of resource a path is, for caching.
 enum Resource {
     /// Answers computed from the index.
@@ -207,7 +131,7 @@ fn classify(path: &str) -> Resource {
 
 /// Adds `ETag` and `Cache-Control` to successful GET/HEAD answers of the read endpoints, answers
 /// `304 Not Modified` without doing the work when `If-None-Match` matches, and answers repeated
-/// API GETs from the [`ResponseCache`] (marked `x-cache: hit`).
+/// API GETs from the answer cache ([`Caching`], marked `x-cache: hit`).
 ///
 /// The tag is derived from the index generation (or the build, for static files) and the
 /// request's path and query: the answer is a function of exactly these.
@@ -263,36 +187,6 @@ pub async fn etag(State(caching): State<Arc<Caching>>, req: Request, next: Next)
 
 /// Header telling whether an answer came from the response cache.
 const X_CACHE: HeaderName = HeaderName::from_static("x-cache");
-
-fn json_body(body: Bytes) -> Response {
-    (
-        [(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        )],
-        body,
-    )
-        .into_response()
-}
-
-/// Buffers a successful JSON answer of known, small enough size, stores it, and answers it.
-async fn remember(cache: &ResponseCache, key: String, resp: Response) -> Response {
-    let size = HttpBody::size_hint(resp.body()).exact();
-    if size.is_none_or(|n| n as usize > cache.max_item()) {
-        return resp;
-    }
-    let (parts, body) = resp.into_parts();
-    match axum::body::to_bytes(body, cache.max_item()).await {
-        Ok(bytes) => {
-            cache.put(key, bytes.clone());
-            Response::from_parts(parts, axum::body::Body::from(bytes))
-        }
-        Err(e) => {
-            tracing::error!(error = %e, "cannot buffer an answer");
-            ApiError::internal().into_response()
-        }
-    }
-}
 
 fn build_seed() -> u64 {
     let mut h = DefaultHasher::new();

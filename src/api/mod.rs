@@ -49,6 +49,39 @@ pub struct AppState {
     pub index: Arc<EntryIndex>,
 }
 
+/// Runs `f` on the index in the blocking pool, so that a slow search neither stalls the async
+/// workers nor escapes the request timeout. A panic inside becomes a 500 JSON answer.
+///
+/// At most [`index_permits`] such tasks run at once: searches are CPU-bound, and queueing the rest
+/// keeps tail latency lower than letting dozens of threads share a few cores.
+pub(crate) async fn on_index<T, F>(state: &AppState, f: F) -> std::result::Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce(&EntryIndex) -> crate::Result<T> + Send + 'static,
+{
+    let _permit = index_permits()
+        .acquire()
+        .await
+        .map_err(|_| ApiError::internal())?;
+    let index = state.index.clone();
+    match tokio::task::spawn_blocking(move || f(&index)).await {
+        Ok(result) => result.map_err(ApiError::from),
+        Err(e) => {
+            tracing::error!(error = %e, "index task failed");
+            Err(ApiError::internal())
+        }
+    }
+}
+
+/// The limit on concurrent index tasks: twice the number of cores.
+fn index_permits() -> &'static tokio::sync::Semaphore {
+    static PERMITS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    PERMITS.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        tokio::sync::Semaphore::new(2 * cores)
+    })
+}
+
 /// Settings of the server.
 #[derive(Debug, Clone)]
 pub struct ServeConfig {
@@ -113,7 +146,7 @@ fn routes() -> Router<AppState> {
 ///
 /// Fails with [`Error::InvalidInput`] if a CORS origin is not a valid header value.
 pub fn app(state: AppState, config: &ServeConfig) -> Result<Router> {
-    let caching = Arc::new(middleware::Caching::new(
+    let caching = Arc::new(cache::Caching::new(
         state.index.dir(),
         config.api_max_age,
         config.static_max_age,

@@ -10,10 +10,9 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 
+use super::flags::SimilarFlags;
 use crate::compare::service::{self, EntryComparison, SimilarResponse};
-use crate::compare::{
-    AlignOptions, Alignment, DiffOp, DiffToken, SimilarFilters, similar, word_diff,
-};
+use crate::compare::{AlignOptions, Alignment, DiffOp, DiffToken, word_diff};
 use crate::index::EntryIndex;
 
 /// Arguments of `similar`.
@@ -21,21 +20,9 @@ use crate::index::EntryIndex;
 pub struct SimilarArgs {
     /// Entry id (its document part may be a unique prefix: `000/s1/b1/e1`).
     pub entry_id: String,
-    /// Number of similar entries (1..=100).
-    #[arg(long, default_value_t = similar::DEFAULT_LIMIT)]
-    pub limit: usize,
-    /// Only entries of this level: federal, regional, municipal.
-    #[arg(long)]
-    pub level: Option<String>,
-    /// Only entries of this year.
-    #[arg(long)]
-    pub year: Option<i32>,
-    /// Only entries of this region («Саратовская область»).
-    #[arg(long)]
-    pub region: Option<String>,
-    /// Only entries of this document kind: resolution, order, decision, other.
-    #[arg(long)]
-    pub kind: Option<String>,
+    /// The filters and limit (those of `/api/entries/{id}/similar`).
+    #[command(flatten)]
+    pub flags: SimilarFlags,
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
@@ -51,7 +38,7 @@ pub struct AlignArgs {
     pub to_doc: String,
     /// Minimum similarity for a pair (0..=1).
     #[arg(long)]
-    pub min_score: Option<f32>,
+    pub min_score: Option<String>,
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
@@ -71,22 +58,10 @@ pub struct CompareArgs {
 
 /// Runs `similar`.
 pub fn run_similar(index_dir: &Path, args: SimilarArgs) -> anyhow::Result<ExitCode> {
-    if !(1..=similar::MAX_LIMIT).contains(&args.limit) {
-        anyhow::bail!("--limit must be between 1 and {}", similar::MAX_LIMIT);
-    }
-    let filters = SimilarFilters {
-        level: args
-            .level
-            .as_deref()
-            .map(service::parse_level)
-            .transpose()?,
-        year: args.year,
-        region: args.region,
-        kind: args.kind.as_deref().map(service::parse_kind).transpose()?,
-    };
+    let req = args.flags.request()?;
     let index = open(index_dir)?;
     let entry_id = service::resolve_entry_id(&index, &args.entry_id)?;
-    let resp = service::similar_by_id(&index, &entry_id, &filters, args.limit)?;
+    let resp = service::similar_by_id(&index, &entry_id, &req)?;
     let mut out = std::io::stdout().lock();
     if args.json {
         print_json(&mut out, &resp)?;
@@ -99,9 +74,8 @@ pub fn run_similar(index_dir: &Path, args: SimilarArgs) -> anyhow::Result<ExitCo
 /// Runs `align`.
 pub fn run_align(index_dir: &Path, args: AlignArgs) -> anyhow::Result<ExitCode> {
     let mut opts = AlignOptions::default();
-    if let Some(m) = args.min_score {
-        service::check_min_score(m)?;
-        opts.min_score = m;
+    if let Some(m) = &args.min_score {
+        opts.min_score = crate::search::params::fraction("min_score", m)?;
     }
     let index = open(index_dir)?;
     let from = service::resolve_doc_id(&index, &args.from_doc)?;

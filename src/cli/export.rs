@@ -39,7 +39,6 @@ pub fn run(index_dir: &Path, args: ExportArgs) -> anyhow::Result<ExitCode> {
     req.offset = 0;
     req.skip_facets = true;
     let index = EntryIndex::open(index_dir)?;
-    search::check_addressees(&index, &req.addressee)?;
     let max = usize::try_from(args.max_rows).unwrap_or(MAX_CLI_ROWS);
     let mut matching = index.matching(&req, max)?;
     let out: Box<dyn Write> = match &args.output {

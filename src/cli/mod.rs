@@ -16,6 +16,7 @@ use clap::{Parser, Subcommand};
 
 mod compare;
 mod export;
+pub mod flags;
 mod index;
 mod parse;
 mod search;

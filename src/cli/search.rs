@@ -4,168 +4,56 @@ use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::{Context, bail};
-use chrono::NaiveDate;
-use serde::de::DeserializeOwned;
-
+use super::flags::SearchFlags;
 use crate::index::EntryIndex;
-use crate::model::Role;
-use crate::search::{FacetCount, MAX_LIMIT, MAX_OFFSET, SearchRequest, SearchResponse, SortOrder};
+use crate::search::params::ParamError;
+use crate::search::{FacetCount, SearchRequest, SearchResponse};
+use crate::vocabulary::Facet;
 
-/// Arguments of `search`.
+/// Arguments of `search`: the query and the flags of `/api/search` (see [`SearchFlags`]).
 #[derive(Debug, clap::Args)]
 pub struct SearchArgs {
-    /// The query: words, "exact phrase", -excluded.
-    #[arg(default_value = "")]
-    pub query: String,
-    /// Addressee role (e.g. school_heads) or canonical name; repeatable.
-    #[arg(long)]
-    pub addressee: Vec<String>,
-    /// Year.
-    #[arg(long, conflicts_with = "years")]
-    pub year: Option<i32>,
-    /// Year range A..B (inclusive).
+    /// The query and filters.
+    #[command(flatten)]
+    pub flags: SearchFlags,
+    /// Year range A..B (inclusive): --year-from A --year-to B.
     #[arg(long)]
     pub years: Option<String>,
-    /// Session topic; repeatable.
-    #[arg(long)]
-    pub topic: Vec<String>,
-    /// Level: federal, regional, municipal.
-    #[arg(long)]
-    pub level: Option<String>,
-    /// Kind: resolution, order, decision, other.
-    #[arg(long)]
-    pub kind: Option<String>,
-    /// Region.
-    #[arg(long)]
-    pub region: Option<String>,
-    /// Entry type: recommendation, finding, provision.
-    #[arg(long = "type")]
-    pub entry_type: Option<String>,
-    /// Only entries with a deadline before this date (YYYY-MM-DD).
-    #[arg(long)]
-    pub deadline_before: Option<String>,
-    /// Number of hits.
-    #[arg(long, default_value_t = 10)]
-    pub limit: usize,
-    /// Hits to skip.
-    #[arg(long, default_value_t = 0)]
-    pub offset: usize,
-    /// relevance | date | deadline.
-    #[arg(long, default_value = "relevance")]
-    pub sort: String,
     /// Print one JSON object.
     #[arg(long)]
     pub json: bool,
 }
 
-/// Parses a `snake_case` enum value, or explains which values are allowed.
-fn parse_enum<T: DeserializeOwned>(flag: &str, value: &str, allowed: &str) -> anyhow::Result<T> {
-    serde_json::from_value(serde_json::Value::String(value.trim().to_lowercase()))
-        .map_err(|_| anyhow::anyhow!("invalid --{flag} «{value}»: expected one of {allowed}"))
-}
-
-/// Parses `A..B` (also `A-B`) into an inclusive year range.
-fn parse_years(s: &str) -> anyhow::Result<(i32, i32)> {
+/// `A..B` (also `A-B`) as the `year_from` and `year_to` parameters.
+fn years_range(s: &str) -> Result<[(String, String); 2], ParamError> {
     let (a, b) = s
         .split_once("..")
         .or_else(|| s.split_once('-'))
-        .with_context(|| format!("invalid --years «{s}»: expected A..B, e.g. 2020..2021"))?;
-    let year = |t: &str| {
-        t.trim()
-            .parse::<i32>()
-            .ok()
-            .filter(|y| (1000..=9999).contains(y))
-            .with_context(|| format!("invalid --years «{s}»: «{t}» is not a year"))
-    };
-    let (a, b) = (year(a)?, year(b)?);
-    if a > b {
-        bail!("invalid --years «{s}»: the first year is after the last");
-    }
-    Ok((a, b))
+        .ok_or_else(|| {
+            ParamError::bad(
+                format!("years: '{s}' is not a range A..B, e.g. 2020..2021"),
+                format!("years: «{s}» — не диапазон А..Б, например 2020..2021"),
+            )
+        })?;
+    Ok([
+        ("year_from".to_owned(), a.trim().to_owned()),
+        ("year_to".to_owned(), b.trim().to_owned()),
+    ])
 }
 
-/// Builds the request, validating every argument.
-pub(super) fn request(args: &SearchArgs) -> anyhow::Result<SearchRequest> {
-    if args.limit == 0 || args.limit > MAX_LIMIT {
-        bail!("invalid --limit {}: expected 1..={MAX_LIMIT}", args.limit);
-    }
-    if args.offset > MAX_OFFSET {
-        bail!(
-            "invalid --offset {}: expected at most {MAX_OFFSET}",
-            args.offset
-        );
-    }
-    let mut req = SearchRequest {
-        q: args.query.clone(),
-        addressee: args.addressee.clone(),
-        topic: args.topic.clone(),
-        limit: args.limit,
-        offset: args.offset,
-        ..SearchRequest::default()
-    };
-    if let Some(y) = args.year {
-        req.year = vec![y];
-    }
+/// Builds the checked request (the same checks as `/api/search`).
+pub(super) fn request(args: &SearchArgs) -> Result<SearchRequest, ParamError> {
+    let mut flags = args.flags.clone();
     if let Some(r) = &args.years {
-        let (a, b) = parse_years(r)?;
-        req.year_from = Some(a);
-        req.year_to = Some(b);
+        flags.0.extend(years_range(r)?);
     }
-    if let Some(v) = &args.level {
-        req.level = vec![parse_enum("level", v, "federal, regional, municipal")?];
-    }
-    if let Some(v) = &args.kind {
-        req.kind = vec![parse_enum("kind", v, "resolution, order, decision, other")?];
-    }
-    if let Some(v) = &args.entry_type {
-        req.entry_type = vec![parse_enum("type", v, "recommendation, finding, provision")?];
-    }
-    if let Some(r) = &args.region {
-        req.region = vec![r.clone()];
-    }
-    if let Some(d) = &args.deadline_before {
-        let date = NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d")
-            .with_context(|| format!("invalid --deadline-before «{d}»: expected YYYY-MM-DD"))?;
-        req.deadline_before = Some(date);
-    }
-    req.sort = parse_enum::<SortOrder>("sort", &args.sort, "relevance, date, deadline")?;
-    Ok(req)
-}
-
-/// Checks that every `--addressee` is a role id or a canonical name present in the index.
-pub(super) fn check_addressees(index: &EntryIndex, values: &[String]) -> anyhow::Result<()> {
-    if values.iter().all(|v| Role::parse(v.trim()).is_some()) {
-        return Ok(());
-    }
-    let facets = index.facets()?;
-    let fold = |s: &str| crate::analysis::fold(s.trim());
-    for v in values {
-        if Role::parse(v.trim()).is_some() {
-            continue;
-        }
-        let known = facets.addressee.iter().any(|f| {
-            f.value
-                .trim_start_matches('/')
-                .split_once('/')
-                .is_some_and(|(_, name)| fold(name) == fold(v))
-        });
-        if !known {
-            let roles: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
-            bail!(
-                "unknown --addressee «{v}»: use a role ({}) or a canonical name listed in the addressee facet",
-                roles.join(", ")
-            );
-        }
-    }
-    Ok(())
+    flags.request()
 }
 
 /// Runs `search`.
 pub fn run(index_dir: &Path, args: SearchArgs) -> anyhow::Result<ExitCode> {
     let req = request(&args)?;
     let index = EntryIndex::open(index_dir)?;
-    check_addressees(&index, &req.addressee)?;
     let resp = index.search(&req)?;
     let mut out = std::io::stdout().lock();
     if args.json {
@@ -233,10 +121,7 @@ fn print_human(
             out,
             "{bold}{}. {number}[{}]{reset}{}",
             req.offset + i + 1,
-            serde_json::to_value(e.entry_type)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default(),
+            e.entry_type.as_str(),
             if hit.score > 0.0 {
                 format!("  score {:.2}", hit.score)
             } else {
@@ -270,16 +155,8 @@ fn print_human(
     }
     writeln!(out)?;
     let f = &resp.facets;
-    for (name, values) in [
-        ("addressee", &f.addressee),
-        ("year", &f.year),
-        ("topic", &f.topic),
-        ("level", &f.level),
-        ("kind", &f.kind),
-        ("region", &f.region),
-        ("type", &f.entry_type),
-    ] {
-        print_facet(out, name, values, bold, reset)?;
+    for &facet in Facet::ALL {
+        print_facet(out, facet.key(), f.get(facet), bold, reset)?;
     }
     Ok(())
 }
@@ -309,12 +186,27 @@ fn print_facet(
 mod tests {
     use super::*;
 
+    fn years(s: &str) -> Result<SearchRequest, ParamError> {
+        request(&SearchArgs {
+            flags: SearchFlags::default(),
+            years: Some(s.into()),
+            json: false,
+        })
+    }
+
     #[test]
     fn year_ranges() {
-        assert_eq!(parse_years("2020..2021").unwrap(), (2020, 2021));
-        assert_eq!(parse_years("2020-2021").unwrap(), (2020, 2021));
-        assert!(parse_years("2021..2020").is_err());
-        assert!(parse_years("abc").is_err());
+        let r = years("2020..2021").unwrap_or_default();
+        assert_eq!((r.year_from, r.year_to), (Some(2020), Some(2021)));
+        let r = years("2020-2021").unwrap_or_default();
+        assert_eq!((r.year_from, r.year_to), (Some(2020), Some(2021)));
+        for bad in ["2021..2020", "abc", "1000..2000"] {
+            assert_eq!(
+                years(bad).err().map(|e| e.code),
+                Some("bad_parameter"),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

@@ -10,7 +10,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
-use super::similar::{CandidateSource, SimilarFilters};
+use super::nearest::CandidateSource;
 use super::text::{is_stop_word, stem, term_hash, words};
 use crate::error::Result;
 use crate::index::EntryIndex;
@@ -66,7 +66,7 @@ impl CandidateSource for EntryIndex {
     fn candidates(
         &self,
         entry: &Entry,
-        filters: &SimilarFilters,
+        filters: &SearchRequest,
         limit: usize,
     ) -> Result<Vec<Entry>> {
         let q = more_like_this_query(&entry.text);
@@ -75,12 +75,11 @@ impl CandidateSource for EntryIndex {
         }
         let req = SearchRequest {
             q,
-            year: filters.year.into_iter().collect(),
-            level: filters.level.into_iter().collect(),
-            kind: filters.kind.into_iter().collect(),
-            region: filters.region.iter().cloned().collect(),
             limit: limit.clamp(1, search::MAX_LIMIT),
-            ..SearchRequest::default()
+            offset: 0,
+            sort: search::SortOrder::Relevance,
+            skip_facets: true,
+            ..filters.clone()
         };
         Ok(self
             .top_entries(&req)?

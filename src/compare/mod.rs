@@ -1,4 +1,4 @@
-//! Comparison of wording: similar entries, document alignment, word-level diff.
+//! Comparison of wording: similar entries ([`nearest`]), document alignment, word-level diff.
 //!
 //! All functions are pure over [`Entry`](crate::model::Entry) values except the index-backed
 //! [`CandidateSource`] of [`candidates`]. The similarity measure is defined in [`similarity`].
@@ -6,8 +6,8 @@
 pub mod align;
 pub mod candidates;
 pub mod diff;
+pub mod nearest;
 pub mod service;
-pub mod similar;
 pub mod similarity;
 #[cfg(test)]
 mod testutil;
@@ -15,5 +15,5 @@ pub mod text;
 
 pub use align::{AlignOptions, AlignedPair, Alignment, EntryRef, Relation, align};
 pub use diff::{DiffOp, DiffToken, WordDiff, word_diff};
-pub use similar::{CandidateSource, SimilarEntry, SimilarFilters, similar_entries};
+pub use nearest::{CandidateSource, SimilarEntry, nearest_entries};
 pub use similarity::{Profile, similarity};

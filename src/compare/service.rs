@@ -8,11 +8,12 @@ use super::align::{
     AlignOptions, Alignment, DEFAULT_MIN_SCORE, EDITED_FROM, EntryRef, Relation, align,
 };
 use super::diff::{WordDiff, word_diff};
-use super::similar::{SimilarEntry, SimilarFilters, similar_entries};
+use super::nearest::{SimilarEntry, nearest_entries};
 use super::similarity::similarity;
 use crate::error::{Error, Result};
 use crate::index::EntryIndex;
-use crate::model::{DocKind, Entry, Level};
+use crate::model::Entry;
+use crate::search::SearchRequest;
 
 /// Similar entries of one entry.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
@@ -113,15 +114,11 @@ pub fn resolve_entry_id(index: &EntryIndex, id: &str) -> Result<String> {
     }
 }
 
-/// Similar entries of the entry `id`.
-pub fn similar_by_id(
-    index: &EntryIndex,
-    id: &str,
-    filters: &SimilarFilters,
-    limit: usize,
-) -> Result<SimilarResponse> {
+/// Similar entries of the entry `id`: the filters and `limit` of `req` (checked with
+/// [`crate::search::params::request`] for [`crate::vocabulary::Endpoint::Similar`]).
+pub fn similar_by_id(index: &EntryIndex, id: &str, req: &SearchRequest) -> Result<SimilarResponse> {
     let entry = entry_by_id(index, id)?;
-    let similar = similar_entries(index, &entry, filters, limit)?;
+    let similar = nearest_entries(index, &entry, req, req.limit)?;
     Ok(SimilarResponse {
         entry: EntryRef::from(&entry),
         similar,
@@ -182,42 +179,12 @@ pub fn check_min_score(min_score: f32) -> Result<()> {
     }
 }
 
-/// Parses a level name (`federal`, `regional`, `municipal`).
-pub fn parse_level(s: &str) -> Result<Level> {
-    parse_enum(s, "level", "federal, regional, municipal")
-}
-
-/// Parses a document kind name (`resolution`, `order`, `decision`, `other`).
-pub fn parse_kind(s: &str) -> Result<DocKind> {
-    parse_enum(s, "kind", "resolution, order, decision, other")
-}
-
-fn parse_enum<T: serde::de::DeserializeOwned>(s: &str, what: &str, allowed: &str) -> Result<T> {
-    serde_json::from_value(serde_json::Value::String(s.trim().to_lowercase())).map_err(|_| {
-        let quoted: Vec<String> = allowed.split(", ").map(|a| format!("«{a}»")).collect();
-        Error::invalid(
-            format!("unknown {what} '{s}' (expected one of: {allowed})"),
-            format!(
-                "Неизвестное значение «{s}» параметра «{what}»; допустимые: {}",
-                quoted.join(", ")
-            ),
-        )
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn parses_filter_values() {
-        assert_eq!(parse_level("Municipal").ok(), Some(Level::Municipal));
-        assert_eq!(parse_kind("order").ok(), Some(DocKind::Order));
-        let err = parse_level("district").err().map(|e| e.to_string());
-        assert_eq!(
-            err.as_deref(),
-            Some("unknown level 'district' (expected one of: federal, regional, municipal)")
-        );
+    fn min_score_is_a_fraction() {
         assert!(check_min_score(0.3).is_ok());
         assert!(check_min_score(1.5).is_err());
         assert!(check_min_score(f32::NAN).is_err());

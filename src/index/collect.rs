@@ -17,19 +17,20 @@ use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
 use super::schema::names;
 use crate::search::{FacetCount, Facets};
+use crate::vocabulary::Facet;
 
 pub use columns::{ColumnCache, SegmentColumns};
 use matches::SegmentMatches;
 pub use matches::{MatchCollector, MatchSet};
 
-/// Number of facet dimensions.
-pub const DIMS: usize = 7;
+/// Number of facet dimensions: one per [`Facet`], in its order.
+pub const DIMS: usize = Facet::ALL.len();
 /// All dimensions as a bit set (bit `i` = dimension `i`).
 const ALL_DIMS: u8 = (1 << DIMS) - 1;
 /// Index of the addressee dimension.
-pub const D_ADDRESSEE: usize = 0;
+pub const D_ADDRESSEE: usize = Facet::Addressee.dim();
 /// Index of the year dimension.
-pub const D_YEAR: usize = 1;
+pub const D_YEAR: usize = Facet::Year.dim();
 /// Names of the string dimensions 2..7, in order.
 const STR_DIMS: [&str; 5] = [
     names::TOPIC,
@@ -38,16 +39,18 @@ const STR_DIMS: [&str; 5] = [
     names::REGION,
     names::ENTRY_TYPE,
 ];
+// The string dimensions follow addressee and year, one per remaining facet.
+const _: () = assert!(STR_DIMS.len() + 2 == DIMS && D_TOPIC == 2);
 /// Index of the topic dimension.
-pub const D_TOPIC: usize = 2;
+pub const D_TOPIC: usize = Facet::Topic.dim();
 /// Index of the level dimension.
-pub const D_LEVEL: usize = 3;
+pub const D_LEVEL: usize = Facet::Level.dim();
 /// Index of the kind dimension.
-pub const D_KIND: usize = 4;
+pub const D_KIND: usize = Facet::Kind.dim();
 /// Index of the region dimension.
-pub const D_REGION: usize = 5;
+pub const D_REGION: usize = Facet::Region.dim();
 /// Index of the entry-type dimension.
-pub const D_ENTRY_TYPE: usize = 6;
+pub const D_ENTRY_TYPE: usize = Facet::EntryType.dim();
 
 /// A resolved addressee filter value.
 #[derive(Debug, Clone, PartialEq, Eq)]

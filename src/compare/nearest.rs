@@ -1,4 +1,5 @@
-//! Similar entries: for one entry, the entries of other documents with the closest wording.
+//! Nearest entries: for one entry, the entries of other documents with the closest wording
+//! (served as "similar entries"; named apart from the `similar` diff crate).
 //!
 //! A [`CandidateSource`] (the index, or a plain slice of entries) proposes candidates cheaply; each is
 //! rescored with the similarity `S` ([`super::similarity`]) so the score means the same thing in every
@@ -7,12 +8,12 @@
 use serde::Serialize;
 
 use super::similarity::Profile;
-use super::text::fold;
-use crate::error::Result;
-use crate::model::{DocKind, Entry, Level};
+use crate::error::{Error, Result};
+use crate::model::Entry;
+use crate::search::SearchRequest;
 
 /// Default number of similar entries.
-pub const DEFAULT_LIMIT: usize = 10;
+pub const DEFAULT_LIMIT: usize = crate::search::params::DEFAULT_SIMILAR_LIMIT;
 /// Largest number of similar entries returned.
 pub const MAX_LIMIT: usize = 100;
 /// Candidates fetched per requested result (they are rescored, so more than asked for).
@@ -20,41 +21,15 @@ const CANDIDATES_PER_RESULT: usize = 3;
 /// Least number of candidates fetched.
 const MIN_CANDIDATES: usize = 30;
 
-/// Filters on the documents of similar entries.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct SimilarFilters {
-    /// Only documents of this level.
-    pub level: Option<Level>,
-    /// Only documents of this year.
-    pub year: Option<i32>,
-    /// Only documents of this region.
-    pub region: Option<String>,
-    /// Only documents of this kind.
-    pub kind: Option<DocKind>,
-}
-
-impl SimilarFilters {
-    /// Whether an entry passes the filters (regions compared without regard to case and ё/е).
-    pub fn accepts(&self, e: &Entry) -> bool {
-        self.level.is_none_or(|l| e.level == l)
-            && self.year.is_none_or(|y| e.year == Some(y))
-            && self.region.as_deref().is_none_or(|r| {
-                e.region
-                    .as_deref()
-                    .is_some_and(|er| fold(er.trim()) == fold(r.trim()))
-            })
-            && self.kind.is_none_or(|k| e.kind == k)
-    }
-}
-
 /// Something that proposes candidate entries similar to a given one.
 pub trait CandidateSource {
-    /// Up to `limit` entries likely to be similar to `entry`, passing `filters`, outside its document.
+    /// Up to `limit` entries likely to be similar to `entry`, passing the filters of `filters`
+    /// (its text, page and order are ignored), outside its document.
     /// Order and scores do not matter: the caller rescores them.
     fn candidates(
         &self,
         entry: &Entry,
-        filters: &SimilarFilters,
+        filters: &SearchRequest,
         limit: usize,
     ) -> Result<Vec<Entry>>;
 }
@@ -64,7 +39,7 @@ impl CandidateSource for [Entry] {
     fn candidates(
         &self,
         entry: &Entry,
-        filters: &SimilarFilters,
+        filters: &SearchRequest,
         _limit: usize,
     ) -> Result<Vec<Entry>> {
         Ok(self
@@ -85,14 +60,19 @@ pub struct SimilarEntry {
     pub entry: Entry,
 }
 
-/// The entries of other documents most similar to `entry`, best first (score > 0 only).
-pub fn similar_entries<S: CandidateSource + ?Sized>(
+/// The entries of other documents most similar to `entry`, best first (score > 0 only); `limit`
+/// in `1..=`[`MAX_LIMIT`] (as for a search).
+pub fn nearest_entries<S: CandidateSource + ?Sized>(
     source: &S,
     entry: &Entry,
-    filters: &SimilarFilters,
+    filters: &SearchRequest,
     limit: usize,
 ) -> Result<Vec<SimilarEntry>> {
-    let limit = limit.clamp(1, MAX_LIMIT);
+    if !(1..=MAX_LIMIT).contains(&limit) {
+        return Err(Error::InvalidInput(format!(
+            "limit must be between 1 and {MAX_LIMIT}, got {limit}"
+        )));
+    }
     let wanted = (limit * CANDIDATES_PER_RESULT).max(MIN_CANDIDATES);
     let query = Profile::new(&entry.text);
     let mut out: Vec<SimilarEntry> = source
@@ -119,6 +99,7 @@ pub fn similar_entries<S: CandidateSource + ?Sized>(
 mod tests {
     use super::*;
     use crate::compare::testutil::entry;
+    use crate::model::Level;
 
     #[test]
     fn rescored_best_first_outside_own_document_with_filters() {
@@ -135,31 +116,31 @@ mod tests {
             entry("o", 1, "работу общества обучающихся организовать"),
         ];
         pool[2].level = Level::Regional;
-        let got = similar_entries(pool.as_slice(), &query, &SimilarFilters::default(), 10)
+        let got = nearest_entries(pool.as_slice(), &query, &SearchRequest::default(), 10)
             .unwrap_or_default();
         let ids: Vec<&str> = got.iter().map(|s| s.entry.id.as_str()).collect();
         assert_eq!(ids, ["r/e1", "r/e0", "o/e1"]);
         assert_eq!(got[0].score, 1.0);
         assert!(got.windows(2).all(|w| w[0].score >= w[1].score));
 
-        let regional = SimilarFilters {
-            level: Some(Level::Regional),
-            ..SimilarFilters::default()
+        let regional = SearchRequest {
+            level: vec![Level::Regional],
+            ..SearchRequest::default()
         };
-        let got = similar_entries(pool.as_slice(), &query, &regional, 10).unwrap_or_default();
+        let got = nearest_entries(pool.as_slice(), &query, &regional, 10).unwrap_or_default();
         let ids: Vec<&str> = got.iter().map(|s| s.entry.id.as_str()).collect();
         assert_eq!(ids, ["r/e1"]);
 
-        let by_region = SimilarFilters {
-            region: Some(" саратовская ОБЛАСТЬ".into()),
-            ..SimilarFilters::default()
+        let by_region = SearchRequest {
+            region: vec![" Саратовская область".into()],
+            ..SearchRequest::default()
         };
         pool[1].region = Some("Саратовская область".into());
-        let got = similar_entries(pool.as_slice(), &query, &by_region, 10).unwrap_or_default();
+        let got = nearest_entries(pool.as_slice(), &query, &by_region, 10).unwrap_or_default();
         let ids: Vec<&str> = got.iter().map(|s| s.entry.id.as_str()).collect();
         assert_eq!(ids, ["r/e0"]);
 
-        let one = similar_entries(pool.as_slice(), &query, &SimilarFilters::default(), 1)
+        let one = nearest_entries(pool.as_slice(), &query, &SearchRequest::default(), 1)
             .unwrap_or_default();
         assert_eq!(one.len(), 1);
     }
