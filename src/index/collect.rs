@@ -397,6 +397,12 @@ mod tests {
     use super::*;
 
     #[test]
+    fn string_dimensions_are_the_remaining_facets_in_order() {
+        let keys: Vec<&str> = Facet::ALL[D_TOPIC..].iter().map(|f| f.key()).collect();
+        assert_eq!(keys, STR_DIMS);
+    }
+
+    #[test]
     fn score_keys_order_higher_scores_first() {
         let scores = [0.0f32, 0.5, 1.0, 3.25, 100.0];
         for w in scores.windows(2) {
