@@ -53,11 +53,11 @@ pub fn ids<T: Term>() -> Vec<&'static str> {
     T::ALL.iter().map(|t| t.as_str()).collect()
 }
 
-/// `id (Label)` for every value of `T`, in order.
+/// `«id» (Label)` for every value of `T`, in order (identifiers quoted, as in every Russian message).
 fn labelled<T: Term>() -> Vec<String> {
     T::ALL
         .iter()
-        .map(|t| format!("{} ({})", t.as_str(), t.label_ru()))
+        .map(|t| format!("«{}» ({})", t.as_str(), t.label_ru()))
         .collect()
 }
 
@@ -434,7 +434,7 @@ mod tests {
         assert_eq!(" order ".parse::<DocKind>(), Ok(DocKind::Order));
         let e = "district".parse::<Level>().unwrap_err();
         assert_eq!(e.accepted, "federal, regional, municipal");
-        assert!(e.accepted_ru.contains("municipal (Муниципальный)"));
+        assert!(e.accepted_ru.contains("«municipal» (Муниципальный)"));
     }
 
     #[test]

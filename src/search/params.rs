@@ -164,7 +164,8 @@ fn unknown_parameter(name: &str, allowed: &[&str]) -> ParamError {
     let (list, list_ru) = if allowed.is_empty() {
         ("none".to_owned(), "нет".to_owned())
     } else {
-        (allowed.join(", "), allowed.join(", "))
+        let quoted: Vec<String> = allowed.iter().map(|a| format!("«{a}»")).collect();
+        (allowed.join(", "), quoted.join(", "))
     };
     ParamError::new(
         "unknown_parameter",
@@ -314,7 +315,9 @@ fn boolean(name: &str, v: &str) -> Result<bool, ParamError> {
         "false" | "0" => Ok(false),
         _ => Err(ParamError::bad(
             format!("{name}: '{v}' is not a boolean; accepted: true, false, 1, 0"),
-            format!("{name}: «{v}» — не логическое значение; допустимые: true, false, 1, 0"),
+            format!(
+                "{name}: «{v}» — не логическое значение; допустимые: «true», «false», «1», «0»"
+            ),
         )),
     }
 }
@@ -339,7 +342,7 @@ fn check_controls(name: &str, value: &str) -> Result<(), ParamError> {
         return Err(ParamError::new(
             "bad_encoding",
             "control characters (such as NUL) are not allowed in parameters",
-            "Управляющие символы (например, NUL) в параметрах недопустимы",
+            "Управляющие символы (например, «NUL») в параметрах недопустимы",
         ));
     }
     Ok(())
