@@ -710,6 +710,33 @@ fn ndjson_export_holds_whole_entries() {
 }
 
 #[test]
+fn compressed_exports_end_properly() {
+    // Compression polls the body once more after its end; the export must end cleanly, whole.
+    let mut stream = TcpStream::connect(server().addr).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    let request = format!(
+        "GET /api/search?q={}&format=csv HTTP/1.1\r\nHost: t\r\nAccept-Encoding: gzip\r\n\
+         Connection: close\r\n\r\n",
+        enc("школа")
+    );
+    stream.write_all(request.as_bytes()).expect("send");
+    let mut raw = Vec::new();
+    let read = stream.read_to_end(&mut raw);
+    assert!(read.is_ok(), "connection reset: {read:?}");
+    let head = String::from_utf8_lossy(&raw[..raw.len().min(2000)]).to_lowercase();
+    assert!(head.starts_with("http/1.1 200"), "{head:.300}");
+    assert!(head.contains("content-encoding: gzip"), "{head:.300}");
+    assert!(
+        raw.ends_with(b"0\r\n\r\n"),
+        "the chunked body is not terminated"
+    );
+    // The server is still there.
+    assert_eq!(get("/healthz").status, 200);
+}
+
+#[test]
 fn export_errors_are_those_of_the_search() {
     for (target, code) in [
         ("/api/search?format=xlsx", "bad_parameter"),

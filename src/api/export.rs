@@ -13,6 +13,7 @@ use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{HeaderName, HeaderValue, Uri, header};
 use axum::response::{IntoResponse, Response};
+use futures_util::StreamExt;
 
 use super::handlers::{self, on_index};
 use super::params::{self, Pairs};
@@ -86,10 +87,13 @@ async fn export(state: AppState, format: Format, pairs: Pairs) -> Result<Respons
     let total = matching.total();
     let truncated = total > matching.len() as u64;
     let header = format.header().map_err(ApiError::from)?;
-    let body = Body::from_stream(futures_util::stream::unfold(
-        Some((state, matching, Some(header))),
-        move |next| next_chunk(next, format),
-    ));
+    // Fused: layers such as compression may poll the body again after its end.
+    let body = Body::from_stream(
+        futures_util::stream::unfold(Some((state, matching, Some(header))), move |next| {
+            next_chunk(next, format)
+        })
+        .fuse(),
+    );
     let disposition = format!(
         "attachment; filename=\"edusearch-export.{}\"",
         format.extension()
