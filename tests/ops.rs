@@ -478,6 +478,7 @@ fn metrics_count_requests_caches_and_the_index() {
     get("/healthz");
     get("/healthz");
     get("/api/documents/unknown-document");
+    exchange(b"GET /healthz HTTP/1.1\r\nHost: t\r\nno colon\r\n\r\n");
     let q = format!("/api/search?q={}", enc("школа"));
     get(&q);
     get(&q);
@@ -491,6 +492,16 @@ fn metrics_count_requests_caches_and_the_index() {
     let h0 = value(&before, seconds, &[("route", "/healthz")]).expect("histogram");
     let h1 = value(&after, seconds, &[("route", "/healthz")]).expect("histogram");
     assert_eq!(h1 - h0, 2.0);
+    // Requests hyper could not read are counted too (other tests send some at the same time).
+    let unreadable = |s: &prometheus_parse::Scrape| {
+        value(
+            s,
+            "edusearch_http_unreadable_requests_total",
+            &[("status", "400")],
+        )
+        .expect("unreadable requests")
+    };
+    assert!(unreadable(&after) >= unreadable(&before) + 1.0);
     // The second identical search is answered from the answer cache.
     let hits = |s: &prometheus_parse::Scrape| {
         value(

@@ -137,9 +137,7 @@ impl Caching {
             answers: ResponseCache::new(cache_bytes, super::cache::ANSWER_SHARE),
         }
     }
-}
 
-impl Caching {
     /// Hits and misses of the answer cache.
     pub fn answer_stats(&self) -> crate::cache::CacheStats {
         self.answers.stats()
