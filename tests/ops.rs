@@ -787,3 +787,49 @@ fn cli_export_writes_the_same_rows() {
     assert_eq!(String::from_utf8_lossy(&limited.stdout).lines().count(), 3);
     assert!(String::from_utf8_lossy(&limited.stderr).contains("wrote 3 of"));
 }
+
+#[test]
+fn serve_with_json_logs_writes_json_lines_only() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_edusearch"))
+        .arg("--index")
+        .arg(dir.path().join("index"))
+        .args([
+            "--log-format",
+            "json",
+            "--log",
+            "info",
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start serve");
+    let stderr = child.stderr.take().expect("stderr");
+    let mut lines = Vec::new();
+    for line in std::io::BufReader::new(stderr).lines() {
+        let line = line.expect("stderr line");
+        let serving = line.contains("serving http://");
+        lines.push(line);
+        if serving {
+            break;
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        lines.iter().any(|l| l.contains("serving http://")),
+        "{lines:?}"
+    );
+    for line in &lines {
+        let object: Value =
+            serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"));
+        assert!(
+            object["level"].is_string() && object["timestamp"].is_string(),
+            "{line}"
+        );
+    }
+}
