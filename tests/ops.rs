@@ -607,6 +607,7 @@ fn log_format_json_writes_one_object_per_line() {
 
 struct Download {
     content_type: String,
+    exposed: String,
     disposition: String,
     total: u64,
     body: Vec<u8>,
@@ -623,11 +624,13 @@ fn download(path_and_query: &str) -> Download {
             .to_owned()
     };
     let content_type = header("content-type");
+    let exposed = header("access-control-expose-headers").to_ascii_lowercase();
     let disposition = header("content-disposition");
     let total = header("x-total-count").parse().expect("x-total-count");
     let body = resp.body_mut().read_to_vec().expect("body");
     Download {
         content_type,
+        exposed,
         disposition,
         total,
         body,
@@ -697,6 +700,11 @@ fn csv_export_round_trips_to_the_entries_of_the_search() {
             csv.disposition
         );
         assert_eq!(csv.total, expected.len() as u64);
+        assert!(
+            csv.exposed.contains("x-total-count"),
+            "browsers on other origins may read the total: {}",
+            csv.exposed
+        );
         let rows = csv_rows(&csv.body);
         assert_eq!(rows, expected, "{query}");
     }

@@ -22,9 +22,9 @@ use crate::export::{BATCH, Format, MAX_API_ROWS};
 use crate::index::Matching;
 
 /// Header with the number of matching entries.
-const TOTAL: HeaderName = HeaderName::from_static("x-total-count");
+pub const TOTAL: HeaderName = HeaderName::from_static("x-total-count");
 /// Header present when the export holds fewer entries than match.
-const TRUNCATED: HeaderName = HeaderName::from_static("x-export-truncated");
+pub const TRUNCATED: HeaderName = HeaderName::from_static("x-export-truncated");
 
 /// Serves `/api/search`: the search, or with `format=csv|ndjson` the export.
 pub async fn search_or_export(state: State<AppState>, uri: Uri) -> Response {
