@@ -478,6 +478,7 @@ fn metrics_count_requests_caches_and_the_index() {
     get("/healthz");
     get("/healthz");
     get("/api/documents/unknown-document");
+    exchange(b"GET /healthz HTTP/1.1\r\nHost: t\r\nno colon\r\n\r\n");
     let q = format!("/api/search?q={}", enc("школа"));
     get(&q);
     get(&q);
@@ -491,6 +492,16 @@ fn metrics_count_requests_caches_and_the_index() {
     let h0 = value(&before, seconds, &[("route", "/healthz")]).expect("histogram");
     let h1 = value(&after, seconds, &[("route", "/healthz")]).expect("histogram");
     assert_eq!(h1 - h0, 2.0);
+    // Requests hyper could not read are counted too (other tests send some at the same time).
+    let unreadable = |s: &prometheus_parse::Scrape| {
+        value(
+            s,
+            "edusearch_http_unreadable_requests_total",
+            &[("status", "400")],
+        )
+        .expect("unreadable requests")
+    };
+    assert!(unreadable(&after) >= unreadable(&before) + 1.0);
     // The second identical search is answered from the answer cache.
     let hits = |s: &prometheus_parse::Scrape| {
         value(
@@ -596,6 +607,7 @@ fn log_format_json_writes_one_object_per_line() {
 
 struct Download {
     content_type: String,
+    exposed: String,
     disposition: String,
     total: u64,
     body: Vec<u8>,
@@ -612,11 +624,13 @@ fn download(path_and_query: &str) -> Download {
             .to_owned()
     };
     let content_type = header("content-type");
+    let exposed = header("access-control-expose-headers").to_ascii_lowercase();
     let disposition = header("content-disposition");
     let total = header("x-total-count").parse().expect("x-total-count");
     let body = resp.body_mut().read_to_vec().expect("body");
     Download {
         content_type,
+        exposed,
         disposition,
         total,
         body,
@@ -686,6 +700,11 @@ fn csv_export_round_trips_to_the_entries_of_the_search() {
             csv.disposition
         );
         assert_eq!(csv.total, expected.len() as u64);
+        assert!(
+            csv.exposed.contains("x-total-count"),
+            "browsers on other origins may read the total: {}",
+            csv.exposed
+        );
         let rows = csv_rows(&csv.body);
         assert_eq!(rows, expected, "{query}");
     }
@@ -707,6 +726,33 @@ fn ndjson_export_holds_whole_entries() {
         .map(|e| (e.id, e.doc_title, e.text))
         .collect();
     assert_eq!(got, expected);
+}
+
+#[test]
+fn compressed_exports_end_properly() {
+    // Compression polls the body once more after its end; the export must end cleanly, whole.
+    let mut stream = TcpStream::connect(server().addr).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    let request = format!(
+        "GET /api/search?q={}&format=csv HTTP/1.1\r\nHost: t\r\nAccept-Encoding: gzip\r\n\
+         Connection: close\r\n\r\n",
+        enc("школа")
+    );
+    stream.write_all(request.as_bytes()).expect("send");
+    let mut raw = Vec::new();
+    let read = stream.read_to_end(&mut raw);
+    assert!(read.is_ok(), "connection reset: {read:?}");
+    let head = String::from_utf8_lossy(&raw[..raw.len().min(2000)]).to_lowercase();
+    assert!(head.starts_with("http/1.1 200"), "{head:.300}");
+    assert!(head.contains("content-encoding: gzip"), "{head:.300}");
+    assert!(
+        raw.ends_with(b"0\r\n\r\n"),
+        "the chunked body is not terminated"
+    );
+    // The server is still there.
+    assert_eq!(get("/healthz").status, 200);
 }
 
 #[test]
@@ -748,4 +794,50 @@ fn cli_export_writes_the_same_rows() {
     assert!(limited.status.success());
     assert_eq!(String::from_utf8_lossy(&limited.stdout).lines().count(), 3);
     assert!(String::from_utf8_lossy(&limited.stderr).contains("wrote 3 of"));
+}
+
+#[test]
+fn serve_with_json_logs_writes_json_lines_only() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_edusearch"))
+        .arg("--index")
+        .arg(dir.path().join("index"))
+        .args([
+            "--log-format",
+            "json",
+            "--log",
+            "info",
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start serve");
+    let stderr = child.stderr.take().expect("stderr");
+    let mut lines = Vec::new();
+    for line in std::io::BufReader::new(stderr).lines() {
+        let line = line.expect("stderr line");
+        let serving = line.contains("serving http://");
+        lines.push(line);
+        if serving {
+            break;
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        lines.iter().any(|l| l.contains("serving http://")),
+        "{lines:?}"
+    );
+    for line in &lines {
+        let object: Value =
+            serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"));
+        assert!(
+            object["level"].is_string() && object["timestamp"].is_string(),
+            "{line}"
+        );
+    }
 }

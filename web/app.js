@@ -36,7 +36,7 @@ const els = {
   filters: $('filters'), facets: $('facets'), reset: $('reset'), filtersClose: $('filters-close'),
   filtersToggle: $('filters-toggle'), filtersApply: $('filters-apply'), filtersCount: $('filters-count'), scrim: $('scrim'),
   resultsView: $('results-view'), summary: $('summary'), sort: $('sort'), chips: $('chips'),
-  message: $('message'), results: $('results'), pager: $('pager'),
+  message: $('message'), results: $('results'), pager: $('pager'), exportCsv: $('export-csv'),
   main: $('main'), docView: $('doc-view'), cmpView: $('cmp-view'), cmpBack: $('cmp-back'), cmpBody: $('cmp-body'), docBack: $('doc-back'), docBody: $('doc-body'),
 };
 
@@ -92,6 +92,15 @@ function apiParamsOfState(s) {
   sp.set('limit', String(PAGE_SIZE));
   sp.set('offset', String((s.page - 1) * PAGE_SIZE));
   return sp;
+}
+
+/** Address of the CSV download of every entry the state finds (no page: the export holds all). */
+function exportHrefOfState(s) {
+  const sp = apiParamsOfState(s);
+  sp.delete('limit');
+  sp.delete('offset');
+  sp.set('format', 'csv');
+  return `./api/search?${sp.toString()}`;
 }
 
 /** Entry ids are `doc_id/structural-path`. */
@@ -338,6 +347,8 @@ function renderResults(resp) {
     els.summary.append('Ничего не найдено');
   }
   els.filtersApply.textContent = total > 0 ? `Показать ${nf.format(total)} ${word}` : 'Ничего не найдено';
+  els.exportCsv.hidden = total === 0;
+  els.exportCsv.href = exportHrefOfState(state);
   if (total === 0 || hits.length === 0) {
     renderNothingFound(total);
   }
@@ -427,6 +438,7 @@ function renderNothingFound(total) {
 }
 
 function renderError(err) {
+  els.exportCsv.hidden = true;
   els.results.textContent = '';
   els.pager.textContent = '';
   els.summary.textContent = '';

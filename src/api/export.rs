@@ -14,6 +14,7 @@ use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{HeaderName, HeaderValue, Uri, header};
 use axum::response::{IntoResponse, Response};
+use futures_util::StreamExt;
 
 use super::on_index;
 use super::params::Pairs;
@@ -24,9 +25,9 @@ use crate::search::params::request;
 use crate::vocabulary::Endpoint;
 
 /// Header with the number of matching entries.
-const TOTAL: HeaderName = HeaderName::from_static("x-total-count");
+pub const TOTAL: HeaderName = HeaderName::from_static("x-total-count");
 /// Header present when the export holds fewer entries than match.
-const TRUNCATED: HeaderName = HeaderName::from_static("x-export-truncated");
+pub const TRUNCATED: HeaderName = HeaderName::from_static("x-export-truncated");
 
 /// Serves `/api/search`: the search, or with `format=csv|ndjson` the export.
 pub async fn search_or_export(State(state): State<AppState>, uri: Uri) -> Response {
@@ -73,10 +74,13 @@ async fn export(state: AppState, format: Format, pairs: Pairs) -> Result<Respons
     let total = matching.total();
     let truncated = total > matching.len() as u64;
     let header = format.header().map_err(ApiError::from)?;
-    let body = Body::from_stream(futures_util::stream::unfold(
-        Some((state, matching, Some(header))),
-        move |next| next_chunk(next, format),
-    ));
+    // Fused: layers such as compression may poll the body again after its end.
+    let body = Body::from_stream(
+        futures_util::stream::unfold(Some((state, matching, Some(header))), move |next| {
+            next_chunk(next, format)
+        })
+        .fuse(),
+    );
     let disposition = format!(
         "attachment; filename=\"edusearch-export.{}\"",
         format.extension()

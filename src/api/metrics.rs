@@ -5,6 +5,8 @@
 //!   (histogram per route): counted by [`track`], a middleware that sees the matched route
 //!   pattern (`/api/documents/:doc_id`, not the id), so the label values stay few;
 //!   requests no route serves are `route="unmatched"`;
+//! - `edusearch_http_unreadable_requests_total{status}`: requests hyper answered itself (see
+//!   [`super::wire`]); the application never sees them;
 //! - `edusearch_cache_lookups_total{cache,result}`: the answer cache of the API and the
 //!   match cache of the index, `hit` or `miss`;
 //! - `edusearch_index_documents`, `edusearch_index_entries`, `edusearch_index_generation` (grows
@@ -49,6 +51,11 @@ struct RouteLabels {
 }
 
 #[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct StatusLabels {
+    status: u16,
+}
+
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct CacheLabels {
     cache: &'static str,
     result: &'static str,
@@ -67,6 +74,9 @@ pub struct Metrics {
     entries: Gauge,
     generation: Gauge,
     committed: Gauge<f64, std::sync::atomic::AtomicU64>,
+    unreadable: Family<StatusLabels, Counter>,
+    /// Requests hyper could not read, already added to `unreadable`.
+    unreadable_seen: Mutex<[u64; 3]>,
     /// Cache counts already added to `cache`; held while they are brought up to date.
     cache_seen: Mutex<[CacheStats; 2]>,
 }
@@ -93,6 +103,7 @@ impl Metrics {
         let entries = Gauge::default();
         let generation = Gauge::default();
         let committed = Gauge::<f64, std::sync::atomic::AtomicU64>::default();
+        let unreadable = Family::<StatusLabels, Counter>::default();
         registry.register(
             "http_requests",
             "HTTP requests answered, by route pattern and status",
@@ -102,6 +113,12 @@ impl Metrics {
             "http_request_duration_seconds",
             "Time from receiving a request to its answer, by route pattern",
             latency.clone(),
+        );
+        registry.register(
+            "http_unreadable_requests",
+            "Requests the HTTP layer could not read (400 malformed, 414 address too long, \
+             431 head too large), answered before routing, by status",
+            unreadable.clone(),
         );
         registry.register(
             "cache_lookups",
@@ -133,6 +150,8 @@ impl Metrics {
             entries,
             generation,
             committed,
+            unreadable,
+            unreadable_seen: Mutex::new([0; 3]),
             cache_seen: Mutex::new([CacheStats::default(); 2]),
         }
     }
@@ -164,6 +183,19 @@ impl Metrics {
             }
         }
         *seen = now;
+    }
+
+    /// Adds the requests hyper could not read since the last scrape.
+    fn sync_unreadable(&self) {
+        let Ok(mut seen) = self.unreadable_seen.lock() else {
+            return;
+        };
+        for (i, (status, count)) in super::wire::unreadable_counts().into_iter().enumerate() {
+            self.unreadable
+                .get_or_create(&StatusLabels { status })
+                .inc_by(count.saturating_sub(seen[i]));
+            seen[i] = count;
+        }
     }
 
     /// The metrics in the text format.
@@ -227,6 +259,7 @@ pub async fn handler(state: MetricsState, app: AppState) -> Result<Response, Api
         m.committed.set(t.as_secs_f64());
     }
     m.sync_caches([state.caching.answer_stats(), matches]);
+    m.sync_unreadable();
     let text = m.encode().map_err(|_| ApiError::internal())?;
     Ok((
         [(header::CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE))],

@@ -227,7 +227,13 @@ fn cors(origins: &[String]) -> Result<CorsLayer> {
         .allow_origin(allow)
         .allow_methods([Method::GET, Method::HEAD, Method::OPTIONS])
         .allow_headers([header::CONTENT_TYPE, header::IF_NONE_MATCH, REQUEST_ID])
-        .expose_headers([header::ETAG, REQUEST_ID])
+        .expose_headers([
+            header::ETAG,
+            REQUEST_ID,
+            header::CONTENT_DISPOSITION,
+            export::TOTAL,
+            export::TRUNCATED,
+        ])
         .max_age(Duration::from_secs(86_400)))
 }
 

@@ -14,12 +14,25 @@
 
 use std::io;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::task::{Context, Poll, ready};
 
 use axum::http::StatusCode;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
 use super::ApiError;
+
+/// Statuses hyper answers by itself, counted in [`unreadable_counts`].
+const UNREADABLE: [u16; 3] = [400, 414, 431];
+
+/// How many automatic answers of each status of [`UNREADABLE`] were replaced (in this process).
+static REPLACED: [AtomicU64; 3] = [AtomicU64::new(0), AtomicU64::new(0), AtomicU64::new(0)];
+
+/// `(status, count)` of the requests hyper could not read, since the process started (the
+/// application never sees them, so `/metrics` reads them from here).
+pub fn unreadable_counts() -> [(u16, u64); 3] {
+    std::array::from_fn(|i| (UNREADABLE[i], REPLACED[i].load(Ordering::Relaxed)))
+}
 
 /// Longest head of an automatic answer looked at; hyper's are about 100 bytes.
 const MAX_HEAD: usize = 512;
@@ -70,6 +83,13 @@ impl<T: AsyncWrite + Unpin> JsonErrors<T> {
     /// length of the original head (reported to hyper as written).
     fn intercept(&mut self, cx: &mut Context<'_>, buf: &[u8]) -> Option<io::Result<usize>> {
         let (head_len, replacement) = replace(buf)?;
+        if let Some(i) = buf.get(9..12).and_then(|s| {
+            UNREADABLE
+                .iter()
+                .position(|u| u.to_string().as_bytes() == s)
+        }) {
+            REPLACED[i].fetch_add(1, Ordering::Relaxed);
+        }
         self.pending = replacement;
         self.written = 0;
         // Start writing now; what is left goes out on the next write, flush or shutdown.

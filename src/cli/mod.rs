@@ -83,13 +83,14 @@ pub enum Command {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     init_tracing(&cli.log, cli.log_format);
+    let _ = NOTICE_FORMAT.set(cli.log_format);
     match try_main(cli) {
         Ok(code) => code,
         Err(err) => {
             if is_broken_pipe(&err) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("edusearch: error: {err:#}");
+            notice("ERROR", &format!("error: {err:#}"));
             ExitCode::FAILURE
         }
     }
@@ -106,6 +107,27 @@ pub fn try_main(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Similar(args) => compare::run_similar(&cli.index, args),
         Command::Align(args) => compare::run_align(&cli.index, args),
         Command::Compare(args) => compare::run_compare(&cli.index, args),
+    }
+}
+
+/// The format of [`notice`] lines, set once at start.
+static NOTICE_FORMAT: std::sync::OnceLock<LogFormat> = std::sync::OnceLock::new();
+
+/// Prints a line for the person or program watching stderr, whatever the log filter:
+/// `edusearch: {line}` in text mode, an object like the log lines' in JSON mode (so that a log
+/// collector reading `--log-format json` gets JSON only).
+pub(crate) fn notice(level: &str, line: &str) {
+    match NOTICE_FORMAT.get() {
+        Some(LogFormat::Json) => {
+            let object = serde_json::json!({
+                "timestamp": chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+                "level": level,
+                "target": "edusearch",
+                "message": line,
+            });
+            eprintln!("{object}");
+        }
+        _ => eprintln!("edusearch: {line}"),
     }
 }
 

@@ -81,12 +81,17 @@ pub fn run(index_dir: &Path, args: ServeArgs) -> anyhow::Result<ExitCode> {
             .with_context(|| format!("cannot listen on {}", args.addr))?;
         let local = listener.local_addr().context("no local address")?;
         tracing::info!(%local, ready_ms = started.elapsed().as_millis() as u64, "serving");
-        eprintln!("edusearch: serving http://{local}/ (API: http://{local}/api/search?q=, docs: http://{local}/docs/)");
+        super::notice(
+            "INFO",
+            &format!(
+                "serving http://{local}/ (API: http://{local}/api/search?q=, docs: http://{local}/docs/, metrics: http://{local}/metrics)"
+            ),
+        );
         crate::api::serve(listener, app, &config, crate::api::shutdown_signal())
             .await
             .context("server failed")
     })?;
-    eprintln!("edusearch: stopped");
+    super::notice("INFO", "stopped");
     Ok(ExitCode::SUCCESS)
 }
 
@@ -103,9 +108,12 @@ fn open_index(dir: &Path) -> anyhow::Result<EntryIndex> {
             (index, opened)
         }
         Err(Error::NoIndex(_)) => {
-            eprintln!(
-                "edusearch: no index at {}; building it from the bundled seed documents",
-                dir.display()
+            super::notice(
+                "INFO",
+                &format!(
+                    "no index at {}; building it from the bundled seed documents",
+                    dir.display()
+                ),
             );
             EntryIndex::open_for_serving(dir)
                 .with_context(|| format!("cannot build the index at {}", dir.display()))?
@@ -115,7 +123,12 @@ fn open_index(dir: &Path) -> anyhow::Result<EntryIndex> {
         }
     };
     if let Some(line) = parse_notice(dir, &opened) {
-        eprintln!("edusearch: {line}");
+        let level = if line.starts_with("warning") {
+            "WARN"
+        } else {
+            "INFO"
+        };
+        super::notice(level, &line);
     }
     Ok(index)
 }

@@ -77,6 +77,29 @@ describe('search page', () => {
     await context.close();
   });
 
+  test('«Скачать CSV» downloads every entry found, for spreadsheets', async () => {
+    const { context, page, watch } = await openPage();
+    await page.goto(`${server.url}/`);
+    const body = await search(page, QUERY);
+    const link = page.getByRole('link', { name: 'Скачать CSV' });
+    assert.ok(await link.isVisible(), 'the download link shows when something is found');
+    const href = new URL(await link.getAttribute('href'), page.url());
+    assert.equal(href.searchParams.get('format'), 'csv');
+    assert.equal(href.searchParams.get('q'), QUERY);
+    assert.equal(href.searchParams.get('limit'), null, 'the export is not one page');
+    const resp = await context.request.get(href.toString());
+    assert.equal(resp.status(), 200);
+    assert.match(resp.headers()['content-type'], /^text\/csv/);
+    assert.match(resp.headers()['content-disposition'], /^attachment/);
+    const bytes = await resp.body();
+    assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'UTF-8 BOM');
+    assert.equal(Number(resp.headers()['x-total-count']), body.total);
+    await search(page, 'щщщщщщщ');
+    assert.ok(!(await link.isVisible()), 'nothing to download when nothing is found');
+    assertLocalOnly(watch);
+    await context.close();
+  });
+
   test('a facet narrows the results and the counts follow; chips remove it', async () => {
     const { context, page, watch } = await openPage();
     await page.goto(`${server.url}/`);
