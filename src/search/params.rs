@@ -386,7 +386,7 @@ fn decode_bytes(s: &str, plus_is_space: bool) -> Result<String, ParamError> {
         ParamError::new(
             "bad_encoding",
             "the request is not valid UTF-8 after percent-decoding",
-            "Запрос после раскодирования не является корректным UTF-8",
+            "Запрос после раскодирования не является корректным текстом в кодировке «UTF-8»",
         )
     })
 }
@@ -532,7 +532,7 @@ mod tests {
         );
         assert!(
             e.message_ru
-                .contains("federal (Федеральный), regional (Региональный)"),
+                .contains("«federal» (Федеральный), «regional» (Региональный)"),
             "{}",
             e.message_ru
         );
