@@ -761,34 +761,70 @@ fn openapi_and_swagger_ui() {
     assert!(r.body.contains("swagger"), "{:.200}", r.body);
 }
 
+/// Every file of `web/` is served (`index.html` at `/`) with its content type, an ETag and
+/// caching; the widget gets the vocabulary and `snippet.js` written in, every other file is served as is.
 #[test]
 fn web_files_are_served_with_content_types() {
     let web = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("web");
-    for (path, file, ctype) in [
-        ("/", "index.html", "text/html"),
-        ("/app.js", "app.js", "text/javascript"),
-        ("/style.css", "style.css", "text/css"),
-        ("/widget.js", "widget.js", "text/javascript"),
-        ("/embed-example.html", "embed-example.html", "text/html"),
-    ] {
-        let r = get(path);
-        assert_eq!(r.status, 200, "{path}");
+    let mut files: Vec<String> = std::fs::read_dir(&web)
+        .expect("web/")
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .collect();
+    files.sort();
+    assert!(
+        files.iter().any(|f| f == "main.js") && files.len() > 5,
+        "{files:?}"
+    );
+    let snippet_module = std::fs::read_to_string(web.join("snippet.js")).expect("snippet.js");
+    let snippet_inline: String = snippet_module
+        .lines()
+        .map(|l| l.strip_prefix("export ").unwrap_or(l))
+        .collect::<Vec<_>>()
+        .join("\n");
+    for file in &files {
+        let path = if file == "index.html" {
+            "/".to_owned()
+        } else {
+            format!("/{file}")
+        };
+        let ctype = match file.rsplit_once('.').map(|(_, ext)| ext) {
+            Some("html") => "text/html",
+            Some("js") => "text/javascript",
+            Some("css") => "text/css",
+            other => panic!("web/{file}: no content type known for {other:?}"),
+        };
+        let r = get(&path);
+        assert_eq!(r.status, 200, "web/{file} is not served at {path}");
         assert!(
             r.header("content-type")
                 .is_some_and(|c| c.starts_with(ctype)),
             "{path}"
         );
-        // The widget gets the filter vocabulary written in; every other file is served as is.
         let expected = std::fs::read_to_string(web.join(file))
             .expect("web file")
             .replacen(
                 api::assets::VOCABULARY_MARKER,
                 &api::assets::vocabulary_json(),
                 1,
-            );
+            )
+            .replacen(api::assets::SNIPPET_MARKER, &snippet_inline, 1);
         assert_eq!(r.body, expected, "{path}");
         assert!(r.header("etag").is_some(), "{path}");
+        assert!(
+            r.header("cache-control")
+                .is_some_and(|c| c.contains("max-age")),
+            "{path}"
+        );
     }
+    // The widget is one classic script: the shared snippet helper is written in, not imported.
+    let widget = get("/widget.js").body;
+    assert!(widget.contains("function snippetParts(html)"));
+    assert!(!widget.contains(api::assets::SNIPPET_MARKER));
+    assert!(
+        !widget
+            .lines()
+            .any(|l| l.starts_with("export ") || l.starts_with("import "))
+    );
     // The page keeps its state in the URL; the query does not matter to the server.
     assert_eq!(
         get("/?q=%D1%88%D0%BA%D0%BE%D0%BB%D0%B0&year=2021").status,

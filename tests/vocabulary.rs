@@ -170,9 +170,17 @@ async fn every_facet_is_served_documented_and_flagged() {
     let widget = get_text(&state, "/widget.js").await;
     assert!(widget.contains(json) && !widget.contains("/* vocabulary */"));
     let web = Path::new(env!("CARGO_MANIFEST_DIR")).join("web");
-    let app = std::fs::read_to_string(web.join("app.js")).expect("app.js");
-    let widget_source = std::fs::read_to_string(web.join("widget.js")).expect("widget.js");
-    assert!(app.contains("from './vocabulary.js'"));
+    let labels_module = std::fs::read_to_string(web.join("labels.js")).expect("labels.js");
+    assert!(labels_module.contains("from './vocabulary.js'"));
+    let scripts: Vec<(String, String)> = std::fs::read_dir(&web)
+        .expect("web/")
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|name| name.ends_with(".js"))
+        .map(|name| {
+            let text = std::fs::read_to_string(web.join(&name)).expect("web file");
+            (name, text)
+        })
+        .collect();
     for v in vocabulary {
         let mut labels = vec![v["label_ru"].as_str().unwrap_or_default()];
         labels.extend(
@@ -184,7 +192,7 @@ async fn every_facet_is_served_documented_and_flagged() {
         );
         for label in labels {
             assert!(served.to_string().contains(label));
-            for (file, text) in [("app.js", &app), ("widget.js", &widget_source)] {
+            for (file, text) in &scripts {
                 assert!(
                     !text.contains(&format!("'{label}'")),
                     "web/{file} copies the label «{label}»"

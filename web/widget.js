@@ -94,29 +94,7 @@ mark { background: #fff0b3; color: inherit; padding: 0 1px; border-radius: 2px; 
     return node;
   }
 
-  const ENTITIES = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
-
-  function decodeEntities(s) {
-    return s.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (m, name) => {
-      if (name[0] === '#') {
-        const code = name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
-        return Number.isFinite(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : m;
-      }
-      return ENTITIES[name.toLowerCase()] ?? m;
-    });
-  }
-
-  /** An escaped snippet as pieces of plain text, each marked or not. */
-  function snippetParts(html) {
-    const parts = [];
-    let marked = false;
-    for (const piece of String(html).split(/(<\/?mark>)/i)) {
-      if (/^<mark>$/i.test(piece)) marked = true;
-      else if (/^<\/mark>$/i.test(piece)) marked = false;
-      else if (piece) parts.push({ text: decodeEntities(piece), marked });
-    }
-    return parts;
-  }
+  /* snippet.js */
 
   /** Text nodes and <mark> elements from an escaped snippet; nothing else becomes markup.
    * Long text before the first match is cut so the match shows in the few lines displayed. */

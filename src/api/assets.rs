@@ -1,7 +1,9 @@
 //! The web page and the embeddable widget, compiled into the binary from `web/`, and the filter
 //! vocabulary ([`crate::vocabulary::facets`]) for them: generated as the module `/vocabulary.js`
 //! for the page, written into `/widget.js` (at its [`VOCABULARY_MARKER`]) so that the widget stays
-//! one self-contained file. No label is copied into `web/`.
+//! one self-contained file. No label is copied into `web/`. The page is ES modules (`main.js`
+//! and the modules it imports); the widget gets the one helper it shares with them,
+//! `web/snippet.js`, written in at its [`SNIPPET_MARKER`] likewise.
 //!
 //! To serve a new file, add one line to [`ASSETS`].
 
@@ -30,18 +32,37 @@ const HTML: &str = "text/html; charset=utf-8";
 const JS: &str = "text/javascript; charset=utf-8";
 const CSS: &str = "text/css; charset=utf-8";
 
-/// Every embedded file (the one list to extend).
+/// An embedded JavaScript module of the page (`web/NAME.js` at `/NAME.js`).
+macro_rules! module {
+    ($name:literal) => {
+        Asset {
+            path: concat!("/", $name, ".js"),
+            content_type: JS,
+            bytes: include_bytes!(concat!("../../web/", $name, ".js")),
+        }
+    };
+}
+
+/// Every embedded file (the one list to extend; a test checks that every file of `web/` is here).
 pub const ASSETS: &[Asset] = &[
     Asset {
         path: "/",
         content_type: HTML,
         bytes: include_bytes!("../../web/index.html"),
     },
-    Asset {
-        path: "/app.js",
-        content_type: JS,
-        bytes: include_bytes!("../../web/app.js"),
-    },
+    module!("main"),
+    module!("state"),
+    module!("api"),
+    module!("labels"),
+    module!("dom"),
+    module!("snippet"),
+    module!("format"),
+    module!("searchbox"),
+    module!("results"),
+    module!("facets"),
+    module!("document"),
+    module!("compare"),
+    module!("similar"),
     Asset {
         path: "/style.css",
         content_type: CSS,
@@ -62,6 +83,9 @@ pub const ASSETS: &[Asset] = &[
 /// The text in `web/widget.js` replaced by the vocabulary (a JSON array) when served.
 pub const VOCABULARY_MARKER: &str = "[/* vocabulary */]";
 
+/// The text in `web/widget.js` replaced by `web/snippet.js` (its `export` keywords dropped) when served.
+pub const SNIPPET_MARKER: &str = "/* snippet.js */";
+
 /// Path of the generated vocabulary module.
 pub const VOCABULARY_JS: &str = "/vocabulary.js";
 
@@ -79,12 +103,17 @@ pub struct Served {
 /// Every file served: [`ASSETS`] (the vocabulary written into the widget) and `/vocabulary.js`.
 static SERVED: LazyLock<Vec<Served>> = LazyLock::new(|| {
     let vocabulary = vocabulary_json();
+    let snippet = find_asset("/snippet.js").map_or_else(String::new, inline_module);
     let mut served: Vec<Served> = ASSETS
         .iter()
         .map(|a| {
             let body = match std::str::from_utf8(a.bytes) {
-                Ok(text) if text.contains(VOCABULARY_MARKER) => {
-                    Bytes::from(text.replacen(VOCABULARY_MARKER, &vocabulary, 1))
+                Ok(text) if text.contains(VOCABULARY_MARKER) || text.contains(SNIPPET_MARKER) => {
+                    Bytes::from(text.replacen(VOCABULARY_MARKER, &vocabulary, 1).replacen(
+                        SNIPPET_MARKER,
+                        &snippet,
+                        1,
+                    ))
                 }
                 _ => Bytes::from_static(a.bytes),
             };
@@ -102,6 +131,20 @@ static SERVED: LazyLock<Vec<Served>> = LazyLock::new(|| {
     });
     served
 });
+
+fn find_asset(path: &str) -> Option<&'static Asset> {
+    ASSETS.iter().find(|a| a.path == path)
+}
+
+/// A module's text as plain declarations for a classic script: `export ` dropped at line starts.
+/// Only for modules without imports (`web/snippet.js`).
+pub fn inline_module(asset: &Asset) -> String {
+    String::from_utf8_lossy(asset.bytes)
+        .lines()
+        .map(|line| line.strip_prefix("export ").unwrap_or(line))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
 
 /// The vocabulary as a JSON array (as in `/api/facets`).
 pub fn vocabulary_json() -> String {
