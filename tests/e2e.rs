@@ -33,7 +33,11 @@ fn chromium_path() -> String {
 
 /// Installs the suite's npm packages from the lock file when they are missing.
 fn ensure_node_modules(dir: &Path) -> Result<(), String> {
-    if dir.join("node_modules").join("playwright-core").is_dir() {
+    let modules = dir.join("node_modules");
+    if ["playwright-core", "axe-core"]
+        .iter()
+        .all(|package| modules.join(package).is_dir())
+    {
         return Ok(());
     }
     if !runs("npm") {

@@ -44,7 +44,9 @@ export function checkbox(param, value, label, count, extraClass = '') {
   return h('label', { class: `facet-option ${extraClass}${count === 0 && !checked ? ' is-empty' : ''}` },
     input,
     h('span', { class: 'facet-label', text: label, title: label.length > 60 ? label : undefined }),
-    h('span', { class: 'facet-count', text: count === null ? '' : nf.format(count), 'aria-label': count === null ? undefined : `${count} ${plural(count, 'запись', 'записи', 'записей')}` }));
+    // The count is read out with its noun (hidden from sight), not through an aria-label on a span.
+    h('span', { class: 'facet-count' }, count === null ? '' : nf.format(count),
+      count === null ? null : h('span', { class: 'visually-hidden', text: ` ${plural(count, 'запись', 'записи', 'записей')}` })));
 }
 
 function plainGroup(f, list) {

@@ -197,7 +197,7 @@ function renderPager(total) {
       ...extra,
     }, label);
   };
-  if (cur > 1) list.append(h('li', {}, link(cur - 1, '← Назад', { rel: 'prev', 'aria-label': 'Предыдущая страница' })));
+  if (cur > 1) list.append(h('li', {}, link(cur - 1, '← Назад', { rel: 'prev' })));
   const shown = new Set([1, pages, cur - 1, cur, cur + 1].filter((p) => p >= 1 && p <= pages));
   let prev = 0;
   for (const p of [...shown].sort((a, b) => a - b)) {
@@ -207,6 +207,6 @@ function renderPager(total) {
       : link(p, String(p), { 'aria-label': `Страница ${p}` })));
     prev = p;
   }
-  if (cur < pages) list.append(h('li', {}, link(cur + 1, 'Далее →', { rel: 'next', 'aria-label': 'Следующая страница' })));
+  if (cur < pages) list.append(h('li', {}, link(cur + 1, 'Далее →', { rel: 'next' })));
   els.pager.append(list);
 }

@@ -7,6 +7,12 @@
 // `endpoint` defaults to the origin this script was loaded from. Everything renders inside Shadow DOM;
 // hits open the edusearch page in a new tab. Server text is inserted as text; only <mark> in snippets
 // becomes markup, rebuilt node by node.
+//
+// Why one self-contained classic script, not the page's ES modules: a host site embeds it with one
+// <script> tag, from another origin, possibly without `type="module"`, and must not fetch a dozen
+// files or depend on the page's paths. So nothing is imported: the server writes in what is shared —
+// the filter vocabulary (src/vocabulary.rs) and the snippet reader (web/snippet.js) — when it serves
+// this file; no helper is copied by hand.
 (() => {
   'use strict';
 
@@ -58,7 +64,7 @@
 form { display: flex; gap: 6px; margin: 0; }
 input {
   flex: 1 1 auto; min-width: 0; font: inherit; font-size: 15px; color: #1c2331;
-  padding: 8px 10px; border: 1px solid #c5ccd8; border-radius: 6px; background: #fff; margin: 0;
+  padding: 8px 10px; border: 1px solid #767f8f; border-radius: 6px; background: #fff; margin: 0;
   -webkit-appearance: none; appearance: none; box-shadow: none; height: auto; width: auto;
 }
 button {
@@ -80,7 +86,7 @@ a:hover .text { text-decoration: underline; text-decoration-color: #9fb3d3; }
 .meta { display: block; margin-top: 2px; font-size: 12.5px; color: #5b6577; }
 mark { background: #fff0b3; color: inherit; padding: 0 1px; border-radius: 2px; }
 .more { display: inline-block; margin-top: 6px; font-size: 13.5px; text-decoration: underline; }
-.brand { margin-top: 8px; font-size: 11.5px; color: #8a93a3; text-align: right; }
+.brand { margin-top: 8px; font-size: 11.5px; color: #5b6577; text-align: right; }
 `;
 
   function el(tag, attrs, ...children) {
