@@ -69,6 +69,32 @@ async function layoutShift(page) {
   return page.evaluate(() => ({ cls: window.__cls, shifts: window.__shifts }));
 }
 
+/** Contrast ratio of two `rgb(r, g, b)` colours (WCAG relative luminance). */
+function contrast(a, b) {
+  const lum = (css) => {
+    const [r, g, bl] = css.match(/\d+(\.\d+)?/g).slice(0, 3).map((v) => {
+      const c = Number(v) / 255;
+      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
+  };
+  const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x);
+  return (hi + 0.05) / (lo + 0.05);
+}
+
+/** Border colour of a field and the background it sits on (the first opaque one up the tree). */
+function fieldColours(el) {
+  const border = getComputedStyle(el).borderTopColor;
+  let node = el.parentElement;
+  let background = 'rgb(255, 255, 255)';
+  while (node) {
+    const bg = getComputedStyle(node).backgroundColor;
+    if (bg && bg !== 'transparent' && !/rgba\(.*,\s*0\)$/.test(bg)) { background = bg; break; }
+    node = node.parentElement || node.getRootNode().host || null;
+  }
+  return { border, background };
+}
+
 describe('accessibility', () => {
   test('axe-core finds no violation: empty page, results, open document, comparison', async () => {
     const { context, page } = await openPage();
@@ -104,6 +130,20 @@ describe('accessibility', () => {
     assert.ok(hits > 0);
     await page.waitForFunction((n) => document.querySelector('edusearch-box')?.shadowRoot?.querySelectorAll('li').length === n, hits);
     await assertNoViolations(page, 'the widget with hits');
+    await context.close();
+  });
+
+  test('input and select borders contrast at least 3:1 with what surrounds them (WCAG 1.4.11)', async () => {
+    const { context, page } = await openPage();
+    await page.goto(`${server.url}/`);
+    for (const sel of ['#q', '#sort']) {
+      const { border, background } = await page.locator(sel).evaluate(fieldColours);
+      assert.ok(contrast(border, background) >= 3, `${sel}: border ${border} on ${background}`);
+    }
+    await page.goto(`${server.url}/embed-example.html`);
+    await page.waitForFunction(() => Boolean(customElements.get('edusearch-box')));
+    const widget = await page.locator('edusearch-box input').evaluate(fieldColours);
+    assert.ok(contrast(widget.border, widget.background) >= 3, `widget input: ${JSON.stringify(widget)}`);
     await context.close();
   });
 
