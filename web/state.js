@@ -90,7 +90,7 @@ export const nav = { typing: false };
 /** What draws the page for the current state (set once by main.js, so that no view imports main). */
 let renderer = () => {};
 
-/** Sets what [`go`] calls after changing the state. */
+/** Sets what `go` calls after changing the state. */
 export function onStateChange(fn) {
   renderer = fn;
 }
