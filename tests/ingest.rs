@@ -1055,3 +1055,50 @@ fn a_folder_of_unsupported_files_lists_them_and_exits_2() {
     let out = cli(&[os("parse"), os(&folder)]);
     assert_eq!(out.status.code(), Some(2), "{out:?}");
 }
+
+#[test]
+fn seeds_indexed_from_the_binary_are_replaced_by_the_same_files_not_doubled() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let index = dir.path().join("index");
+    let mut idx = edusearch::index::EntryIndex::open_or_build_seeds(&index).expect("seeds");
+    let before = idx.documents().expect("documents");
+    assert_eq!(before.len(), SEED_NAMES.len());
+    // The same texts from a folder (other paths): same ids, nothing added.
+    let copies = dir.path().join("seeds");
+    for name in SEED_NAMES {
+        touch(&copies.join(name), &seed(name));
+    }
+    // One of them edited: another file with other text keeps the held seed and gets its own id.
+    let edited = copies.join(SEED_NAMES[4]);
+    touch(
+        &edited,
+        &format!("{}\nОбеспечить участие.\n", seed(SEED_NAMES[4])),
+    );
+    let mut rejected = Vec::new();
+    let mut w = idx.writer().expect("writer");
+    w.add_files(std::slice::from_ref(&copies), |o| {
+        if let edusearch::index::FileOutcome::Rejected(e) = o {
+            rejected.push(e.to_string());
+        }
+    })
+    .expect("add");
+    w.commit().expect("commit");
+    assert!(rejected.is_empty(), "{rejected:?}");
+    let after: Vec<String> = idx
+        .documents()
+        .expect("documents")
+        .into_iter()
+        .map(|d| d.doc_id)
+        .collect();
+    let seed_id = |n: &str| n.trim_end_matches(".txt").to_string();
+    assert_eq!(after.len(), SEED_NAMES.len() + 1, "{after:?}");
+    for name in SEED_NAMES {
+        assert!(after.contains(&seed_id(name)), "{after:?}");
+    }
+    assert!(
+        after
+            .iter()
+            .any(|id| id.starts_with(&format!("{}-", seed_id(SEED_NAMES[4])))),
+        "{after:?}"
+    );
+}
