@@ -1,6 +1,7 @@
 //! Stage 1: find source files, read them and decode them to clean UTF-8 text.
 //!
-//! Accepts `.txt` and `.md`; detects UTF-8 (with/without BOM), UTF-16 LE/BE (BOM),
+//! Accepts `.txt` and `.md` (and, through [`crate::formats`], DOCX, ODT, HTML, RTF and PDF,
+//! whose extracted text then passes the same checks); detects UTF-8 (with/without BOM), UTF-16 LE/BE (BOM),
 //! Windows-1251 and KOI8-R; normalises to NFC with `\n` line ends. Binary, empty and
 //! non-Russian/English files are rejected with a one-line [`RejectReason`].
 //!
@@ -457,10 +458,11 @@ pub fn read_file(path: &Path) -> Result<SourceFile, Error> {
         path: path.to_owned(),
         reason: RejectReason::Io(e.to_string()),
     })?;
-    let (text, encoding) = decode(&bytes).map_err(|reason| Error::Rejected {
-        path: path.to_owned(),
-        reason,
-    })?;
+    let (text, encoding) =
+        crate::formats::to_text(&bytes, path).map_err(|reason| Error::Rejected {
+            path: path.to_owned(),
+            reason,
+        })?;
     Ok(SourceFile {
         path: path.to_owned(),
         doc_id: doc_id_for(path),
@@ -469,14 +471,13 @@ pub fn read_file(path: &Path) -> Result<SourceFile, Error> {
     })
 }
 
-/// Whether a path has a supported extension (`.txt`, `.md`, any case).
+/// Whether a path has the extension of a format that is read (or recognised to be rejected
+/// with its fix, like `.doc`); see [`crate::formats::Format::of`].
 pub fn is_supported(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("txt") || e.eq_ignore_ascii_case("md"))
+    crate::formats::Format::of(path).is_some()
 }
 
-/// Expands files and folders (recursively) into the `.txt`/`.md` files they contain, sorted.
+/// Expands files and folders (recursively) into the files of read formats they contain, sorted.
 /// Paths that do not exist are returned as errors; the rest still go through.
 ///
 /// Inside folders, files with other extensions and hidden entries (names starting with `.`)

@@ -17,6 +17,7 @@ pub mod cli;
 pub mod compare;
 pub mod enrich;
 pub mod error;
+pub mod formats;
 pub mod index;
 pub mod ingest;
 pub mod meta;
