@@ -14,9 +14,12 @@ pub enum RejectReason {
     /// Decoded, but not Russian or English text.
     #[error("not Russian or English text (detected: {0})")]
     Language(String),
-    /// Extension other than .txt / .md.
-    #[error("unsupported file type (only .txt and .md are read)")]
+    /// Extension of no format that is read.
+    #[error("unsupported file type (read: .txt, .md, .docx, .odt, .html/.htm, .rtf, .pdf)")]
     Unsupported,
+    /// A document (DOCX, PDF, HTML …) could not be turned into text.
+    #[error("{0}")]
+    Format(crate::formats::FormatError),
     /// Could not be read from disk.
     #[error("cannot read: {0}")]
     Io(String),

@@ -18,6 +18,7 @@ pub mod compare;
 pub mod enrich;
 pub mod error;
 pub mod export;
+pub mod formats;
 pub mod index;
 pub mod ingest;
 pub mod meta;

@@ -381,8 +381,8 @@ fn collect_paths_walks_sorted_and_reports_other_types() {
     touch(&root.join("a.md"), "Текст а");
     touch(&root.join("sub/c.TXT"), "Текст в");
     touch(&root.join("sub/deeper/d.txt"), "Текст г");
-    touch(&root.join("sub/skip.pdf"), "%PDF");
-    touch(&root.join("notes.docx"), "x");
+    touch(&root.join("sub/skip.xlsx"), "PK");
+    touch(&root.join("notes.pptx"), "x");
     touch(&root.join(".hidden/e.txt"), "скрыто");
     let (paths, errors) = collect_paths(&[root.to_owned()]);
     let unsupported: Vec<&Path> = errors
@@ -413,7 +413,7 @@ fn collect_paths_walks_sorted_and_reports_other_types() {
 fn collect_paths_reports_missing_and_unsupported_but_keeps_the_rest() {
     let dir = tempfile::tempdir().expect("tempdir");
     let good = dir.path().join("good.txt");
-    let pdf = dir.path().join("report.pdf");
+    let pdf = dir.path().join("report.xlsx");
     touch(&good, "Обеспечить участие");
     touch(&pdf, "%PDF-1.4");
     let missing = dir.path().join("nope.txt");
