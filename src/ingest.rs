@@ -2,8 +2,8 @@
 //!
 //! Accepts `.txt` and `.md` (and, through [`crate::formats`], DOCX, ODT, HTML, RTF and PDF,
 //! whose extracted text then passes the same checks); detects UTF-8 (with/without BOM),
-//! UTF-16 LE/BE (BOM), Windows-1251 and KOI8-R; normalises to NFC with `\n` line ends. Binary, empty and
-//! non-Russian/English files are rejected with a one-line [`RejectReason`].
+//! UTF-16 LE/BE (BOM), Windows-1251 and KOI8-R; normalises to NFC with `\n` line ends.
+//! Binary, empty and non-Russian/English files are rejected with a one-line [`RejectReason`].
 //!
 //! Detection order:
 //! 1. a BOM decides (UTF-8, UTF-16 LE/BE);
