@@ -572,6 +572,34 @@ impl<'a> Walker<'a> {
 mod tests {
     use super::*;
 
+    const NUMBERING: &str = r#"<w:numbering xmlns:w="w">
+        <w:abstractNum w:abstractNumId="5">
+          <w:lvl w:ilvl="0"><w:start w:val="3"/><w:numFmt w:val="upperRoman"/><w:lvlText w:val="%1."/></w:lvl>
+          <w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1.%2"/><w:isLgl/></w:lvl>
+          <w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="bullet"/><w:lvlText w:val="&#61623;"/></w:lvl>
+        </w:abstractNum>
+        <w:num w:numId="1"><w:abstractNumId w:val="5"/></w:num>
+        <w:num w:numId="2"><w:abstractNumId w:val="5"/>
+          <w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>
+      </w:numbering>"#;
+
+    #[test]
+    fn numbering_levels_legal_bullets_and_restarts() {
+        let mut n = Numbering::parse(NUMBERING).expect("numbering");
+        let mut next = |id: &str, lvl: usize| n.next(id, lvl).unwrap_or_default();
+        assert_eq!(next("1", 0), "III.");
+        assert_eq!(next("1", 1), "3.1");
+        assert_eq!(next("1", 1), "3.2");
+        assert_eq!(next("1", 2), "•");
+        assert_eq!(next("1", 0), "IV.");
+        // A deeper level restarts after a higher one.
+        assert_eq!(next("1", 1), "4.1");
+        // A second w:num of the same list with a start override restarts it.
+        assert_eq!(next("2", 0), "I.");
+        assert_eq!(next("2", 0), "II.");
+        assert_eq!(n.next("9", 0), None);
+    }
+
     #[test]
     fn number_formats() {
         assert_eq!(format_number(3, "russianLower"), "в");

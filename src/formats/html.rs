@@ -464,3 +464,33 @@ impl Walker {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn charset_from_meta_in_both_forms() {
+        let short = b"<html><head><meta charset=\"windows-1251\"></head>";
+        assert_eq!(declared_charset(short), Some(encoding_rs::WINDOWS_1251));
+        let http = b"<meta http-equiv='Content-Type' content='text/html; charset=KOI8-R'>";
+        assert_eq!(declared_charset(http), Some(encoding_rs::KOI8_R));
+        assert_eq!(declared_charset(b"<html><body>charset of nothing"), None);
+    }
+
+    #[test]
+    fn main_element_wins_and_lists_are_numbered() {
+        let page = "<html><body><nav>Меню сайта</nav><div>Баннер</div><main>\
+            <h1>Решение</h1><ol start=\"2\"><li>первое</li><li>второе</li></ol>\
+            <ul><li>пункт</li></ul></main><footer>Подвал</footer></body></html>";
+        let text = extract(page.as_bytes()).expect("HTML");
+        assert_eq!(text, "Решение\n\n2. первое\n\n3. второе\n\n• пункт\n");
+    }
+
+    #[test]
+    fn source_depth_ignores_void_and_optional_end_tags() {
+        let flat = "<p>a<p>b<br><img src=x><li>c".repeat(1000);
+        assert!(source_depth(&flat) <= 1);
+        assert_eq!(source_depth(&"<div>".repeat(300)), 300);
+    }
+}

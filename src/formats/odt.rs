@@ -19,6 +19,13 @@ const FORMAT: Format = Format::Odt;
 /// Extracts the text of an ODT file.
 pub fn extract(bytes: &[u8]) -> Result<String, FormatError> {
     let mut pkg = Package::open(bytes, FORMAT)?;
+    // A password-protected ODF package keeps its parts encrypted and says so in the manifest.
+    if pkg
+        .read_text("META-INF/manifest.xml")?
+        .is_some_and(|m| m.contains("encryption-data"))
+    {
+        return Err(FormatError::Encrypted(FORMAT.name()));
+    }
     let content = pkg
         .read_text("content.xml")?
         .ok_or_else(|| FormatError::damaged(FORMAT, "no content.xml (not an OpenDocument)"))?;
