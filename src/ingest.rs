@@ -469,6 +469,23 @@ pub fn read_file(path: &Path) -> Result<SourceFile, Error> {
     })
 }
 
+/// Reads a file given by its name and bytes (an upload, a stored original): the extension
+/// chooses the reader, and the result is the same [`SourceFile`] as from disk, or a one-line
+/// reason. This is the entry point format readers plug into; today `.txt`/`.md` are decoded.
+pub fn from_bytes(name: &str, bytes: &[u8]) -> Result<SourceFile, RejectReason> {
+    let path = PathBuf::from(name);
+    if !is_supported(&path) {
+        return Err(RejectReason::Unsupported);
+    }
+    let (text, encoding) = decode(bytes)?;
+    Ok(SourceFile {
+        doc_id: doc_id_for(&path),
+        path,
+        text,
+        encoding,
+    })
+}
+
 /// Whether a path has a supported extension (`.txt`, `.md`, any case).
 pub fn is_supported(path: &Path) -> bool {
     path.extension()

@@ -15,6 +15,7 @@ pub mod cache;
 pub mod clean;
 pub mod cli;
 pub mod compare;
+pub mod documents;
 pub mod enrich;
 pub mod error;
 pub mod index;
@@ -25,6 +26,7 @@ pub mod pipeline;
 pub mod ru_date;
 pub mod search;
 pub mod segment;
+pub mod store;
 
 pub use error::{Error, Result};
 pub use model::{

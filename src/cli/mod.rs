@@ -15,6 +15,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod compare;
+mod documents;
 mod index;
 mod parse;
 mod search;
@@ -54,6 +55,12 @@ pub enum Command {
     Align(compare::AlignArgs),
     /// Word-level diff of two entries.
     Compare(compare::CompareArgs),
+    /// List the stored originals of uploaded documents.
+    Documents(documents::DocumentsArgs),
+    /// Remove documents from the index and the document store.
+    Remove(documents::RemoveArgs),
+    /// Rebuild the whole index from the stored originals with this program's parser.
+    Reindex(documents::ReindexArgs),
 }
 
 /// Entry point used by the binary.
@@ -82,6 +89,9 @@ pub fn try_main(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Similar(args) => compare::run_similar(&cli.index, args),
         Command::Align(args) => compare::run_align(&cli.index, args),
         Command::Compare(args) => compare::run_compare(&cli.index, args),
+        Command::Documents(args) => documents::run_list(&cli.index, args),
+        Command::Remove(args) => documents::run_remove(&cli.index, args),
+        Command::Reindex(args) => documents::run_reindex(&cli.index, args),
     }
 }
 
