@@ -443,6 +443,42 @@ fn report_for(
     }
 }
 
+/// Adds the stored documents (parsed again from their originals) to a batch that rebuilds the
+/// index (`edusearch index --rebuild`), so that a rebuild never leaves stored documents out of the
+/// index. The caller holds the writer of the index at `index_dir`, whose last commit payload is
+/// `committed`; a change interrupted by a crash is settled first. Returns the documents added
+/// and one line per stored document that could not be parsed.
+pub fn add_stored(
+    index_dir: &Path,
+    committed: Option<&str>,
+    writer: &mut EntryWriter<'_>,
+) -> Result<(Vec<Document>, Vec<String>), ChangeError> {
+    if !has_store(index_dir) {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    let mut store = DocumentStore::open(&DocumentStore::dir_for(index_dir))?;
+    store.recover(committed)?;
+    let (mut docs, mut failed) = (Vec::new(), Vec::new());
+    for rec in store.documents() {
+        let parsed = store
+            .read(rec)
+            .map_err(|e| e.to_string())
+            .and_then(|bytes| {
+                read_source(&rec.name, &bytes).map_err(|e| format!("{}: {e}", rec.doc_id))
+            });
+        match parsed {
+            Ok(mut src) => {
+                src.doc_id = rec.doc_id.clone();
+                let doc = crate::pipeline::parse_source(&src);
+                writer.add(&doc)?;
+                docs.push(doc);
+            }
+            Err(reason) => failed.push(reason),
+        }
+    }
+    Ok((docs, failed))
+}
+
 /// Whether `dir` has a document store.
 pub fn has_store(index_dir: &Path) -> bool {
     DocumentStore::dir_for(index_dir)

@@ -743,4 +743,32 @@ fn kill_during_uploads_leaves_store_and_index_in_agreement() {
     let docs = index.documents().expect("documents");
     assert_eq!(docs.len(), 5 + stored - 1, "seeds and stored documents");
     assert!(docs.iter().all(|d| d.doc_id != first));
+    drop(index);
+
+    // `index --rebuild FILES` keeps the stored documents (parsed again), drops the rest.
+    let file = fixture(SECOND);
+    let out = bin()
+        .arg("--index")
+        .arg(&index_dir)
+        .args(["index", "--rebuild"])
+        .arg(&file)
+        .output()
+        .expect("run edusearch index");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let index = EntryIndex::open(&index_dir).expect("open");
+    let mut ids: Vec<String> = index
+        .documents()
+        .expect("documents")
+        .into_iter()
+        .map(|d| d.doc_id)
+        .collect();
+    ids.sort();
+    let mut want = stored_ids(&index_dir);
+    want.push(edusearch::ingest::doc_id_for(&file));
+    want.sort();
+    assert_eq!(ids, want);
 }
