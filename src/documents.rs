@@ -216,7 +216,7 @@ impl Documents {
             .cloned()
             .collect();
         w.remove(doc_id);
-        commit(&mut store, w, next)?;
+        commit(index, &mut store, w, next)?;
         tracing::info!(doc_id, removed_entries, "document removed");
         Ok(RemoveReport {
             doc_id: doc_id.to_owned(),
@@ -301,7 +301,7 @@ impl Documents {
             w.add(d)?;
             report.entries += d.entries.len() as u64;
         }
-        commit(&mut store, w, kept)?;
+        commit(index, &mut store, w, kept)?;
         Ok(report)
     }
 
@@ -342,7 +342,7 @@ impl Documents {
             .collect();
         next.push(record.clone());
         w.add(&doc)?;
-        commit(&mut store, w, next)?;
+        commit(index, &mut store, w, next)?;
         tracing::info!(
             doc_id,
             name,
@@ -377,9 +377,11 @@ fn busy(e: Error) -> ChangeError {
     }
 }
 
-/// Begins the store change, commits the index with its payload, finishes the store change; a
-/// failed commit drops the store change.
+/// Begins the store change, commits the index with its payload, finishes the store change. When
+/// the commit fails, the index's last payload decides (the entries may be committed even though a
+/// later step of the commit failed).
 fn commit(
+    index: &EntryIndex,
     store: &mut DocumentStore,
     mut w: EntryWriter<'_>,
     next: Vec<StoredDocument>,
@@ -387,7 +389,7 @@ fn commit(
     let generation = store.begin(next)?;
     w.set_payload(store::payload(generation));
     if let Err(e) = w.commit() {
-        store.abort()?;
+        store.recover(index.commit_payload()?.as_deref())?;
         return Err(e.into());
     }
     store.finish()?;

@@ -733,6 +733,12 @@ fn kill_during_uploads_leaves_store_and_index_in_agreement() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(!stored_ids(&index_dir).contains(&first));
+    // As if the index had been parsed by an older binary: `reindex` brings it up to date.
+    std::fs::write(
+        index_dir.join(edusearch::index::PROVENANCE_FILE),
+        "parser: 0\nsource: files\n",
+    )
+    .expect("write marker");
     let out = run(&index_dir, &["reindex"]);
     assert!(
         out.status.success(),
@@ -740,6 +746,7 @@ fn kill_during_uploads_leaves_store_and_index_in_agreement() {
         String::from_utf8_lossy(&out.stderr)
     );
     let index = EntryIndex::open(&index_dir).expect("open");
+    assert!(!index.provenance().expect("provenance").is_stale());
     let docs = index.documents().expect("documents");
     assert_eq!(docs.len(), 5 + stored - 1, "seeds and stored documents");
     assert!(docs.iter().all(|d| d.doc_id != first));
