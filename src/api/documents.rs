@@ -97,6 +97,8 @@ pub struct DocumentsState {
     /// Taken before a change starts (asynchronously, so that a client giving up while queued
     /// changes nothing) and held until it ends.
     queue: Arc<tokio::sync::Mutex<()>>,
+    /// Uploads held in memory at once (each up to the upload limit).
+    slots: Arc<tokio::sync::Semaphore>,
 }
 
 impl DocumentsState {
@@ -106,10 +108,14 @@ impl DocumentsState {
             config,
             documents: Documents::new(),
             queue: Arc::new(tokio::sync::Mutex::new(())),
+            slots: Arc::new(tokio::sync::Semaphore::new(UPLOAD_SLOTS)),
         }
     }
 }
 
+/// Most uploads received or waiting in memory at once: memory stays below this many times the
+/// upload limit whatever the number of clients.
+const UPLOAD_SLOTS: usize = 4;
 /// Longest wait for the changes queued before this one (then `503 busy`).
 const QUEUE_WAIT: Duration = Duration::from_secs(60);
 /// Longest time to receive an upload's body (then `408`).
@@ -185,7 +191,7 @@ pub async fn upload(
     req: Request,
 ) -> Result<Response, Refusal> {
     let docs = authorised(docs, req.headers())?;
-    let (name, bytes) = read_file_in_time(&docs, req).await?;
+    let (name, bytes, _slot) = read_file_in_time(&docs, req).await?;
     let report = on_documents(&state, &docs, move |d, index| d.add(index, &name, &bytes)).await?;
     let mut resp = (StatusCode::CREATED, Json(&report)).into_response();
     let location = format!("/api/documents/{}", report.doc_id);
@@ -223,7 +229,7 @@ pub async fn replace(
 ) -> Result<Json<ChangeReport>, Refusal> {
     let docs = authorised(docs, req.headers())?;
     let doc_id = doc_id_of(req.uri())?;
-    let (name, bytes) = read_file_in_time(&docs, req).await?;
+    let (name, bytes, _slot) = read_file_in_time(&docs, req).await?;
     let report = on_documents(&state, &docs, move |d, index| {
         d.replace(index, &doc_id, &name, &bytes)
     })
@@ -355,13 +361,18 @@ fn doc_id_of(uri: &axum::http::Uri) -> Result<String, ApiError> {
     Ok(id)
 }
 
-/// [`read_file`] within [`BODY_WAIT`].
+/// [`read_file`] within [`BODY_WAIT`], holding one of the [`UPLOAD_SLOTS`] until the returned
+/// permit is dropped (after the change).
 async fn read_file_in_time(
     docs: &DocumentsState,
     req: Request,
-) -> Result<(String, Bytes), ApiError> {
+) -> Result<(String, Bytes, tokio::sync::OwnedSemaphorePermit), ApiError> {
+    let Ok(Ok(slot)) = tokio::time::timeout(QUEUE_WAIT, docs.slots.clone().acquire_owned()).await
+    else {
+        return Err(change_error(ChangeError::Busy));
+    };
     match tokio::time::timeout(BODY_WAIT, read_file(docs, req)).await {
-        Ok(read) => read,
+        Ok(read) => read.map(|(name, bytes)| (name, bytes, slot)),
         Err(_) => Err(ApiError::new(
             StatusCode::REQUEST_TIMEOUT,
             "timeout",

@@ -75,9 +75,19 @@ fn recover_store(index: &EntryIndex) -> anyhow::Result<()> {
     if !crate::documents::has_store(index.dir()) {
         return Ok(());
     }
-    let recovery = crate::documents::Documents::new()
-        .recover(index)
-        .context("cannot check the document store against the index")?;
+    let recovery = match crate::documents::Documents::new().recover(index) {
+        Ok(r) => r,
+        // Another process writes the index now; the next change settles the store.
+        Err(crate::documents::ChangeError::Busy) => {
+            eprintln!(
+                "edusearch: warning: another process is writing the index; the document store is checked at the next change"
+            );
+            return Ok(());
+        }
+        Err(e) => {
+            return Err(e).context("cannot check the document store against the index");
+        }
+    };
     match recovery {
         Recovery::Clean => {}
         Recovery::RolledForward => eprintln!(
