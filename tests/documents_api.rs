@@ -779,3 +779,81 @@ fn kill_during_uploads_leaves_store_and_index_in_agreement() {
     want.sort();
     assert_eq!(ids, want);
 }
+
+/// The narrow window a kill rarely hits: the index committed a change, the store's manifest still
+/// has it pending. Reproduced step by step with the library: the next start completes it.
+#[test]
+fn a_change_committed_to_the_index_but_pending_in_the_store_is_completed() {
+    use edusearch::documents::Documents;
+    use edusearch::store::{self, DocumentStore, Recovery, StoredDocument};
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let index = EntryIndex::open_or_build_seeds(dir.path()).expect("index from seeds");
+    let bytes = fixture_bytes(FIRST);
+    let doc = parsed(FIRST, "crashed_upload");
+
+    // What `Documents::add` does, stopped after the index commit ("killed" before `finish`).
+    let mut st = DocumentStore::open(&DocumentStore::dir_for(dir.path())).expect("store");
+    let record = StoredDocument {
+        doc_id: "crashed_upload".into(),
+        name: "crashed_upload.txt".into(),
+        sha256: st.put_object(&bytes).expect("object"),
+        size: bytes.len() as u64,
+        uploaded: chrono::Utc::now(),
+    };
+    let generation = st.begin(vec![record.clone()]).expect("begin");
+    let mut w = index
+        .shared_writer(edusearch::index::IndexSource::Files)
+        .expect("writer");
+    w.add(&doc).expect("add");
+    w.set_payload(store::payload(generation));
+    w.commit().expect("commit");
+    drop(st);
+
+    // Listing already shows the settled state; recovery writes it.
+    let listed = Documents::list(&index).expect("list");
+    assert_eq!(listed, vec![record.clone()]);
+    let raw = manifest(dir.path());
+    assert!(!raw["pending"].is_null(), "still pending on disk");
+    let documents = Documents::new();
+    assert_eq!(
+        documents.recover(&index).expect("recover"),
+        Recovery::RolledForward
+    );
+    assert!(manifest(dir.path())["pending"].is_null());
+    assert_eq!(stored_ids(dir.path()), vec!["crashed_upload".to_owned()]);
+    assert_eq!(
+        index
+            .document_entries("crashed_upload")
+            .expect("entries")
+            .len(),
+        doc.entries.len()
+    );
+
+    // The opposite: a change begun but never committed is dropped, with its original.
+    let mut st = DocumentStore::open(&DocumentStore::dir_for(dir.path())).expect("store");
+    let other = fixture_bytes(SECOND);
+    let orphan = st.put_object(&other).expect("object");
+    let mut next = st.documents().to_vec();
+    next.push(StoredDocument {
+        doc_id: "never_indexed".into(),
+        name: "never_indexed.txt".into(),
+        sha256: orphan.clone(),
+        size: other.len() as u64,
+        uploaded: chrono::Utc::now(),
+    });
+    st.begin(next).expect("begin");
+    drop(st);
+    assert_eq!(
+        documents.recover(&index).expect("recover"),
+        Recovery::RolledBack
+    );
+    assert_eq!(stored_ids(dir.path()), vec!["crashed_upload".to_owned()]);
+    assert!(!dir.path().join("store/objects").join(orphan).exists());
+    assert!(
+        index
+            .document_entries("never_indexed")
+            .expect("entries")
+            .is_empty()
+    );
+}
