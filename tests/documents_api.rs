@@ -723,8 +723,18 @@ fn kill_during_uploads_leaves_store_and_index_in_agreement() {
         String::from_utf8_lossy(&out.stderr)
     );
     let listed: Value = serde_json::from_slice(&out.stdout).expect("documents JSON");
-    assert_eq!(listed.as_array().map(Vec::len), Some(stored));
-    let first = listed[0]["doc_id"].as_str().expect("id").to_owned();
+    let listed = listed.as_array().expect("array");
+    assert_eq!(listed.len(), 5 + stored, "seeds and uploads");
+    let uploads: Vec<&Value> = listed.iter().filter(|d| !d["stored"].is_null()).collect();
+    assert_eq!(uploads.len(), stored);
+    for d in &uploads {
+        assert_eq!(
+            d["stored"]["name"],
+            format!("{}.txt", d["doc_id"].as_str().unwrap_or(""))
+        );
+        assert_eq!(d["entries"], expected);
+    }
+    let first = uploads[0]["doc_id"].as_str().expect("id").to_owned();
     let out = run(&index_dir, &["remove", &first, "no_such_document"]);
     assert_eq!(
         out.status.code(),

@@ -1,14 +1,17 @@
 //! `edusearch documents [--json]`, `edusearch remove DOC_ID...`, `edusearch reindex
-//! [--drop-unstored]`: the document store on the command line.
+//! [--drop-unstored]`: the documents of an index and their stored originals on the command line.
 
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Context;
+use serde::Serialize;
 
 use crate::documents::{ChangeError, Documents};
 use crate::index::EntryIndex;
+use crate::store::StoredDocument;
 
 /// Arguments of `documents`.
 #[derive(Debug, clap::Args)]
@@ -40,34 +43,64 @@ fn open(index_dir: &Path) -> anyhow::Result<EntryIndex> {
         .with_context(|| format!("cannot open the index at {}", index_dir.display()))
 }
 
-/// Runs `documents`: the stored documents, oldest first.
+/// One line of `documents`: a document of the index and/or the store.
+#[derive(Debug, Serialize)]
+struct Listed {
+    doc_id: String,
+    /// Title as detected (empty for a stored document without entries).
+    title: String,
+    /// Entries in the index.
+    entries: u64,
+    /// The stored original, if the document was uploaded (`null`: indexed from a file or the
+    /// embedded seeds).
+    stored: Option<StoredDocument>,
+}
+
+/// Runs `documents`: every document of the index with its entry count and, for uploaded ones,
+/// the stored original; stored documents without entries too. Ordered by id.
 pub fn run_list(index_dir: &Path, args: DocumentsArgs) -> anyhow::Result<ExitCode> {
     let index = open(index_dir)?;
-    let docs = Documents::list(&index)?;
+    let mut stored: BTreeMap<String, StoredDocument> = Documents::list(&index)?
+        .into_iter()
+        .map(|d| (d.doc_id.clone(), d))
+        .collect();
+    let mut listed: Vec<Listed> = index
+        .documents()?
+        .into_iter()
+        .map(|d| Listed {
+            stored: stored.remove(&d.doc_id),
+            doc_id: d.doc_id,
+            title: d.title,
+            entries: d.entries,
+        })
+        .collect();
+    listed.extend(stored.into_values().map(|s| Listed {
+        doc_id: s.doc_id.clone(),
+        title: String::new(),
+        entries: 0,
+        stored: Some(s),
+    }));
+    listed.sort_by(|a, b| a.doc_id.cmp(&b.doc_id));
     let mut out = std::io::stdout().lock();
     if args.json {
-        serde_json::to_writer_pretty(&mut out, &docs)?;
+        serde_json::to_writer_pretty(&mut out, &listed)?;
         writeln!(out)?;
         return Ok(ExitCode::SUCCESS);
     }
-    if docs.is_empty() {
+    writeln!(out, "doc_id\tentries\toriginal\tbytes\tuploaded\ttitle")?;
+    for d in &listed {
+        let (name, size, uploaded) = match &d.stored {
+            Some(s) => (
+                s.name.as_str(),
+                s.size.to_string(),
+                s.uploaded.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+            ),
+            None => ("-", "-".to_owned(), "-".to_owned()),
+        };
         writeln!(
             out,
-            "no stored documents in {} (upload with POST /api/documents)",
-            index_dir.display()
-        )?;
-        return Ok(ExitCode::SUCCESS);
-    }
-    writeln!(out, "doc_id\tname\tbytes\tuploaded\tsha256")?;
-    for d in &docs {
-        writeln!(
-            out,
-            "{}\t{}\t{}\t{}\t{}",
-            d.doc_id,
-            d.name,
-            d.size,
-            d.uploaded.format("%Y-%m-%d %H:%M:%S UTC"),
-            d.sha256.get(..16).unwrap_or(&d.sha256)
+            "{}\t{}\t{name}\t{size}\t{uploaded}\t{}",
+            d.doc_id, d.entries, d.title
         )?;
     }
     Ok(ExitCode::SUCCESS)

@@ -55,7 +55,7 @@ pub enum Command {
     Align(compare::AlignArgs),
     /// Word-level diff of two entries.
     Compare(compare::CompareArgs),
-    /// List the stored originals of uploaded documents.
+    /// List the documents of the index with entry counts and the stored originals of uploaded ones.
     Documents(documents::DocumentsArgs),
     /// Remove documents from the index and the document store.
     Remove(documents::RemoveArgs),
