@@ -448,6 +448,15 @@ fn oversize_wrong_type_and_bad_requests_are_json_errors() {
         .assert_error(415, "unsupported_document");
     upload(&s.base, Some(TOKEN), "empty.txt", b"  \n").assert_error(422, "unreadable_document");
 
+    // A broken multipart body is a 400 with a Russian message.
+    let r = finish(
+        agent()
+            .post(format!("{}/api/documents", s.base))
+            .header("authorization", &auth(TOKEN))
+            .header("content-type", "multipart/form-data; boundary=xyz")
+            .send(&b"--xyz\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n\r\ncut off"[..]),
+    );
+    r.assert_error(400, "bad_multipart");
     // A raw body needs a file name; unknown parameters are refused.
     let r = finish(
         agent()

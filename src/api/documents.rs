@@ -405,7 +405,7 @@ async fn read_file(docs: &DocumentsState, req: Request) -> Result<(String, Bytes
     if is_multipart(req.headers()) {
         let multipart = Multipart::from_request(req, &())
             .await
-            .map_err(|e| ApiError::for_status(e.status(), &e.body_text()))?;
+            .map_err(|e| multipart_error(e.status(), &e.body_text()))?;
         return multipart_file(multipart, limit).await;
     }
     let Some(name) = filename else {
@@ -444,7 +444,7 @@ async fn multipart_file(
         let field = multipart
             .next_field()
             .await
-            .map_err(|e| ApiError::for_status(e.status(), &e.body_text()))?;
+            .map_err(|e| multipart_error(e.status(), &e.body_text()))?;
         let Some(mut field) = field else {
             return Err(ApiError::bad_request(
                 "missing_file",
@@ -463,7 +463,7 @@ async fn multipart_file(
         while let Some(chunk) = field
             .chunk()
             .await
-            .map_err(|e| ApiError::for_status(e.status(), &e.body_text()))?
+            .map_err(|e| multipart_error(e.status(), &e.body_text()))?
         {
             if bytes.len() + chunk.len() > limit {
                 return Err(too_large(limit));
@@ -472,6 +472,24 @@ async fn multipart_file(
         }
         return Ok((name, Bytes::from(bytes)));
     }
+}
+
+/// A multipart body that could not be read: `413` over the limit, else `400`, with the parser's
+/// detail in English and a Russian message of our own.
+fn multipart_error(status: StatusCode, detail: &str) -> ApiError {
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
+        return ApiError::new(
+            status,
+            "payload_too_large",
+            "the upload is larger than the upload limit",
+            "Файл больше допустимого размера загрузки",
+        );
+    }
+    ApiError::bad_request(
+        "bad_multipart",
+        format!("the multipart/form-data body cannot be read: {detail}"),
+        "Не удалось разобрать тело запроса multipart/form-data",
+    )
 }
 
 fn too_large(limit: usize) -> ApiError {
