@@ -20,7 +20,7 @@ mod synonyms;
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Instant;
 
@@ -231,7 +231,7 @@ pub struct EntryIndex {
     builder: RwLock<QueryBuilder>,
     highlighter: Highlighter,
     /// Set by `create(.., rebuild = true)`: the next commit starts from empty.
-    pending_clear: bool,
+    pending_clear: AtomicBool,
     /// Dense fast-field columns per segment.
     columns: Arc<ColumnCache>,
     /// Matches of recent text queries, per searcher generation.
@@ -288,7 +288,7 @@ impl EntryIndex {
             highlighter: Highlighter {
                 exact: analysis::exact_analyzer(),
             },
-            pending_clear: false,
+            pending_clear: AtomicBool::new(false),
             columns: Arc::new(ColumnCache::default()),
             match_cache: SizedCache::new(DEFAULT_MATCH_CACHE, MATCH_SHARE),
             match_min_cost: DEFAULT_MATCH_MIN_COST,
@@ -303,7 +303,7 @@ impl EntryIndex {
         if dir.join("meta.json").is_file() {
             match Self::open(dir) {
                 Ok(mut idx) => {
-                    idx.pending_clear = rebuild;
+                    idx.pending_clear = AtomicBool::new(rebuild);
                     return Ok(idx);
                 }
                 Err(_) if rebuild => Self::remove_index_files(dir)?,
@@ -439,10 +439,10 @@ impl EntryIndex {
 
     /// Replaces the whole index by the embedded seeds, in one commit.
     fn rebuild_from_embedded_seeds(&mut self) -> Result<IndexReport> {
-        self.pending_clear = true;
+        self.pending_clear.store(true, Ordering::SeqCst);
         let report = self.add_embedded_seeds();
         // A failed batch changed nothing on disk; neither may it clear the next one.
-        self.pending_clear = false;
+        self.pending_clear.store(false, Ordering::SeqCst);
         report
     }
 
@@ -458,6 +458,11 @@ impl EntryIndex {
     pub fn set_match_cache(&mut self, bytes: usize, min_cost: std::time::Duration) {
         self.match_cache = SizedCache::new(bytes, MATCH_SHARE);
         self.match_min_cost = min_cost;
+    }
+
+    /// The payload of the last commit (see [`EntryWriter::set_payload`]), read from disk.
+    pub fn commit_payload(&self) -> Result<Option<String>> {
+        Ok(self.index.load_metas()?.payload)
     }
 
     /// Directory of the index.
@@ -486,8 +491,25 @@ impl EntryIndex {
     /// provenance marker when the batch makes up the whole index; added to older entries, the
     /// index keeps their parser version (see [`Provenance`]).
     pub fn writer_from(&mut self, source: IndexSource) -> Result<EntryWriter<'_>> {
+        self.shared_writer(source)
+    }
+
+    /// [`EntryIndex::writer_from`] on a shared index, so that a served index can be written
+    /// while it answers searches. tantivy's directory lock lets one writer exist at a time (a
+    /// second fails with [`Error::Index`]); callers serialise their changes.
+    pub fn shared_writer(&self, source: IndexSource) -> Result<EntryWriter<'_>> {
+        self.start_writer(source, self.pending_clear.load(Ordering::SeqCst))
+    }
+
+    /// Starts a batch that replaces the whole index: its commit first deletes every entry (see
+    /// [`EntryIndex::writer_from`]).
+    pub fn writer_cleared(&self, source: IndexSource) -> Result<EntryWriter<'_>> {
+        self.start_writer(source, true)
+    }
+
+    fn start_writer(&self, source: IndexSource, pending_clear: bool) -> Result<EntryWriter<'_>> {
         let before = Provenance::read(&self.dir)?;
-        let fresh = self.pending_clear || self.reader.searcher().num_docs() == 0;
+        let fresh = pending_clear || self.reader.searcher().num_docs() == 0;
         let threads = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
             .clamp(1, 4);
@@ -498,7 +520,7 @@ impl EntryIndex {
             .read()
             .map_err(|_| Error::Index("abbreviation table poisoned".into()))?
             .clone();
-        let held = if self.pending_clear {
+        let held = if pending_clear {
             writer.delete_all_documents()?;
             abbreviations.clear();
             HashMap::new()
@@ -516,6 +538,7 @@ impl EntryIndex {
             doc_ids: HashSet::new(),
             held,
             batch: HashSet::new(),
+            payload: None,
         })
     }
 
@@ -976,7 +999,7 @@ pub enum FileOutcome<'a> {
 
 /// A batch of documents being indexed; see [`EntryIndex::writer`].
 pub struct EntryWriter<'a> {
-    index: &'a mut EntryIndex,
+    index: &'a EntryIndex,
     writer: IndexWriter<TantivyDocument>,
     abbreviations: Abbreviations,
     report: IndexReport,
@@ -992,6 +1015,8 @@ pub struct EntryWriter<'a> {
     held: HashMap<String, ids::HeldDoc>,
     /// Ids of every document of the batch.
     batch: HashSet<String>,
+    /// Payload recorded with the commit (see [`EntryIndex::commit_payload`]).
+    payload: Option<String>,
 }
 
 /// One file's result from a reading thread: its document, bytes of text and origin.
@@ -1024,6 +1049,18 @@ impl EntryWriter<'_> {
             self.doc_ids.insert(doc.meta.doc_id.clone());
         }
         Ok(())
+    }
+
+    /// Removes every entry of the document `doc_id` (nothing if it has none).
+    pub fn remove(&mut self, doc_id: &str) {
+        self.writer
+            .delete_term(Term::from_field_text(self.index.fields.doc_id, doc_id));
+    }
+
+    /// Records `payload` with the commit, atomically with the entries: after a crash,
+    /// [`EntryIndex::commit_payload`] tells whether this commit happened.
+    pub fn set_payload(&mut self, payload: impl Into<String>) {
+        self.payload = Some(payload.into());
     }
 
     /// Adds a parsed document unless its id was already given to another document of the batch
@@ -1159,10 +1196,14 @@ impl EntryWriter<'_> {
         if meanwhile != self.before {
             meanwhile.write(&self.index.dir)?;
         }
-        self.writer.commit()?;
+        let mut prepared = self.writer.prepare_commit()?;
+        if let Some(payload) = &self.payload {
+            prepared.set_payload(payload);
+        }
+        prepared.commit()?;
         self.writer.wait_merging_threads()?;
         let idx = self.index;
-        idx.pending_clear = false;
+        idx.pending_clear.store(false, Ordering::SeqCst);
         self.abbreviations.save(&idx.dir)?;
         let builder = QueryBuilder::new(idx.fields, &self.abbreviations.pairs());
         if let Ok(mut b) = idx.builder.write() {

@@ -698,6 +698,33 @@ fn decode_any(bytes: &[u8], path: &Path) -> Result<Decoded, RejectReason> {
     }
 }
 
+/// Reads a file given by its name and bytes (an upload, a stored original): the extension
+/// chooses the reader (as for files on disk, see [`is_supported`]), and the result is the same
+/// [`SourceFile`] as from disk, or a one-line reason. Its id is that of its name
+/// ([`doc_id_for_name`]); the caller makes it unique.
+pub fn from_bytes(name: &str, bytes: &[u8]) -> Result<SourceFile, RejectReason> {
+    let path = PathBuf::from(name);
+    if !is_supported(&path) {
+        return Err(RejectReason::Unsupported);
+    }
+    let decoded = decode_any(bytes, &path)?;
+    if decoded.nul_removed > 0 {
+        tracing::warn!(
+            name,
+            removed = decoded.nul_removed,
+            "removed NUL characters from the text"
+        );
+    }
+    Ok(SourceFile {
+        doc_id: doc_id_for_name(name),
+        origin: format!("upload:{name}"),
+        name: name.to_owned(),
+        path,
+        text: decoded.text,
+        encoding: decoded.encoding,
+    })
+}
+
 /// The bytes of a regular file of at most `limit` bytes.
 fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, RejectReason> {
     let io = |e: std::io::Error| RejectReason::Io(e.to_string());

@@ -15,6 +15,7 @@ pub mod cache;
 pub mod clean;
 pub mod cli;
 pub mod compare;
+pub mod documents;
 pub mod enrich;
 pub mod error;
 pub mod export;
@@ -28,6 +29,7 @@ pub mod ru;
 pub mod ru_date;
 pub mod search;
 pub mod segment;
+pub mod store;
 pub mod vocabulary;
 
 pub use error::{Error, Result};

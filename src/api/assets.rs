@@ -53,6 +53,16 @@ pub const ASSETS: &[Asset] = &[
         bytes: include_bytes!("../../web/widget.js"),
     },
     Asset {
+        path: "/admin",
+        content_type: HTML,
+        bytes: include_bytes!("../../web/admin.html"),
+    },
+    Asset {
+        path: "/admin.js",
+        content_type: JS,
+        bytes: include_bytes!("../../web/admin.js"),
+    },
+    Asset {
         path: "/embed-example.html",
         content_type: HTML,
         bytes: include_bytes!("../../web/embed-example.html"),

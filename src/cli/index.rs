@@ -163,8 +163,21 @@ pub fn run(index_dir: &Path, args: IndexArgs) -> anyhow::Result<ExitCode> {
         Inputs::Roots(_) | Inputs::Files(_) => IndexSource::Files,
         Inputs::Embedded(_) => IndexSource::EmbeddedSeeds,
     };
+    let committed = index.commit_payload()?;
     let mut writer = index.writer_from(source)?;
     let progress = Progress::new(inputs.len());
+    if args.rebuild {
+        // A rebuild keeps the uploaded documents: parsed again from their stored originals.
+        let (stored, unreadable) =
+            crate::documents::add_stored(index_dir, committed.as_deref(), &mut writer)?;
+        for doc in &stored {
+            tally.add(doc, 0);
+            progress.done(Path::new(&doc.meta.source), &tally, doc);
+        }
+        for line in unreadable {
+            eprintln!("edusearch: stored document not indexed: {line}");
+        }
+    }
     for err in &tally.rejected {
         progress.rejected(err);
     }
