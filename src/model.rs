@@ -29,10 +29,55 @@ pub enum DocKind {
     Resolution,
     /// Ministry or department order (приказ).
     Order,
-    /// Decision of a conference or council (решение).
+    /// Instruction of a head or an administration (распоряжение).
+    Instruction,
+    /// Decree of an administration, a government or a head (постановление).
+    Decree,
+    /// Decision of a conference, council, duma or collegium (решение).
     Decision,
-    /// Anything else.
+    /// Minutes of a meeting with its decisions (протокол).
+    Protocol,
+    /// Anything else (annexes, plans, regulations, letters).
     Other,
+}
+
+impl DocKind {
+    /// Every kind, in the documented order.
+    pub const ALL: [DocKind; 7] = [
+        DocKind::Resolution,
+        DocKind::Order,
+        DocKind::Instruction,
+        DocKind::Decree,
+        DocKind::Decision,
+        DocKind::Protocol,
+        DocKind::Other,
+    ];
+
+    /// The `snake_case` identifier used in JSON and facets.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocKind::Resolution => "resolution",
+            DocKind::Order => "order",
+            DocKind::Instruction => "instruction",
+            DocKind::Decree => "decree",
+            DocKind::Decision => "decision",
+            DocKind::Protocol => "protocol",
+            DocKind::Other => "other",
+        }
+    }
+
+    /// Russian label for user interfaces.
+    pub fn label_ru(self) -> &'static str {
+        match self {
+            DocKind::Resolution => "Резолюция",
+            DocKind::Order => "Приказ",
+            DocKind::Instruction => "Распоряжение",
+            DocKind::Decree => "Постановление",
+            DocKind::Decision => "Решение",
+            DocKind::Protocol => "Протокол",
+            DocKind::Other => "Другое",
+        }
+    }
 }
 
 /// Administrative level of the body that adopted a document.

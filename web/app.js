@@ -32,7 +32,15 @@ const ROLE_LABELS = {
 };
 const ROLE_ORDER = Object.keys(ROLE_LABELS);
 const LEVEL_LABELS = { federal: 'Федеральный', regional: 'Региональный', municipal: 'Муниципальный' };
-const KIND_LABELS = { resolution: 'Резолюция', order: 'Приказ', decision: 'Решение', other: 'Другое' };
+const KIND_LABELS = {
+  resolution: 'Резолюция',
+  order: 'Приказ',
+  instruction: 'Распоряжение',
+  decree: 'Постановление',
+  decision: 'Решение',
+  protocol: 'Протокол',
+  other: 'Другое',
+};
 const TYPE_LABELS = { recommendation: 'Рекомендация', finding: 'Констатация', provision: 'Положение' };
 const VALUE_LABELS = { level: LEVEL_LABELS, kind: KIND_LABELS, type: TYPE_LABELS };
 const PARAM_TITLES = Object.fromEntries(FACETS.map((f) => [f.param, f.title]));
