@@ -30,6 +30,11 @@ pub fn addressees_nominative(list: &str) -> Vec<Addressee> {
     addressee::addressees_nominative(list)
 }
 
+/// Addressees of a list in the accusative («возложить на начальника управления образования»).
+pub fn addressees_accusative(list: &str) -> Vec<Addressee> {
+    addressee::addressees_accusative(list)
+}
+
 /// Classifies a canonical (nominative) addressee into the role taxonomy
 /// (ordered keyword rules on the lower-cased, ё-folded form; see the module `role`).
 pub fn role_of(canonical: &str) -> Role {

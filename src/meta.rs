@@ -201,7 +201,7 @@ pub fn detect(doc_id: &str, source: &str, paragraphs: &[String]) -> DocumentMeta
 }
 
 /// Acts with requisites (date and number) of their own.
-fn is_act(kind: DocKind) -> bool {
+pub(crate) fn is_act(kind: DocKind) -> bool {
     matches!(
         kind,
         DocKind::Order

@@ -30,12 +30,12 @@ const FLOORS: &[(&str, f64)] = &[
     ("doc municipality", 0.91),
     ("entry found", 0.83),
     ("entry number", 0.77),
-    ("entry type", 0.47),
-    ("addressees", 0.56),
+    ("entry type", 0.79),
+    ("addressees", 0.72),
     ("deadline", 0.81),
     ("deadline text", 0.79),
-    ("responsible", 0.68),
-    ("entry fully right", 0.28),
+    ("responsible", 0.8),
+    ("entry fully right", 0.59),
 ];
 
 #[derive(Debug, Deserialize)]

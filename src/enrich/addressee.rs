@@ -49,6 +49,7 @@ enum Case {
     Dative,
     Nominative,
     Genitive,
+    Accusative,
 }
 
 impl Case {
@@ -57,6 +58,7 @@ impl Case {
             Case::Dative => "datv",
             Case::Nominative => "nomn",
             Case::Genitive => "gent",
+            Case::Accusative => "accs",
         }
     }
 }
@@ -177,6 +179,15 @@ pub fn addressees_nominative(list: &str) -> Vec<Addressee> {
         return Vec::new();
     };
     split(&text, Case::Nominative)
+}
+
+/// Addressees of a list in the accusative («возложить на заместителя главы администрации
+/// …, начальника отдела образования»).
+pub fn addressees_accusative(list: &str) -> Vec<Addressee> {
+    let Some((text, _)) = prepare(list) else {
+        return Vec::new();
+    };
+    split(&text, Case::Accusative)
 }
 
 fn split(text: &str, case: Case) -> Vec<Addressee> {

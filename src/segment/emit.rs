@@ -2,12 +2,20 @@
 //! sources in force) become entries with ids and the document's metadata.
 
 use super::text::{split_long, strip_item_end};
-use super::{Draft, Segmenter};
+use super::{Draft, Segmenter, classify};
 use crate::clean::Para;
 use crate::enrich;
-use crate::model::{Entry, EntryType};
+use crate::model::{DocKind, Entry, EntryType};
 
 impl Segmenter<'_> {
+    /// Whether the item is in the operative part of an act (or of an untyped text): before
+    /// any section, appendix or project heading.
+    fn operative(&self) -> bool {
+        (crate::meta::is_act(self.meta.kind) || self.meta.kind == DocKind::Other)
+            && self.section_idx == 0
+            && self.project.is_none()
+    }
+
     /// Builds an entry draft with the addressees, context and deadline sources in force.
     pub(super) fn draft(
         &mut self,
@@ -53,12 +61,18 @@ impl Segmenter<'_> {
             }
             deadline_sources.push(b.title.clone());
         }
-        for r in enrich::responsible(&text) {
-            if !responsible.contains(&r) {
-                responsible.push(r);
-            }
+        let entry_type = if self.operative() {
+            classify::act_item_type(&text, entry_type)
+        } else {
+            entry_type
+        };
+        if addressees.as_ref().is_none_or(Vec::is_empty)
+            && let Some((a, r)) = classify::control(&text)
+        {
+            addressees = Some(a);
+            classify::merge_responsible(&mut responsible, r);
         }
-        responsible.dedup();
+        classify::merge_responsible(&mut responsible, enrich::responsible(&text));
         Draft {
             entry_type,
             number,

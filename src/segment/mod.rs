@@ -39,6 +39,7 @@
 //! - Documents without recognisable structure degrade to one entry per paragraph (long
 //!   paragraphs split at sentence ends) with a warning.
 
+mod classify;
 mod emit;
 mod lexicon;
 mod text;
@@ -50,16 +51,22 @@ use crate::enrich;
 use crate::meta::first_quoted;
 use crate::model::{Addressee, Deadline, DocKind, DocumentMeta, Entry, EntryType};
 use crate::ru::DALEE;
+use classify::NameCase;
 use lexicon::{
-    APPENDIX, APPENDIX_REQUISITE, DOC_TYPE, FUNCTIONS_IN, PROJECT, ROMAN, SESSION, SIGNATURE,
-    TRIGGER, WITH_FUNCTIONS, clean_lead, find_infinitive, is_addressee_start,
-    starts_with_infinitive,
+    ADDRESSING_VERBS, APPENDIX, APPENDIX_REQUISITE, DOC_TYPE, FUNCTIONS_IN, PROJECT, REGULATION,
+    ROMAN, SESSION, SIGNATURE, TRIGGER, WITH_FUNCTIONS, clean_lead, find_infinitive,
+    is_addressee_start, starts_with_infinitive,
 };
 use text::{depth, is_ancestor, sentence_case, sentences, split_number, strip_item_end};
 
 /// Segments clean paragraphs into entries (document order) and warnings.
 pub fn segment(meta: &DocumentMeta, paragraphs: &[Para]) -> (Vec<Entry>, Vec<String>) {
     let mut seg = Segmenter::new(meta);
+    seg.normative = meta.kind == DocKind::Other
+        && paragraphs
+            .iter()
+            .take(6)
+            .any(|p| REGULATION.is_match(&p.text));
     let start = header_len(paragraphs);
     let mut i = start;
     while i < paragraphs.len() {
@@ -194,6 +201,8 @@ struct Segmenter<'a> {
     /// The previous item ended with `;` (the list goes on).
     list_open: bool,
     structured: bool,
+    /// The text is a regulation (Положение, Порядок): its narrative clauses are provisions.
+    normative: bool,
 }
 
 impl<'a> Segmenter<'a> {
@@ -219,11 +228,12 @@ impl<'a> Segmenter<'a> {
             deadline_cache: HashMap::new(),
             list_open: false,
             structured: false,
+            normative: false,
         }
     }
 
     fn narrative_type(&self) -> EntryType {
-        if self.meta.kind == DocKind::Order {
+        if self.meta.kind == DocKind::Order || self.normative {
             EntryType::Provision
         } else {
             EntryType::Finding
@@ -566,9 +576,13 @@ impl<'a> Segmenter<'a> {
     /// as written, which the enrich stage parses (it knows the numbering, «Рекомендовать»,
     /// verbs, «с функциями:» and «В функции … входит:»).
     fn open_block(&mut self, number: Option<String>, lead: &str, written: &str, kind: EntryType) {
-        let title = clean_lead(lead);
-        let addressees = enrich::addressees(written);
-        let responsible = enrich::responsible(lead);
+        // «Начальнику … Брюшковой Л.Н.:», «(начальник Н.Г.Сован)»: persons are responsible,
+        // not part of the addressee.
+        let (written, mut responsible) = classify::take_persons(written, NameCase::Dative);
+        let (lead, _) = classify::take_persons(lead, NameCase::Dative);
+        let title = clean_lead(&lead);
+        let addressees = enrich::addressees(&written);
+        classify::merge_responsible(&mut responsible, enrich::responsible(&lead));
         self.structured = true;
         match number {
             Some(n) if depth(&n) > 1 && self.block.is_some() => {
@@ -600,7 +614,7 @@ impl<'a> Segmenter<'a> {
     /// whole one-sentence instruction.
     fn addressee_lead(&mut self, number: Option<&str>, rest: &str, full: &str) {
         // «Рекомендовать отделу образования …» is not the verb of the item.
-        let skip = ["Рекомендовать ", "рекомендовать "]
+        let skip = ADDRESSING_VERBS
             .iter()
             .find(|p| rest.starts_with(*p))
             .map_or(0, |p| p.len());

@@ -1,0 +1,208 @@
+//! What an item of an act says, from its wording: the operative part of an order, decree,
+//! instruction, decision or protocol mixes instructions («1. Утвердить …», «Контроль …
+//! возложить на …»), normative statements («Настоящее постановление вступает в силу …») and
+//! notes («Информацию … принять к сведению»), whatever zone or lead-in they follow.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::lexicon::starts_with_infinitive;
+use crate::enrich;
+use crate::model::{Addressee, EntryType};
+
+fn re(pattern: &str) -> Regex {
+    Regex::new(pattern).expect("constant regex is valid")
+}
+
+/// «Настоящее постановление вступает в силу …», «… подлежит официальному опубликованию».
+static STATEMENT: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^(?:настоящ\p{L}+\s+|данн\p{L}+\s+)?(?:постановлени|распоряжени|решени|приказ|протокол)\p{L}*\s+(?:\p{L}+\s+){0,3}?(?:вступа\p{L}+|подлежит|распространя\p{L}+|действует)",
+    )
+});
+/// «Информацию … принять к сведению».
+static NOTED: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)принять\s+к\s+сведению"));
+/// Instructions that do not start with an infinitive: requests of a letter, «… оставляю за
+/// собой», «Контроль … возложить на …», «Рекомендовать / Поручить / Предложить …».
+static ACTION: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^(?:просим|предлагаем|рекомендуем|поручаю|обязываю|рекомендовать|поручить|предложить|просить)\b|оставляю\s+за\s+собой|возложить\s+на\b",
+    )
+});
+/// «Контроль за исполнением … возложить на X», «Ответственность за … возложить на X».
+static CONTROL: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)\bвозложить\s+на\s+(.+?)\s*[.;]?\s*$"));
+/// A person named inline: «Л.П. Иванову», «Н.Г.Сован», «Брюшковой Л.Н.».
+static PERSON: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?:\b(\p{Lu})\.\s?(\p{Lu})\.\s?(\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?)|\b(\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?)\s+(\p{Lu})\.\s?(\p{Lu})\.?)",
+    )
+});
+
+/// The type of an item of an act's operative part: `default` unless its wording says
+/// otherwise.
+pub(super) fn act_item_type(text: &str, default: EntryType) -> EntryType {
+    if STATEMENT.is_match(text) {
+        EntryType::Provision
+    } else if NOTED.is_match(text) {
+        EntryType::Finding
+    } else if starts_with_infinitive(text) || ACTION.is_match(text) {
+        EntryType::Recommendation
+    } else {
+        default
+    }
+}
+
+/// The grammatical case a person's surname is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum NameCase {
+    Dative,
+    Accusative,
+    /// In parentheses: as written, except the unambiguous dative of feminine surnames
+    /// («(Погрецкой Г.П.)» in a dative lead-in).
+    Written,
+}
+
+/// A surname in the nominative («Иванову» after «на» → «Иванова»; «Брюшковой» → «Брюшкова»;
+/// «Соколову В.Е.» in a dative lead-in → «Соколов»; «Погрецкой» → «Погрецкая»).
+pub(super) fn nominative_surname(word: &str, case: NameCase) -> String {
+    let swap = |from: &str, to: &str| word.strip_suffix(from).map(|stem| format!("{stem}{to}"));
+    let rules: &[(&str, &str)] = match case {
+        NameCase::Accusative => &[
+            ("ову", "ова"),
+            ("еву", "ева"),
+            ("ёву", "ёва"),
+            ("ину", "ина"),
+            ("ыну", "ына"),
+            ("ую", "ая"),
+            ("ова", "ов"),
+            ("ева", "ев"),
+            ("ина", "ин"),
+        ],
+        NameCase::Written => &[
+            ("овой", "ова"),
+            ("евой", "ева"),
+            ("иной", "ина"),
+            ("ской", "ская"),
+            ("цкой", "цкая"),
+        ],
+        NameCase::Dative => &[
+            ("овой", "ова"),
+            ("евой", "ева"),
+            ("иной", "ина"),
+            ("ской", "ская"),
+            ("цкой", "цкая"),
+            ("ову", "ов"),
+            ("еву", "ев"),
+            ("ину", "ин"),
+            ("скому", "ский"),
+        ],
+    };
+    rules
+        .iter()
+        .find_map(|(from, to)| swap(from, to))
+        .unwrap_or_else(|| word.to_string())
+}
+
+/// Removes the persons named inline from `text` (those in parentheses stay: the addressee
+/// parser drops parentheses); returns the rest and the persons, written «Фамилия И.О.» in
+/// the nominative.
+pub(super) fn take_persons(text: &str, case: NameCase) -> (String, Vec<String>) {
+    let mut persons = Vec::new();
+    let mut rest = String::new();
+    let mut last = 0;
+    for c in PERSON.captures_iter(text) {
+        let Some(m) = c.get(0) else { continue };
+        let (surname, i1, i2) = match (c.get(3), c.get(4)) {
+            (Some(s), _) => (s.as_str(), &c[1], &c[2]),
+            (None, Some(s)) => (s.as_str(), &c[5], &c[6]),
+            _ => continue,
+        };
+        let before = &text[..m.start()];
+        // «университет имени Н.Г. Чернышевского» names a body, not a person responsible.
+        let named_after = before.trim_end().to_lowercase();
+        if named_after.ends_with("имени") || named_after.ends_with("им.") {
+            continue;
+        }
+        let in_parens = before.matches('(').count() > before.matches(')').count();
+        let case = if in_parens { NameCase::Written } else { case };
+        persons.push(format!("{} {i1}.{i2}.", nominative_surname(surname, case)));
+        if !in_parens {
+            rest.push_str(&text[last..m.start()]);
+            last = m.end();
+        }
+    }
+    rest.push_str(&text[last..]);
+    let rest = rest.split_whitespace().collect::<Vec<_>>().join(" ");
+    (rest, persons)
+}
+
+/// Adds responsible persons not yet listed (by surname, ignoring case and ё).
+pub(super) fn merge_responsible(list: &mut Vec<String>, more: impl IntoIterator<Item = String>) {
+    let key = |s: &str| crate::ru::fold(s.split_whitespace().next().unwrap_or(s));
+    for r in more {
+        let k = key(&r);
+        // «Пакулина» from a parenthesis and «Пакулина О.Б.» inline are one person.
+        if let Some(pos) = list.iter().position(|x| key(x) == k) {
+            if r.len() > list[pos].len() {
+                list[pos] = r;
+            }
+        } else {
+            list.push(r);
+        }
+    }
+}
+
+/// «Контроль … возложить на заместителя главы … Л.П. Иванову»: the addressees (in the
+/// nominative) and the responsible persons.
+pub(super) fn control(text: &str) -> Option<(Vec<Addressee>, Vec<String>)> {
+    let c = CONTROL.captures(text)?;
+    let who = c.get(1)?.as_str();
+    let (rest, persons) = take_persons(who, NameCase::Accusative);
+    let addressees = enrich::addressees_accusative(&rest);
+    if addressees.is_empty() && persons.is_empty() {
+        return None;
+    }
+    let mut responsible = persons;
+    merge_responsible(&mut responsible, enrich::responsible(&rest));
+    Some((addressees, responsible))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn types_of_act_items() {
+        let t = |s: &str| act_item_type(s, EntryType::Finding);
+        assert_eq!(
+            t("Утвердить прилагаемый Порядок."),
+            EntryType::Recommendation
+        );
+        assert_eq!(
+            t("Настоящее постановление вступает в силу со дня его подписания."),
+            EntryType::Provision
+        );
+        assert_eq!(
+            t("Информацию Управления образования принять к сведению."),
+            EntryType::Finding
+        );
+        assert_eq!(
+            t("Контроль за исполнением распоряжения оставляю за собой."),
+            EntryType::Recommendation
+        );
+    }
+
+    #[test]
+    fn control_names_the_post_and_the_person() {
+        let (a, r) = control(
+            "Контроль за выполнением настоящего распоряжения возложить на начальника отдела образования Л.П. Иванову.",
+        )
+        .unwrap_or_default();
+        assert_eq!(r, ["Иванова Л.П."]);
+        assert_eq!(
+            a.first().map(|a| a.canonical.as_str()),
+            Some("Начальник отдела образования")
+        );
+    }
+}
