@@ -19,6 +19,8 @@ pub(super) static REGULATION: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i)^(?:\d{1,2}\.\s*)?(?:общие положения|основные (?:функции|задачи|права)|положение о\b|порядок\s|регламент\s)",
     )
 });
+/// «1) обеспечить …»: a sub-item numbered with a parenthesis.
+pub(super) static PAREN_NUMBER: LazyLock<Regex> = LazyLock::new(|| re(r"^(\d{1,2})\)\s*(\S.*)$"));
 pub(super) static SESSION: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"^(?:[IVXLC]{1,6}\.\s*)?(?:Стратегическая сессия|Резолюция по результатам работы стратегической сессии|По результатам работы стратегической сессии|Резолюция стратегической сессии|По вопросу|Секция|Тематическая площадка|Переговорная площадка)\s*«",

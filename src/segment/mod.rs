@@ -41,6 +41,7 @@
 
 mod classify;
 mod emit;
+mod layout;
 mod lexicon;
 mod text;
 
@@ -49,19 +50,22 @@ use std::collections::HashMap;
 use crate::clean::{self, NUMBERED, Para};
 use crate::enrich;
 use crate::meta::first_quoted;
-use crate::model::{Addressee, Deadline, DocKind, DocumentMeta, Entry, EntryType};
+use crate::model::{Addressee, Deadline, DocKind, DocumentMeta, Entry, EntryType, Role};
 use crate::ru::DALEE;
 use classify::NameCase;
 use lexicon::{
-    ADDRESSING_VERBS, APPENDIX, APPENDIX_REQUISITE, DOC_TYPE, FUNCTIONS_IN, PROJECT, REGULATION,
-    ROMAN, SESSION, SIGNATURE, TRIGGER, WITH_FUNCTIONS, clean_lead, find_infinitive,
+    ADDRESSING_VERBS, APPENDIX, APPENDIX_REQUISITE, DOC_TYPE, FUNCTIONS_IN, PAREN_NUMBER, PROJECT,
+    REGULATION, ROMAN, SESSION, SIGNATURE, TRIGGER, WITH_FUNCTIONS, clean_lead, find_infinitive,
     is_addressee_start, starts_with_infinitive,
 };
 use text::{depth, is_ancestor, sentence_case, sentences, split_number, strip_item_end};
 
 /// Segments clean paragraphs into entries (document order) and warnings.
 pub fn segment(meta: &DocumentMeta, paragraphs: &[Para]) -> (Vec<Entry>, Vec<String>) {
+    let (paragraphs, rows) = layout::normalise(paragraphs);
+    let paragraphs = paragraphs.as_slice();
     let mut seg = Segmenter::new(meta);
+    seg.rows = rows;
     seg.normative = meta.kind == DocKind::Other
         && paragraphs
             .iter()
@@ -203,6 +207,8 @@ struct Segmenter<'a> {
     structured: bool,
     /// The text is a regulation (Положение, Порядок): its narrative clauses are provisions.
     normative: bool,
+    /// Plan-table rows by paragraph index (see `layout`).
+    rows: HashMap<usize, layout::TableRow>,
 }
 
 impl<'a> Segmenter<'a> {
@@ -229,6 +235,7 @@ impl<'a> Segmenter<'a> {
             list_open: false,
             structured: false,
             normative: false,
+            rows: HashMap::new(),
         }
     }
 
@@ -247,6 +254,22 @@ impl<'a> Segmenter<'a> {
         let last_item = self.last_item.take();
         let continuable = self.continuable.take();
         if text.is_empty() || SIGNATURE.is_match(text) {
+            return i + 1;
+        }
+        if let Some(row) = self.rows.remove(&i) {
+            self.table_row(text, row);
+            return i + 1;
+        }
+        // «1) обеспечить …» under «2. Управлению …:» is item 2.1.
+        if !p.bullet
+            && let Some(c) = PAREN_NUMBER.captures(text)
+            && let (Some(n), Some(rest)) = (c.get(1), c.get(2))
+        {
+            let number = match self.parent_number().filter(|p| !p.is_empty()) {
+                Some(parent) => format!("{parent}.{}", n.as_str()),
+                None => n.as_str().to_string(),
+            };
+            self.numbered(&number, rest.as_str());
             return i + 1;
         }
         let deadline_line = clean::is_deadline_line(text);
@@ -569,6 +592,43 @@ impl<'a> Segmenter<'a> {
             text: rest.to_string(),
             children: 0,
         });
+    }
+
+    /// A plan-table row: an instruction with the row's deadline and, as addressees, the
+    /// people or bodies of its responsible column.
+    fn table_row(&mut self, text: &str, row: layout::TableRow) {
+        self.close_block();
+        self.structured = true;
+        let (number, rest) = split_number(text).map_or((None, text), |(n, r)| (Some(n), r));
+        let mut draft = self.draft(EntryType::Recommendation, number, strip_item_end(rest));
+        if let Some(cell) = &row.responsible {
+            let (rest, persons) = classify::take_persons(cell, NameCase::Written);
+            draft.addressees = if persons.is_empty() {
+                enrich::addressees_nominative(&rest)
+            } else {
+                persons
+                    .iter()
+                    .map(|p| Addressee {
+                        raw: p.clone(),
+                        canonical: p.clone(),
+                        role: Role::Other,
+                    })
+                    .collect()
+            };
+            classify::merge_responsible(&mut draft.responsible, persons);
+        }
+        if let Some(d) = &row.deadline {
+            draft.deadline_sources.insert(0, d.clone());
+        }
+        let before = self.entries.len();
+        self.emit(draft, true);
+        if let Some(d) = row.deadline {
+            for e in self.entries.iter_mut().skip(before) {
+                if e.deadline_text.is_none() {
+                    e.deadline_text = Some(d.clone());
+                }
+            }
+        }
     }
 
     /// Opens an addressee block (top level) or an addressee sub-header (deeper numbers).
