@@ -127,7 +127,7 @@ static ANNEX: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)^приложение\
 /// «Распоряжение 500 16 октября 2007 года» printed after the text by legal sites.
 static TRAILING: LazyLock<Regex> = LazyLock::new(|| {
     re(&format!(
-        r"(?i)(?:^|[^\p{{L}}])({})\s+(\d[\w/-]*)\s+(\d{{1,2}})\s+({})\s+(\d{{4}})",
+        r"(?i)(?:^|[^\p{{L}}])({})(?:\s+(\d[\w/-]*))?\s+(\d{{1,2}})\s+({})\s+(\d{{4}})",
         KIND_WORDS,
         ru_date::months_alternation()
     ))
@@ -376,7 +376,8 @@ fn trailing_requisites(paragraphs: &[String]) -> Option<(Option<NaiveDate>, Opti
         if let Some(c) = TRAILING.captures(end) {
             let date = ru_date::month_number(&c[4])
                 .and_then(|m| NaiveDate::from_ymd_opt(c[5].parse().ok()?, m, c[3].parse().ok()?));
-            return Some((date, Some(c[2].to_string()))).filter(|(d, _)| d.is_some());
+            return Some((date, c.get(2).map(|n| n.as_str().to_string())))
+                .filter(|(d, _)| d.is_some());
         }
     }
     None

@@ -39,6 +39,8 @@ static PERSON: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+static PARENS: LazyLock<Regex> = LazyLock::new(|| re(r"\([^()]*\)"));
+
 /// The type of an item of an act's operative part: `default` unless its wording says
 /// otherwise.
 pub(super) fn act_item_type(text: &str, default: EntryType) -> EntryType {
@@ -64,8 +66,9 @@ pub(super) enum NameCase {
 }
 
 /// A surname in the nominative («Иванову» after «на» → «Иванова»; «Брюшковой» → «Брюшкова»;
-/// «Соколову В.Е.» in a dative lead-in → «Соколов»; «Погрецкой» → «Погрецкая»).
-pub(super) fn nominative_surname(word: &str, case: NameCase) -> String {
+/// «Соколову В.Е.» in a dative lead-in → «Соколов»; «Погрецкой» → «Погрецкая»); `in_parens` keeps to the rules that cannot misread a surname
+/// already in the nominative («(Пакулина О.Б.)» stays, «(Савину Ю.А.)» → «Савина»).
+fn nominative_surname_in(word: &str, case: NameCase, in_parens: bool) -> String {
     let swap = |from: &str, to: &str| word.strip_suffix(from).map(|stem| format!("{stem}{to}"));
     let rules: &[(&str, &str)] = match case {
         NameCase::Accusative => &[
@@ -98,8 +101,10 @@ pub(super) fn nominative_surname(word: &str, case: NameCase) -> String {
             ("скому", "ский"),
         ],
     };
+    let ambiguous = |from: &str| in_parens && matches!(from, "ова" | "ева" | "ина");
     rules
         .iter()
+        .filter(|(from, _)| !ambiguous(from))
         .find_map(|(from, to)| swap(from, to))
         .unwrap_or_else(|| word.to_string())
 }
@@ -125,21 +130,34 @@ pub(super) fn take_persons(text: &str, case: NameCase) -> (String, Vec<String>) 
             continue;
         }
         let in_parens = before.matches('(').count() > before.matches(')').count();
-        let case = if in_parens { NameCase::Written } else { case };
-        persons.push(format!("{} {i1}.{i2}.", nominative_surname(surname, case)));
+        persons.push(format!(
+            "{} {i1}.{i2}.",
+            nominative_surname_in(surname, case, in_parens)
+        ));
         if !in_parens {
             rest.push_str(&text[last..m.start()]);
             last = m.end();
         }
     }
     rest.push_str(&text[last..]);
+    // A parenthesis naming a person («(начальник Н.Г.Сован)») is not part of the addressee.
+    let rest = PARENS.replace_all(&rest, |c: &regex::Captures<'_>| {
+        if PERSON.is_match(&c[0]) {
+            String::new()
+        } else {
+            c[0].to_string()
+        }
+    });
     let rest = rest.split_whitespace().collect::<Vec<_>>().join(" ");
     (rest, persons)
 }
 
 /// Adds responsible persons not yet listed (by surname, ignoring case and ё).
 pub(super) fn merge_responsible(list: &mut Vec<String>, more: impl IntoIterator<Item = String>) {
-    let key = |s: &str| crate::ru::fold(s.split_whitespace().next().unwrap_or(s));
+    let key = |s: &str| {
+        let surname = s.split_whitespace().next().unwrap_or(s);
+        crate::ru::fold(&nominative_surname_in(surname, NameCase::Written, true))
+    };
     for r in more {
         let k = key(&r);
         // «Пакулина» from a parenthesis and «Пакулина О.Б.» inline are one person.
@@ -157,7 +175,11 @@ pub(super) fn merge_responsible(list: &mut Vec<String>, more: impl IntoIterator<
 /// nominative) and the responsible persons.
 pub(super) fn control(text: &str) -> Option<(Vec<Addressee>, Vec<String>)> {
     let c = CONTROL.captures(text)?;
-    let who = c.get(1)?.as_str();
+    // Only its sentence: a signature may follow in a flattened text.
+    let who = super::text::sentences(c.get(1)?.as_str())
+        .first()
+        .copied()
+        .unwrap_or_default();
     let (rest, persons) = take_persons(who, NameCase::Accusative);
     let addressees = enrich::addressees_accusative(&rest);
     if addressees.is_empty() && persons.is_empty() {

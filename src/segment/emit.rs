@@ -10,7 +10,7 @@ use crate::model::{DocKind, Entry, EntryType};
 impl Segmenter<'_> {
     /// Whether the item is in the operative part of an act (or of an untyped text): before
     /// any section, appendix or project heading.
-    fn operative(&self) -> bool {
+    pub(super) fn operative(&self) -> bool {
         (crate::meta::is_act(self.meta.kind) || self.meta.kind == DocKind::Other)
             && self.section_idx == 0
             && self.project.is_none()

@@ -36,6 +36,8 @@ static INLINE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
         r"(?:[.:;]\s*|\s)(\d{1,2}(?:\.\d{1,2})?)\.\s?[\p{Lu}«\x22]|(?:[.:;]\s*|\s)(\d{1,2}(?:\.\d{1,2})?)\.\s?\p{Ll}",
     )
 });
+/// «… изменения: 1) в преамбуле …; 2) …»: sub-items numbered with a parenthesis.
+static INLINE_PAREN: LazyLock<Regex> = LazyLock::new(|| re(r"[:;]\s*(\d{1,2})\)\s"));
 static ROW_NUMBER: LazyLock<Regex> = LazyLock::new(|| re(r"^\d{1,3}(?:\.\d{1,2})*\.?$"));
 static DEADLINE_HEAD: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?i)^(?:срок|сроки|дата|период|время)"));
@@ -86,7 +88,8 @@ pub(super) fn normalise(paras: &[Para]) -> (Vec<Para>, HashMap<usize, TableRow>)
             text.truncate(m.start());
             text = text.trim_end().to_string();
         }
-        for piece in split_inline(&text) {
+        let pieces = split_inline(&text);
+        for piece in pieces.iter().flat_map(|p| split_paren_run(p)) {
             out.push(Para {
                 text: piece,
                 bullet: p.bullet,
@@ -147,6 +150,37 @@ fn split_inline(text: &str) -> Vec<String> {
     if !rest.is_empty() {
         out.push(rest.to_string());
     }
+    out
+}
+
+/// Splits a paragraph before the numbers of a run «1) … 2) …» that follow a colon or a
+/// semicolon.
+fn split_paren_run(text: &str) -> Vec<String> {
+    if text.chars().count() < MIN_FLATTENED_CHARS {
+        return vec![text.to_string()];
+    }
+    let mut cuts = Vec::new();
+    let mut expect = 1u32;
+    for c in INLINE_PAREN.captures_iter(text) {
+        let Some(m) = c.get(1) else { continue };
+        if m.as_str().parse::<u32>().ok() == Some(expect) {
+            cuts.push(m.start());
+            expect += 1;
+        }
+    }
+    if expect <= 2 {
+        return vec![text.to_string()];
+    }
+    let mut out = Vec::new();
+    let mut last = 0;
+    for pos in cuts {
+        let piece = text[last..pos].trim();
+        if !piece.is_empty() {
+            out.push(piece.to_string());
+        }
+        last = pos;
+    }
+    out.push(text[last..].trim().to_string());
     out
 }
 

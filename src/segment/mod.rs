@@ -126,6 +126,8 @@ struct Block {
     kind: EntryType,
     /// Entries emitted in the block so far.
     children: u32,
+    /// The lead-in as written: an entry of its own if nothing follows it.
+    lead: String,
 }
 
 /// A numbered lead-in governing the items numbered below it («2.6.», «2.7.1.»).
@@ -139,6 +141,8 @@ struct Header {
     /// The header paragraph, emitted as an entry if no item follows it.
     text: String,
     children: u32,
+    /// The header was emitted as an entry of its own already (a lead-in with content).
+    emitted: bool,
 }
 
 /// An unnumbered lead-in ending with a colon, context of the list that follows.
@@ -428,6 +432,18 @@ impl<'a> Segmenter<'a> {
     fn close_block(&mut self) {
         self.flush_headers(0);
         self.flush_list();
+        // A lead-in naming addressees with nothing under it (a page cut after it, or an
+        // instruction without a verb) is still an entry, addressed to them.
+        if let Some(b) = &self.block
+            && b.children == 0
+            && b.kind == EntryType::Recommendation
+            && !b.lead.is_empty()
+        {
+            let text = strip_item_end(&b.lead);
+            let number = b.number.clone();
+            let draft = self.draft(EntryType::Recommendation, number, text);
+            self.emit(draft, false);
+        }
         self.block = None;
         self.list_open = false;
     }
@@ -436,7 +452,7 @@ impl<'a> Segmenter<'a> {
     fn flush_headers(&mut self, keep: usize) {
         while self.headers.len() > keep {
             let Some(h) = self.headers.pop() else { break };
-            if h.children == 0 && h.addressees.is_none() {
+            if h.children == 0 && h.addressees.is_none() && !h.emitted {
                 let draft = self.draft(
                     self.default_type(),
                     Some(h.number.clone()),
@@ -554,12 +570,23 @@ impl<'a> Segmenter<'a> {
             return;
         }
         if rest.ends_with(':') {
+            // «2. Определить следующие места регистрации:» in an act says something itself:
+            // it is an entry, and the context of its items.
+            let with_content = self.operative()
+                && starts_with_infinitive(rest)
+                && rest.split_whitespace().count() >= 4;
+            if with_content {
+                let ty = self.default_type();
+                let draft = self.draft(ty, Some(number.to_string()), rest.to_string());
+                self.emit(draft, false);
+            }
             self.headers.push(Header {
                 number: number.to_string(),
                 context: Some(rest.to_string()),
                 addressees: None,
                 text: rest.to_string(),
                 children: 0,
+                emitted: with_content,
             });
             return;
         }
@@ -591,6 +618,7 @@ impl<'a> Segmenter<'a> {
             addressees: None,
             text: rest.to_string(),
             children: 0,
+            emitted: false,
         });
     }
 
@@ -638,6 +666,7 @@ impl<'a> Segmenter<'a> {
     fn open_block(&mut self, number: Option<String>, lead: &str, written: &str, kind: EntryType) {
         // «Начальнику … Брюшковой Л.Н.:», «(начальник Н.Г.Сован)»: persons are responsible,
         // not part of the addressee.
+        let original = written.to_string();
         let (written, mut responsible) = classify::take_persons(written, NameCase::Dative);
         let (lead, _) = classify::take_persons(lead, NameCase::Dative);
         let title = clean_lead(&lead);
@@ -652,6 +681,7 @@ impl<'a> Segmenter<'a> {
                     addressees: Some((addressees, responsible)),
                     text: lead.to_string(),
                     children: 0,
+                    emitted: false,
                 });
             }
             number => {
@@ -664,6 +694,7 @@ impl<'a> Segmenter<'a> {
                     responsible,
                     kind,
                     children: 0,
+                    lead: original,
                 });
                 self.blocks += 1;
             }
@@ -707,6 +738,7 @@ impl<'a> Segmenter<'a> {
                     addressees: None,
                     text: rest.to_string(),
                     children: 0,
+                    emitted: false,
                 });
             }
             Some(_) => {
