@@ -32,10 +32,10 @@ const FLOORS: &[(&str, f64)] = &[
     ("entry number", 0.91),
     ("entry type", 0.91),
     ("addressees", 0.85),
-    ("deadline", 0.91),
-    ("deadline text", 0.9),
-    ("responsible", 0.93),
-    ("entry fully right", 0.72),
+    ("deadline", 0.94),
+    ("deadline text", 0.92),
+    ("responsible", 0.94),
+    ("entry fully right", 0.77),
 ];
 
 #[derive(Debug, Deserialize)]

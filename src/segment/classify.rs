@@ -152,21 +152,30 @@ pub(super) fn take_persons(text: &str, case: NameCase) -> (String, Vec<String>) 
     (rest, persons)
 }
 
-/// Adds responsible persons not yet listed (by surname, ignoring case and ё).
+/// Adds responsible persons not yet listed. A surname without initials (from a parenthesis,
+/// in any case) and the same person with initials («Савину» / «Савина Ю.А.») are one; two
+/// bare surnames are one only when spelt alike («Ветров» and «Ветрова» are two people).
 pub(super) fn merge_responsible(list: &mut Vec<String>, more: impl IntoIterator<Item = String>) {
-    let key = |s: &str| {
+    let stem = |s: &str| {
         let surname = s.split_whitespace().next().unwrap_or(s);
-        crate::ru::fold(&nominative_surname_in(surname, NameCase::Written, true))
+        crate::ru::fold(surname)
+            .trim_end_matches(['а', 'у', 'ы', 'е', 'о', 'й', 'я', 'ю', 'и', 'м'])
+            .to_string()
     };
+    let initials = |s: &str| s.contains('.');
     for r in more {
-        let k = key(&r);
-        // «Пакулина» from a parenthesis and «Пакулина О.Б.» inline are one person.
-        if let Some(pos) = list.iter().position(|x| key(x) == k) {
-            if r.len() > list[pos].len() {
-                list[pos] = r;
+        let same = |x: &String| {
+            if initials(x) != initials(&r) {
+                stem(x) == stem(&r)
+            } else {
+                crate::ru::fold(x) == crate::ru::fold(&r)
             }
-        } else {
-            list.push(r);
+        };
+        match list.iter().position(same) {
+            // Keep the fuller form.
+            Some(pos) if r.len() > list[pos].len() => list[pos] = r,
+            Some(_) => {}
+            None => list.push(r),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The last step of segmentation: drafts (an item with the addressees, context and deadline
 //! sources in force) become entries with ids and the document's metadata.
 
+use super::period::period_end;
 use super::text::{split_long, strip_item_end};
 use super::{Draft, Segmenter, classify};
 use crate::clean::Para;
@@ -96,7 +97,7 @@ impl Segmenter<'_> {
                 pieces.len()
             ));
         }
-        let mut deadline = enrich::deadline(&d.text);
+        let mut deadline = enrich::deadline(&d.text).or_else(|| period_end(&d.text));
         for source in &d.deadline_sources {
             if deadline.is_some() {
                 break;
@@ -105,7 +106,7 @@ impl Segmenter<'_> {
             deadline = self
                 .deadline_cache
                 .entry(source.clone())
-                .or_insert_with(|| enrich::deadline(source))
+                .or_insert_with(|| enrich::deadline(source).or_else(|| period_end(source)))
                 .clone();
         }
         let block_no = self

@@ -43,6 +43,7 @@ mod classify;
 mod emit;
 mod layout;
 mod lexicon;
+mod period;
 mod text;
 
 use std::collections::HashMap;
