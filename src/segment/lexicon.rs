@@ -21,6 +21,10 @@ pub(super) static REGULATION: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// «1) обеспечить …»: a sub-item numbered with a parenthesis.
 pub(super) static PAREN_NUMBER: LazyLock<Regex> = LazyLock::new(|| re(r"^(\d{1,2})\)\s*(\S.*)$"));
+/// «СЛУШАЛИ:», «1. ВЫСТУПИЛИ:» in a protocol: what follows is the report, not decisions.
+pub(super) static HEARD: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)^(?:\d{1,2}\.\s*)?(?:слушали|выступили|выступил\p{L}*|докладывал\p{L}*)\s*:")
+});
 pub(super) static SESSION: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"^(?:[IVXLC]{1,6}\.\s*)?(?:Стратегическая сессия|Резолюция по результатам работы стратегической сессии|По результатам работы стратегической сессии|Резолюция стратегической сессии|По вопросу|Секция|Тематическая площадка|Переговорная площадка)\s*«",

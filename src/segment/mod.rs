@@ -55,9 +55,9 @@ use crate::model::{Addressee, Deadline, DocKind, DocumentMeta, Entry, EntryType,
 use crate::ru::DALEE;
 use classify::NameCase;
 use lexicon::{
-    ADDRESSING_VERBS, APPENDIX, APPENDIX_REQUISITE, DOC_TYPE, FUNCTIONS_IN, PAREN_NUMBER, PROJECT,
-    REGULATION, ROMAN, SESSION, SIGNATURE, TRIGGER, WITH_FUNCTIONS, clean_lead, find_infinitive,
-    is_addressee_start, starts_with_infinitive,
+    ADDRESSING_VERBS, APPENDIX, APPENDIX_REQUISITE, DOC_TYPE, FUNCTIONS_IN, HEARD, PAREN_NUMBER,
+    PROJECT, REGULATION, ROMAN, SESSION, SIGNATURE, TRIGGER, WITH_FUNCTIONS, clean_lead,
+    find_infinitive, is_addressee_start, starts_with_infinitive,
 };
 use text::{depth, is_ancestor, sentence_case, sentences, split_number, strip_item_end};
 
@@ -260,6 +260,10 @@ impl<'a> Segmenter<'a> {
         let continuable = self.continuable.take();
         if text.is_empty() || SIGNATURE.is_match(text) {
             return i + 1;
+        }
+        if HEARD.is_match(text) {
+            self.close_block();
+            self.zone = Zone::Narrative;
         }
         if let Some(row) = self.rows.remove(&i) {
             self.table_row(text, row);
@@ -858,6 +862,40 @@ impl<'a> Segmenter<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn protocol_decisions_after_the_reports() {
+        let text = "ПРОТОКОЛ № 2\n\nзаседания общественного совета\n\nот 14.03.2019\n\n1. СЛУШАЛИ:\n\nПетрову А.В. о подготовке к итоговой аттестации.\n\nРЕШИЛИ:\n\n1.1. Информацию Петровой А.В. принять к сведению.\n\n1.2. Рекомендовать руководителям общеобразовательных организаций обеспечить информирование родителей до 01.04.2019.\n\n2. СЛУШАЛИ:\n\nСидорова И.И. о летней оздоровительной кампании.\n\nПОСТАНОВИЛИ:\n\n2.1. Поручить отделу общего образования (Петрова А.В.) подготовить справку в срок до 20.05.2019.\n";
+        let paras = crate::clean::clean(text);
+        let texts: Vec<String> = paras.iter().map(|p| p.text.clone()).collect();
+        let meta = crate::meta::detect("p", "p.txt", &texts);
+        assert_eq!(meta.kind, DocKind::Protocol);
+        assert_eq!(meta.number.as_deref(), Some("2"));
+        let (entries, _) = segment(&meta, &paras);
+        let by_start = |s: &str| entries.iter().find(|e| e.text.starts_with(s));
+        let ty = |s: &str| by_start(s).map(|e| e.entry_type);
+        assert_eq!(ty("Петрову"), Some(EntryType::Finding));
+        assert_eq!(ty("Информацию"), Some(EntryType::Finding));
+        assert_eq!(ty("Сидорова"), Some(EntryType::Finding));
+        let rec = by_start("Рекомендовать").map(|e| (e.entry_type, e.addressees.len(), e.deadline));
+        assert_eq!(
+            rec,
+            Some((
+                EntryType::Recommendation,
+                1,
+                chrono::NaiveDate::from_ymd_opt(2019, 4, 1)
+            ))
+        );
+        let order = by_start("Поручить");
+        assert_eq!(
+            order.map(|e| e.addressees.iter().map(|a| a.role).collect::<Vec<_>>()),
+            Some(vec![Role::MunicipalAuthority])
+        );
+        assert_eq!(
+            order.map(|e| e.responsible.clone()),
+            Some(vec!["Петрова А.В.".to_string()])
+        );
+    }
 
     #[test]
     fn addressee_starts() {
