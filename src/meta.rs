@@ -1,16 +1,28 @@
 //! Stage 3: detect document metadata (title, kind, level, region, municipality, date, number).
 //!
-//! Everything is read from the text (never from the file name, except `doc_id`):
-//! - kind: «ПРИКАЗ»/«ПРИКАЗЫВАЮ» → order; «Решение …»/«решила:» → decision;
-//!   «Резолюция»/«Одобрена участниками» → resolution;
-//! - title: the quoted forum/conference title of the header («PRO.Образование 64.Векторы
-//!   развития»), or the subject line of an order («Об организации работы …»);
-//! - level: municipal when the header speaks of a district (муниципальный форум, конференция
-//!   района), federal for all-Russian acts, regional otherwise;
-//! - region / municipality: the most frequent «…ской области» / «…ского (муниципального)
-//!   района» in the text, in the nominative;
-//! - date: the order's «от ДД.ММ.ГГГГ № N», the last date of «Одобрена …» (the plenary
-//!   session), or the first date of the header («26-27 августа 2021 года» → the 27th).
+//! Everything is read from the text (never from the file name, except `doc_id`). The *header*
+//! is the run of paragraphs before the act's body (its preamble «В целях …», «В соответствии
+//! …» or its first item); a long first paragraph (a page flattened by its site) contributes
+//! its start.
+//! - kind: the act's heading («ПРИКАЗ», «П Р И К А З», «Распоряжение от …», «ПОСТАНОВЛЕНИЕ»,
+//!   «РЕШЕНИЕ», «Протокол № 3», «РЕЗОЛЮЦИЯ») → order / instruction / decree / decision /
+//!   protocol / resolution; else the operative verb («ПРИКАЗЫВАЮ:», «постановляет:»,
+//!   «Дума решила:», «РЕШИЛИ:»); else «Резолюция»/«Одобрена участниками»; else the act as
+//!   legal sites print it after the text; an annex printed alone («Приложение N 2 к приказу
+//!   …») is `other`;
+//! - date and number: the first «<date> № N» of the header in any common form («от
+//!   13.05.2009 г № 268-ПР», «от 19 марта 2003 г. N 305-р», «04.04.2012   N 220», «"24"
+//!   февраля 2009 г.» + «N 57») that does not belong to a repealed, amended, registered or
+//!   cited act; else «от <date>» (acts) or the forum dates (resolutions: the last date of
+//!   «Одобрена …», else the first date of the header); the year of an act is its date's;
+//! - title: the subject line of an act («Об организации работы …»), or the quoted
+//!   forum/conference title of the header;
+//! - level: federal for a federal body in the header; otherwise the issuing body named first
+//!   in the header, else in the signature: a city or district administration, head, mayor,
+//!   duma, council or education department → municipal, a regional ministry, department,
+//!   government or administration → regional; else the forum wording (муниципальный форум,
+//!   конференция района → municipal), regional by default;
+//! - region / municipality: see [`place`].
 
 use std::sync::LazyLock;
 
