@@ -30,12 +30,12 @@ const FLOORS: &[(&str, f64)] = &[
     ("doc municipality", 0.91),
     ("entry found", 0.95),
     ("entry number", 0.91),
-    ("entry type", 0.91),
-    ("addressees", 0.85),
+    ("entry type", 0.93),
+    ("addressees", 0.87),
     ("deadline", 0.94),
     ("deadline text", 0.92),
     ("responsible", 0.94),
-    ("entry fully right", 0.77),
+    ("entry fully right", 0.81),
 ];
 
 #[derive(Debug, Deserialize)]

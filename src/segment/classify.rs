@@ -27,9 +27,23 @@ static NOTED: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)принять\s+к\s+
 /// собой», «Контроль … возложить на …», «Рекомендовать / Поручить / Предложить …».
 static ACTION: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)^(?:просим|предлагаем|рекомендуем|поручаю|обязываю|рекомендовать|поручить|предложить|просить)\b|оставляю\s+за\s+собой|возложить\s+на\b",
+        r"(?i)^(?:просим|предлагаем|рекомендуем|поручаю|обязываю|рекомендовать|поручить|предложить|просить)\b|оставляю\s+за\s+собой|возложить\s+на\b|(?:признать|считать)\s+утративш",
     )
 });
+/// A definition: «Традиционные ценности – это …», «К традиционным ценностям относятся …».
+static DEFINITION: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"^(?:[^.,:;]{3,80}?\s[-–—]\s+это\s|К\s+\p{L}+(?:\s+\p{L}+)?\s+относ(?:ятся|ится)\s)")
+});
+
+/// A narrative paragraph that defines a notion is a provision.
+pub(super) fn narrative_type(text: &str, default: EntryType) -> EntryType {
+    if default == EntryType::Finding && DEFINITION.is_match(text) {
+        EntryType::Provision
+    } else {
+        default
+    }
+}
+
 /// «Контроль за исполнением … возложить на X», «Ответственность за … возложить на X».
 static CONTROL: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)\bвозложить\s+на\s+(.+?)\s*[.;]?\s*$"));
 /// A person named inline: «Л.П. Иванову», «Н.Г.Сован», «Брюшковой Л.Н.».

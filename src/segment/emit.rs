@@ -65,7 +65,7 @@ impl Segmenter<'_> {
         let entry_type = if self.operative() {
             classify::act_item_type(&text, entry_type)
         } else {
-            entry_type
+            classify::narrative_type(&text, entry_type)
         };
         if addressees.as_ref().is_none_or(Vec::is_empty)
             && let Some((a, r)) = classify::control(&text)

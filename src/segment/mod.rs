@@ -245,7 +245,12 @@ impl<'a> Segmenter<'a> {
     }
 
     fn narrative_type(&self) -> EntryType {
-        if self.meta.kind == DocKind::Order || self.normative {
+        // The clauses of a regulation, also one annexed to an act, are provisions.
+        let regulation = self
+            .appendix_topic
+            .as_deref()
+            .is_some_and(|t| REGULATION.is_match(t));
+        if self.meta.kind == DocKind::Order || self.normative || regulation {
             EntryType::Provision
         } else {
             EntryType::Finding
