@@ -21,6 +21,7 @@ const DIR: &str = "tests/fixtures/real";
 /// Minimum share (0..1) per field; see the module comment.
 const FLOORS: &[(&str, f64)] = &[
     ("doc with entries", 1.0),
+    ("doc structured", 0.9),
     ("doc kind", 0.97),
     ("doc level", 0.93),
     ("doc year", 0.97),
@@ -312,6 +313,12 @@ fn real_documents_accuracy() {
         t.record("doc with entries", !d.entries.is_empty(), || {
             format!("{}: no entries", g.file)
         });
+        // Structure found: not degraded to bare paragraphs with the parser's warning.
+        t.record(
+            "doc structured",
+            !d.warnings.iter().any(|w| w.contains("no sections")),
+            || format!("{}: split into bare paragraphs", g.file),
+        );
         gold_entries += g.entries.len();
         check_document(&mut t, g, d);
     }

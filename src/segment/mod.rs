@@ -514,6 +514,8 @@ impl<'a> Segmenter<'a> {
     }
 
     fn numbered(&mut self, number: &str, rest: &str) {
+        // A numbered list is structure: the document is not split into bare paragraphs.
+        self.structured = true;
         let plain_item = !PROJECT.is_match(rest)
             && !WITH_FUNCTIONS.is_match(rest)
             && !is_addressee_start(rest, true);
