@@ -206,6 +206,20 @@ fn capital_region(city: &str) -> Option<&'static str> {
 /// Every subject of the federation named in a paragraph, in the nominative.
 fn regions_in(p: &str) -> Vec<String> {
     let mut out = Vec::new();
+    // The patterns start with an unanchored letter run and cannot use a literal prefilter;
+    // a substring check skips the paragraphs where they cannot match.
+    let has = |a: &str, b: &str| p.contains(a) || p.contains(b);
+    if !has("обл", "ОБЛ")
+        && !has("кра", "КРА")
+        && !has("еспублик", "ЕСПУБЛИК")
+        && !has("автономн", "АВТОНОМН")
+        && !has("оскв", "ОСКВ")
+        && !has("етербург", "ЕТЕРБУРГ")
+        && !has("ород", "ОРОД")
+        && !p.contains("г.")
+    {
+        return out;
+    }
     for c in OBLAST.captures_iter(p) {
         let stem = title_case(&c[1]);
         if stem.chars().count() >= 3 {
@@ -260,6 +274,15 @@ pub(super) fn region(paragraphs: &[String]) -> Option<String> {
 /// Municipal units named in a paragraph, with their byte offsets.
 fn municipalities_in(p: &str) -> Vec<(usize, String)> {
     let mut out = Vec::new();
+    let has = |a: &str, b: &str| p.contains(a) || p.contains(b);
+    if !has("район", "РАЙОН")
+        && !has("округ", "ОКРУГ")
+        && !has("ород", "ОРОД")
+        && !p.contains("г.")
+        && !p.contains("МОГО")
+    {
+        return out;
+    }
     for c in QUOTED_DISTRICT.captures_iter(p) {
         let Some(m) = c.get(0) else { continue };
         let inner = c[1].trim();
