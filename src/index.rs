@@ -17,6 +17,7 @@ mod ids;
 mod provenance;
 mod schema;
 mod synonyms;
+mod writer_budget;
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -58,8 +59,11 @@ pub const DEFAULT_MATCH_MIN_COST: std::time::Duration = std::time::Duration::fro
 /// costliest to recompute.
 const MATCH_SHARE: usize = 4;
 
-/// Memory budget of the index writer, in bytes (split across its threads).
-const WRITER_MEMORY: usize = 160_000_000;
+/// Most threads matching the segments of one search.
+const SEARCH_THREADS: usize = 4;
+
+/// Default heap budget of the index writer, in bytes (see [`EntryIndex::set_writer_memory`]).
+pub const DEFAULT_WRITER_MEMORY: usize = writer_budget::DEFAULT_BYTES;
 
 /// Summary of one indexed document (for `/api/documents`).
 #[derive(utoipa::ToSchema, Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -238,6 +242,8 @@ pub struct EntryIndex {
     match_cache: SizedCache<Arc<Prepared>>,
     /// Least collection time of matches worth keeping.
     match_min_cost: std::time::Duration,
+    /// Heap budget of the next writers, in bytes.
+    writer_memory: usize,
 }
 
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
@@ -269,8 +275,14 @@ impl EntryIndex {
         Self::from_index(dir, index)
     }
 
-    fn from_index(dir: &Path, index: Index) -> Result<Self> {
+    fn from_index(dir: &Path, mut index: Index) -> Result<Self> {
         analysis::register(index.tokenizers());
+        // The segments of one search are matched in parallel: a broad query's cost is mostly
+        // its matching, split evenly across segments of similar size.
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        if cores > 1 {
+            index.set_multithread_executor(cores.min(SEARCH_THREADS))?;
+        }
         let fields = schema::fields_of(&index.schema())?;
         let reader = index
             .reader_builder()
@@ -292,6 +304,7 @@ impl EntryIndex {
             columns: Arc::new(ColumnCache::default()),
             match_cache: SizedCache::new(DEFAULT_MATCH_CACHE, MATCH_SHARE),
             match_min_cost: DEFAULT_MATCH_MIN_COST,
+            writer_memory: DEFAULT_WRITER_MEMORY,
         })
     }
 
@@ -465,6 +478,12 @@ impl EntryIndex {
         Ok(self.index.load_metas()?.payload)
     }
 
+    /// Sets the heap budget of the next writers, in bytes: the documents a writer buffers before
+    /// it flushes a segment (split across its threads; a small budget means fewer threads).
+    pub fn set_writer_memory(&mut self, bytes: usize) {
+        self.writer_memory = bytes;
+    }
+
     /// Directory of the index.
     pub fn dir(&self) -> &Path {
         &self.dir
@@ -510,11 +529,10 @@ impl EntryIndex {
     fn start_writer(&self, source: IndexSource, pending_clear: bool) -> Result<EntryWriter<'_>> {
         let before = Provenance::read(&self.dir)?;
         let fresh = pending_clear || self.reader.searcher().num_docs() == 0;
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .clamp(1, 4);
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let (threads, memory) = writer_budget::plan(self.writer_memory, cores);
         let writer: IndexWriter<TantivyDocument> =
-            self.index.writer_with_num_threads(threads, WRITER_MEMORY)?;
+            self.index.writer_with_num_threads(threads, memory)?;
         let mut abbreviations = self
             .abbreviations
             .read()
