@@ -63,6 +63,14 @@ pub enum Error {
     /// A user-supplied parameter is invalid (bad filter, bad date, unknown sort ...).
     #[error("{0}")]
     InvalidInput(String),
+    /// A thesaurus file is malformed (`origin` names the file; the message says where and why).
+    #[error("thesaurus {origin}: {message}")]
+    Thesaurus {
+        /// The file (or `data/thesaurus.toml` for the built-in one).
+        origin: String,
+        /// What is wrong, with the line when the TOML parser knows it.
+        message: String,
+    },
     /// Something was not found (unknown entry or document id).
     #[error("{0}")]
     NotFound(String),

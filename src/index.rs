@@ -15,7 +15,7 @@ mod coord;
 mod highlight;
 mod provenance;
 mod schema;
-mod synonyms;
+pub mod thesaurus;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -42,13 +42,14 @@ use crate::search::{
 };
 
 pub use abbrev::Abbreviations;
-use build::{Built, QueryBuilder};
+use build::{Built, QueryBuilder, QueryNotes};
 pub use collect::FACET_VALUES;
 use collect::{AddresseeFilter, ColumnCache, Filters, MatchCollector, MatchSet, Plan, Ranking};
 use highlight::{HighlightTerms, Highlighter};
 pub use provenance::{IndexSource, PROVENANCE_FILE, Provenance};
 use schema::{Fields, day_number};
 pub use schema::{SCHEMA_VERSION, VERSION_FILE};
+pub use thesaurus::Thesaurus;
 
 /// Default bytes of the match cache (see [`EntryIndex::set_match_cache`]).
 pub const DEFAULT_MATCH_CACHE: usize = 32 << 20;
@@ -166,6 +167,8 @@ pub struct EntryIndex {
     reader: IndexReader,
     fields: Fields,
     abbreviations: RwLock<Abbreviations>,
+    /// The domain thesaurus the query builder expands words with.
+    thesaurus: RwLock<Arc<Thesaurus>>,
     builder: RwLock<QueryBuilder>,
     highlighter: Highlighter,
     /// Set by `create(.., rebuild = true)`: the next commit starts from empty.
@@ -215,13 +218,15 @@ impl EntryIndex {
             .reload_policy(ReloadPolicy::OnCommitWithDelay)
             .try_into()?;
         let abbreviations = Abbreviations::load(dir)?;
-        let builder = QueryBuilder::new(fields, &abbreviations.pairs());
+        let thesaurus = Arc::new(Thesaurus::builtin());
+        let builder = QueryBuilder::new(fields, &abbreviations.pairs(), &thesaurus);
         Ok(EntryIndex {
             dir: dir.to_owned(),
             index,
             reader,
             fields,
             abbreviations: RwLock::new(abbreviations),
+            thesaurus: RwLock::new(thesaurus),
             builder: RwLock::new(builder),
             highlighter: Highlighter {
                 exact: analysis::exact_analyzer(),
@@ -539,6 +544,8 @@ impl EntryIndex {
             took_ms: started.elapsed().as_secs_f64() * 1000.0,
             hits,
             facets: run.collected.facets,
+            expanded: run.prepared.notes.expanded.clone(),
+            suggestion: run.prepared.notes.suggestion.clone(),
         })
     }
 
@@ -647,16 +654,22 @@ impl EntryIndex {
             .read()
             .map_err(|_| Error::Index("query builder poisoned".into()))?
             .clone();
-        let (query, terms, scoring): (Box<dyn Query>, HighlightTerms, bool) =
+        let (query, terms, notes, scoring): (Box<dyn Query>, HighlightTerms, QueryNotes, bool) =
             match builder.build(user_query, searcher) {
-                Built::Browse => (Box::new(AllQuery), HighlightTerms::default(), false),
-                Built::Query(q, hl) => (q, hl, true),
+                Built::Browse => (
+                    Box::new(AllQuery),
+                    HighlightTerms::default(),
+                    QueryNotes::default(),
+                    false,
+                ),
+                Built::Query(b) => (b.query, b.highlight, b.notes, true),
             };
         let started = Instant::now();
         let matches = searcher.search(query.as_ref(), &MatchCollector { scoring })?;
         Ok(Prepared {
             matches,
             terms,
+            notes,
             scoring,
             cost: started.elapsed(),
         })
@@ -795,6 +808,30 @@ impl EntryIndex {
         Ok((per_doc.len() as u64, searcher.num_docs()))
     }
 
+    /// Replaces the domain thesaurus (the built-in one with local files merged, see
+    /// [`Thesaurus::with_files`]); the next searches expand words with it.
+    pub fn set_thesaurus(&self, thesaurus: Thesaurus) -> Result<()> {
+        let thesaurus = Arc::new(thesaurus);
+        let builder = QueryBuilder::new(self.fields, &self.abbreviations(), &thesaurus);
+        *self
+            .thesaurus
+            .write()
+            .map_err(|_| Error::Index("thesaurus poisoned".into()))? = thesaurus;
+        *self
+            .builder
+            .write()
+            .map_err(|_| Error::Index("query builder poisoned".into()))? = builder;
+        self.match_cache.clear();
+        Ok(())
+    }
+
+    fn thesaurus_snapshot(&self) -> Arc<Thesaurus> {
+        self.thesaurus
+            .read()
+            .map(|t| Arc::clone(&t))
+            .unwrap_or_default()
+    }
+
     /// The abbreviations learned from the indexed documents: `(abbreviation, full form)`.
     pub fn abbreviations(&self) -> Vec<(String, String)> {
         self.abbreviations
@@ -923,7 +960,11 @@ impl EntryWriter<'_> {
         let idx = self.index;
         idx.pending_clear = false;
         self.abbreviations.save(&idx.dir)?;
-        let builder = QueryBuilder::new(idx.fields, &self.abbreviations.pairs());
+        let builder = QueryBuilder::new(
+            idx.fields,
+            &self.abbreviations.pairs(),
+            &idx.thesaurus_snapshot(),
+        );
         if let Ok(mut b) = idx.builder.write() {
             *b = builder;
         }
@@ -960,6 +1001,7 @@ struct Execution {
 struct Prepared {
     matches: MatchSet,
     terms: HighlightTerms,
+    notes: QueryNotes,
     scoring: bool,
     /// Time the collection of the matches took.
     cost: std::time::Duration,

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use edusearch::index::EntryIndex;
+use edusearch::index::{EntryIndex, Thesaurus};
 use edusearch::search::{SearchRequest, SearchResponse};
 use edusearch::{Document, pipeline};
 
@@ -75,9 +75,8 @@ fn texts(c: &Corpus, q: &str, limit: usize) -> Vec<String> {
 #[test]
 #[ignore = "evaluation helper; tests/eval/run.sh scores it"]
 fn own_queries() {
-    let path = std::env::var("EDUSEARCH_EVAL_QUERIES").unwrap_or_else(|_| {
-        format!("{}/tests/eval/queries.json", env!("CARGO_MANIFEST_DIR"))
-    });
+    let path = std::env::var("EDUSEARCH_EVAL_QUERIES")
+        .unwrap_or_else(|_| format!("{}/tests/eval/queries.json", env!("CARGO_MANIFEST_DIR")));
     let text = std::fs::read_to_string(&path).expect("queries.json");
     let queries: Vec<serde_json::Value> = serde_json::from_str(&text).expect("JSON");
     let mut out = String::new();
@@ -93,4 +92,113 @@ fn own_queries() {
     }
     let dest = std::env::var("EDUSEARCH_EVAL_OUT").unwrap_or_else(|_| "/tmp/own.jsonl".into());
     std::fs::write(dest, out).expect("write results");
+}
+
+fn seed_docs() -> Vec<Document> {
+    pipeline::embedded_seeds()
+        .iter()
+        .map(pipeline::parse_source)
+        .collect()
+}
+
+fn lower(texts: &[String]) -> Vec<String> {
+    texts.iter().map(|t| t.to_lowercase()).collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Thesaurus.
+
+#[test]
+fn thesaurus_expands_abbreviations_the_documents_never_define_and_says_so() {
+    let r = search(seeds(), "ВсОШ", 20);
+    assert!(
+        r.expanded
+            .contains(&"всероссийская олимпиада школьников".to_string()),
+        "{:?}",
+        r.expanded
+    );
+    let t = lower(&r.hits.into_iter().map(|h| h.entry.text).collect::<Vec<_>>());
+    assert!(
+        !t.is_empty() && t.iter().all(|t| t.contains("олимпиад")),
+        "{t:?}"
+    );
+}
+
+#[test]
+fn short_abbreviations_expand_only_in_their_own_case() {
+    let r = search(seeds(), "программы ДО", 10);
+    assert!(
+        r.expanded.contains(&"дошкольное образование".to_string())
+            && r.expanded
+                .contains(&"дополнительное образование".to_string()),
+        "{:?}",
+        r.expanded
+    );
+    let r = search(seeds(), "педагоги до 35 лет", 10);
+    assert!(
+        r.expanded.iter().all(|e| !e.contains("образование")),
+        "{:?}",
+        r.expanded
+    );
+    assert!(
+        r.hits[0].entry.text.contains("до 35 лет"),
+        "{}",
+        r.hits[0].entry.text
+    );
+}
+
+#[test]
+fn the_typed_word_outranks_its_thesaurus_synonym() {
+    // «учитель» also searches «педагог» (at a lower weight): the best hits have the typed word,
+    // and most of the first ten.
+    let t = lower(&texts(seeds(), "учитель", 20));
+    assert!(
+        t.iter().any(|t| !t.contains("учител")),
+        "the synonym finds more: {t:?}"
+    );
+    assert!(t[..3].iter().all(|t| t.contains("учител")), "{t:?}");
+    let own = t[..10].iter().filter(|t| t.contains("учител")).count();
+    assert!(own > 5, "{t:?}");
+}
+
+#[test]
+fn thesaurus_switched_off_and_local_files() {
+    let c = build(&seed_docs());
+    let olympiad = |c: &Corpus| {
+        texts(c, "ВсОШ", 20)
+            .iter()
+            .filter(|t| t.to_lowercase().contains("олимпиад"))
+            .count()
+    };
+    let with = olympiad(&c);
+    c.index.set_thesaurus(Thesaurus::default()).unwrap();
+    // Without the thesaurus only the entries that write «ВсОШ» are found.
+    assert!(olympiad(&c) < with, "{with}");
+    assert!(search(&c, "ВсОШ", 20).expanded.is_empty());
+
+    // A local file: a regional name for the regional mentoring centre.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("local.toml");
+    std::fs::write(
+        &file,
+        "version = 1\n[[block]]\nname = \"местные\"\nsource = \"приказ\"\n\
+         abbreviations = [[\"РЦН\", \"региональный центр наставничества\"]]\n",
+    )
+    .unwrap();
+    assert_eq!(search(&c, "РЦН", 20).total, 0);
+    c.index
+        .set_thesaurus(Thesaurus::with_files(&[&file]).unwrap())
+        .unwrap();
+    let r = search(&c, "РЦН", 20);
+    assert_eq!(r.expanded, ["региональный центр наставничества"]);
+    let first = r.hits[0].entry.text.to_lowercase();
+    assert!(
+        first.contains("центр") && first.contains("наставничеств"),
+        "{first}"
+    );
+    assert_eq!(olympiad(&c), with, "the built-in thesaurus is still there");
+
+    std::fs::write(&file, "version = 1\n[[block]]\nname = \"x\"\n").unwrap();
+    let e = Thesaurus::with_files(&[&file]).unwrap_err().to_string();
+    assert!(e.contains("local.toml") && e.contains("source"), "{e}");
 }

@@ -9,6 +9,7 @@
 //! - quoted phrases are required phrase matches on the stems, with a bonus for the exact forms;
 //! - excluded words and phrases remove entries.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, PhraseQuery, Query, RegexQuery,
@@ -22,7 +23,7 @@ use tantivy::{Searcher, Term};
 use super::coord::CoordQuery;
 use super::highlight::HighlightTerms;
 use super::schema::Fields;
-use super::synonyms::GROUPS;
+use super::thesaurus::Thesaurus;
 use crate::analysis::{en_analyzer, exact_analyzer, ru_analyzer, tokens};
 use crate::search::query::UserQuery;
 
@@ -41,8 +42,12 @@ const MIN_PREFIX_CHARS: usize = 7;
 const MIN_PREFIX_RARITY: f32 = 0.35;
 /// Share of the other matches of a word added to its best match.
 const TIE_BREAKER: f32 = 0.2;
-/// Weight of a synonym or abbreviation match.
+/// Weight of a synonym or abbreviation match (times the share of its source).
 const W_ALT: f32 = 1.0;
+/// Share of an abbreviation defined in the indexed documents themselves.
+const W_DOCUMENT: f32 = 1.0;
+/// Share of a thesaurus abbreviation or synonym: below the user's own words.
+const W_THESAURUS: f32 = 0.6;
 /// Share of [`W_ALT`] for the head of an abbreviation's full form: «ШСМ» (школьных служб
 /// медиации) also finds «служб медиации» without the leading modifier, below the full form.
 const W_HEAD: f32 = 0.5;
@@ -50,6 +55,9 @@ const W_HEAD: f32 = 0.5;
 const W_NEAR: f32 = 1.0;
 /// Extra weight of an exact-form phrase over a stem phrase.
 const W_PHRASE_EXACT: f32 = 1.0;
+
+/// Most expansions reported per query.
+const MAX_EXPANDED: usize = 12;
 
 /// Tokens of a text per analyzer: `(position, term)`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -69,8 +77,7 @@ pub struct QueryBuilder {
     ru: TextAnalyzer,
     en: TextAnalyzer,
     exact: TextAnalyzer,
-    /// `(Russian stems of an expression, alternative expressions)`.
-    alternatives: Arc<Vec<(Vec<String>, Vec<Alt>)>>,
+    alternatives: Arc<AltTable>,
 }
 
 /// Another way to say an expression, with its share of [`W_ALT`].
@@ -78,6 +85,28 @@ pub struct QueryBuilder {
 struct Alt {
     text: String,
     weight: f32,
+}
+
+/// Alternatives of expressions, keyed by the Russian stems of the expression.
+#[derive(Debug, Default)]
+struct AltTable {
+    /// `(stems of an expression, its alternatives)`.
+    entries: Vec<(Vec<String>, Vec<Alt>)>,
+    /// Entries per first stem.
+    by_first: HashMap<String, Vec<usize>>,
+    /// Entry per key (while building).
+    positions: HashMap<Vec<String>, usize>,
+    /// Short abbreviations that are also common words or prepositions («ДО», «ПК», «МО»):
+    /// expanded only when typed as written in the thesaurus (upper case), keyed by that spelling.
+    case_sensitive: HashMap<String, Vec<Alt>>,
+}
+
+/// An abbreviation of at most this many letters is ambiguous with ordinary words: expanded only
+/// when typed in its own case, and never searched for as the short form of a typed expansion.
+const AMBIGUOUS_ABBREVIATION_CHARS: usize = 2;
+
+fn is_ambiguous_abbreviation(spelling: &str) -> bool {
+    spelling.chars().filter(|c| c.is_alphanumeric()).count() <= AMBIGUOUS_ABBREVIATION_CHARS
 }
 
 /// Russian adjective and participle endings (folded), to recognise a leading modifier.
@@ -101,8 +130,28 @@ fn head_of(full: &str) -> Option<String> {
 pub enum Built {
     /// Nothing searchable was typed: browse.
     Browse,
-    /// A text query and the terms to highlight.
-    Query(Box<dyn Query>, HighlightTerms),
+    /// A text query.
+    Query(Box<BuiltQuery>),
+}
+
+/// A text query, the terms to highlight and what the engine did with the words.
+pub struct BuiltQuery {
+    /// The tantivy query.
+    pub query: Box<dyn Query>,
+    /// Terms to highlight in snippets.
+    pub highlight: HighlightTerms,
+    /// Expansions and corrections.
+    pub notes: QueryNotes,
+}
+
+/// What the engine searched besides the typed words, for the user to see.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct QueryNotes {
+    /// Expressions searched as alternatives of the typed words (thesaurus, the documents'
+    /// abbreviations), in query order.
+    pub expanded: Vec<String>,
+    /// The query with misspelt words corrected, when the corrections find much more.
+    pub suggestion: Option<String>,
 }
 
 fn term_query(field: Field, text: &str) -> Box<dyn Query> {
@@ -143,77 +192,107 @@ fn union(clauses: Vec<Box<dyn Query>>) -> Option<Box<dyn Query>> {
     }
 }
 
+/// Adds an alternative unless its text is already there (the first weight stays).
+fn push_alt(alts: &mut Vec<Alt>, text: &str, weight: f32) {
+    if !alts.iter().any(|a| a.text == text) {
+        alts.push(Alt {
+            text: text.to_string(),
+            weight,
+        });
+    }
+}
+
 fn texts(toks: &[(usize, String)]) -> Vec<String> {
     toks.iter().map(|(_, t)| t.clone()).collect()
 }
 
 impl QueryBuilder {
-    /// A builder for the given fields, abbreviations `(abbreviation, full form)` and the
-    /// built-in synonym table.
-    pub fn new(fields: Fields, abbreviations: &[(String, String)]) -> Self {
+    /// A builder for the given fields, the abbreviations defined in the indexed documents
+    /// `(abbreviation, full form)` and the domain thesaurus.
+    pub fn new(fields: Fields, abbreviations: &[(String, String)], thesaurus: &Thesaurus) -> Self {
         let mut b = QueryBuilder {
             fields,
             ru: ru_analyzer(),
             en: en_analyzer(),
             exact: exact_analyzer(),
-            alternatives: Arc::new(Vec::new()),
+            alternatives: Arc::new(AltTable::default()),
         };
-        let mut groups: Vec<Vec<String>> = GROUPS
-            .iter()
-            .map(|g| g.iter().map(|s| s.to_string()).collect())
-            .collect();
-        groups.extend(
-            abbreviations
-                .iter()
-                .map(|(a, full)| vec![a.clone(), full.clone()]),
-        );
-        let mut table: Vec<(Vec<String>, Vec<Alt>)> = Vec::new();
-        for group in groups {
-            for (i, member) in group.iter().enumerate() {
-                let others = group
-                    .iter()
-                    .enumerate()
-                    .filter(|&(j, _)| j != i)
-                    .map(|(_, s)| Alt {
-                        text: s.clone(),
-                        weight: 1.0,
-                    });
-                b.add_alternatives(&mut table, member, others.collect());
-            }
+        let mut table = AltTable::default();
+        // The documents' own definitions first: an alternative already known keeps its weight.
+        for (abbreviation, full) in abbreviations {
+            b.add_alternatives(&mut table, abbreviation, &[full], W_DOCUMENT);
+            b.add_alternatives(&mut table, full, &[abbreviation], W_DOCUMENT);
         }
         for (abbreviation, full) in abbreviations {
             if let Some(head) = head_of(full) {
-                let alt = Alt {
-                    text: head,
-                    weight: W_HEAD,
-                };
-                b.add_alternatives(&mut table, abbreviation, vec![alt]);
+                b.add_alternatives(&mut table, abbreviation, &[&head], W_HEAD);
             }
         }
+        for (spelling, expansions) in thesaurus.abbreviations() {
+            let exps: Vec<&String> = expansions.iter().collect();
+            if is_ambiguous_abbreviation(spelling) {
+                let alts = table
+                    .case_sensitive
+                    .entry(spelling.replace('ё', "е"))
+                    .or_default();
+                for e in exps {
+                    push_alt(alts, e, W_THESAURUS);
+                }
+                continue;
+            }
+            b.add_alternatives(&mut table, spelling, &exps, W_THESAURUS);
+            for e in exps {
+                b.add_alternatives(&mut table, e, &[spelling], W_THESAURUS);
+            }
+        }
+        for group in thesaurus.synonyms() {
+            for (i, member) in group.iter().enumerate() {
+                let others: Vec<&String> = group
+                    .iter()
+                    .enumerate()
+                    .filter(|&(j, m)| j != i && !is_ambiguous_abbreviation(m))
+                    .map(|(_, m)| m)
+                    .collect();
+                b.add_alternatives(&mut table, member, &others, W_THESAURUS);
+            }
+        }
+        for (i, (key, _)) in table.entries.iter().enumerate() {
+            if let Some(first) = key.first() {
+                table.by_first.entry(first.clone()).or_default().push(i);
+            }
+        }
+        table.positions = HashMap::new();
         b.alternatives = Arc::new(table);
         b
     }
 
-    /// Adds `alts` to the alternatives of `expression` (a text already there keeps its weight).
+    /// Adds `alts` (with `weight`) to the alternatives of `expression`; a text already there
+    /// keeps its weight.
     fn add_alternatives(
         &mut self,
-        table: &mut Vec<(Vec<String>, Vec<Alt>)>,
+        table: &mut AltTable,
         expression: &str,
-        alts: Vec<Alt>,
+        alts: &[&String],
+        weight: f32,
     ) {
         let key = texts(&self.analyze(expression).ru);
         if key.is_empty() {
             return;
         }
-        match table.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, known)) => {
-                for alt in alts {
-                    if !known.iter().any(|k| k.text == alt.text) {
-                        known.push(alt);
-                    }
-                }
+        let i = match table.positions.get(&key) {
+            Some(&i) => i,
+            None => {
+                table.entries.push((key.clone(), Vec::new()));
+                table.positions.insert(key.clone(), table.entries.len() - 1);
+                table.entries.len() - 1
             }
-            None => table.push((key, alts)),
+        };
+        let known = &mut table.entries[i].1;
+        for alt in alts {
+            // An alternative with the expression's own stems adds nothing.
+            if texts(&self.analyze(alt).ru) != key {
+                push_alt(known, alt, weight);
+            }
         }
     }
 
@@ -253,11 +332,25 @@ impl QueryBuilder {
         hl.exact.extend(texts(&a.exact));
     }
 
-    /// Alternatives of each word: single-word matches and matches of word sequences.
-    fn word_alternatives(&self, words: &[Analyzed]) -> Vec<Vec<Alt>> {
+    /// Alternatives of each word: single-word matches and matches of word sequences; short
+    /// ambiguous abbreviations only when typed as written (`raw`: the words as typed).
+    fn word_alternatives(&self, words: &[Analyzed], raw: &[&str]) -> Vec<Vec<Alt>> {
+        let table = &self.alternatives;
         let mut out: Vec<Vec<Alt>> = vec![Vec::new(); words.len()];
-        for (key, alts) in self.alternatives.iter() {
-            for start in 0..words.len() {
+        for start in 0..words.len() {
+            if let Some(alts) = raw
+                .get(start)
+                .and_then(|w| table.case_sensitive.get(&w.replace('ё', "е")))
+            {
+                for alt in alts {
+                    push_alt(&mut out[start], &alt.text, alt.weight);
+                }
+            }
+            let Some((_, first)) = words[start].ru.first() else {
+                continue;
+            };
+            for &i in table.by_first.get(first).into_iter().flatten() {
+                let (key, alts) = &table.entries[i];
                 let mut stems = Vec::new();
                 let mut end = start;
                 while end < words.len() && stems.len() < key.len() {
@@ -267,9 +360,7 @@ impl QueryBuilder {
                 if stems == *key {
                     for slot in &mut out[start..end] {
                         for alt in alts {
-                            if !slot.iter().any(|a| a.text == alt.text) {
-                                slot.push(alt.clone());
-                            }
+                            push_alt(slot, &alt.text, alt.weight);
                         }
                     }
                 }
@@ -346,20 +437,56 @@ impl QueryBuilder {
     /// Builds the query.
     pub fn build(&mut self, q: &UserQuery, searcher: &Searcher) -> Built {
         let mut hl = HighlightTerms::default();
-        let mut words: Vec<Analyzed> = q.words.iter().map(|w| self.analyze(w)).collect();
+        let raw: Vec<&str> = q.words.iter().map(String::as_str).collect();
+        let analyzed: Vec<Analyzed> = raw.iter().map(|w| self.analyze(w)).collect();
+        let all_alternatives = self.word_alternatives(&analyzed, &raw);
+        // A short ambiguous abbreviation typed as written stands for its expansions only: its
+        // folded letters would match prepositions and other words.
+        let ambiguous: Vec<bool> = raw
+            .iter()
+            .map(|w| {
+                let key = w.replace('ё', "е");
+                self.alternatives.case_sensitive.contains_key(&key)
+            })
+            .collect();
         // Stop words are dropped, unless the query has nothing else.
-        if words.iter().any(|a| !a.ru.is_empty()) {
-            words.retain(|a| !a.ru.is_empty());
-        } else {
-            words.retain(|a| !a.exact.is_empty());
+        let any_stem = analyzed.iter().any(|a| !a.ru.is_empty());
+        let mut words = Vec::new();
+        let mut alternatives = Vec::new();
+        for (i, (a, alts)) in analyzed.into_iter().zip(all_alternatives).enumerate() {
+            if ambiguous[i] {
+                words.push(Analyzed::default());
+            } else if (any_stem && !a.ru.is_empty()) || (!any_stem && !a.exact.is_empty()) {
+                words.push(a);
+            } else {
+                continue;
+            }
+            alternatives.push(alts);
         }
-        let alternatives = self.word_alternatives(&words);
+        let mut expanded: Vec<String> = Vec::new();
+        for alt in alternatives.iter().flatten() {
+            if expanded.len() < MAX_EXPANDED && !expanded.contains(&alt.text) {
+                expanded.push(alt.text.clone());
+            }
+        }
         let word_clauses: Vec<Box<dyn Query>> = words
             .iter()
             .zip(&alternatives)
             .filter_map(|(a, alts)| {
                 let weight = self.rarity(a, alts, searcher);
-                self.word_clause(a, alts, weight >= MIN_PREFIX_RARITY, &mut hl)
+                // A word the documents never use has no own match to outrank: its alternatives
+                // carry it in full.
+                let alts: Vec<Alt> = if self.known(a, searcher) {
+                    alts.clone()
+                } else {
+                    alts.iter()
+                        .map(|alt| Alt {
+                            text: alt.text.clone(),
+                            weight: alt.weight.max(W_DOCUMENT),
+                        })
+                        .collect()
+                };
+                self.word_clause(a, &alts, weight >= MIN_PREFIX_RARITY, &mut hl)
                     .map(|q| boost(q, weight))
             })
             .collect();
@@ -409,11 +536,20 @@ impl QueryBuilder {
             }
             clauses.push((Occur::Must, Box::new(AllQuery)));
         }
-        Built::Query(Box::new(BooleanQuery::new(clauses)), hl)
+        let notes = QueryNotes {
+            expanded,
+            suggestion: None,
+        };
+        Built::Query(Box::new(BuiltQuery {
+            query: Box::new(BooleanQuery::new(clauses)),
+            highlight: hl,
+            notes,
+        }))
     }
 
     /// Weight of a word by its rarity: `ln(1 + N / (df + 1)) / ln(1 + N)`, with `df` the number of
-    /// entries of its rarest way to match (its stems or an alternative). Multiplied with BM25's own
+    /// entries of its rarest way to match (its stems, an abbreviation the documents define, or —
+    /// for a word the documents do not use — a thesaurus alternative). Multiplied with BM25's own
     /// idf this weighs words by idf², so that a rare word outranks a word found everywhere
     /// («травля в школе» is about bullying, not about schools).
     fn rarity(&mut self, a: &Analyzed, alternatives: &[Alt], searcher: &Searcher) -> f32 {
@@ -428,8 +564,14 @@ impl QueryBuilder {
                 .min()
                 .filter(|&df| df > 0)
         };
-        let mut best = df_of(&a.ru);
+        let own = df_of(&a.ru);
+        let mut best = own;
         for alt in alternatives {
+            // The thesaurus speaks for a word only when the corpus does not know the word: a
+            // word found in the documents is as specific as the documents say.
+            if own.is_some() && alt.weight < W_DOCUMENT {
+                continue;
+            }
             let alt_a = self.analyze(&alt.text);
             if let Some(df) = df_of(&alt_a.ru) {
                 best = Some(best.map_or(df, |b| b.min(df)));
@@ -438,6 +580,19 @@ impl QueryBuilder {
         let n = searcher.num_docs().max(1) as f32;
         let df = best.unwrap_or(0) as f32;
         ((1.0 + n / (df + 1.0)).ln() / (1.0 + n).ln()).clamp(0.05, 1.0)
+    }
+
+    /// Whether the documents use the word (any of its Russian or English stems).
+    fn known(&self, a: &Analyzed, searcher: &Searcher) -> bool {
+        let f = &self.fields;
+        let found = |field: Field, toks: &[(usize, String)]| {
+            toks.iter().any(|(_, t)| {
+                searcher
+                    .doc_freq(&Term::from_field_text(field, t))
+                    .is_ok_and(|df| df > 0)
+            })
+        };
+        found(f.stem_ru, &a.ru) || found(f.stem_en, &a.en)
     }
 
     /// The words' stems in query order within a few positions of each other.
