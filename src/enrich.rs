@@ -7,7 +7,7 @@ pub use alias::{Aliases, WELL_KNOWN};
 mod addressee;
 mod alias;
 mod deadline;
-mod morph;
+pub(crate) mod morph;
 mod responsible;
 mod role;
 mod spelling;

@@ -15,7 +15,9 @@ mod coord;
 mod highlight;
 mod provenance;
 mod schema;
+pub mod suggest;
 pub mod thesaurus;
+mod vocab;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -169,6 +171,8 @@ pub struct EntryIndex {
     abbreviations: RwLock<Abbreviations>,
     /// The domain thesaurus the query builder expands words with.
     thesaurus: RwLock<Arc<Thesaurus>>,
+    /// Addressee and topic names for suggestions, of the last searcher generation asked.
+    names: std::sync::Mutex<Arc<suggest::Names>>,
     builder: RwLock<QueryBuilder>,
     highlighter: Highlighter,
     /// Set by `create(.., rebuild = true)`: the next commit starts from empty.
@@ -227,6 +231,10 @@ impl EntryIndex {
             fields,
             abbreviations: RwLock::new(abbreviations),
             thesaurus: RwLock::new(thesaurus),
+            names: std::sync::Mutex::new(Arc::new(suggest::Names {
+                generation: u64::MAX,
+                ..suggest::Names::default()
+            })),
             builder: RwLock::new(builder),
             highlighter: Highlighter {
                 exact: analysis::exact_analyzer(),
@@ -830,6 +838,108 @@ impl EntryIndex {
             .read()
             .map(|t| Arc::clone(&t))
             .unwrap_or_default()
+    }
+
+    /// Suggestions for text being typed: completions of its last word (one per word, the most
+    /// frequent form), then addressees and topics with a name word starting as typed.
+    pub fn suggest(&self, q: &str) -> Result<suggest::SuggestResponse> {
+        let started = Instant::now();
+        let q: String = q
+            .chars()
+            .take(crate::search::query::MAX_QUERY_CHARS)
+            .collect();
+        let searcher = self.reader.searcher();
+        let mut suggestions = self.word_suggestions(&searcher, &q);
+        let names = self.names(&searcher)?;
+        suggestions.extend(suggest::names(&names, &q));
+        Ok(suggest::SuggestResponse {
+            suggestions,
+            took_ms: started.elapsed().as_secs_f64() * 1000.0,
+        })
+    }
+
+    fn word_suggestions(&self, searcher: &tantivy::Searcher, q: &str) -> Vec<suggest::Suggestion> {
+        let Some((head, last)) = suggest::split_last(q) else {
+            return Vec::new();
+        };
+        let typed = analysis::tokens(&mut analysis::exact_analyzer(), last);
+        let [typed] = typed.as_slice() else {
+            return Vec::new();
+        };
+        let mut ru = analysis::ru_analyzer();
+        let mut stems: Vec<String> = Vec::new();
+        let mut out = Vec::new();
+        let candidates = vocab::completions(
+            searcher,
+            self.fields.exact,
+            &typed.text,
+            suggest::WORD_CANDIDATES,
+        );
+        for k in candidates {
+            // One form per word: the most frequent inflection stands for the others.
+            let stem = analysis::tokens(&mut ru, &k.term)
+                .first()
+                .map_or_else(|| k.term.clone(), |t| t.text.clone());
+            if stems.contains(&stem) {
+                continue;
+            }
+            stems.push(stem);
+            let value = format!("{head}{}", k.term);
+            out.push(suggest::Suggestion {
+                kind: suggest::SuggestionKind::Word,
+                text: value.clone(),
+                value,
+                count: k.df,
+            });
+            if out.len() == suggest::MAX_WORDS {
+                break;
+            }
+        }
+        out
+    }
+
+    /// Addressee and topic names with their counts, computed once per searcher generation.
+    fn names(&self, searcher: &tantivy::Searcher) -> Result<Arc<suggest::Names>> {
+        let generation = searcher.generation().generation_id();
+        let poisoned = || Error::Index("suggestion names poisoned".into());
+        {
+            let cached = self.names.lock().map_err(|_| poisoned())?;
+            if cached.generation == generation {
+                return Ok(Arc::clone(&cached));
+            }
+        }
+        let facets = self
+            .search(&SearchRequest {
+                limit: 1,
+                ..SearchRequest::default()
+            })?
+            .facets;
+        let named = |value: &str, count: u64| (value.to_string(), fold(value), count);
+        let names = Arc::new(suggest::Names {
+            generation,
+            addressees: facets
+                .addressee
+                .iter()
+                .filter_map(|fc| {
+                    let mut parts = fc.value.trim_start_matches('/').splitn(2, '/');
+                    let (_, name) = (parts.next()?, parts.next()?);
+                    Some(named(name, fc.count))
+                })
+                .collect(),
+            topics: facets
+                .topic
+                .iter()
+                .map(|fc| named(&fc.value, fc.count))
+                .collect(),
+        });
+        *self.names.lock().map_err(|_| poisoned())? = Arc::clone(&names);
+        Ok(names)
+    }
+
+    /// Loads the morphology dictionary that queries use (word inflections) in a background
+    /// thread, so that the first query does not wait for it.
+    pub fn warm_up_morphology() {
+        std::thread::spawn(crate::enrich::morph::warm_up);
     }
 
     /// The abbreviations learned from the indexed documents: `(abbreviation, full form)`.

@@ -202,3 +202,79 @@ fn thesaurus_switched_off_and_local_files() {
     let e = Thesaurus::with_files(&[&file]).unwrap_err().to_string();
     assert!(e.contains("local.toml") && e.contains("source"), "{e}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Inflections, typos, search as you type.
+
+#[test]
+fn inflections_the_stemmer_splits_are_joined() {
+    // The stemmer cuts «дефицит» to «дефиц» but «дефицита» to «дефицит»: the dictionary's
+    // inflections join them, so both spellings find the same entries.
+    let with_word = |q: &str| {
+        texts(seeds(), q, 100)
+            .iter()
+            .filter(|t| t.to_lowercase().contains("дефицит"))
+            .count()
+    };
+    let (a, b) = (with_word("дефицит "), with_word("дефицита "));
+    assert_eq!(a, b);
+    let t = lower(&texts(seeds(), "дефицит ", 20));
+    assert!(t.iter().any(|t| t.contains("дефицита")), "{t:?}");
+}
+
+#[test]
+fn a_misspelt_word_finds_the_word_and_suggests_it() {
+    let r = search(seeds(), "валонтерства ", 20);
+    assert!(r.total > 0);
+    assert!(
+        r.hits
+            .iter()
+            .all(|h| h.entry.text.to_lowercase().contains("волонтерств")),
+        "{:?}",
+        r.hits.iter().map(|h| &h.entry.text).collect::<Vec<_>>()
+    );
+    assert_eq!(r.suggestion.as_deref(), Some("волонтерства"));
+    // Two letters wrong in a long word; the other words stay as typed.
+    let r = search(seeds(), "развитие самаапределения ", 20);
+    assert_eq!(r.suggestion.as_deref(), Some("развитие самоопределения"));
+    assert!(
+        r.hits[0]
+            .entry
+            .text
+            .to_lowercase()
+            .contains("самоопределени"),
+        "{}",
+        r.hits[0].entry.text
+    );
+}
+
+#[test]
+fn correct_words_are_not_corrected() {
+    for q in [
+        "волонтерства",
+        "развитие самоопределения",
+        "до 35 лет",
+        "НОР",
+    ] {
+        let r = search(seeds(), &format!("{q} "), 10);
+        assert_eq!(r.suggestion, None, "{q}");
+    }
+    // A short unknown word is not guessed at.
+    assert_eq!(search(seeds(), "ыкз ", 10).total, 0);
+}
+
+#[test]
+fn the_last_word_is_completed_while_typed() {
+    // «патри» is no word of the seeds; typed last, it completes to «патриотического» …
+    let t = lower(&texts(seeds(), "патри", 20));
+    assert!(
+        !t.is_empty() && t.iter().all(|t| t.contains("патри")),
+        "{t:?}"
+    );
+    // … but not once a space ends it (then it is a complete, unknown word).
+    let t = lower(&texts(seeds(), "патри ", 20));
+    assert!(t.iter().all(|t| !t.contains("патриот")), "{t:?}");
+    // Only the last word is completed.
+    let t = lower(&texts(seeds(), "школьные меди", 10));
+    assert!(t[0].contains("медиаци"), "{t:?}");
+}

@@ -32,6 +32,7 @@ pub mod middleware;
 pub mod openapi;
 pub mod params;
 pub mod server;
+pub mod suggest;
 
 pub use error::ApiError;
 pub use server::{SHUTDOWN_GRACE, serve};
@@ -99,6 +100,7 @@ fn routes() -> Router<AppState> {
         .route("/api/entries/{*id}", get(handlers::entry_or_similar))
         .route("/healthz", get(handlers::healthz))
         .merge(compare::routes())
+        .merge(suggest::routes())
         .merge(assets::routes())
         .merge(openapi::routes())
         .fallback(handlers::fallback)

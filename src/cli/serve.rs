@@ -59,6 +59,7 @@ pub fn run(index_dir: &Path, args: ServeArgs) -> anyhow::Result<ExitCode> {
         .then(|| Thesaurus::with_files(&args.thesaurus))
         .transpose()
         .context("cannot read the thesaurus")?;
+    EntryIndex::warm_up_morphology();
     let mut index = open_index(index_dir)?;
     if let Some(thesaurus) = thesaurus {
         let (abbreviations, groups) = thesaurus.counts();

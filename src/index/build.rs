@@ -24,7 +24,9 @@ use super::coord::CoordQuery;
 use super::highlight::HighlightTerms;
 use super::schema::Fields;
 use super::thesaurus::Thesaurus;
+use super::vocab;
 use crate::analysis::{en_analyzer, exact_analyzer, ru_analyzer, tokens};
+use crate::enrich::morph;
 use crate::search::query::UserQuery;
 
 /// Weight of a stem match.
@@ -55,6 +57,59 @@ const W_HEAD: f32 = 0.5;
 const W_NEAR: f32 = 1.0;
 /// Extra weight of an exact-form phrase over a stem phrase.
 const W_PHRASE_EXACT: f32 = 1.0;
+
+/// Weight of a completion of the open last word (search as you type).
+const W_COMPLETION: f32 = 0.6;
+/// Shortest prefix completed.
+const MIN_COMPLETION_CHARS: usize = 3;
+/// Most completions searched for the open last word.
+const MAX_COMPLETIONS: usize = 24;
+/// Weight of a correction of a misspelt word.
+const W_CORRECTION: f32 = 0.6;
+/// Most corrections searched per word.
+const MAX_CORRECTIONS: usize = 3;
+/// A non-dictionary word found in at most this many entries may be a typo.
+const RARE_DF: u64 = 2;
+/// A correction of a word the documents use must be found in this many times more entries than
+/// the word itself (plus one).
+const CORRECTION_FACTOR: u64 = 3;
+
+/// What one typed word searches.
+struct WordPlan {
+    /// The word as typed.
+    raw: String,
+    analyzed: Analyzed,
+    alternatives: Vec<Alt>,
+    /// Stems of its other inflections.
+    inflections: Vec<String>,
+    /// Exact forms completing it (the open last word only).
+    completions: Vec<String>,
+    /// Stems of close terms, when the word is unknown.
+    corrections: Vec<String>,
+    /// The best correction (exact form), for the suggestion.
+    correction: Option<String>,
+    /// Rarity weight.
+    weight: f32,
+}
+
+/// The query with corrected words, when any word was corrected.
+fn suggestion(q: &UserQuery, plans: &[WordPlan]) -> Option<String> {
+    plans.iter().find(|p| p.correction.is_some())?;
+    let mut parts: Vec<String> = q
+        .words
+        .iter()
+        .map(|w| {
+            plans
+                .iter()
+                .find(|p| p.raw == *w)
+                .and_then(|p| p.correction.clone())
+                .unwrap_or_else(|| w.clone())
+        })
+        .collect();
+    parts.extend(q.phrases.iter().map(|p| format!("\"{p}\"")));
+    parts.extend(q.excluded.iter().map(|e| format!("-{e}")));
+    Some(parts.join(" "))
+}
 
 /// Most expansions reported per query.
 const MAX_EXPANDED: usize = 12;
@@ -369,18 +424,23 @@ impl QueryBuilder {
         out
     }
 
-    /// One word: stems, exact form bonus, context, alternatives.
+    /// One word: stems (also of its other inflections), exact form bonus, context,
+    /// alternatives, completions and corrections.
     fn word_clause(
         &mut self,
-        a: &Analyzed,
-        alternatives: &[Alt],
+        w: &WordPlan,
         with_prefix: bool,
         hl: &mut HighlightTerms,
     ) -> Option<Box<dyn Query>> {
         let f = self.fields;
+        let (a, alternatives) = (&w.analyzed, w.alternatives.as_slice());
         // The word itself: stem match plus the exact-form bonus.
         let mut own = Vec::new();
-        own.extend(self.stem_clause(a, 0).map(|q| boost(q, W_STEM)));
+        let mut stems = Vec::new();
+        stems.extend(self.stem_clause(a, 0));
+        stems.extend(w.inflections.iter().map(|t| term_query(f.stem_ru, t)));
+        hl.ru.extend(w.inflections.iter().cloned());
+        own.extend(union(stems).map(|q| boost(q, W_STEM)));
         own.extend(field_query(f.exact, &a.exact, 0).map(|q| boost(q, W_EXACT)));
         // Other ways to match the word count by their best, not their sum, so that a frequent
         // word cannot outweigh a rare one by matching in several ways.
@@ -408,6 +468,12 @@ impl QueryBuilder {
                 hl.ru.extend(texts(&alt_a.ru));
             }
         }
+        let completions = w.completions.iter().map(|t| term_query(f.exact, t));
+        clauses.extend(union(completions.collect()).map(|q| boost(q, W_COMPLETION)));
+        hl.exact.extend(w.completions.iter().cloned());
+        let corrections = w.corrections.iter().map(|t| term_query(f.stem_ru, t));
+        clauses.extend(union(corrections.collect()).map(|q| boost(q, W_CORRECTION)));
+        hl.ru.extend(w.corrections.iter().cloned());
         Self::add_highlights(a, hl);
         match clauses.len() {
             0 => None,
@@ -451,45 +517,33 @@ impl QueryBuilder {
             .collect();
         // Stop words are dropped, unless the query has nothing else.
         let any_stem = analyzed.iter().any(|a| !a.ru.is_empty());
-        let mut words = Vec::new();
-        let mut alternatives = Vec::new();
+        let mut plans = Vec::new();
         for (i, (a, alts)) in analyzed.into_iter().zip(all_alternatives).enumerate() {
-            if ambiguous[i] {
-                words.push(Analyzed::default());
+            let analyzed = if ambiguous[i] {
+                Analyzed::default()
             } else if (any_stem && !a.ru.is_empty()) || (!any_stem && !a.exact.is_empty()) {
-                words.push(a);
+                a
             } else {
                 continue;
-            }
-            alternatives.push(alts);
+            };
+            let open = q.last_word_open && i + 1 == raw.len();
+            plans.push(self.plan_word(raw[i], analyzed, alts, open, searcher));
         }
         let mut expanded: Vec<String> = Vec::new();
-        for alt in alternatives.iter().flatten() {
+        for alt in plans.iter().flat_map(|p| &p.alternatives) {
             if expanded.len() < MAX_EXPANDED && !expanded.contains(&alt.text) {
                 expanded.push(alt.text.clone());
             }
         }
-        let word_clauses: Vec<Box<dyn Query>> = words
+        let suggestion = suggestion(q, &plans);
+        let word_clauses: Vec<Box<dyn Query>> = plans
             .iter()
-            .zip(&alternatives)
-            .filter_map(|(a, alts)| {
-                let weight = self.rarity(a, alts, searcher);
-                // A word the documents never use has no own match to outrank: its alternatives
-                // carry it in full.
-                let alts: Vec<Alt> = if self.known(a, searcher) {
-                    alts.clone()
-                } else {
-                    alts.iter()
-                        .map(|alt| Alt {
-                            text: alt.text.clone(),
-                            weight: alt.weight.max(W_DOCUMENT),
-                        })
-                        .collect()
-                };
-                self.word_clause(a, &alts, weight >= MIN_PREFIX_RARITY, &mut hl)
-                    .map(|q| boost(q, weight))
+            .filter_map(|w| {
+                self.word_clause(w, w.weight >= MIN_PREFIX_RARITY, &mut hl)
+                    .map(|q| boost(q, w.weight))
             })
             .collect();
+        let words: Vec<Analyzed> = plans.into_iter().map(|p| p.analyzed).collect();
 
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let phrases: Vec<Box<dyn Query>> = q
@@ -538,7 +592,7 @@ impl QueryBuilder {
         }
         let notes = QueryNotes {
             expanded,
-            suggestion: None,
+            suggestion,
         };
         Built::Query(Box::new(BuiltQuery {
             query: Box::new(BooleanQuery::new(clauses)),
@@ -547,12 +601,141 @@ impl QueryBuilder {
         }))
     }
 
+    /// What one typed word searches: its analysis, alternatives, other inflections, and —
+    /// when the documents do not know it — completions (if it is the open last word) or
+    /// corrections; and its weight.
+    fn plan_word(
+        &mut self,
+        raw: &str,
+        analyzed: Analyzed,
+        alternatives: Vec<Alt>,
+        open: bool,
+        searcher: &Searcher,
+    ) -> WordPlan {
+        let f = self.fields;
+        let own_df = analyzed
+            .ru
+            .iter()
+            .map(|(_, t)| vocab::doc_freq(searcher, f.stem_ru, t))
+            .min();
+        let known = self.known(&analyzed, searcher);
+        // A word the documents never use has no own match to outrank: its alternatives carry
+        // it in full.
+        let alternatives: Vec<Alt> = if known {
+            alternatives
+        } else {
+            alternatives
+                .into_iter()
+                .map(|alt| Alt {
+                    weight: alt.weight.max(W_DOCUMENT),
+                    ..alt
+                })
+                .collect()
+        };
+        let mut plan = WordPlan {
+            raw: raw.to_string(),
+            inflections: self.inflections(raw, &analyzed),
+            completions: Vec::new(),
+            corrections: Vec::new(),
+            correction: None,
+            weight: 1.0,
+            analyzed,
+            alternatives,
+        };
+        let exact = match plan.analyzed.exact.as_slice() {
+            [(_, t)] => t.clone(),
+            _ => String::new(),
+        };
+        // A typed word the documents use as it is was most likely typed whole.
+        if open
+            && exact.chars().count() >= MIN_COMPLETION_CHARS
+            && vocab::doc_freq(searcher, f.exact, &exact) == 0
+        {
+            plan.completions = vocab::completions(searcher, f.exact, &exact, MAX_COMPLETIONS)
+                .into_iter()
+                .map(|k| k.term)
+                .collect();
+        }
+        let fallback_df = if !plan.completions.is_empty() {
+            plan.completions
+                .first()
+                .map(|t| vocab::doc_freq(searcher, f.exact, t))
+        } else {
+            self.correct(&mut plan, &exact, own_df.unwrap_or(0), searcher)
+        };
+        plan.weight = self.rarity(&plan.analyzed, &plan.alternatives, fallback_df, searcher);
+        plan
+    }
+
+    /// Stems of the other inflections of a word (from the dictionary) that differ from its own.
+    fn inflections(&mut self, raw: &str, a: &Analyzed) -> Vec<String> {
+        let [(_, own)] = a.ru.as_slice() else {
+            return Vec::new();
+        };
+        let mut out: Vec<String> = Vec::new();
+        for form in morph::lexeme_forms(raw) {
+            for (_, stem) in self.analyze(&form).ru {
+                if stem != *own && !out.contains(&stem) {
+                    out.push(stem);
+                }
+            }
+        }
+        out
+    }
+
+    /// Corrections of a word the documents do not know (or know only once or twice, when it is
+    /// not a dictionary word): the most frequent close terms, if they are much more frequent.
+    /// Returns the document frequency of the best correction.
+    fn correct(
+        &mut self,
+        plan: &mut WordPlan,
+        exact: &str,
+        own_df: u64,
+        searcher: &Searcher,
+    ) -> Option<u64> {
+        let rare = own_df == 0 || (own_df <= RARE_DF && !morph::is_dictionary_word(&plan.raw));
+        if !rare
+            || exact.is_empty()
+            || !plan.alternatives.is_empty()
+            || !plan.completions.is_empty()
+        {
+            return None;
+        }
+        let least = if own_df == 0 {
+            1
+        } else {
+            CORRECTION_FACTOR * (own_df + 1)
+        };
+        let candidates: Vec<vocab::Known> = vocab::corrections(searcher, self.fields.exact, exact)
+            .into_iter()
+            .filter(|(k, _)| k.df >= least && !k.term.chars().any(|c| c.is_ascii_digit()))
+            .take(MAX_CORRECTIONS)
+            .map(|(k, _)| k)
+            .collect();
+        let best = candidates.first()?.clone();
+        for k in &candidates {
+            for (_, stem) in self.analyze(&k.term).ru {
+                if !plan.corrections.contains(&stem) {
+                    plan.corrections.push(stem);
+                }
+            }
+        }
+        plan.correction = Some(best.term);
+        Some(best.df)
+    }
+
     /// Weight of a word by its rarity: `ln(1 + N / (df + 1)) / ln(1 + N)`, with `df` the number of
     /// entries of its rarest way to match (its stems, an abbreviation the documents define, or —
     /// for a word the documents do not use — a thesaurus alternative). Multiplied with BM25's own
     /// idf this weighs words by idf², so that a rare word outranks a word found everywhere
     /// («травля в школе» is about bullying, not about schools).
-    fn rarity(&mut self, a: &Analyzed, alternatives: &[Alt], searcher: &Searcher) -> f32 {
+    fn rarity(
+        &mut self,
+        a: &Analyzed,
+        alternatives: &[Alt],
+        fallback_df: Option<u64>,
+        searcher: &Searcher,
+    ) -> f32 {
         let field = self.fields.stem_ru;
         let df_of = |toks: &[(usize, String)]| -> Option<u64> {
             toks.iter()
@@ -578,7 +761,7 @@ impl QueryBuilder {
             }
         }
         let n = searcher.num_docs().max(1) as f32;
-        let df = best.unwrap_or(0) as f32;
+        let df = best.or(fallback_df).unwrap_or(0) as f32;
         ((1.0 + n / (df + 1.0)).ln() / (1.0 + n).ln()).clamp(0.05, 1.0)
     }
 
