@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+use edusearch::index::suggest::SuggestionKind;
 use edusearch::index::{EntryIndex, Thesaurus};
 use edusearch::search::{SearchRequest, SearchResponse};
 use edusearch::{Document, pipeline};
@@ -277,4 +278,154 @@ fn the_last_word_is_completed_while_typed() {
     // Only the last word is completed.
     let t = lower(&texts(seeds(), "школьные меди", 10));
     assert!(t[0].contains("медиаци"), "{t:?}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Suggestions for the search box.
+
+#[test]
+fn suggestions_complete_the_last_word_once_per_word() {
+    let r = seeds().index.suggest("целевая модель настав").unwrap();
+    let words: Vec<&str> = r
+        .suggestions
+        .iter()
+        .filter(|s| s.kind == SuggestionKind::Word)
+        .map(|s| s.value.as_str())
+        .collect();
+    assert!(words.len() >= 2, "{words:?}");
+    assert!(
+        words.iter().all(|w| w.starts_with("целевая модель настав")),
+        "{words:?}"
+    );
+    // «наставничества» and «наставничество» are one word: one of them is offered.
+    let forms = words
+        .iter()
+        .filter(|w| w.ends_with("наставничества") || w.ends_with("наставничество"))
+        .count();
+    assert_eq!(forms, 1, "{words:?}");
+    // No word to complete after a space; nothing for too little typed.
+    let after_space = seeds().index.suggest("настав ").unwrap().suggestions;
+    assert!(after_space.iter().all(|s| s.kind != SuggestionKind::Word));
+    assert!(seeds().index.suggest("н").unwrap().suggestions.is_empty());
+    assert!(seeds().index.suggest("").unwrap().suggestions.is_empty());
+}
+
+#[test]
+fn suggestions_name_addressees_and_topics() {
+    let r = seeds().index.suggest("руковод").unwrap();
+    let addressees: Vec<&str> = r
+        .suggestions
+        .iter()
+        .filter(|s| s.kind == SuggestionKind::Addressee)
+        .map(|s| s.value.as_str())
+        .collect();
+    assert!(!addressees.is_empty(), "{:?}", r.suggestions);
+    assert!(
+        addressees.iter().all(|a| a
+            .to_lowercase()
+            .split_whitespace()
+            .any(|w| w.starts_with("руковод"))),
+        "{addressees:?}"
+    );
+    // The value filters: every hit of the filter is addressed to it.
+    let req = SearchRequest {
+        addressee: vec![addressees[0].to_string()],
+        limit: 5,
+        ..SearchRequest::default()
+    };
+    let hits = seeds().index.search(&req).unwrap();
+    assert!(hits.total > 0);
+}
+
+/// `edusearch serve` with a local thesaurus file: its URL; the child is killed by the caller.
+fn serve(args: &[&std::ffi::OsStr]) -> (std::process::Child, String) {
+    use std::io::{BufRead, BufReader};
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_edusearch"))
+        .args(args)
+        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn edusearch serve");
+    let mut lines = BufReader::new(child.stderr.take().expect("stderr")).lines();
+    let mut seen = Vec::new();
+    while let Some(Ok(line)) = lines.next() {
+        if let Some(rest) = line.split("serving ").nth(1) {
+            let url = rest.split_whitespace().next().expect("url");
+            std::thread::spawn(move || lines.for_each(drop));
+            return (child, url.trim_end_matches('/').to_owned());
+        }
+        seen.push(line);
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    panic!("no serving line; stderr: {seen:?}");
+}
+
+fn get_json(url: &str) -> (u16, serde_json::Value) {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let mut resp = agent.get(url).call().expect("HTTP exchange");
+    let status = resp.status().as_u16();
+    let body = resp.body_mut().read_to_string().unwrap_or_default();
+    (status, serde_json::from_str(&body).expect("JSON body"))
+}
+
+fn enc(s: &str) -> String {
+    s.bytes().map(|b| format!("%{b:02X}")).collect()
+}
+
+#[test]
+fn serve_with_a_local_thesaurus_explains_expansions_and_suggests() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("local.toml");
+    std::fs::write(
+        &file,
+        "version = 1\n[[block]]\nname = \"местные\"\nsource = \"приказ\"\n\
+         abbreviations = [[\"РЦН\", \"региональный центр наставничества\"]]\n",
+    )
+    .unwrap();
+    let index = dir.path().join("index");
+    let (mut child, base) = serve(&[
+        "serve".as_ref(),
+        "--addr".as_ref(),
+        "127.0.0.1:0".as_ref(),
+        "--thesaurus".as_ref(),
+        file.as_os_str(),
+        "--index".as_ref(),
+        index.as_os_str(),
+    ]);
+    let (status, body) = get_json(&format!("{base}/api/search?q={}", enc("РЦН")));
+    assert_eq!(status, 200);
+    assert_eq!(body["expanded"][0], "региональный центр наставничества");
+    assert!(body["total"].as_u64().unwrap() > 0);
+    let (_, body) = get_json(&format!("{base}/api/search?q={}", enc("наставнечество ")));
+    assert_eq!(body["suggestion"], "наставничество");
+    let (status, body) = get_json(&format!("{base}/api/suggest?q={}", enc("горячее пит")));
+    assert_eq!(status, 200);
+    let first = &body["suggestions"][0];
+    assert_eq!(first["kind"], "word");
+    assert!(
+        first["value"].as_str().unwrap().starts_with("горячее пит"),
+        "{body}"
+    );
+    let (status, body) = get_json(&format!("{base}/api/suggest?q=a&x=1"));
+    assert_eq!(status, 400);
+    assert!(body["error"]["message_ru"].as_str().is_some(), "{body}");
+    let _ = child.kill();
+    let _ = child.wait();
+
+    // A malformed file stops `serve` with a message naming it.
+    std::fs::write(&file, "version = 1\n[[block]\n").unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_edusearch"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--thesaurus"])
+        .arg(&file)
+        .arg("--index")
+        .arg(&index)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("local.toml"), "{err}");
 }
