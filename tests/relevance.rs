@@ -429,3 +429,49 @@ fn serve_with_a_local_thesaurus_explains_expansions_and_suggests() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("local.toml"), "{err}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Word families.
+
+/// Positions (in the first 100 hits of `q`) of entries with the typed word (`own`) and of entries
+/// with only other members of its family (`family`).
+fn family_positions(q: &str, own: &str, family: &str) -> (Vec<usize>, Vec<usize>) {
+    let own = regex::Regex::new(&format!("(?i){own}")).unwrap();
+    let family = regex::Regex::new(&format!("(?i){family}")).unwrap();
+    let (mut o, mut f) = (Vec::new(), Vec::new());
+    for (i, t) in texts(seeds(), q, 100).iter().enumerate() {
+        if own.is_match(t) {
+            o.push(i);
+        } else if family.is_match(t) {
+            f.push(i);
+        }
+    }
+    (o, f)
+}
+
+#[test]
+fn word_families_are_found_below_the_word_typed() {
+    for (q, own, family) in [
+        (
+            "наставник ",
+            r"\bнаставник(а|у|ом|е|и|ов|ам|ами|ах)?\b",
+            r"наставнич",
+        ),
+        (
+            "психолог ",
+            r"\bпсихолог(а|у|ом|е|и|ов|ам|ами|ах)?\b",
+            r"психологическ",
+        ),
+        ("волонтерство ", r"волонт[её]рств", r"волонт[её]р"),
+    ] {
+        let (o, f) = family_positions(q, own, family);
+        assert!(
+            !o.is_empty() && !f.is_empty(),
+            "{q}: own {o:?}, family {f:?}"
+        );
+        assert!(
+            o.iter().max() < f.iter().min(),
+            "{q}: own {o:?}, family {f:?}"
+        );
+    }
+}

@@ -58,6 +58,14 @@ const W_NEAR: f32 = 1.0;
 /// Extra weight of an exact-form phrase over a stem phrase.
 const W_PHRASE_EXACT: f32 = 1.0;
 
+/// Weight of a word of the same family (same root, another suffix), at most.
+const W_FAMILY: f32 = 0.4;
+/// Shortest root of a word family.
+const FAMILY_ROOT_CHARS: usize = 6;
+/// Most letters cut from a stem to find its root.
+const FAMILY_SUFFIX_CHARS: usize = 3;
+/// Most family members searched per word.
+const MAX_FAMILY: usize = 24;
 /// Weight of a completion of the open last word (search as you type).
 const W_COMPLETION: f32 = 0.6;
 /// Shortest prefix completed.
@@ -82,6 +90,8 @@ struct WordPlan {
     alternatives: Vec<Alt>,
     /// Stems of its other inflections.
     inflections: Vec<String>,
+    /// Stems of its word family (other words of the same root), with their weights.
+    family: Vec<(String, f32)>,
     /// Exact forms completing it (the open last word only).
     completions: Vec<String>,
     /// Stems of close terms, when the word is unknown.
@@ -468,6 +478,13 @@ impl QueryBuilder {
                 hl.ru.extend(texts(&alt_a.ru));
             }
         }
+        let family: Vec<Box<dyn Query>> = w
+            .family
+            .iter()
+            .map(|(t, weight)| boost(term_query(f.stem_ru, t), *weight))
+            .collect();
+        clauses.extend(union(family));
+        hl.ru.extend(w.family.iter().map(|(t, _)| t.clone()));
         let completions = w.completions.iter().map(|t| term_query(f.exact, t));
         clauses.extend(union(completions.collect()).map(|q| boost(q, W_COMPLETION)));
         hl.exact.extend(w.completions.iter().cloned());
@@ -635,6 +652,7 @@ impl QueryBuilder {
         let mut plan = WordPlan {
             raw: raw.to_string(),
             inflections: self.inflections(raw, &analyzed),
+            family: Vec::new(),
             completions: Vec::new(),
             corrections: Vec::new(),
             correction: None,
@@ -664,7 +682,46 @@ impl QueryBuilder {
             self.correct(&mut plan, &exact, own_df.unwrap_or(0), searcher)
         };
         plan.weight = self.rarity(&plan.analyzed, &plan.alternatives, fallback_df, searcher);
+        plan.family = self.family(&plan, searcher);
         plan
+    }
+
+    /// The word's family: stems of the index that share its root (its stem without up to
+    /// [`FAMILY_SUFFIX_CHARS`] last letters, at least [`FAMILY_ROOT_CHARS`] letters) —
+    /// «наставник» ↔ «наставничество» ↔ «наставнический». Each is weighted below the word
+    /// itself, the more so the rarer it is than the word (a rare relative must not outrank the
+    /// word typed).
+    fn family(&self, plan: &WordPlan, searcher: &Searcher) -> Vec<(String, f32)> {
+        let [(_, stem)] = plan.analyzed.ru.as_slice() else {
+            return Vec::new();
+        };
+        let chars: Vec<char> = stem.chars().collect();
+        if chars.len() < FAMILY_ROOT_CHARS || !chars.iter().all(|c| c.is_alphabetic()) {
+            return Vec::new();
+        }
+        let root: String = chars[..chars
+            .len()
+            .saturating_sub(FAMILY_SUFFIX_CHARS)
+            .max(FAMILY_ROOT_CHARS)]
+            .iter()
+            .collect();
+        let field = self.fields.stem_ru;
+        let n = searcher.num_docs().max(1) as f32;
+        let idf = |df: u64| (1.0 + (n - df as f32 + 0.5).max(0.0) / (df as f32 + 0.5)).ln();
+        let own_df = vocab::doc_freq(searcher, field, stem);
+        let own_idf = if own_df > 0 { idf(own_df) } else { f32::MAX };
+        vocab::completions(searcher, field, &root, MAX_FAMILY)
+            .into_iter()
+            .chain(std::iter::once(vocab::Known {
+                df: vocab::doc_freq(searcher, field, &root),
+                term: root.clone(),
+            }))
+            .filter(|k| k.df > 0 && k.term != *stem && !plan.inflections.contains(&k.term))
+            .map(|k| {
+                let share = (own_idf / idf(k.df)).min(1.0);
+                (k.term, W_FAMILY * share)
+            })
+            .collect()
     }
 
     /// Stems of the other inflections of a word (from the dictionary) that differ from its own.
