@@ -49,7 +49,7 @@ const W_ALT: f32 = 1.0;
 /// Share of an abbreviation defined in the indexed documents themselves.
 const W_DOCUMENT: f32 = 1.0;
 /// Share of a thesaurus abbreviation or synonym: below the user's own words.
-const W_THESAURUS: f32 = 0.6;
+const W_THESAURUS: f32 = 0.8;
 /// Share of [`W_ALT`] for the head of an abbreviation's full form: «ШСМ» (школьных служб
 /// медиации) also finds «служб медиации» without the leading modifier, below the full form.
 const W_HEAD: f32 = 0.5;
@@ -57,6 +57,29 @@ const W_HEAD: f32 = 0.5;
 const W_NEAR: f32 = 1.0;
 /// Extra weight of an exact-form phrase over a stem phrase.
 const W_PHRASE_EXACT: f32 = 1.0;
+
+/// Most inflected variants of one multi-word alternative.
+const MAX_VARIANTS: usize = 4;
+
+/// Inflection stems of the words of the thesaurus, looked up once (bounded: emptied when full).
+fn cached_inflections(b: &mut QueryBuilder, word: &str, a: &Analyzed) -> Vec<String> {
+    static CACHE: std::sync::LazyLock<std::sync::Mutex<HashMap<String, Vec<String>>>> =
+        std::sync::LazyLock::new(Default::default);
+    const LIMIT: usize = 20_000;
+    if let Ok(cache) = CACHE.lock()
+        && let Some(found) = cache.get(word)
+    {
+        return found.clone();
+    }
+    let found = b.inflections(word, a);
+    if let Ok(mut cache) = CACHE.lock() {
+        if cache.len() >= LIMIT {
+            cache.clear();
+        }
+        cache.insert(word.to_string(), found.clone());
+    }
+    found
+}
 
 /// Weight of a word of the same family (same root, another suffix), at most.
 const W_FAMILY: f32 = 0.4;
@@ -470,7 +493,14 @@ impl QueryBuilder {
         }
         for alt in alternatives {
             let alt_a = self.analyze(&alt.text);
-            if let Some(q) = self.stem_clause(&alt_a, 1) {
+            let mut ways = Vec::new();
+            ways.extend(self.stem_clause(&alt_a, 1));
+            // The same expression with other inflections where the stemmer splits a word.
+            for variant in self.inflected_variants(&alt.text, &alt_a) {
+                ways.extend(field_query(f.stem_ru, &variant, 1));
+                hl.ru.extend(texts(&variant));
+            }
+            if let Some(q) = union(ways) {
                 // A phrase scores the sum of its words' weights; as a stand-in for one word it
                 // counts their mean.
                 let n = alt_a.ru.len().max(alt_a.en.len()).max(1) as f32;
@@ -734,6 +764,28 @@ impl QueryBuilder {
             for (_, stem) in self.analyze(&form).ru {
                 if stem != *own && !out.contains(&stem) {
                     out.push(stem);
+                }
+            }
+        }
+        out
+    }
+
+    /// Other stem sequences of a multi-word expression, with one word at a time replaced by a
+    /// stem of another of its inflections (at most [`MAX_VARIANTS`]).
+    fn inflected_variants(&mut self, text: &str, a: &Analyzed) -> Vec<Vec<(usize, String)>> {
+        let words: Vec<&str> = text.split_whitespace().collect();
+        if a.ru.len() < 2 || words.len() != a.ru.len() {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        for (i, word) in words.iter().enumerate() {
+            let own = self.analyze(word);
+            for stem in cached_inflections(self, word, &own) {
+                let mut variant = a.ru.clone();
+                variant[i].1 = stem;
+                out.push(variant);
+                if out.len() == MAX_VARIANTS {
+                    return out;
                 }
             }
         }
