@@ -1,8 +1,12 @@
 //! Turns a parsed user query into a tantivy query (never through tantivy's QueryParser).
 //!
-//! - every word is one clause: its stem in the language fields, its exact form (a bonus for the
-//!   same word form), its context match (low weight) and its alternatives (synonyms, abbreviations,
-//!   and at a lower weight the head of an abbreviation's full form without its leading modifier);
+//! - every word is one clause: its stem in the language fields (and the stems of its other
+//!   inflections, from the dictionary), its exact form (a bonus for the same word form), its
+//!   context match (low weight) and, each counted by its best, its alternatives: the abbreviations
+//!   the documents define (full weight; at a lower weight the head of a full form without its
+//!   leading modifier), the thesaurus (below the typed word), its word family (below the typed
+//!   word), and for a word the documents do not know its corrections, or, for the unfinished last
+//!   word, its completions;
 //! - words are optional individually (at least half of them must match, rounding down, and at
 //!   least one); a coordination factor (see [`super::coord`]) and a proximity phrase rank complete
 //!   and close matches first;
