@@ -335,6 +335,9 @@ impl QueryBuilder {
             b.add_alternatives(&mut table, spelling, &exps, W_THESAURUS);
             for e in exps {
                 b.add_alternatives(&mut table, e, &[spelling], W_THESAURUS);
+                if let Some(head) = head_of(e) {
+                    b.add_alternatives(&mut table, spelling, &[&head], W_HEAD * W_THESAURUS);
+                }
             }
         }
         for group in thesaurus.synonyms() {
