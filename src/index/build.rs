@@ -719,7 +719,10 @@ impl QueryBuilder {
             self.correct(&mut plan, &exact, own_df.unwrap_or(0), searcher)
         };
         plan.weight = self.rarity(&plan.analyzed, &plan.alternatives, fallback_df, searcher);
-        plan.family = self.family(&plan, searcher);
+        // Frequent words find enough by themselves, and their families would be costly to collect.
+        if plan.weight >= MIN_PREFIX_RARITY {
+            plan.family = self.family(&plan, searcher);
+        }
         plan
     }
 
