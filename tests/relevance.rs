@@ -484,3 +484,30 @@ fn word_families_are_found_below_the_word_typed() {
         );
     }
 }
+
+#[test]
+fn hostile_text_never_breaks_suggestions_or_corrections() {
+    let long = "наставнечество ".repeat(200);
+    for q in [
+        "😀",
+        "\"",
+        "-",
+        "--ё",
+        "ё",
+        "a:b*",
+        "горячее\u{a0}пит",
+        "горячее\u{3000}пит",
+        "(((",
+        "ъъъъъъъъъъъъъъъъъъъъъъъъъъъъъъъъъъъъъъъъ",
+        "zzzzzzzzzz qqqqqqqqq",
+        &long,
+    ] {
+        let s = seeds().index.suggest(q);
+        assert!(s.is_ok(), "{q:?}");
+        let r = seeds().index.search(&SearchRequest {
+            q: q.to_string(),
+            ..SearchRequest::default()
+        });
+        assert!(r.is_ok(), "{q:?}");
+    }
+}

@@ -68,7 +68,12 @@ pub(super) fn split_last(q: &str) -> Option<(&str, &str)> {
     if q.ends_with(char::is_whitespace) {
         return None;
     }
-    let start = q.rfind(char::is_whitespace).map_or(0, |i| i + 1);
+    // After the last whitespace character (which may take several bytes: U+00A0, U+3000 …).
+    let start = q
+        .char_indices()
+        .rev()
+        .find(|(_, c)| c.is_whitespace())
+        .map_or(0, |(i, c)| i + c.len_utf8());
     let last = q[start..].trim_start_matches(['-', '"', '«']);
     (last.chars().count() >= MIN_CHARS).then_some((&q[..start], last))
 }
@@ -125,6 +130,14 @@ mod tests {
         assert_eq!(split_last("горячее "), None);
         assert_eq!(split_last("п"), None);
         assert_eq!(split_last(""), None);
+        assert_eq!(
+            split_last("горячее\u{a0}пит"),
+            Some(("горячее\u{a0}", "пит"))
+        );
+        assert_eq!(
+            split_last("горячее\u{3000}пит"),
+            Some(("горячее\u{3000}", "пит"))
+        );
     }
 
     #[test]
