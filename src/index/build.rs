@@ -65,7 +65,8 @@ const W_PHRASE_EXACT: f32 = 1.0;
 /// Most inflected variants of one multi-word alternative.
 const MAX_VARIANTS: usize = 4;
 
-/// Inflection stems of the words of the thesaurus, looked up once (bounded: emptied when full).
+/// Inflection stems of typed words and of the words of the thesaurus, looked up once per word
+/// (bounded: emptied when full).
 fn cached_inflections(b: &mut QueryBuilder, word: &str, a: &Analyzed) -> Vec<String> {
     static CACHE: std::sync::LazyLock<std::sync::Mutex<HashMap<String, Vec<String>>>> =
         std::sync::LazyLock::new(Default::default);
@@ -688,7 +689,7 @@ impl QueryBuilder {
         };
         let mut plan = WordPlan {
             raw: raw.to_string(),
-            inflections: self.inflections(raw, &analyzed),
+            inflections: cached_inflections(self, raw, &analyzed),
             family: Vec::new(),
             completions: Vec::new(),
             corrections: Vec::new(),
