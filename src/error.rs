@@ -91,6 +91,14 @@ pub enum Error {
     /// Russian too; the API answers this one with a general Russian message.
     #[error("{0}")]
     InvalidInput(String),
+    /// A thesaurus file is malformed (`origin` names the file; the message says where and why).
+    #[error("thesaurus {origin}: {message}")]
+    Thesaurus {
+        /// The file (or `data/thesaurus.toml` for the built-in one).
+        origin: String,
+        /// What is wrong, with the line when the TOML parser knows it.
+        message: String,
+    },
     /// Something was not found, said in English only; prefer [`Error::Missing`].
     #[error("{0}")]
     NotFound(String),

@@ -16,7 +16,9 @@ mod highlight;
 mod ids;
 mod provenance;
 mod schema;
-mod synonyms;
+pub mod suggest;
+pub mod thesaurus;
+mod vocab;
 mod writer_budget;
 
 use std::collections::{HashMap, HashSet};
@@ -43,13 +45,14 @@ use crate::search::query::UserQuery;
 use crate::search::{Facets, Hit, MAX_LIMIT, MAX_OFFSET, SearchRequest, SearchResponse, SortOrder};
 
 pub use abbrev::Abbreviations;
-use build::{Built, QueryBuilder};
+use build::{Built, QueryBuilder, QueryNotes};
 pub use collect::FACET_VALUES;
 use collect::{AddresseeFilter, ColumnCache, Filters, MatchCollector, MatchSet, Plan, Ranking};
 use highlight::{HighlightTerms, Highlighter};
 pub use provenance::{IndexSource, PROVENANCE_FILE, Provenance};
 use schema::{Fields, day_number};
 pub use schema::{SCHEMA_VERSION, VERSION_FILE};
+pub use thesaurus::Thesaurus;
 
 /// Default bytes of the match cache (see [`EntryIndex::set_match_cache`]).
 pub const DEFAULT_MATCH_CACHE: usize = 32 << 20;
@@ -232,6 +235,10 @@ pub struct EntryIndex {
     reader: IndexReader,
     fields: Fields,
     abbreviations: RwLock<Abbreviations>,
+    /// The domain thesaurus the query builder expands words with.
+    thesaurus: RwLock<Arc<Thesaurus>>,
+    /// Addressee and topic names for suggestions, of the last searcher generation asked.
+    names: std::sync::Mutex<Arc<suggest::Names>>,
     builder: RwLock<QueryBuilder>,
     highlighter: Highlighter,
     /// Set by `create(.., rebuild = true)`: the next commit starts from empty.
@@ -289,13 +296,19 @@ impl EntryIndex {
             .reload_policy(ReloadPolicy::OnCommitWithDelay)
             .try_into()?;
         let abbreviations = Abbreviations::load(dir)?;
-        let builder = QueryBuilder::new(fields, &abbreviations.pairs());
+        let thesaurus = Arc::new(Thesaurus::builtin());
+        let builder = QueryBuilder::new(fields, &abbreviations.pairs(), &thesaurus);
         Ok(EntryIndex {
             dir: dir.to_owned(),
             index,
             reader,
             fields,
             abbreviations: RwLock::new(abbreviations),
+            thesaurus: RwLock::new(thesaurus),
+            names: std::sync::Mutex::new(Arc::new(suggest::Names {
+                generation: u64::MAX,
+                ..suggest::Names::default()
+            })),
             builder: RwLock::new(builder),
             highlighter: Highlighter {
                 exact: analysis::exact_analyzer(),
@@ -645,6 +658,8 @@ impl EntryIndex {
             took_ms: started.elapsed().as_secs_f64() * 1000.0,
             hits,
             facets: run.collected.facets,
+            expanded: run.prepared.notes.expanded.clone(),
+            suggestion: run.prepared.notes.suggestion.clone(),
         })
     }
 
@@ -765,16 +780,22 @@ impl EntryIndex {
             .read()
             .map_err(|_| Error::Index("query builder poisoned".into()))?
             .clone();
-        let (query, terms, scoring): (Box<dyn Query>, HighlightTerms, bool) =
+        let (query, terms, notes, scoring): (Box<dyn Query>, HighlightTerms, QueryNotes, bool) =
             match builder.build(user_query, searcher) {
-                Built::Browse => (Box::new(AllQuery), HighlightTerms::default(), false),
-                Built::Query(q, hl) => (q, hl, true),
+                Built::Browse => (
+                    Box::new(AllQuery),
+                    HighlightTerms::default(),
+                    QueryNotes::default(),
+                    false,
+                ),
+                Built::Query(b) => (b.query, b.highlight, b.notes, true),
             };
         let started = Instant::now();
         let matches = searcher.search(query.as_ref(), &MatchCollector { scoring })?;
         Ok(Prepared {
             matches,
             terms,
+            notes,
             scoring,
             cost: started.elapsed(),
         })
@@ -989,6 +1010,132 @@ impl EntryIndex {
     /// Hits and misses of the cache of text-query matches.
     pub fn match_cache_stats(&self) -> crate::cache::CacheStats {
         self.match_cache.stats()
+    }
+
+    /// Replaces the domain thesaurus (the built-in one with local files merged, see
+    /// [`Thesaurus::with_files`]); the next searches expand words with it.
+    pub fn set_thesaurus(&self, thesaurus: Thesaurus) -> Result<()> {
+        let thesaurus = Arc::new(thesaurus);
+        let builder = QueryBuilder::new(self.fields, &self.abbreviations(), &thesaurus);
+        *self
+            .thesaurus
+            .write()
+            .map_err(|_| Error::Index("thesaurus poisoned".into()))? = thesaurus;
+        *self
+            .builder
+            .write()
+            .map_err(|_| Error::Index("query builder poisoned".into()))? = builder;
+        self.match_cache.clear();
+        Ok(())
+    }
+
+    fn thesaurus_snapshot(&self) -> Arc<Thesaurus> {
+        self.thesaurus
+            .read()
+            .map(|t| Arc::clone(&t))
+            .unwrap_or_default()
+    }
+
+    /// Suggestions for text being typed: completions of its last word (one per word, the most
+    /// frequent form), then addressees and topics with a name word starting as typed.
+    pub fn suggest(&self, q: &str) -> Result<suggest::SuggestResponse> {
+        let started = Instant::now();
+        let q: String = q
+            .chars()
+            .take(crate::search::query::MAX_QUERY_CHARS)
+            .collect();
+        let searcher = self.reader.searcher();
+        let mut suggestions = self.word_suggestions(&searcher, &q);
+        let names = self.names(&searcher)?;
+        suggestions.extend(suggest::names(&names, &q));
+        Ok(suggest::SuggestResponse {
+            suggestions,
+            took_ms: started.elapsed().as_secs_f64() * 1000.0,
+        })
+    }
+
+    fn word_suggestions(&self, searcher: &tantivy::Searcher, q: &str) -> Vec<suggest::Suggestion> {
+        let Some((head, last)) = suggest::split_last(q) else {
+            return Vec::new();
+        };
+        let typed = analysis::tokens(&mut analysis::exact_analyzer(), last);
+        let [typed] = typed.as_slice() else {
+            return Vec::new();
+        };
+        let mut ru = analysis::ru_analyzer();
+        let mut stems: Vec<String> = Vec::new();
+        let mut out = Vec::new();
+        let candidates = vocab::completions(
+            searcher,
+            self.fields.exact,
+            &typed.text,
+            suggest::WORD_CANDIDATES,
+        );
+        for k in candidates {
+            // One form per word: the most frequent inflection stands for the others.
+            let stem = analysis::tokens(&mut ru, &k.term)
+                .first()
+                .map_or_else(|| k.term.clone(), |t| t.text.clone());
+            if stems.contains(&stem) {
+                continue;
+            }
+            stems.push(stem);
+            let value = format!("{head}{}", k.term);
+            out.push(suggest::Suggestion {
+                kind: suggest::SuggestionKind::Word,
+                text: value.clone(),
+                value,
+                count: k.df,
+            });
+            if out.len() == suggest::MAX_WORDS {
+                break;
+            }
+        }
+        out
+    }
+
+    /// Addressee and topic names with their counts, computed once per searcher generation.
+    fn names(&self, searcher: &tantivy::Searcher) -> Result<Arc<suggest::Names>> {
+        let generation = searcher.generation().generation_id();
+        let poisoned = || Error::Index("suggestion names poisoned".into());
+        {
+            let cached = self.names.lock().map_err(|_| poisoned())?;
+            if cached.generation == generation {
+                return Ok(Arc::clone(&cached));
+            }
+        }
+        let facets = self
+            .search(&SearchRequest {
+                limit: 1,
+                ..SearchRequest::default()
+            })?
+            .facets;
+        let named = |value: &str, count: u64| (value.to_string(), fold(value), count);
+        let names = Arc::new(suggest::Names {
+            generation,
+            addressees: facets
+                .addressee
+                .iter()
+                .filter_map(|fc| {
+                    let mut parts = fc.value.trim_start_matches('/').splitn(2, '/');
+                    let (_, name) = (parts.next()?, parts.next()?);
+                    Some(named(name, fc.count))
+                })
+                .collect(),
+            topics: facets
+                .topic
+                .iter()
+                .map(|fc| named(&fc.value, fc.count))
+                .collect(),
+        });
+        *self.names.lock().map_err(|_| poisoned())? = Arc::clone(&names);
+        Ok(names)
+    }
+
+    /// Loads the morphology dictionary that queries use (word inflections) in a background
+    /// thread, so that the first query does not wait for it.
+    pub fn warm_up_morphology() {
+        std::thread::spawn(crate::enrich::morph::warm_up);
     }
 
     /// The abbreviations learned from the indexed documents: `(abbreviation, full form)`.
@@ -1223,7 +1370,11 @@ impl EntryWriter<'_> {
         let idx = self.index;
         idx.pending_clear.store(false, Ordering::SeqCst);
         self.abbreviations.save(&idx.dir)?;
-        let builder = QueryBuilder::new(idx.fields, &self.abbreviations.pairs());
+        let builder = QueryBuilder::new(
+            idx.fields,
+            &self.abbreviations.pairs(),
+            &idx.thesaurus_snapshot(),
+        );
         if let Ok(mut b) = idx.builder.write() {
             *b = builder;
         }
@@ -1260,6 +1411,7 @@ struct Execution {
 struct Prepared {
     matches: MatchSet,
     terms: HighlightTerms,
+    notes: QueryNotes,
     scoring: bool,
     /// Time the collection of the matches took.
     cost: std::time::Duration,

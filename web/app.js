@@ -36,9 +36,11 @@ const els = {
   filters: $('filters'), facets: $('facets'), reset: $('reset'), filtersClose: $('filters-close'),
   filtersToggle: $('filters-toggle'), filtersApply: $('filters-apply'), filtersCount: $('filters-count'), scrim: $('scrim'),
   resultsView: $('results-view'), summary: $('summary'), sort: $('sort'), chips: $('chips'),
-  message: $('message'), results: $('results'), pager: $('pager'), exportCsv: $('export-csv'),
+  message: $('message'), results: $('results'), pager: $('pager'), exportCsv: $('export-csv'), notes: $('query-notes'),
   main: $('main'), docView: $('doc-view'), cmpView: $('cmp-view'), cmpBack: $('cmp-back'), cmpBody: $('cmp-body'), docBack: $('doc-back'), docBody: $('doc-body'),
 };
+
+import { attachSuggest } from './suggest.js';
 
 // ---------------------------------------------------------------- state and URL
 
@@ -328,7 +330,45 @@ function isPlainClick(ev) {
 
 // ---------------------------------------------------------------- results
 
+/** «Возможно, вы искали: …» (a corrected query) and «Также искали: …» (thesaurus expansions). */
+function renderNotes(resp) {
+  els.notes.textContent = '';
+  if (typeof resp.suggestion === 'string' && resp.suggestion && resp.suggestion !== state.q.trim()) {
+    const target = { ...cloneState(state), q: resp.suggestion, page: 1 };
+    els.notes.append(h('p', { class: 'did-you-mean' }, 'Возможно, вы искали: ',
+      h('a', {
+        href: `${location.pathname}${searchOfState(target)}`,
+        class: 'did-you-mean-link',
+        onclick: (ev) => {
+          if (!isPlainClick(ev)) return;
+          ev.preventDefault();
+          setQuery(resp.suggestion);
+        },
+      }, resp.suggestion)));
+  }
+  const expanded = Array.isArray(resp.expanded) ? resp.expanded.filter((e) => typeof e === 'string') : [];
+  if (expanded.length) {
+    els.notes.append(h('p', { class: 'also-searched', text: `Также искали: ${expanded.join(', ')}` }));
+  }
+}
+
+/** Replaces the query text and searches it. */
+function setQuery(q) {
+  clearTimeout(debounceTimer);
+  els.q.value = q;
+  const s = cloneState(state);
+  s.q = q;
+  s.page = 1;
+  s.doc = '';
+  s.entry = '';
+  s.cmp = '';
+  s.with = '';
+  typingEntry = false;
+  go(s);
+}
+
 function renderResults(resp) {
+  renderNotes(resp);
   els.message.textContent = '';
   els.results.textContent = '';
   const total = Number(resp.total) || 0;
@@ -938,6 +978,23 @@ function render() {
 }
 
 let debounceTimer = 0;
+
+attachSuggest(els.q, (s) => {
+  if (s.kind === 'word') {
+    // The completed word is whole: a space ends it.
+    setQuery(`${s.value} `);
+    return;
+  }
+  const param = s.kind === 'addressee' ? 'addressee' : 'topic';
+  clearTimeout(debounceTimer);
+  els.q.value = '';
+  const next = cloneState(state);
+  next.q = '';
+  if (!next.filters[param].includes(s.value)) next.filters[param].push(s.value);
+  next.page = 1;
+  typingEntry = false;
+  go(next);
+});
 
 els.q.addEventListener('input', () => {
   clearTimeout(debounceTimer);

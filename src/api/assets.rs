@@ -43,6 +43,11 @@ pub const ASSETS: &[Asset] = &[
         bytes: include_bytes!("../../web/app.js"),
     },
     Asset {
+        path: "/suggest.js",
+        content_type: JS,
+        bytes: include_bytes!("../../web/suggest.js"),
+    },
+    Asset {
         path: "/style.css",
         content_type: CSS,
         bytes: include_bytes!("../../web/style.css"),

@@ -35,6 +35,7 @@ pub mod middleware;
 pub mod openapi;
 pub mod params;
 pub mod server;
+pub mod suggest;
 pub mod wire;
 
 pub use error::ApiError;
@@ -140,6 +141,7 @@ fn routes() -> Router<AppState> {
         .route("/healthz", get(handlers::healthz))
         .merge(compare::routes())
         .merge(documents::routes())
+        .merge(suggest::routes())
         .merge(assets::routes())
         .merge(openapi::routes())
         .fallback(handlers::fallback)

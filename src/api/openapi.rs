@@ -38,6 +38,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
     doc.merge(super::compare::CompareApi::openapi());
     doc.merge(super::documents::DocumentsApiDoc::openapi());
+    doc.merge(super::suggest::SuggestApi::openapi());
     doc
 }
 

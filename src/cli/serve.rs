@@ -1,5 +1,5 @@
 //! `edusearch serve [--addr A] [--index DIR] [--cors-origin O] [--timeout S] [--cache-mb M]
-//! [--header-timeout-secs S] [--max-connections N]`.
+//! [--header-timeout-secs S] [--max-connections N] [--thesaurus FILE]…`.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -11,7 +11,7 @@ use anyhow::Context;
 use crate::api::documents::{AdminToken, DocumentsConfig};
 use crate::api::{AppState, ServeConfig};
 use crate::error::Error;
-use crate::index::{EntryIndex, Opened};
+use crate::index::{EntryIndex, Opened, Thesaurus};
 use crate::pipeline::PARSER_VERSION;
 use crate::store::Recovery;
 
@@ -50,6 +50,11 @@ pub struct ServeArgs {
     /// Largest document upload, in megabytes (other requests keep a 64 KB body limit).
     #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=1024))]
     pub upload_limit_mb: u64,
+    /// Thesaurus file (format of `data/thesaurus.toml`, see `data/THESAURUS.md`) merged over the
+    /// built-in one: its abbreviations replace the built-in expansions of the same spelling, its
+    /// synonym groups are added. Repeatable; later files override earlier ones.
+    #[arg(long, value_name = "FILE")]
+    pub thesaurus: Vec<std::path::PathBuf>,
 }
 
 /// The variable holding the admin token itself.
@@ -107,9 +112,20 @@ const MAX_CONNECTIONS: u64 = crate::api::server::MAX_CONNECTIONS as u64;
 /// until SIGINT/SIGTERM.
 pub fn run(index_dir: &Path, args: ServeArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
+    // A bad thesaurus file is reported before the index is touched.
+    let thesaurus = (!args.thesaurus.is_empty())
+        .then(|| Thesaurus::with_files(&args.thesaurus))
+        .transpose()
+        .context("cannot read the thesaurus")?;
     let admin_token = admin_token(args.admin_token_file.as_deref())?;
+    EntryIndex::warm_up_morphology();
     let mut index = open_index(index_dir)?;
     recover_store(&index)?;
+    if let Some(thesaurus) = thesaurus {
+        let (abbreviations, groups) = thesaurus.counts();
+        tracing::info!(abbreviations, groups, "thesaurus with local files");
+        index.set_thesaurus(thesaurus)?;
+    }
     index.set_match_cache(
         args.match_cache_mb.saturating_mul(1 << 20),
         crate::index::DEFAULT_MATCH_MIN_COST,
