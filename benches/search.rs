@@ -223,5 +223,25 @@ fn main() {
             b.iter(|| index.search(&r).expect("search"))
         });
     }
+    // Search as you type and typo tolerance: the drop-down's suggestions (target < 5 ms) and the
+    // queries the page sends while a word is half typed or misspelt (match cache off: each
+    // computed afresh, as for a new user).
+    index.set_match_cache(0, Duration::ZERO);
+    for (name, q) in [("word", "целевая модель настав"), ("name", "руковод")]
+    {
+        c.bench_function(&format!("suggest/{name}"), |b| {
+            b.iter(|| index.suggest(q).expect("suggest"))
+        });
+    }
+    for (name, q) in [
+        ("prefix", "охват детей дополнительным образ"),
+        ("typo", "наставнечество молодых педагогов "),
+        ("thesaurus", "ЦОС "),
+    ] {
+        let r = request(q);
+        c.bench_function(&format!("search/{name}"), |b| {
+            b.iter(|| index.search(&r).expect("search"))
+        });
+    }
     c.final_summary();
 }

@@ -134,6 +134,13 @@ impl<V: Weigh + Clone> SizedCache<V> {
         }
     }
 
+    /// Forgets every value (when what they were computed from changed).
+    pub fn clear(&self) {
+        if let Ok(mut g) = self.inner.lock() {
+            *g = Generations::default();
+        }
+    }
+
     /// Bytes of values held now.
     pub fn size(&self) -> usize {
         self.inner.lock().map_or(0, |g| {

@@ -7,7 +7,7 @@ pub use alias::{Aliases, WELL_KNOWN};
 mod addressee;
 mod alias;
 mod deadline;
-mod morph;
+pub(crate) mod morph;
 mod responsible;
 mod role;
 mod spelling;
@@ -28,6 +28,11 @@ pub fn addressees(lead_in: &str) -> Vec<Addressee> {
 /// «с функциями» has been cut off and the first word is ambiguous («Организации»).
 pub fn addressees_nominative(list: &str) -> Vec<Addressee> {
     addressee::addressees_nominative(list)
+}
+
+/// Addressees of a list in the accusative («возложить на начальника управления образования»).
+pub fn addressees_accusative(list: &str) -> Vec<Addressee> {
+    addressee::addressees_accusative(list)
 }
 
 /// Classifies a canonical (nominative) addressee into the role taxonomy

@@ -14,9 +14,12 @@ pub enum RejectReason {
     /// Decoded, but not Russian or English text.
     #[error("not Russian or English text (detected: {0})")]
     Language(String),
-    /// Extension other than .txt / .md.
-    #[error("unsupported file type (only .txt and .md are read)")]
+    /// Extension of no format that is read.
+    #[error("unsupported file type (read: .txt, .md, .docx, .odt, .html/.htm, .rtf, .pdf)")]
     Unsupported,
+    /// A document (DOCX, PDF, HTML …) could not be turned into text.
+    #[error("{0}")]
+    Format(crate::formats::FormatError),
     /// Could not be read from disk.
     #[error("cannot read: {0}")]
     Io(String),
@@ -88,6 +91,14 @@ pub enum Error {
     /// Russian too; the API answers this one with a general Russian message.
     #[error("{0}")]
     InvalidInput(String),
+    /// A thesaurus file is malformed (`origin` names the file; the message says where and why).
+    #[error("thesaurus {origin}: {message}")]
+    Thesaurus {
+        /// The file (or `data/thesaurus.toml` for the built-in one).
+        origin: String,
+        /// What is wrong, with the line when the TOML parser knows it.
+        message: String,
+    },
     /// Something was not found, said in English only; prefer [`Error::Missing`].
     #[error("{0}")]
     NotFound(String),

@@ -16,11 +16,14 @@ mod highlight;
 mod ids;
 mod provenance;
 mod schema;
-mod synonyms;
+pub mod suggest;
+pub mod thesaurus;
+mod vocab;
+mod writer_budget;
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Instant;
 
@@ -42,13 +45,14 @@ use crate::search::query::UserQuery;
 use crate::search::{Facets, Hit, MAX_LIMIT, MAX_OFFSET, SearchRequest, SearchResponse, SortOrder};
 
 pub use abbrev::Abbreviations;
-use build::{Built, QueryBuilder};
+use build::{Built, QueryBuilder, QueryNotes};
 pub use collect::FACET_VALUES;
 use collect::{AddresseeFilter, ColumnCache, Filters, MatchCollector, MatchSet, Plan, Ranking};
 use highlight::{HighlightTerms, Highlighter};
 pub use provenance::{IndexSource, PROVENANCE_FILE, Provenance};
 use schema::{Fields, day_number};
 pub use schema::{SCHEMA_VERSION, VERSION_FILE};
+pub use thesaurus::Thesaurus;
 
 /// Default bytes of the match cache (see [`EntryIndex::set_match_cache`]).
 pub const DEFAULT_MATCH_CACHE: usize = 32 << 20;
@@ -58,8 +62,11 @@ pub const DEFAULT_MATCH_MIN_COST: std::time::Duration = std::time::Duration::fro
 /// costliest to recompute.
 const MATCH_SHARE: usize = 4;
 
-/// Memory budget of the index writer, in bytes (split across its threads).
-const WRITER_MEMORY: usize = 160_000_000;
+/// Most threads matching the segments of one search.
+const SEARCH_THREADS: usize = 4;
+
+/// Default heap budget of the index writer, in bytes (see [`EntryIndex::set_writer_memory`]).
+pub const DEFAULT_WRITER_MEMORY: usize = writer_budget::DEFAULT_BYTES;
 
 /// Summary of one indexed document (for `/api/documents`).
 #[derive(utoipa::ToSchema, Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -228,16 +235,22 @@ pub struct EntryIndex {
     reader: IndexReader,
     fields: Fields,
     abbreviations: RwLock<Abbreviations>,
+    /// The domain thesaurus the query builder expands words with.
+    thesaurus: RwLock<Arc<Thesaurus>>,
+    /// Addressee and topic names for suggestions, of the last searcher generation asked.
+    names: std::sync::Mutex<Arc<suggest::Names>>,
     builder: RwLock<QueryBuilder>,
     highlighter: Highlighter,
     /// Set by `create(.., rebuild = true)`: the next commit starts from empty.
-    pending_clear: bool,
+    pending_clear: AtomicBool,
     /// Dense fast-field columns per segment.
     columns: Arc<ColumnCache>,
     /// Matches of recent text queries, per searcher generation.
     match_cache: SizedCache<Arc<Prepared>>,
     /// Least collection time of matches worth keeping.
     match_min_cost: std::time::Duration,
+    /// Heap budget of the next writers, in bytes.
+    writer_memory: usize,
 }
 
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
@@ -269,29 +282,42 @@ impl EntryIndex {
         Self::from_index(dir, index)
     }
 
-    fn from_index(dir: &Path, index: Index) -> Result<Self> {
+    fn from_index(dir: &Path, mut index: Index) -> Result<Self> {
         analysis::register(index.tokenizers());
+        // The segments of one search are matched in parallel: a broad query's cost is mostly
+        // its matching, split evenly across segments of similar size.
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        if cores > 1 {
+            index.set_multithread_executor(cores.min(SEARCH_THREADS))?;
+        }
         let fields = schema::fields_of(&index.schema())?;
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::OnCommitWithDelay)
             .try_into()?;
         let abbreviations = Abbreviations::load(dir)?;
-        let builder = QueryBuilder::new(fields, &abbreviations.pairs());
+        let thesaurus = Arc::new(Thesaurus::builtin());
+        let builder = QueryBuilder::new(fields, &abbreviations.pairs(), &thesaurus);
         Ok(EntryIndex {
             dir: dir.to_owned(),
             index,
             reader,
             fields,
             abbreviations: RwLock::new(abbreviations),
+            thesaurus: RwLock::new(thesaurus),
+            names: std::sync::Mutex::new(Arc::new(suggest::Names {
+                generation: u64::MAX,
+                ..suggest::Names::default()
+            })),
             builder: RwLock::new(builder),
             highlighter: Highlighter {
                 exact: analysis::exact_analyzer(),
             },
-            pending_clear: false,
+            pending_clear: AtomicBool::new(false),
             columns: Arc::new(ColumnCache::default()),
             match_cache: SizedCache::new(DEFAULT_MATCH_CACHE, MATCH_SHARE),
             match_min_cost: DEFAULT_MATCH_MIN_COST,
+            writer_memory: DEFAULT_WRITER_MEMORY,
         })
     }
 
@@ -303,7 +329,7 @@ impl EntryIndex {
         if dir.join("meta.json").is_file() {
             match Self::open(dir) {
                 Ok(mut idx) => {
-                    idx.pending_clear = rebuild;
+                    idx.pending_clear = AtomicBool::new(rebuild);
                     return Ok(idx);
                 }
                 Err(_) if rebuild => Self::remove_index_files(dir)?,
@@ -439,10 +465,10 @@ impl EntryIndex {
 
     /// Replaces the whole index by the embedded seeds, in one commit.
     fn rebuild_from_embedded_seeds(&mut self) -> Result<IndexReport> {
-        self.pending_clear = true;
+        self.pending_clear.store(true, Ordering::SeqCst);
         let report = self.add_embedded_seeds();
         // A failed batch changed nothing on disk; neither may it clear the next one.
-        self.pending_clear = false;
+        self.pending_clear.store(false, Ordering::SeqCst);
         report
     }
 
@@ -458,6 +484,17 @@ impl EntryIndex {
     pub fn set_match_cache(&mut self, bytes: usize, min_cost: std::time::Duration) {
         self.match_cache = SizedCache::new(bytes, MATCH_SHARE);
         self.match_min_cost = min_cost;
+    }
+
+    /// The payload of the last commit (see [`EntryWriter::set_payload`]), read from disk.
+    pub fn commit_payload(&self) -> Result<Option<String>> {
+        Ok(self.index.load_metas()?.payload)
+    }
+
+    /// Sets the heap budget of the next writers, in bytes: the documents a writer buffers before
+    /// it flushes a segment (split across its threads; a small budget means fewer threads).
+    pub fn set_writer_memory(&mut self, bytes: usize) {
+        self.writer_memory = bytes;
     }
 
     /// Directory of the index.
@@ -486,19 +523,35 @@ impl EntryIndex {
     /// provenance marker when the batch makes up the whole index; added to older entries, the
     /// index keeps their parser version (see [`Provenance`]).
     pub fn writer_from(&mut self, source: IndexSource) -> Result<EntryWriter<'_>> {
+        self.shared_writer(source)
+    }
+
+    /// [`EntryIndex::writer_from`] on a shared index, so that a served index can be written
+    /// while it answers searches. tantivy's directory lock lets one writer exist at a time (a
+    /// second fails with [`Error::Index`]); callers serialise their changes.
+    pub fn shared_writer(&self, source: IndexSource) -> Result<EntryWriter<'_>> {
+        self.start_writer(source, self.pending_clear.load(Ordering::SeqCst))
+    }
+
+    /// Starts a batch that replaces the whole index: its commit first deletes every entry (see
+    /// [`EntryIndex::writer_from`]).
+    pub fn writer_cleared(&self, source: IndexSource) -> Result<EntryWriter<'_>> {
+        self.start_writer(source, true)
+    }
+
+    fn start_writer(&self, source: IndexSource, pending_clear: bool) -> Result<EntryWriter<'_>> {
         let before = Provenance::read(&self.dir)?;
-        let fresh = self.pending_clear || self.reader.searcher().num_docs() == 0;
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .clamp(1, 4);
+        let fresh = pending_clear || self.reader.searcher().num_docs() == 0;
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let (threads, memory) = writer_budget::plan(self.writer_memory, cores);
         let writer: IndexWriter<TantivyDocument> =
-            self.index.writer_with_num_threads(threads, WRITER_MEMORY)?;
+            self.index.writer_with_num_threads(threads, memory)?;
         let mut abbreviations = self
             .abbreviations
             .read()
             .map_err(|_| Error::Index("abbreviation table poisoned".into()))?
             .clone();
-        let held = if self.pending_clear {
+        let held = if pending_clear {
             writer.delete_all_documents()?;
             abbreviations.clear();
             HashMap::new()
@@ -516,6 +569,7 @@ impl EntryIndex {
             doc_ids: HashSet::new(),
             held,
             batch: HashSet::new(),
+            payload: None,
         })
     }
 
@@ -604,6 +658,8 @@ impl EntryIndex {
             took_ms: started.elapsed().as_secs_f64() * 1000.0,
             hits,
             facets: run.collected.facets,
+            expanded: run.prepared.notes.expanded.clone(),
+            suggestion: run.prepared.notes.suggestion.clone(),
         })
     }
 
@@ -724,16 +780,22 @@ impl EntryIndex {
             .read()
             .map_err(|_| Error::Index("query builder poisoned".into()))?
             .clone();
-        let (query, terms, scoring): (Box<dyn Query>, HighlightTerms, bool) =
+        let (query, terms, notes, scoring): (Box<dyn Query>, HighlightTerms, QueryNotes, bool) =
             match builder.build(user_query, searcher) {
-                Built::Browse => (Box::new(AllQuery), HighlightTerms::default(), false),
-                Built::Query(q, hl) => (q, hl, true),
+                Built::Browse => (
+                    Box::new(AllQuery),
+                    HighlightTerms::default(),
+                    QueryNotes::default(),
+                    false,
+                ),
+                Built::Query(b) => (b.query, b.highlight, b.notes, true),
             };
         let started = Instant::now();
         let matches = searcher.search(query.as_ref(), &MatchCollector { scoring })?;
         Ok(Prepared {
             matches,
             terms,
+            notes,
             scoring,
             cost: started.elapsed(),
         })
@@ -950,6 +1012,132 @@ impl EntryIndex {
         self.match_cache.stats()
     }
 
+    /// Replaces the domain thesaurus (the built-in one with local files merged, see
+    /// [`Thesaurus::with_files`]); the next searches expand words with it.
+    pub fn set_thesaurus(&self, thesaurus: Thesaurus) -> Result<()> {
+        let thesaurus = Arc::new(thesaurus);
+        let builder = QueryBuilder::new(self.fields, &self.abbreviations(), &thesaurus);
+        *self
+            .thesaurus
+            .write()
+            .map_err(|_| Error::Index("thesaurus poisoned".into()))? = thesaurus;
+        *self
+            .builder
+            .write()
+            .map_err(|_| Error::Index("query builder poisoned".into()))? = builder;
+        self.match_cache.clear();
+        Ok(())
+    }
+
+    fn thesaurus_snapshot(&self) -> Arc<Thesaurus> {
+        self.thesaurus
+            .read()
+            .map(|t| Arc::clone(&t))
+            .unwrap_or_default()
+    }
+
+    /// Suggestions for text being typed: completions of its last word (one per word, the most
+    /// frequent form), then addressees and topics with a name word starting as typed.
+    pub fn suggest(&self, q: &str) -> Result<suggest::SuggestResponse> {
+        let started = Instant::now();
+        let q: String = q
+            .chars()
+            .take(crate::search::query::MAX_QUERY_CHARS)
+            .collect();
+        let searcher = self.reader.searcher();
+        let mut suggestions = self.word_suggestions(&searcher, &q);
+        let names = self.names(&searcher)?;
+        suggestions.extend(suggest::names(&names, &q));
+        Ok(suggest::SuggestResponse {
+            suggestions,
+            took_ms: started.elapsed().as_secs_f64() * 1000.0,
+        })
+    }
+
+    fn word_suggestions(&self, searcher: &tantivy::Searcher, q: &str) -> Vec<suggest::Suggestion> {
+        let Some((head, last)) = suggest::split_last(q) else {
+            return Vec::new();
+        };
+        let typed = analysis::tokens(&mut analysis::exact_analyzer(), last);
+        let [typed] = typed.as_slice() else {
+            return Vec::new();
+        };
+        let mut ru = analysis::ru_analyzer();
+        let mut stems: Vec<String> = Vec::new();
+        let mut out = Vec::new();
+        let candidates = vocab::completions(
+            searcher,
+            self.fields.exact,
+            &typed.text,
+            suggest::WORD_CANDIDATES,
+        );
+        for k in candidates {
+            // One form per word: the most frequent inflection stands for the others.
+            let stem = analysis::tokens(&mut ru, &k.term)
+                .first()
+                .map_or_else(|| k.term.clone(), |t| t.text.clone());
+            if stems.contains(&stem) {
+                continue;
+            }
+            stems.push(stem);
+            let value = format!("{head}{}", k.term);
+            out.push(suggest::Suggestion {
+                kind: suggest::SuggestionKind::Word,
+                text: value.clone(),
+                value,
+                count: k.df,
+            });
+            if out.len() == suggest::MAX_WORDS {
+                break;
+            }
+        }
+        out
+    }
+
+    /// Addressee and topic names with their counts, computed once per searcher generation.
+    fn names(&self, searcher: &tantivy::Searcher) -> Result<Arc<suggest::Names>> {
+        let generation = searcher.generation().generation_id();
+        let poisoned = || Error::Index("suggestion names poisoned".into());
+        {
+            let cached = self.names.lock().map_err(|_| poisoned())?;
+            if cached.generation == generation {
+                return Ok(Arc::clone(&cached));
+            }
+        }
+        let facets = self
+            .search(&SearchRequest {
+                limit: 1,
+                ..SearchRequest::default()
+            })?
+            .facets;
+        let named = |value: &str, count: u64| (value.to_string(), fold(value), count);
+        let names = Arc::new(suggest::Names {
+            generation,
+            addressees: facets
+                .addressee
+                .iter()
+                .filter_map(|fc| {
+                    let mut parts = fc.value.trim_start_matches('/').splitn(2, '/');
+                    let (_, name) = (parts.next()?, parts.next()?);
+                    Some(named(name, fc.count))
+                })
+                .collect(),
+            topics: facets
+                .topic
+                .iter()
+                .map(|fc| named(&fc.value, fc.count))
+                .collect(),
+        });
+        *self.names.lock().map_err(|_| poisoned())? = Arc::clone(&names);
+        Ok(names)
+    }
+
+    /// Loads the morphology dictionary that queries use (word inflections) in a background
+    /// thread, so that the first query does not wait for it.
+    pub fn warm_up_morphology() {
+        std::thread::spawn(crate::enrich::morph::warm_up);
+    }
+
     /// The abbreviations learned from the indexed documents: `(abbreviation, full form)`.
     pub fn abbreviations(&self) -> Vec<(String, String)> {
         self.abbreviations
@@ -976,7 +1164,7 @@ pub enum FileOutcome<'a> {
 
 /// A batch of documents being indexed; see [`EntryIndex::writer`].
 pub struct EntryWriter<'a> {
-    index: &'a mut EntryIndex,
+    index: &'a EntryIndex,
     writer: IndexWriter<TantivyDocument>,
     abbreviations: Abbreviations,
     report: IndexReport,
@@ -992,6 +1180,8 @@ pub struct EntryWriter<'a> {
     held: HashMap<String, ids::HeldDoc>,
     /// Ids of every document of the batch.
     batch: HashSet<String>,
+    /// Payload recorded with the commit (see [`EntryIndex::commit_payload`]).
+    payload: Option<String>,
 }
 
 /// One file's result from a reading thread: its document, bytes of text and origin.
@@ -1024,6 +1214,18 @@ impl EntryWriter<'_> {
             self.doc_ids.insert(doc.meta.doc_id.clone());
         }
         Ok(())
+    }
+
+    /// Removes every entry of the document `doc_id` (nothing if it has none).
+    pub fn remove(&mut self, doc_id: &str) {
+        self.writer
+            .delete_term(Term::from_field_text(self.index.fields.doc_id, doc_id));
+    }
+
+    /// Records `payload` with the commit, atomically with the entries: after a crash,
+    /// [`EntryIndex::commit_payload`] tells whether this commit happened.
+    pub fn set_payload(&mut self, payload: impl Into<String>) {
+        self.payload = Some(payload.into());
     }
 
     /// Adds a parsed document unless its id was already given to another document of the batch
@@ -1159,12 +1361,20 @@ impl EntryWriter<'_> {
         if meanwhile != self.before {
             meanwhile.write(&self.index.dir)?;
         }
-        self.writer.commit()?;
+        let mut prepared = self.writer.prepare_commit()?;
+        if let Some(payload) = &self.payload {
+            prepared.set_payload(payload);
+        }
+        prepared.commit()?;
         self.writer.wait_merging_threads()?;
         let idx = self.index;
-        idx.pending_clear = false;
+        idx.pending_clear.store(false, Ordering::SeqCst);
         self.abbreviations.save(&idx.dir)?;
-        let builder = QueryBuilder::new(idx.fields, &self.abbreviations.pairs());
+        let builder = QueryBuilder::new(
+            idx.fields,
+            &self.abbreviations.pairs(),
+            &idx.thesaurus_snapshot(),
+        );
         if let Ok(mut b) = idx.builder.write() {
             *b = builder;
         }
@@ -1201,6 +1411,7 @@ struct Execution {
 struct Prepared {
     matches: MatchSet,
     terms: HighlightTerms,
+    notes: QueryNotes,
     scoring: bool,
     /// Time the collection of the matches took.
     cost: std::time::Duration,

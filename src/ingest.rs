@@ -1,8 +1,9 @@
 //! Stage 1: find source files, read them and decode them to clean UTF-8 text.
 //!
-//! Accepts `.txt` and `.md` ([`is_supported`] is the one place that decides); detects UTF-8
-//! (with/without BOM), UTF-16 LE/BE (BOM), Windows-1251 and KOI8-R; normalises to NFC with `\n`
-//! line ends. Binary, empty and non-Russian/English files are rejected with a one-line
+//! Accepts `.txt` and `.md`, and through [`crate::formats`] DOCX, ODT, HTML, RTF and PDF, whose
+//! extracted text then passes the same checks ([`is_supported`] is the one place that decides);
+//! detects UTF-8 (with/without BOM), UTF-16 LE/BE (BOM), Windows-1251 and KOI8-R; normalises to NFC
+//! with `\n` line ends. Binary, empty and non-Russian/English files are rejected with a one-line
 //! [`RejectReason`], and so are files of other types, anything but a regular file (FIFOs,
 //! devices, links to them: they are never opened) and files above the size limit (checked from
 //! the metadata before reading; reads are bounded by the limit too).
@@ -77,17 +78,11 @@ impl Default for ReadLimits {
     }
 }
 
-/// Extensions read as documents (lower case, without the dot).
-pub const SUPPORTED_EXTENSIONS: [&str; 2] = ["txt", "md"];
-
-/// Whether a path has a supported extension (any case): the one decision of which files are
+/// Whether a path has the extension of a format that is read (or recognised to be rejected with
+/// its fix, like `.doc`; see [`crate::formats::Format::of`]): the one decision of which files are
 /// read; files of other types are rejected with [`RejectReason::Unsupported`].
 pub fn is_supported(path: &Path) -> bool {
-    path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
-        SUPPORTED_EXTENSIONS
-            .iter()
-            .any(|s| e.eq_ignore_ascii_case(s))
-    })
+    crate::formats::Format::of(path).is_some()
 }
 
 /// Document id of a file named directly: the id of its file name (see [`doc_id_for_name`]).
@@ -672,7 +667,7 @@ pub fn read_found(found: &FoundFile, limits: &ReadLimits) -> Result<SourceFile, 
         reason,
     };
     let bytes = read_bounded(path, limits.max_file_bytes).map_err(rejected)?;
-    let decoded = decode_text(&bytes).map_err(rejected)?;
+    let decoded = decode_any(&bytes, path).map_err(rejected)?;
     if decoded.nul_removed > 0 {
         tracing::warn!(
             path = %path.display(),
@@ -685,6 +680,46 @@ pub fn read_found(found: &FoundFile, limits: &ReadLimits) -> Result<SourceFile, 
         doc_id: found.doc_id.clone(),
         name: found.name.clone(),
         origin: found.origin.clone(),
+        text: decoded.text,
+        encoding: decoded.encoding,
+    })
+}
+
+/// Decodes the bytes of a file: plain text directly (stray NULs removed), other formats through
+/// their reader in [`crate::formats`].
+fn decode_any(bytes: &[u8], path: &Path) -> Result<Decoded, RejectReason> {
+    match crate::formats::Format::of(path) {
+        Some(crate::formats::Format::Text) => decode_text(bytes),
+        _ => crate::formats::to_text(bytes, path).map(|(text, encoding)| Decoded {
+            text,
+            encoding,
+            nul_removed: 0,
+        }),
+    }
+}
+
+/// Reads a file given by its name and bytes (an upload, a stored original): the extension
+/// chooses the reader (as for files on disk, see [`is_supported`]), and the result is the same
+/// [`SourceFile`] as from disk, or a one-line reason. Its id is that of its name
+/// ([`doc_id_for_name`]); the caller makes it unique.
+pub fn from_bytes(name: &str, bytes: &[u8]) -> Result<SourceFile, RejectReason> {
+    let path = PathBuf::from(name);
+    if !is_supported(&path) {
+        return Err(RejectReason::Unsupported);
+    }
+    let decoded = decode_any(bytes, &path)?;
+    if decoded.nul_removed > 0 {
+        tracing::warn!(
+            name,
+            removed = decoded.nul_removed,
+            "removed NUL characters from the text"
+        );
+    }
+    Ok(SourceFile {
+        doc_id: doc_id_for_name(name),
+        origin: format!("upload:{name}"),
+        name: name.to_owned(),
+        path,
         text: decoded.text,
         encoding: decoded.encoding,
     })
@@ -761,7 +796,7 @@ fn origin_of(path: &Path) -> String {
         .into_owned()
 }
 
-/// Expands files and folders (recursively) into the `.txt`/`.md` files they contain, sorted;
+/// Expands files and folders (recursively) into the files of read formats they contain, sorted;
 /// see [`collect_files`].
 pub fn collect_paths(inputs: &[PathBuf]) -> (Vec<PathBuf>, Vec<Error>) {
     let (files, errors) = collect_files(inputs);

@@ -1,18 +1,29 @@
 //! Stage 3: detect document metadata (title, kind, level, region, municipality, date, number).
 //!
-//! Everything is read from the text (never from the file name, except `doc_id`):
-//! - kind: «ПРИКАЗ»/«ПРИКАЗЫВАЮ» → order; «Решение …»/«решила:» → decision;
-//!   «Резолюция»/«Одобрена участниками» → resolution;
-//! - title: the quoted forum/conference title of the header («PRO.Образование 64.Векторы
-//!   развития»), or the subject line of an order («Об организации работы …»);
-//! - level: municipal when the header speaks of a district (муниципальный форум, конференция
-//!   района), federal for all-Russian acts, regional otherwise;
-//! - region / municipality: the most frequent «…ской области» / «…ского (муниципального)
-//!   района» in the text, in the nominative;
-//! - date: the order's «от ДД.ММ.ГГГГ № N», the last date of «Одобрена …» (the plenary
-//!   session), or the first date of the header («26-27 августа 2021 года» → the 27th).
+//! Everything is read from the text (never from the file name, except `doc_id`). The *header*
+//! is the run of paragraphs before the act's body (its preamble «В целях …», «В соответствии
+//! …» or its first item); a long first paragraph (a page flattened by its site) contributes
+//! its start.
+//! - kind: the act's heading («ПРИКАЗ», «П Р И К А З», «Распоряжение от …», «ПОСТАНОВЛЕНИЕ»,
+//!   «РЕШЕНИЕ», «Протокол № 3», «РЕЗОЛЮЦИЯ») → order / instruction / decree / decision /
+//!   protocol / resolution; else the operative verb («ПРИКАЗЫВАЮ:», «постановляет:»,
+//!   «Дума решила:», «РЕШИЛИ:»); else «Резолюция»/«Одобрена участниками»; else the act as
+//!   legal sites print it after the text; an annex printed alone («Приложение N 2 к приказу
+//!   …») is `other`;
+//! - date and number: the first «<date> № N» of the header in any common form («от
+//!   13.05.2009 г № 268-ПР», «от 19 марта 2003 г. N 305-р», «04.04.2012   N 220», «"24"
+//!   февраля 2009 г.» + «N 57») that does not belong to a repealed, amended, registered or
+//!   cited act; else «от <date>» (acts) or the forum dates (resolutions: the last date of
+//!   «Одобрена …», else the first date of the header); the year of an act is its date's;
+//! - title: the subject line of an act («Об организации работы …»), or the quoted
+//!   forum/conference title of the header;
+//! - level: federal for a federal body in the header; otherwise the issuing body named first
+//!   in the header, else in the signature: a city or district administration, head, mayor,
+//!   duma, council or education department → municipal, a regional ministry, department,
+//!   government or administration → regional; else the forum wording (муниципальный форум,
+//!   конференция района → municipal), regional by default;
+//! - region / municipality: see [`place`].
 
-use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use chrono::NaiveDate;
@@ -21,25 +32,73 @@ use regex::Regex;
 use crate::model::{DocKind, DocumentMeta, Level};
 use crate::ru_date;
 
+mod place;
+
 fn re(pattern: &str) -> Regex {
     Regex::new(pattern).expect("constant regex is valid")
 }
 
 /// Paragraphs at the start of a document that count as its header.
 const HEADER_PARAS: usize = 8;
-/// Paragraphs scanned for the region and the municipality.
-const REGION_SCAN_PARAS: usize = 120;
 
-static ORDER: LazyLock<Regex> = LazyLock::new(|| {
+/// An act's own heading: the kind word at the start of a paragraph (letters may be spaced,
+/// «П Р И К А З»), alone or followed by its date, number or issuing body.
+static ACT_HEADING: LazyLock<Regex> = LazyLock::new(|| {
+    re(&format!(
+        r"(?i)^[*\s]*({})(?:\s*$|\s+(?:от\s|№|N\s?\d|\d|[«\x22]|(?:Администраци|Главы|Глав[аы]|Мэр|Правительств|Министерств|Департамент|Комитет|Управлени|Губернатор|городск|Собрани|Совет|Коллеги|коллеги|Дум|конференц|форум|заседани|совещани|рабоч|педагогическ|общественн)))",
+        KIND_WORDS
+    ))
+});
+/// The kind word written in capitals anywhere in a header paragraph («… ПРИКАЗ ДЕПАРТАМЕНТ …»).
+static ACT_WORD_CAPS: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"П\s?Р\s?И\s?К\s?А\s?З|^ПРИКАЗ\b|ПРИКАЗЫВАЮ|(?i)^приказ\s+(?:министерства|департамента|управления|комитета)",
+        r"(?:^|[^\p{L}])(П\s?Р\s?И\s?К\s?А\s?З|Р\s?А\s?С\s?П\s?О\s?Р\s?Я\s?Ж\s?Е\s?Н\s?И\s?Е|П\s?О\s?С\s?Т\s?А\s?Н\s?О\s?В\s?Л\s?Е\s?Н\s?И\s?Е|Р\s?Е\s?Ш\s?Е\s?Н\s?И\s?Е|П\s?Р\s?О\s?Т\s?О\s?К\s?О\s?Л|Р\s?Е\s?З\s?О\s?Л\s?Ю\s?Ц\s?И\s?Я)(?:[^\p{L}]|$)",
     )
 });
-static DECISION: LazyLock<Regex> =
-    LazyLock::new(|| re(r"^(?:\*\*)?(?:Решение|РЕШЕНИЕ)\b|(?i)\bрешила:\s*$|(?i)\bрешил:\s*$"));
+/// The kind word followed by its date anywhere in a header paragraph («… Распоряжение от 11
+/// апреля 2005 года …», «Постановление Мэра города … от …»).
+static ACT_FROM: LazyLock<Regex> = LazyLock::new(|| {
+    re(&format!(
+        r"(?i)(?:^|[^\p{{L}}])({})(?:\s+[\p{{L}}.-]+){{0,6}}?\s+от\s+[«\x22]?\d",
+        KIND_WORDS
+    ))
+});
+/// «Протокол № 3» anywhere in a header paragraph.
+static PROTOCOL_NO: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)\bпротокол\s*(?:№|N)\s*(\d[\w/-]*)"));
+/// Kind words, letters possibly spaced.
+const KIND_WORDS: &str = r"П\s?Р\s?И\s?К\s?А\s?З|Р\s?А\s?С\s?П\s?О\s?Р\s?Я\s?Ж\s?Е\s?Н\s?И\s?Е|П\s?О\s?С\s?Т\s?А\s?Н\s?О\s?В\s?Л\s?Е\s?Н\s?И\s?Е|Р\s?Е\s?Ш\s?Е\s?Н\s?И\s?Е|П\s?Р\s?О\s?Т\s?О\s?К\s?О\s?Л|Р\s?Е\s?З\s?О\s?Л\s?Ю\s?Ц\s?И\s?Я";
+/// The operative verb of an act («ПРИКАЗЫВАЮ:», «постановляет:», «Дума решила:», «РЕШИЛИ:»).
+static OPERATIVE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)(?:^|[^\p{L}])(п\s?р\s?и\s?к\s?а\s?з\s?ы\s?в\s?а\s?ю|п\s?о\s?с\s?т\s?а\s?н\s?о\s?в\s?л\s?я\s?(?:ю|е\s?т)|р\s?а\s?с\s?п\s?о\s?р\s?я\s?ж\s?а\s?ю\s?с\s?ь|р\s?е\s?ш\s?и\s?л\s?[аои]?|р\s?е\s?ш\s?и\s?л\s?и|п\s?о\s?с\s?т\s?а\s?н\s?о\s?в\s?и\s?л\s?и)\s*:",
+    )
+});
 static RESOLUTION: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)резолюци|^Одобрена участниками"));
-static ORDER_NO: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?:^|\s)от\s+(\d{1,2})\.(\d{1,2})\.(\d{4})\s*(?:г\.?|года)?\s*№\s*([\w/.-]+)")
+/// A paragraph that begins the body of an act: the header ends before it.
+static BODY_START: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^(?:\d{1,2}\s?\.\s?\p{L}|\d{1,2}\)|В соответствии|В целях|В связи|На основании|Руководствуясь|Заслушав|С целью|Учитывая|Во исполнение|В рамках|Рассмотрев|Направляем|Просим|Уважаем)",
+    )
+});
+/// Paragraphs whose dates are not the act's own (repeals, amendments, registration).
+static FOREIGN_DATES: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)утратил|редакци|изменени|зарегистрир|в ред\.|на основании|в соответствии")
+});
+/// The act's date and number: «от 13.05.2009 г № 268-ПР», «от 19 марта 2003 г. N 305-р»,
+/// «04.04.2012   N 220», «"24" февраля 2009 г. N 57», «14 ноября 2014 № 601».
+static DATE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    re(&format!(
+        r#"(?i)(?:^|[^\d.])(?:["«]?(\d{{1,2}})["»]?\s+({})\s+(\d{{4}})|(\d{{1,2}})\.(\d{{1,2}})\.(\d{{4}}))\s*(?:г\.?|года)?\s*(?:№|N)\s*(\d[\w/.-]*(?:-\p{{L}}+)?(?:\s\(\p{{Lu}}\))?)"#,
+        ru_date::months_alternation()
+    ))
+});
+/// «от <date>» without a number.
+static FROM_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    re(&format!(
+        r#"(?i)(?:^|\s)от\s+(?:["«]?(\d{{1,2}})["»]?\s+({})\s+(\d{{4}})|(\d{{1,2}})\.(\d{{1,2}})\.(\d{{4}}))"#,
+        ru_date::months_alternation()
+    ))
 });
 static DOTTED_DATE: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?:^|[^\d.])(\d{1,2})\.(\d{1,2})\.(\d{4})"));
@@ -50,15 +109,22 @@ static WORD_DATE: LazyLock<Regex> = LazyLock::new(|| {
     ))
 });
 static YEAR: LazyLock<Regex> = LazyLock::new(|| re(r"(?:^|\D)(20\d{2}|19\d{2})(?:\D|$)"));
-static REGION: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(\p{L}[\p{L}-]*)ск(?:ая|ой|ую|ою|АЯ|ОЙ|УЮ) (област|ОБЛАСТ)"));
-static REGION_KRAI: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(\p{Lu}[\p{L}-]*)ск(?:ий|ого|ому|ом) (кра[йяюе])"));
-static DISTRICT: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(\p{Lu}[\p{Ll}ё-]*)ск(?:ий|ого|ому|ом|им) (муниципальн\p{L}+ )?(район|округ)\p{Ll}*")
-});
 static FEDERAL: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)всероссийск|министерство просвещения российской федерации|федеральн\w+ форум")
+    re(
+        r"(?i)министерств\p{L}* (?:общего и профессионального )?(?:образования|просвещения)(?: и науки)? российской федерации|правительств\p{L}* российской федерации|минобрнауки россии|минпросвещения россии|министр\p{L}* просвещения российской|всероссийск\p{L}* (?:форум|конференц|совещани)|федеральн\p{L}+ форум",
+    )
+});
+/// Municipal issuing bodies and their signatures.
+static MUNICIPAL_BODY: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)(?:глав\p{L}*|мэр\p{L}*|мэри\p{L}*|администраци\p{L}*|дум\p{L}*|собрани\p{L}* представителей|совет\p{L}* депутатов|управлени\p{L}* образования|отдел\p{L}* образования|комитет\p{L}* образования|руководител\p{L}* администрации)(?:\s+\p{L}+){0,3}?\s+(?:(?:городск\p{L}*|муниципальн\p{L}*|сельск\p{L}*)\b|г\.|город|района?\b|округ|МОГО|\p{Lu}\p{Ll}+ск\p{L}* (?:район|округ|муниципальн|городск))|^мэр\b|^(?:и\.\s?о\.\s?)?глав\p{L}* (?:администрации )?(?:город|муниципальн|\p{Lu}\p{L}+ского)|\p{Lu}\p{L}+ская городская дума|городская дума|\b(?:МБОУ|МОУ|МАОУ|МКОУ)\b|\bшкол(?:а|ы|е|у|ой)\b",
+    )
+});
+/// Regional issuing bodies and their signatures.
+static REGIONAL_BODY: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)(?:министерств\p{L}*|министр\b|департамент\p{L}*|комитет\p{L}*|управлени\p{L}*|правительств\p{L}*|администраци\p{L}*|губернатор\p{L}*|коллеги\p{L}* администрации)[^.;:]{0,60}?(?:област|кра[йяюе]\b|республик|автономн|города москвы|москвы|санкт-петербурга)|^губернатор|^министр\b|председател\p{L}* правительства",
+    )
 });
 static REGIONAL: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?i)(?:областн|регионал|краев)\p{L}* (?:образовательн|форум|конференц)"));
@@ -67,6 +133,23 @@ static MUNICIPAL: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i)муниципальн\w* образовательн|муниципальн\w* форум|работников \p{L}+ского района|района|городского округа|муниципального образования",
     )
 });
+/// «Приложение N 2 к приказу … от 13 ноября 2015 г. N 5976»: an annex, with its act's requisites.
+static ANNEX: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)^приложение\b"));
+
+/// «Распоряжение 500 16 октября 2007 года» printed after the text by legal sites.
+static TRAILING: LazyLock<Regex> = LazyLock::new(|| {
+    re(&format!(
+        r"(?i)(?:^|[^\p{{L}}])({})(?:\s+(\d[\w/-]*))?\s+(\d{{1,2}})\s+({})\s+(\d{{4}})",
+        KIND_WORDS,
+        ru_date::months_alternation()
+    ))
+});
+/// Words that end the part of a header paragraph naming the issuing body (a cited act follows).
+static CITATION: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)утвержден|на основании|в соответствии|в целях|во исполнение|согласно")
+});
+/// Paragraphs at the end of a document scanned for the signature (the issuing post).
+const SIGNATURE_PARAS: usize = 8;
 
 /// Detects the metadata of a document from its clean paragraphs.
 pub fn detect(doc_id: &str, source: &str, paragraphs: &[String]) -> DocumentMeta {
@@ -75,25 +158,43 @@ pub fn detect(doc_id: &str, source: &str, paragraphs: &[String]) -> DocumentMeta
         .take(HEADER_PARAS)
         .map(String::as_str)
         .collect();
-    let kind = detect_kind(paragraphs, &header);
-    let order_no = paragraphs
-        .iter()
-        .take(20)
-        .find_map(|p| ORDER_NO.captures(p));
-    let (date, number) = match (kind, order_no) {
-        (DocKind::Order, Some(c)) => (ymd(&c[3], &c[2], &c[1]), Some(c[4].to_string())),
-        _ => (detect_date(&header), None),
+    let head = act_header(paragraphs);
+    let kind = detect_kind(paragraphs, &head);
+    let requisites = act_requisites(&head).or_else(|| trailing_requisites(paragraphs));
+    let (date, number) = match requisites {
+        Some((d, n)) => (d, n),
+        None if is_act(kind) => (
+            act_date(&head),
+            head.iter()
+                .find_map(|p| PROTOCOL_NO.captures(p))
+                .map(|c| c[1].to_string()),
+        ),
+        None => (detect_date(&head), None),
     };
     let year = date.map(|d| chrono::Datelike::year(&d)).or_else(|| {
-        header
-            .iter()
+        // An act's year is its date's: a year in its title is what the act is about.
+        (!is_act(kind)).then_some(())?;
+        head.iter()
+            .filter(|p| !FOREIGN_DATES.is_match(p) && dates_in(p).len() <= 2)
             .find_map(|p| YEAR.captures(p))
             .and_then(|c| c[1].parse().ok())
     });
-    let level = detect_level(kind, &header);
-    let region = most_frequent_region(paragraphs);
+    // The signature: short unnumbered lines at the end («Мэр города Волгодонска»).
+    let tail: Vec<&str> = paragraphs
+        .iter()
+        .rev()
+        .take(SIGNATURE_PARAS)
+        .map(String::as_str)
+        .filter(|p| p.chars().count() < 150 && !p.starts_with(|c: char| c.is_ascii_digit()))
+        .collect();
+    let level = detect_level(&header, &head, &tail);
+    let region = if level == Level::Federal {
+        None
+    } else {
+        place::region(paragraphs)
+    };
     let municipality = if level == Level::Municipal {
-        most_frequent_district(paragraphs)
+        place::municipality(&head, &tail, paragraphs)
     } else {
         None
     };
@@ -111,31 +212,222 @@ pub fn detect(doc_id: &str, source: &str, paragraphs: &[String]) -> DocumentMeta
     }
 }
 
-fn detect_kind(paragraphs: &[String], header: &[&str]) -> DocKind {
-    if paragraphs.iter().take(30).any(|p| ORDER.is_match(p)) {
+/// Acts with requisites (date and number) of their own.
+pub(crate) fn is_act(kind: DocKind) -> bool {
+    matches!(
+        kind,
         DocKind::Order
-    } else if header.iter().take(3).any(|p| DECISION.is_match(p))
-        || paragraphs
-            .iter()
-            .take(40)
-            .any(|p| p.trim_end().ends_with("решила:"))
+            | DocKind::Instruction
+            | DocKind::Decree
+            | DocKind::Decision
+            | DocKind::Protocol
+    )
+}
+
+/// The leading paragraphs before the body of the act (its preamble or first item), at most
+/// [`HEADER_PARAS`] + 4; a one-paragraph page (the site flattened it) is its own header.
+fn act_header(paragraphs: &[String]) -> Vec<&str> {
+    let mut out = Vec::new();
+    for p in paragraphs.iter().take(HEADER_PARAS + 4) {
+        if BODY_START.is_match(p) {
+            break;
+        }
+        // A long paragraph is the body (or a header the site flattened into it): its start.
+        if p.len() > 800 {
+            out.push(&p[..p.floor_char_boundary(600)]);
+            break;
+        }
+        out.push(p.as_str());
+    }
+    if out.is_empty()
+        && let Some(first) = paragraphs.first()
+        && !BODY_START.is_match(first)
     {
-        DocKind::Decision
-    } else if paragraphs.iter().take(40).any(|p| RESOLUTION.is_match(p)) {
-        DocKind::Resolution
-    } else {
-        DocKind::Other
+        out.push(first.as_str());
+    }
+    out
+}
+
+fn kind_of_word(word: &str) -> DocKind {
+    let w: String = word
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .flat_map(char::to_lowercase)
+        .collect();
+    match w.as_str() {
+        "приказ" => DocKind::Order,
+        "распоряжение" => DocKind::Instruction,
+        "постановление" => DocKind::Decree,
+        "решение" => DocKind::Decision,
+        "протокол" => DocKind::Protocol,
+        "резолюция" => DocKind::Resolution,
+        _ => DocKind::Other,
     }
 }
 
-fn detect_level(kind: DocKind, header: &[&str]) -> Level {
+fn kind_of_verb(verb: &str) -> DocKind {
+    let w: String = verb
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .flat_map(char::to_lowercase)
+        .collect();
+    if w.starts_with("приказ") {
+        DocKind::Order
+    } else if w == "решили" || w == "постановили" {
+        DocKind::Protocol
+    } else if w.starts_with("постановл") {
+        DocKind::Decree
+    } else if w.starts_with("распоряж") {
+        DocKind::Instruction
+    } else {
+        DocKind::Decision
+    }
+}
+
+fn detect_kind(paragraphs: &[String], head: &[&str]) -> DocKind {
+    // An annex printed on its own («Приложение N 2 к приказу …») is not the act.
+    if paragraphs.first().is_some_and(|p| ANNEX.is_match(p)) {
+        return DocKind::Other;
+    }
+    for p in head {
+        if let Some(c) = ACT_HEADING.captures(p) {
+            return kind_of_word(&c[1]);
+        }
+        if PROTOCOL_NO.is_match(p) {
+            return DocKind::Protocol;
+        }
+        if let Some(c) = ACT_WORD_CAPS.captures(p) {
+            return kind_of_word(&c[1]);
+        }
+        if let Some(c) = ACT_FROM.captures(p) {
+            return kind_of_word(&c[1]);
+        }
+    }
+    if let Some(c) = paragraphs
+        .iter()
+        .take(40)
+        .find_map(|p| OPERATIVE.captures(p))
+    {
+        return kind_of_verb(&c[1]);
+    }
+    if paragraphs.iter().take(40).any(|p| RESOLUTION.is_match(p)) {
+        return DocKind::Resolution;
+    }
+    // A citation of the act itself after the text (legal sites print it there).
+    paragraphs
+        .iter()
+        .rev()
+        .take(SIGNATURE_PARAS)
+        .find_map(|p| {
+            let end = &p[p.floor_char_boundary(p.len().saturating_sub(300))..];
+            ACT_HEADING
+                .captures(p)
+                .or_else(|| TRAILING.captures(end))
+                .map(|c| kind_of_word(&c[1]))
+        })
+        .filter(|k| *k != DocKind::Resolution)
+        .unwrap_or(DocKind::Other)
+}
+
+fn requisites_of(c: &regex::Captures<'_>) -> (Option<NaiveDate>, Option<String>) {
+    let date = match (c.get(1), c.get(2), c.get(3)) {
+        (Some(d), Some(m), Some(y)) => ru_date::month_number(m.as_str()).and_then(|m| {
+            NaiveDate::from_ymd_opt(y.as_str().parse().ok()?, m, d.as_str().parse().ok()?)
+        }),
+        _ => match (c.get(4), c.get(5), c.get(6)) {
+            (Some(d), Some(m), Some(y)) => ymd(y.as_str(), m.as_str(), d.as_str()),
+            _ => None,
+        },
+    };
+    let number = c
+        .get(7)
+        .map(|n| n.as_str().trim_end_matches(['.', ',']).to_string());
+    (date, number)
+}
+
+/// The first match of `re` in the header (paragraphs joined by line breaks, so that a date
+/// and a number on two lines are found together) that is the act's own: not preceded within
+/// its paragraph by a repeal, an amendment or a citation, nor, for a paragraph that is only
+/// «от …», by one in the previous paragraph.
+fn own_match<'h>(joined: &'h str, re: &Regex) -> Option<regex::Captures<'h>> {
+    re.captures_iter(joined).find(|c| {
+        // The date itself (the match may begin with the separator before it).
+        let start = c.get(1).or(c.get(4)).or(c.get(0)).map_or(0, |m| m.start());
+        let para_start = joined[..start].rfind('\n').map_or(0, |k| k + 1);
+        let from = joined
+            .floor_char_boundary(start.saturating_sub(100))
+            .max(para_start);
+        let mut foreign = FOREIGN_DATES.is_match(&joined[from..start]);
+        if !foreign && joined[para_start..].trim_start().starts_with("от ") && para_start > 0 {
+            let prev_start = joined[..para_start - 1].rfind('\n').map_or(0, |k| k + 1);
+            foreign = FOREIGN_DATES.is_match(&joined[prev_start..para_start]);
+        }
+        !foreign
+    })
+}
+
+/// The act's own date and number from its header.
+fn act_requisites(head: &[&str]) -> Option<(Option<NaiveDate>, Option<String>)> {
+    own_match(&head.join("\n"), &DATE_NUMBER)
+        .map(|c| requisites_of(&c))
+        .filter(|(d, _)| d.is_some())
+}
+
+/// «Распоряжение» / «500» / «16 октября 2007 года» or «Постановление Мэра … от … N 1620»
+/// printed after the text by legal sites.
+fn trailing_requisites(paragraphs: &[String]) -> Option<(Option<NaiveDate>, Option<String>)> {
+    let n = paragraphs.len();
+    let tail = &paragraphs[n.saturating_sub(SIGNATURE_PARAS)..];
+    for p in tail {
+        if ACT_HEADING.is_match(p)
+            && let Some(c) = DATE_NUMBER.captures(p)
+        {
+            return Some(requisites_of(&c)).filter(|(d, _)| d.is_some());
+        }
+        let end = &p[p.floor_char_boundary(p.len().saturating_sub(300))..];
+        if let Some(c) = TRAILING.captures(end) {
+            let date = ru_date::month_number(&c[4])
+                .and_then(|m| NaiveDate::from_ymd_opt(c[5].parse().ok()?, m, c[3].parse().ok()?));
+            return Some((date, c.get(2).map(|n| n.as_str().to_string())))
+                .filter(|(d, _)| d.is_some());
+        }
+    }
+    None
+}
+
+/// An act's date without a number: «от 12 мая 2014 года».
+fn act_date(head: &[&str]) -> Option<NaiveDate> {
+    own_match(&head.join("\n"), &FROM_DATE).and_then(|c| requisites_of(&c).0)
+}
+
+fn detect_level(header: &[&str], head: &[&str], tail: &[&str]) -> Level {
+    let top = head
+        .iter()
+        .take(6)
+        .map(|p| CITATION.find(p).map_or(*p, |m| &p[..m.start()]))
+        .collect::<Vec<_>>()
+        .join(" ");
+    if FEDERAL.is_match(&top) {
+        return Level::Federal;
+    }
+    // The issuing body: the first body named in the header, else the signature.
+    for zone in [head, tail] {
+        for p in zone {
+            // The nearer unit is the body: «АДМИНИСТРАЦИЯ КАЛМАНСКОГО РАЙОНА АЛТАЙСКОГО КРАЯ».
+            let m = MUNICIPAL_BODY.find(p).map(|m| (m.start(), m.end()));
+            let r = REGIONAL_BODY.find(p).map(|m| (m.start(), m.end()));
+            match (m, r) {
+                (Some(m), Some(r)) if m < r => return Level::Municipal,
+                (Some(_), None) => return Level::Municipal,
+                (_, Some(_)) => return Level::Regional,
+                (None, None) => {}
+            }
+        }
+    }
     let head = header.iter().take(4).copied().collect::<Vec<_>>().join(" ");
-    if FEDERAL.is_match(&head) {
-        Level::Federal
-    } else if kind != DocKind::Order
-        && MUNICIPAL
-            .find(&head)
-            .is_some_and(|m| REGIONAL.find(&head).is_none_or(|r| m.start() < r.start()))
+    if MUNICIPAL
+        .find(&head)
+        .is_some_and(|m| REGIONAL.find(&head).is_none_or(|r| m.start() < r.start()))
     {
         Level::Municipal
     } else {
@@ -163,16 +455,24 @@ pub(crate) fn first_quoted(text: &str) -> Option<&str> {
 }
 
 fn detect_title(kind: DocKind, header: &[&str]) -> Option<String> {
-    if kind == DocKind::Order {
-        let subject = header
+    if is_act(kind)
+        && let Some(subject) = header
             .iter()
-            .find(|p| (p.starts_with("Об ") || p.starts_with("О ")) && p.len() > 20)?;
-        let end = ["В целях", "В соответствии", "На основании"]
-            .iter()
-            .filter_map(|m| subject.find(&format!(" {m}")))
-            .min()
-            .unwrap_or(subject.len());
-        return Some(subject[..end].trim().to_string());
+            .find(|p| ["Об ", "О ", "ОБ ", "О "].iter().any(|w| p.starts_with(w)) && p.len() > 20)
+    {
+        let end = [
+            "В целях",
+            "В соответствии",
+            "На основании",
+            "Руководствуясь",
+            "С целью",
+        ]
+        .iter()
+        .filter_map(|m| subject.find(&format!(" {m}")))
+        .min()
+        .unwrap_or(subject.len());
+        let title: String = subject[..end].trim().chars().take(300).collect();
+        return Some(title);
     }
     // The quoted title that follows «форума», «конференции», «по вопросу» or stands alone.
     for p in header.iter().take(5) {
@@ -222,93 +522,14 @@ fn detect_date(header: &[&str]) -> Option<NaiveDate> {
     }
     header
         .iter()
-        .find_map(|p| dates_in(p).first().map(|(_, d)| *d))
-}
-
-fn title_case(stem: &str) -> String {
-    let lower = stem.to_lowercase();
-    let mut chars = lower.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
-}
-
-fn most_frequent<'a>(items: impl Iterator<Item = String> + 'a) -> Option<String> {
-    let mut counts: HashMap<String, (usize, usize)> = HashMap::new();
-    for (i, item) in items.enumerate() {
-        let e = counts.entry(item).or_insert((0, i));
-        e.0 += 1;
-    }
-    counts
-        .into_iter()
-        .max_by(|a, b| a.1.0.cmp(&b.1.0).then(b.1.1.cmp(&a.1.1)))
-        .map(|(k, _)| k)
-}
-
-fn most_frequent_region(paragraphs: &[String]) -> Option<String> {
-    // The first pages name the place often enough; scanning everything costs time.
-    let paragraphs = &paragraphs[..paragraphs.len().min(REGION_SCAN_PARAS)];
-    // The regexes start with an unanchored letter run and cannot use a literal prefilter;
-    // a substring check skips the paragraphs where they cannot match.
-    let oblast = paragraphs
-        .iter()
-        .filter(|p| p.contains(" област") || p.contains(" ОБЛАСТ"))
-        .flat_map(|p| {
-            REGION.captures_iter(p).filter_map(|c| {
-                let stem = title_case(c.get(1)?.as_str());
-                let kind = c.get(2)?.as_str().to_lowercase();
-                (stem.chars().count() >= 3).then(|| {
-                    if kind.starts_with("обл") {
-                        format!("{stem}ская область")
-                    } else {
-                        format!("{stem}ский край")
-                    }
-                })
-            })
-        });
-    let krai = paragraphs
-        .iter()
-        .filter(|p| p.contains(" кра"))
-        .flat_map(|p| {
-            REGION_KRAI
-                .captures_iter(p)
-                .filter_map(|c| Some(format!("{}ский край", title_case(c.get(1)?.as_str()))))
-        });
-    most_frequent(oblast.chain(krai).collect::<Vec<_>>().into_iter())
-}
-
-fn most_frequent_district(paragraphs: &[String]) -> Option<String> {
-    // The first pages name the place often enough; scanning everything costs time.
-    let paragraphs = &paragraphs[..paragraphs.len().min(REGION_SCAN_PARAS)];
-    let found = paragraphs
-        .iter()
-        .filter(|p| p.contains(" район") || p.contains(" округ"))
-        .flat_map(|p| {
-            DISTRICT.captures_iter(p).filter_map(|c| {
-                let stem = c.get(1)?.as_str();
-                let municipal = c.get(2).is_some();
-                let unit = c.get(3)?.as_str();
-                Some(match (municipal, unit) {
-                    (true, "район") => format!("{stem}ский муниципальный район"),
-                    (false, "район") => format!("{stem}ский район"),
-                    (true, _) => format!("{stem}ский муниципальный округ"),
-                    (false, _) => format!("{stem}ский городской округ"),
-                })
-            })
-        });
-    // «Ртищевский район» and «Ртищевский муниципальный район» are the same place: count the
-    // stem, report the most explicit form seen.
-    let all: Vec<String> = found.collect();
-    let best_stem = most_frequent(all.iter().map(|s| stem_of(s).to_string()))?;
-    all.iter()
-        .filter(|s| stem_of(s) == best_stem)
-        .max_by_key(|s| s.contains("муниципальный"))
-        .cloned()
-}
-
-fn stem_of(name: &str) -> &str {
-    name.split(' ').next().unwrap_or(name)
+        .filter(|p| !FOREIGN_DATES.is_match(p))
+        .find_map(|p| {
+            let dates = dates_in(p);
+            // A list of many dates is a history of amendments, not the adoption date.
+            (dates.len() <= 2)
+                .then(|| dates.first().map(|(_, d)| *d))
+                .flatten()
+        })
 }
 
 #[cfg(test)]

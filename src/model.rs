@@ -19,9 +19,15 @@ crate::terms! {
         Resolution = "resolution", "Резолюция";
         /// Ministry or department order (приказ).
         Order = "order", "Приказ";
-        /// Decision of a conference or council (решение).
+        /// Instruction of a head or an administration (распоряжение).
+        Instruction = "instruction", "Распоряжение";
+        /// Decree of an administration, a government or a head (постановление).
+        Decree = "decree", "Постановление";
+        /// Decision of a conference, council, duma or collegium (решение).
         Decision = "decision", "Решение";
-        /// Anything else.
+        /// Minutes of a meeting with its decisions (протокол).
+        Protocol = "protocol", "Протокол";
+        /// Anything else (annexes, plans, regulations, letters).
         Other = "other", "Другое";
     }
 }

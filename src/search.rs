@@ -199,4 +199,12 @@ pub struct SearchResponse {
     pub hits: Vec<Hit>,
     /// Facet counts (disjunctive: each facet ignores its own filter).
     pub facets: Facets,
+    /// Expressions searched besides the typed words (thesaurus synonyms and abbreviations, the
+    /// documents' own abbreviations), shown as «также искали: …».
+    #[serde(default)]
+    pub expanded: Vec<String>,
+    /// The query with misspelt words corrected, when it finds much more («Возможно, вы
+    /// искали: …»).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suggestion: Option<String>,
 }

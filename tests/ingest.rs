@@ -381,8 +381,8 @@ fn collect_paths_walks_sorted_and_reports_other_types() {
     touch(&root.join("a.md"), "Текст а");
     touch(&root.join("sub/c.TXT"), "Текст в");
     touch(&root.join("sub/deeper/d.txt"), "Текст г");
-    touch(&root.join("sub/skip.pdf"), "%PDF");
-    touch(&root.join("notes.docx"), "x");
+    touch(&root.join("sub/skip.xlsx"), "PK");
+    touch(&root.join("notes.pptx"), "x");
     touch(&root.join(".hidden/e.txt"), "скрыто");
     let (paths, errors) = collect_paths(&[root.to_owned()]);
     let unsupported: Vec<&Path> = errors
@@ -397,7 +397,7 @@ fn collect_paths_walks_sorted_and_reports_other_types() {
         .collect();
     assert_eq!(
         unsupported,
-        [root.join("notes.docx"), root.join("sub/skip.pdf")]
+        [root.join("notes.pptx"), root.join("sub/skip.xlsx")]
     );
     let rel: Vec<PathBuf> = paths
         .iter()
@@ -413,7 +413,7 @@ fn collect_paths_walks_sorted_and_reports_other_types() {
 fn collect_paths_reports_missing_and_unsupported_but_keeps_the_rest() {
     let dir = tempfile::tempdir().expect("tempdir");
     let good = dir.path().join("good.txt");
-    let pdf = dir.path().join("report.pdf");
+    let pdf = dir.path().join("report.xlsx");
     touch(&good, "Обеспечить участие");
     touch(&pdf, "%PDF-1.4");
     let missing = dir.path().join("nope.txt");
@@ -1039,13 +1039,15 @@ fn a_stray_nul_byte_is_removed_with_a_warning() {
 fn a_folder_of_unsupported_files_lists_them_and_exits_2() {
     let dir = tempfile::tempdir().expect("tempdir");
     let folder = dir.path().join("office");
-    touch(&folder.join("report.docx"), "PK\u{3}\u{4}");
-    touch(&folder.join("scan.pdf"), "%PDF-1.4");
+    // Types no reader handles (DOCX and PDF are read since src/formats; see tests/formats.rs for
+    // broken files of read types).
+    touch(&folder.join("report.xlsx"), "PK\u{3}\u{4}");
+    touch(&folder.join("scan.djvu"), "AT&TFORM");
     let index = dir.path().join("index");
     let out = cli(&[os("--index"), os(&index), os("index"), os(&folder)]);
     assert_eq!(out.status.code(), Some(2), "{out:?}");
     let err = String::from_utf8_lossy(&out.stderr);
-    for name in ["report.docx", "scan.pdf"] {
+    for name in ["report.xlsx", "scan.djvu"] {
         assert!(
             err.lines()
                 .any(|l| l.contains(name) && l.contains("unsupported file type")),
@@ -1054,4 +1056,51 @@ fn a_folder_of_unsupported_files_lists_them_and_exits_2() {
     }
     let out = cli(&[os("parse"), os(&folder)]);
     assert_eq!(out.status.code(), Some(2), "{out:?}");
+}
+
+#[test]
+fn seeds_indexed_from_the_binary_are_replaced_by_the_same_files_not_doubled() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let index = dir.path().join("index");
+    let mut idx = edusearch::index::EntryIndex::open_or_build_seeds(&index).expect("seeds");
+    let before = idx.documents().expect("documents");
+    assert_eq!(before.len(), SEED_NAMES.len());
+    // The same texts from a folder (other paths): same ids, nothing added.
+    let copies = dir.path().join("seeds");
+    for name in SEED_NAMES {
+        touch(&copies.join(name), &seed(name));
+    }
+    // One of them edited: another file with other text keeps the held seed and gets its own id.
+    let edited = copies.join(SEED_NAMES[4]);
+    touch(
+        &edited,
+        &format!("{}\nОбеспечить участие.\n", seed(SEED_NAMES[4])),
+    );
+    let mut rejected = Vec::new();
+    let mut w = idx.writer().expect("writer");
+    w.add_files(std::slice::from_ref(&copies), |o| {
+        if let edusearch::index::FileOutcome::Rejected(e) = o {
+            rejected.push(e.to_string());
+        }
+    })
+    .expect("add");
+    w.commit().expect("commit");
+    assert!(rejected.is_empty(), "{rejected:?}");
+    let after: Vec<String> = idx
+        .documents()
+        .expect("documents")
+        .into_iter()
+        .map(|d| d.doc_id)
+        .collect();
+    let seed_id = |n: &str| n.trim_end_matches(".txt").to_string();
+    assert_eq!(after.len(), SEED_NAMES.len() + 1, "{after:?}");
+    for name in SEED_NAMES {
+        assert!(after.contains(&seed_id(name)), "{after:?}");
+    }
+    assert!(
+        after
+            .iter()
+            .any(|id| id.starts_with(&format!("{}-", seed_id(SEED_NAMES[4])))),
+        "{after:?}"
+    );
 }

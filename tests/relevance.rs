@@ -5,7 +5,8 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use edusearch::index::EntryIndex;
+use edusearch::index::suggest::SuggestionKind;
+use edusearch::index::{EntryIndex, Thesaurus};
 use edusearch::search::{SearchRequest, SearchResponse};
 use edusearch::{Document, pipeline};
 
@@ -93,4 +94,421 @@ fn own_queries() {
     }
     let dest = std::env::var("EDUSEARCH_EVAL_OUT").unwrap_or_else(|_| "/tmp/own.jsonl".into());
     std::fs::write(dest, out).expect("write results");
+}
+
+fn seed_docs() -> Vec<Document> {
+    pipeline::embedded_seeds()
+        .iter()
+        .map(pipeline::parse_source)
+        .collect()
+}
+
+fn lower(texts: &[String]) -> Vec<String> {
+    texts.iter().map(|t| t.to_lowercase()).collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Thesaurus.
+
+#[test]
+fn thesaurus_expands_abbreviations_the_documents_never_define_and_says_so() {
+    let r = search(seeds(), "ВсОШ", 20);
+    assert!(
+        r.expanded
+            .contains(&"всероссийская олимпиада школьников".to_string()),
+        "{:?}",
+        r.expanded
+    );
+    let t = lower(&r.hits.into_iter().map(|h| h.entry.text).collect::<Vec<_>>());
+    assert!(
+        !t.is_empty() && t.iter().all(|t| t.contains("олимпиад")),
+        "{t:?}"
+    );
+}
+
+#[test]
+fn short_abbreviations_expand_only_in_their_own_case() {
+    let r = search(seeds(), "программы ДО", 10);
+    assert!(
+        r.expanded.contains(&"дошкольное образование".to_string())
+            && r.expanded
+                .contains(&"дополнительное образование".to_string()),
+        "{:?}",
+        r.expanded
+    );
+    let r = search(seeds(), "педагоги до 35 лет", 10);
+    assert!(
+        r.expanded.iter().all(|e| !e.contains("образование")),
+        "{:?}",
+        r.expanded
+    );
+    assert!(
+        r.hits[0].entry.text.contains("до 35 лет"),
+        "{}",
+        r.hits[0].entry.text
+    );
+}
+
+#[test]
+fn the_typed_word_outranks_its_thesaurus_synonym() {
+    // «учитель» also searches «педагог» (at a lower weight): the best hits have the typed word,
+    // and most of the first ten.
+    let t = lower(&texts(seeds(), "учитель", 20));
+    assert!(
+        t.iter().any(|t| !t.contains("учител")),
+        "the synonym finds more: {t:?}"
+    );
+    assert!(t[..3].iter().all(|t| t.contains("учител")), "{t:?}");
+    let own = t[..10].iter().filter(|t| t.contains("учител")).count();
+    assert!(own > 5, "{t:?}");
+}
+
+#[test]
+fn thesaurus_switched_off_and_local_files() {
+    let c = build(&seed_docs());
+    let olympiad = |c: &Corpus| {
+        texts(c, "ВсОШ", 20)
+            .iter()
+            .filter(|t| t.to_lowercase().contains("олимпиад"))
+            .count()
+    };
+    let with = olympiad(&c);
+    c.index.set_thesaurus(Thesaurus::default()).unwrap();
+    // Without the thesaurus only the entries that write «ВсОШ» are found.
+    assert!(olympiad(&c) < with, "{with}");
+    assert!(search(&c, "ВсОШ", 20).expanded.is_empty());
+
+    // A local file: a regional name for the regional mentoring centre.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("local.toml");
+    std::fs::write(
+        &file,
+        "version = 1\n[[block]]\nname = \"местные\"\nsource = \"приказ\"\n\
+         abbreviations = [[\"РЦН\", \"региональный центр наставничества\"]]\n",
+    )
+    .unwrap();
+    assert_eq!(search(&c, "РЦН", 20).total, 0);
+    c.index
+        .set_thesaurus(Thesaurus::with_files(&[&file]).unwrap())
+        .unwrap();
+    let r = search(&c, "РЦН", 20);
+    // The expansion, and below it its head without the leading modifier.
+    assert_eq!(
+        r.expanded,
+        ["региональный центр наставничества", "центр наставничества"]
+    );
+    let first = r.hits[0].entry.text.to_lowercase();
+    assert!(
+        first.contains("центр") && first.contains("наставничеств"),
+        "{first}"
+    );
+    assert_eq!(olympiad(&c), with, "the built-in thesaurus is still there");
+
+    std::fs::write(&file, "version = 1\n[[block]]\nname = \"x\"\n").unwrap();
+    let e = Thesaurus::with_files(&[&file]).unwrap_err().to_string();
+    assert!(e.contains("local.toml") && e.contains("source"), "{e}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Inflections, typos, search as you type.
+
+#[test]
+fn inflections_the_stemmer_splits_are_joined() {
+    // The stemmer cuts «дефицит» to «дефиц» but «дефицита» to «дефицит»: the dictionary's
+    // inflections join them, so both spellings find the same entries.
+    let with_word = |q: &str| {
+        texts(seeds(), q, 100)
+            .iter()
+            .filter(|t| t.to_lowercase().contains("дефицит"))
+            .count()
+    };
+    let (a, b) = (with_word("дефицит "), with_word("дефицита "));
+    assert_eq!(a, b);
+    let t = lower(&texts(seeds(), "дефицит ", 20));
+    assert!(t.iter().any(|t| t.contains("дефицита")), "{t:?}");
+}
+
+#[test]
+fn a_misspelt_word_finds_the_word_and_suggests_it() {
+    let r = search(seeds(), "валонтерства ", 20);
+    assert!(r.total > 0);
+    assert!(
+        r.hits
+            .iter()
+            .all(|h| h.entry.text.to_lowercase().contains("волонтерств")),
+        "{:?}",
+        r.hits.iter().map(|h| &h.entry.text).collect::<Vec<_>>()
+    );
+    assert_eq!(r.suggestion.as_deref(), Some("волонтерства"));
+    // Two letters wrong in a long word; the other words stay as typed.
+    let r = search(seeds(), "развитие самаапределения ", 20);
+    assert_eq!(r.suggestion.as_deref(), Some("развитие самоопределения"));
+    assert!(
+        r.hits[0]
+            .entry
+            .text
+            .to_lowercase()
+            .contains("самоопределени"),
+        "{}",
+        r.hits[0].entry.text
+    );
+}
+
+#[test]
+fn correct_words_are_not_corrected() {
+    for q in [
+        "волонтерства",
+        "развитие самоопределения",
+        "до 35 лет",
+        "НОР",
+    ] {
+        let r = search(seeds(), &format!("{q} "), 10);
+        assert_eq!(r.suggestion, None, "{q}");
+    }
+    // A short unknown word is not guessed at.
+    assert_eq!(search(seeds(), "ыкз ", 10).total, 0);
+}
+
+#[test]
+fn the_last_word_is_completed_while_typed() {
+    // «патри» is no word of the seeds; typed last, it completes to «патриотического» …
+    let t = lower(&texts(seeds(), "патри", 20));
+    assert!(
+        !t.is_empty() && t.iter().all(|t| t.contains("патри")),
+        "{t:?}"
+    );
+    // … but not once a space ends it (then it is a complete, unknown word).
+    let t = lower(&texts(seeds(), "патри ", 20));
+    assert!(t.iter().all(|t| !t.contains("патриот")), "{t:?}");
+    // Only the last word is completed.
+    let t = lower(&texts(seeds(), "целевая модель наст", 10));
+    assert!(
+        t[..3]
+            .iter()
+            .all(|t| t.contains("целев") && t.contains("наставничеств")),
+        "{t:?}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Suggestions for the search box.
+
+#[test]
+fn suggestions_complete_the_last_word_once_per_word() {
+    let r = seeds().index.suggest("целевая модель настав").unwrap();
+    let words: Vec<&str> = r
+        .suggestions
+        .iter()
+        .filter(|s| s.kind == SuggestionKind::Word)
+        .map(|s| s.value.as_str())
+        .collect();
+    assert!(words.len() >= 2, "{words:?}");
+    assert!(
+        words.iter().all(|w| w.starts_with("целевая модель настав")),
+        "{words:?}"
+    );
+    // «наставничества» and «наставничество» are one word: one of them is offered.
+    let forms = words
+        .iter()
+        .filter(|w| w.ends_with("наставничества") || w.ends_with("наставничество"))
+        .count();
+    assert_eq!(forms, 1, "{words:?}");
+    // No word to complete after a space; nothing for too little typed.
+    let after_space = seeds().index.suggest("настав ").unwrap().suggestions;
+    assert!(after_space.iter().all(|s| s.kind != SuggestionKind::Word));
+    assert!(seeds().index.suggest("н").unwrap().suggestions.is_empty());
+    assert!(seeds().index.suggest("").unwrap().suggestions.is_empty());
+}
+
+#[test]
+fn suggestions_name_addressees_and_topics() {
+    let r = seeds().index.suggest("руковод").unwrap();
+    let addressees: Vec<&str> = r
+        .suggestions
+        .iter()
+        .filter(|s| s.kind == SuggestionKind::Addressee)
+        .map(|s| s.value.as_str())
+        .collect();
+    assert!(!addressees.is_empty(), "{:?}", r.suggestions);
+    assert!(
+        addressees.iter().all(|a| a
+            .to_lowercase()
+            .split_whitespace()
+            .any(|w| w.starts_with("руковод"))),
+        "{addressees:?}"
+    );
+    // The value filters: every hit of the filter is addressed to it.
+    let req = SearchRequest {
+        addressee: vec![addressees[0].to_string()],
+        limit: 5,
+        ..SearchRequest::default()
+    };
+    let hits = seeds().index.search(&req).unwrap();
+    assert!(hits.total > 0);
+}
+
+/// `edusearch serve` with a local thesaurus file: its URL; the child is killed by the caller.
+fn serve(args: &[&std::ffi::OsStr]) -> (std::process::Child, String) {
+    use std::io::{BufRead, BufReader};
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_edusearch"))
+        .args(args)
+        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn edusearch serve");
+    let mut lines = BufReader::new(child.stderr.take().expect("stderr")).lines();
+    let mut seen = Vec::new();
+    while let Some(Ok(line)) = lines.next() {
+        if let Some(rest) = line.split("serving ").nth(1) {
+            let url = rest.split_whitespace().next().expect("url");
+            std::thread::spawn(move || lines.for_each(drop));
+            return (child, url.trim_end_matches('/').to_owned());
+        }
+        seen.push(line);
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    panic!("no serving line; stderr: {seen:?}");
+}
+
+fn get_json(url: &str) -> (u16, serde_json::Value) {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let mut resp = agent.get(url).call().expect("HTTP exchange");
+    let status = resp.status().as_u16();
+    let body = resp.body_mut().read_to_string().unwrap_or_default();
+    (status, serde_json::from_str(&body).expect("JSON body"))
+}
+
+fn enc(s: &str) -> String {
+    s.bytes().map(|b| format!("%{b:02X}")).collect()
+}
+
+#[test]
+fn serve_with_a_local_thesaurus_explains_expansions_and_suggests() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("local.toml");
+    std::fs::write(
+        &file,
+        "version = 1\n[[block]]\nname = \"местные\"\nsource = \"приказ\"\n\
+         abbreviations = [[\"РЦН\", \"региональный центр наставничества\"]]\n",
+    )
+    .unwrap();
+    let index = dir.path().join("index");
+    let (mut child, base) = serve(&[
+        "serve".as_ref(),
+        "--addr".as_ref(),
+        "127.0.0.1:0".as_ref(),
+        "--thesaurus".as_ref(),
+        file.as_os_str(),
+        "--index".as_ref(),
+        index.as_os_str(),
+    ]);
+    let (status, body) = get_json(&format!("{base}/api/search?q={}", enc("РЦН")));
+    assert_eq!(status, 200);
+    assert_eq!(body["expanded"][0], "региональный центр наставничества");
+    assert!(body["total"].as_u64().unwrap() > 0);
+    let (_, body) = get_json(&format!("{base}/api/search?q={}", enc("наставнечество ")));
+    assert_eq!(body["suggestion"], "наставничество");
+    let (status, body) = get_json(&format!("{base}/api/suggest?q={}", enc("горячее пит")));
+    assert_eq!(status, 200);
+    let first = &body["suggestions"][0];
+    assert_eq!(first["kind"], "word");
+    assert!(
+        first["value"].as_str().unwrap().starts_with("горячее пит"),
+        "{body}"
+    );
+    let (status, body) = get_json(&format!("{base}/api/suggest?q=a&x=1"));
+    assert_eq!(status, 400);
+    assert!(body["error"]["message_ru"].as_str().is_some(), "{body}");
+    let _ = child.kill();
+    let _ = child.wait();
+
+    // A malformed file stops `serve` with a message naming it.
+    std::fs::write(&file, "version = 1\n[[block]\n").unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_edusearch"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--thesaurus"])
+        .arg(&file)
+        .arg("--index")
+        .arg(&index)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("local.toml"), "{err}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Word families.
+
+/// Positions (in the first 100 hits of `q`) of entries with the typed word (`own`) and of entries
+/// with only other members of its family (`family`).
+fn family_positions(q: &str, own: &str, family: &str) -> (Vec<usize>, Vec<usize>) {
+    let own = regex::Regex::new(&format!("(?i){own}")).unwrap();
+    let family = regex::Regex::new(&format!("(?i){family}")).unwrap();
+    let (mut o, mut f) = (Vec::new(), Vec::new());
+    for (i, t) in texts(seeds(), q, 100).iter().enumerate() {
+        if own.is_match(t) {
+            o.push(i);
+        } else if family.is_match(t) {
+            f.push(i);
+        }
+    }
+    (o, f)
+}
+
+#[test]
+fn word_families_are_found_below_the_word_typed() {
+    for (q, own, family) in [
+        (
+            "наставник ",
+            r"\bнаставник(а|у|ом|е|и|ов|ам|ами|ах)?\b",
+            r"наставнич",
+        ),
+        (
+            "психолог ",
+            r"\bпсихолог(а|у|ом|е|и|ов|ам|ами|ах)?\b",
+            r"психологическ",
+        ),
+        ("волонтерство ", r"волонт[её]рств", r"волонт[её]р"),
+    ] {
+        let (o, f) = family_positions(q, own, family);
+        assert!(
+            !o.is_empty() && !f.is_empty(),
+            "{q}: own {o:?}, family {f:?}"
+        );
+        assert!(
+            o.iter().max() < f.iter().min(),
+            "{q}: own {o:?}, family {f:?}"
+        );
+    }
+}
+
+#[test]
+fn hostile_text_never_breaks_suggestions_or_corrections() {
+    let long = "наставнечество ".repeat(200);
+    for q in [
+        "😀",
+        "\"",
+        "-",
+        "--ё",
+        "ё",
+        "a:b*",
+        "горячее\u{a0}пит",
+        "горячее\u{3000}пит",
+        "(((",
+        "ъъъъъъъъъъъъъъъъъъъъъъъъъъъъъъъъъъъъъъъъ",
+        "zzzzzzzzzz qqqqqqqqq",
+        &long,
+    ] {
+        let s = seeds().index.suggest(q);
+        assert!(s.is_ok(), "{q:?}");
+        let r = seeds().index.search(&SearchRequest {
+            q: q.to_string(),
+            ..SearchRequest::default()
+        });
+        assert!(r.is_ok(), "{q:?}");
+    }
 }

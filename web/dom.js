@@ -10,7 +10,7 @@ export const els = {
   filters: $('filters'), facets: $('facets'), reset: $('reset'), filtersClose: $('filters-close'),
   filtersToggle: $('filters-toggle'), filtersApply: $('filters-apply'), filtersCount: $('filters-count'), scrim: $('scrim'),
   resultsView: $('results-view'), summary: $('summary'), sort: $('sort'), chips: $('chips'),
-  message: $('message'), results: $('results'), pager: $('pager'), exportCsv: $('export-csv'),
+  message: $('message'), results: $('results'), pager: $('pager'), exportCsv: $('export-csv'), notes: $('query-notes'),
   main: $('main'), docView: $('doc-view'), cmpView: $('cmp-view'), cmpBack: $('cmp-back'), cmpBody: $('cmp-body'), docBack: $('doc-back'), docBody: $('doc-body'),
 };
 

@@ -9,6 +9,7 @@ import { addresseeNames, docMetaLine, formatDate, formatMs, nf, plural } from '.
 import { removeFilter, renderFacets, resetFilters } from './facets.js';
 import { openEntry } from './document.js';
 import { similarToggle } from './similar.js';
+import { setQuery } from './searchbox.js';
 
 let searchController = null;
 let lastSearchKey = null;
@@ -54,7 +55,30 @@ export async function runSearch(force = false) {
   }
 }
 
+/** «Возможно, вы искали: …» (a corrected query) and «Также искали: …» (thesaurus expansions). */
+function renderNotes(resp) {
+  els.notes.textContent = '';
+  if (typeof resp.suggestion === 'string' && resp.suggestion && resp.suggestion !== state.q.trim()) {
+    const target = { ...cloneState(state), q: resp.suggestion, page: 1 };
+    els.notes.append(h('p', { class: 'did-you-mean' }, 'Возможно, вы искали: ',
+      h('a', {
+        href: `${location.pathname}${searchOfState(target)}`,
+        class: 'did-you-mean-link',
+        onclick: (ev) => {
+          if (!isPlainClick(ev)) return;
+          ev.preventDefault();
+          setQuery(resp.suggestion);
+        },
+      }, resp.suggestion)));
+  }
+  const expanded = Array.isArray(resp.expanded) ? resp.expanded.filter((e) => typeof e === 'string') : [];
+  if (expanded.length) {
+    els.notes.append(h('p', { class: 'also-searched', text: `Также искали: ${expanded.join(', ')}` }));
+  }
+}
+
 function renderResults(resp) {
+  renderNotes(resp);
   els.message.textContent = '';
   els.results.textContent = '';
   const total = Number(resp.total) || 0;

@@ -4,6 +4,7 @@
 
 import { cloneState, go, nav, state } from './state.js';
 import { els } from './dom.js';
+import { attachSuggest } from './suggest.js';
 
 const DEBOUNCE_MS = 200;
 let debounceTimer = 0;
@@ -20,8 +21,33 @@ function searchingFor(q) {
   return s;
 }
 
-/** Wires the search box's input and form. */
+/** Replaces the query text and searches it at once (a picked suggestion, «Возможно, вы искали»). */
+export function setQuery(q) {
+  clearTimeout(debounceTimer);
+  els.q.value = q;
+  nav.typing = false;
+  go(searchingFor(q));
+}
+
+/** A suggestion picked in the drop-down: a word completes the query, an addressee or topic becomes a filter. */
+function pickSuggestion(s) {
+  if (s.kind === 'word') {
+    // The completed word is whole: a space ends it.
+    setQuery(`${s.value} `);
+    return;
+  }
+  const param = s.kind === 'addressee' ? 'addressee' : 'topic';
+  clearTimeout(debounceTimer);
+  els.q.value = '';
+  const next = searchingFor('');
+  if (!next.filters[param].includes(s.value)) next.filters[param].push(s.value);
+  nav.typing = false;
+  go(next);
+}
+
+/** Wires the search box's input, form and suggestion drop-down. */
 export function initSearchBox() {
+  attachSuggest(els.q, pickSuggestion);
   els.q.addEventListener('input', () => {
     clearTimeout(debounceTimer);
     debounceTimer = setTimeout(() => {

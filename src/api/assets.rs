@@ -64,6 +64,11 @@ pub const ASSETS: &[Asset] = &[
     module!("compare"),
     module!("similar"),
     Asset {
+        path: "/suggest.js",
+        content_type: JS,
+        bytes: include_bytes!("../../web/suggest.js"),
+    },
+    Asset {
         path: "/style.css",
         content_type: CSS,
         bytes: include_bytes!("../../web/style.css"),
@@ -72,6 +77,16 @@ pub const ASSETS: &[Asset] = &[
         path: "/widget.js",
         content_type: JS,
         bytes: include_bytes!("../../web/widget.js"),
+    },
+    Asset {
+        path: "/admin",
+        content_type: HTML,
+        bytes: include_bytes!("../../web/admin.html"),
+    },
+    Asset {
+        path: "/admin.js",
+        content_type: JS,
+        bytes: include_bytes!("../../web/admin.js"),
     },
     Asset {
         path: "/embed-example.html",

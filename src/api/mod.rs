@@ -26,6 +26,7 @@ use crate::index::EntryIndex;
 pub mod assets;
 pub mod cache;
 pub mod compare;
+pub mod documents;
 pub mod error;
 pub mod export;
 pub mod handlers;
@@ -34,6 +35,7 @@ pub mod middleware;
 pub mod openapi;
 pub mod params;
 pub mod server;
+pub mod suggest;
 pub mod wire;
 
 pub use error::ApiError;
@@ -104,6 +106,8 @@ pub struct ServeConfig {
     /// Most connections open at once (at most [`server::MAX_CONNECTIONS`]); at the cap new ones
     /// wait in the kernel's listen backlog until an open one ends.
     pub max_connections: usize,
+    /// The document write endpoints: admin token (none = off) and upload limit.
+    pub documents: documents::DocumentsConfig,
 }
 
 impl Default for ServeConfig {
@@ -117,6 +121,7 @@ impl Default for ServeConfig {
             cache_bytes: 16 << 20,
             header_timeout: Some(Duration::from_secs(10)),
             max_connections: 1024,
+            documents: documents::DocumentsConfig::default(),
         }
     }
 }
@@ -135,6 +140,8 @@ fn routes() -> Router<AppState> {
         .route("/api/entries/{*id}", get(handlers::entry_or_similar))
         .route("/healthz", get(handlers::healthz))
         .merge(compare::routes())
+        .merge(documents::routes())
+        .merge(suggest::routes())
         .merge(assets::routes())
         .merge(openapi::routes())
         .fallback(handlers::fallback)
@@ -191,21 +198,23 @@ pub fn app(state: AppState, config: &ServeConfig) -> Result<Router> {
         .layer(axum::middleware::from_fn(middleware::json_errors))
         .layer(axum::middleware::from_fn(middleware::require_host))
         .layer(axum::middleware::from_fn_with_state(
-            config.body_limit,
-            middleware::body_limit,
+            (config.body_limit, config.documents.upload_limit),
+            documents::body_limits,
         ))
         .layer(DefaultBodyLimit::max(config.body_limit))
         .layer(axum::middleware::from_fn_with_state(
             config.request_timeout,
-            middleware::timeout,
+            documents::timeouts,
         ))
         .layer(axum::middleware::from_fn_with_state(
             caching,
             middleware::etag,
         ));
+    let documents = documents::DocumentsState::new(config.documents.clone());
     Ok(routes()
         .route("/metrics", metrics_route)
         .layer(middleware)
+        .layer(axum::Extension(Arc::new(documents)))
         .with_state(state))
 }
 

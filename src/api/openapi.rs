@@ -37,6 +37,8 @@ pub struct ApiDoc;
 pub fn document() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
     doc.merge(super::compare::CompareApi::openapi());
+    doc.merge(super::documents::DocumentsApiDoc::openapi());
+    doc.merge(super::suggest::SuggestApi::openapi());
     doc
 }
 

@@ -28,6 +28,11 @@ pub struct IndexArgs {
     /// Largest file read, in MB; larger files are rejected without being read.
     #[arg(long, default_value_t = ingest::DEFAULT_MAX_FILE_MB, value_parser = clap::value_parser!(u64).range(1..))]
     pub max_file_mb: u64,
+    /// Heap budget of the index writer, in MB: documents buffered before a segment is written.
+    /// The default keeps the whole process under about 500 MB; smaller budgets index with
+    /// fewer threads and write more segments.
+    #[arg(long, default_value_t = (crate::index::DEFAULT_WRITER_MEMORY / 1_000_000) as u64, value_parser = clap::value_parser!(u64).range(16..=65536))]
+    pub memory_mb: u64,
 }
 
 /// Where the documents come from.
@@ -159,12 +164,28 @@ pub fn run(index_dir: &Path, args: IndexArgs) -> anyhow::Result<ExitCode> {
     };
     let mut index = EntryIndex::create(index_dir, args.rebuild)
         .with_context(|| format!("cannot open the index at {}", index_dir.display()))?;
+    index.set_writer_memory(
+        usize::try_from(args.memory_mb.saturating_mul(1_000_000)).unwrap_or(usize::MAX),
+    );
     let source = match &inputs {
         Inputs::Roots(_) | Inputs::Files(_) => IndexSource::Files,
         Inputs::Embedded(_) => IndexSource::EmbeddedSeeds,
     };
+    let committed = index.commit_payload()?;
     let mut writer = index.writer_from(source)?;
     let progress = Progress::new(inputs.len());
+    if args.rebuild {
+        // A rebuild keeps the uploaded documents: parsed again from their stored originals.
+        let (stored, unreadable) =
+            crate::documents::add_stored(index_dir, committed.as_deref(), &mut writer)?;
+        for doc in &stored {
+            tally.add(doc, 0);
+            progress.done(Path::new(&doc.meta.source), &tally, doc);
+        }
+        for line in unreadable {
+            eprintln!("edusearch: stored document not indexed: {line}");
+        }
+    }
     for err in &tally.rejected {
         progress.rejected(err);
     }

@@ -15,6 +15,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod compare;
+mod documents;
 mod export;
 pub mod flags;
 mod index;
@@ -77,6 +78,12 @@ pub enum Command {
     Align(compare::AlignArgs),
     /// Word-level diff of two entries.
     Compare(compare::CompareArgs),
+    /// List the documents of the index with entry counts and the stored originals of uploaded ones.
+    Documents(documents::DocumentsArgs),
+    /// Remove documents from the index and the document store.
+    Remove(documents::RemoveArgs),
+    /// Rebuild the whole index from the stored originals with this program's parser.
+    Reindex(documents::ReindexArgs),
 }
 
 /// Entry point used by the binary.
@@ -107,6 +114,9 @@ pub fn try_main(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Similar(args) => compare::run_similar(&cli.index, args),
         Command::Align(args) => compare::run_align(&cli.index, args),
         Command::Compare(args) => compare::run_compare(&cli.index, args),
+        Command::Documents(args) => documents::run_list(&cli.index, args),
+        Command::Remove(args) => documents::run_remove(&cli.index, args),
+        Command::Reindex(args) => documents::run_reindex(&cli.index, args),
     }
 }
 

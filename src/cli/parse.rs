@@ -10,7 +10,7 @@ use crate::{ingest, pipeline};
 /// Arguments of `parse`.
 #[derive(Debug, clap::Args)]
 pub struct ParseArgs {
-    /// Files or folders (recursively: .txt, .md).
+    /// Files or folders (recursively: .txt, .md, .docx, .odt, .html, .rtf, .pdf).
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
     /// One JSON object per entry per line.

@@ -1,17 +1,19 @@
 //! `edusearch serve [--addr A] [--index DIR] [--cors-origin O] [--timeout S] [--cache-mb M]
-//! [--header-timeout-secs S] [--max-connections N]`.
+//! [--header-timeout-secs S] [--max-connections N] [--thesaurus FILE]…`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
 
+use crate::api::documents::{AdminToken, DocumentsConfig};
 use crate::api::{AppState, ServeConfig};
 use crate::error::Error;
-use crate::index::{EntryIndex, Opened};
+use crate::index::{EntryIndex, Opened, Thesaurus};
 use crate::pipeline::PARSER_VERSION;
+use crate::store::Recovery;
 
 /// Arguments of `serve`.
 #[derive(Debug, clap::Args)]
@@ -40,6 +42,67 @@ pub struct ServeArgs {
     /// backlog) until one closes.
     #[arg(long, default_value_t = 1024, value_parser = clap::value_parser!(u64).range(1..=MAX_CONNECTIONS))]
     pub max_connections: u64,
+    /// File holding the admin token (at least 16 characters) that turns on the document write
+    /// endpoints (`POST`/`PUT`/`DELETE /api/documents`); the EDUSEARCH_ADMIN_TOKEN variable
+    /// gives the token itself. Without either they are off.
+    #[arg(long)]
+    pub admin_token_file: Option<PathBuf>,
+    /// Largest document upload, in megabytes (other requests keep a 64 KB body limit).
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    pub upload_limit_mb: u64,
+    /// Thesaurus file (format of `data/thesaurus.toml`, see `data/THESAURUS.md`) merged over the
+    /// built-in one: its abbreviations replace the built-in expansions of the same spelling, its
+    /// synonym groups are added. Repeatable; later files override earlier ones.
+    #[arg(long, value_name = "FILE")]
+    pub thesaurus: Vec<std::path::PathBuf>,
+}
+
+/// The variable holding the admin token itself.
+const TOKEN_VAR: &str = "EDUSEARCH_ADMIN_TOKEN";
+
+/// The admin token from `--admin-token-file` or EDUSEARCH_ADMIN_TOKEN (the file wins).
+fn admin_token(file: Option<&Path>) -> anyhow::Result<Option<AdminToken>> {
+    let text = match file {
+        Some(path) => std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read the admin token file {}", path.display()))?,
+        None => match std::env::var(TOKEN_VAR) {
+            Ok(t) if !t.trim().is_empty() => t,
+            _ => return Ok(None),
+        },
+    };
+    AdminToken::new(&text)
+        .map(Some)
+        .map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+/// Settles the document store against the index after a crash, and says so.
+fn recover_store(index: &EntryIndex) -> anyhow::Result<()> {
+    if !crate::documents::has_store(index.dir()) {
+        return Ok(());
+    }
+    let recovery = match crate::documents::Documents::new().recover(index) {
+        Ok(r) => r,
+        // Another process writes the index now; the next change settles the store.
+        Err(crate::documents::ChangeError::Busy) => {
+            eprintln!(
+                "edusearch: warning: another process is writing the index; the document store is checked at the next change"
+            );
+            return Ok(());
+        }
+        Err(e) => {
+            return Err(e).context("cannot check the document store against the index");
+        }
+    };
+    match recovery {
+        Recovery::Clean => {}
+        Recovery::RolledForward => eprintln!(
+            "edusearch: the last document change reached the index before the server stopped; the store now records it"
+        ),
+        Recovery::RolledBack => eprintln!(
+            "edusearch: the last document change had not reached the index when the server stopped; it was dropped"
+        ),
+    }
+    Ok(())
 }
 
 /// The largest `--max-connections`.
@@ -49,7 +112,20 @@ const MAX_CONNECTIONS: u64 = crate::api::server::MAX_CONNECTIONS as u64;
 /// until SIGINT/SIGTERM.
 pub fn run(index_dir: &Path, args: ServeArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
+    // A bad thesaurus file is reported before the index is touched.
+    let thesaurus = (!args.thesaurus.is_empty())
+        .then(|| Thesaurus::with_files(&args.thesaurus))
+        .transpose()
+        .context("cannot read the thesaurus")?;
+    let admin_token = admin_token(args.admin_token_file.as_deref())?;
+    EntryIndex::warm_up_morphology();
     let mut index = open_index(index_dir)?;
+    recover_store(&index)?;
+    if let Some(thesaurus) = thesaurus {
+        let (abbreviations, groups) = thesaurus.counts();
+        tracing::info!(abbreviations, groups, "thesaurus with local files");
+        index.set_thesaurus(thesaurus)?;
+    }
     index.set_match_cache(
         args.match_cache_mb.saturating_mul(1 << 20),
         crate::index::DEFAULT_MATCH_MIN_COST,
@@ -60,8 +136,18 @@ pub fn run(index_dir: &Path, args: ServeArgs) -> anyhow::Result<ExitCode> {
         cache_bytes: args.cache_mb.saturating_mul(1 << 20),
         header_timeout: Some(Duration::from_secs(args.header_timeout_secs)),
         max_connections: usize::try_from(args.max_connections).unwrap_or(usize::MAX),
+        documents: DocumentsConfig {
+            upload_limit: usize::try_from(args.upload_limit_mb << 20).unwrap_or(usize::MAX),
+            admin_token,
+        },
         ..ServeConfig::default()
     };
+    if config.documents.admin_token.is_some() {
+        eprintln!(
+            "edusearch: document uploads are on (POST/PUT/DELETE /api/documents with the admin token, up to {} MB)",
+            args.upload_limit_mb
+        );
+    }
     let state = AppState {
         index: Arc::new(index),
     };
@@ -136,6 +222,7 @@ fn open_index(dir: &Path) -> anyhow::Result<EntryIndex> {
 /// The one line `serve` prints about the parser version of the index, if there is news.
 fn parse_notice(dir: &Path, opened: &Opened) -> Option<String> {
     let current = PARSER_VERSION;
+    let stored = crate::documents::has_store(dir);
     let dir = dir.display();
     match opened {
         Opened::Current | Opened::BuiltFromSeeds => None,
@@ -146,9 +233,13 @@ fn parse_notice(dir: &Path, opened: &Opened) -> Option<String> {
         )),
         Opened::Stale { found } => Some(format!(
             "warning: the index at {dir} was built by parser version {}, this program's parser is \
-             version {current}; it is served with the old parse until you re-index: \
-             `edusearch --index {dir} index --rebuild <files>`",
-            found.parser_label()
+             version {current}; it is served with the old parse until you re-index: {}",
+            found.parser_label(),
+            if stored {
+                format!("`edusearch --index {dir} reindex` (from the stored originals)")
+            } else {
+                format!("`edusearch --index {dir} index --rebuild <files>`")
+            }
         )),
         Opened::RebuildFailed { found, error } => Some(format!(
             "warning: the index at {dir} was built from the bundled seed documents by parser \

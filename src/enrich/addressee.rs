@@ -49,6 +49,7 @@ enum Case {
     Dative,
     Nominative,
     Genitive,
+    Accusative,
 }
 
 impl Case {
@@ -57,6 +58,7 @@ impl Case {
             Case::Dative => "datv",
             Case::Nominative => "nomn",
             Case::Genitive => "gent",
+            Case::Accusative => "accs",
         }
     }
 }
@@ -117,8 +119,15 @@ const CUT_PAIRS: [(&str, &str); 14] = [
 ];
 
 /// Single words that end the addressee part.
-const CUT_WORDS: [&str; 8] = [
+const CUT_WORDS: [&str; 14] = [
     "при",
+    // Adverbs of time: «Управлению образования … заблаговременно провести …».
+    "заблаговременно",
+    "своевременно",
+    "ежегодно",
+    "ежеквартально",
+    "ежемесячно",
+    "постоянно",
     "для",
     "как",
     "необходимо",
@@ -177,6 +186,15 @@ pub fn addressees_nominative(list: &str) -> Vec<Addressee> {
         return Vec::new();
     };
     split(&text, Case::Nominative)
+}
+
+/// Addressees of a list in the accusative («возложить на заместителя главы администрации
+/// …, начальника отдела образования»).
+pub fn addressees_accusative(list: &str) -> Vec<Addressee> {
+    let Some((text, _)) = prepare(list) else {
+        return Vec::new();
+    };
+    split(&text, Case::Accusative)
 }
 
 fn split(text: &str, case: Case) -> Vec<Addressee> {
@@ -423,10 +441,20 @@ fn segments<'a>(toks: &'a [Tok<'a>], case: Case) -> Vec<(&'a [Tok<'a>], Case)> {
 
 /// The reading of `word` in `case` with one of the parts of speech.
 fn reading_in(word: &str, case: Case, pos: &[&str]) -> Option<Reading> {
+    // «Пресс-службе»: a compound declines in its last part.
+    let word = word.rsplit('-').next().unwrap_or(word);
     morph::readings(word)
         .iter()
         .find(|r| r.has(case.grammeme()) && pos.iter().any(|p| r.has(p)))
         .cloned()
+}
+
+/// [`recase`] for a compound whose last part was inflected: «Пресс-службе» → «Пресс-служба».
+fn recase_compound(word: &str, like: &str) -> String {
+    match like.rfind('-') {
+        Some(k) if k > 0 => format!("{}{}", &like[..=k], recase(word, &like[k + 1..])),
+        _ => recase(word, like),
+    }
 }
 
 /// Copies the capitalisation of `like` onto `word`, and its «е» for «ё» (rsmorphy writes
@@ -496,7 +524,7 @@ fn canonical(seg: &[Tok<'_>], case: Case) -> Option<String> {
                 };
                 let required: &[&str] = if i == head_at { &need[..2] } else { &need };
                 if let Some(w) = r.inflect(required) {
-                    out[i] = recase(&w, seg[i].text);
+                    out[i] = recase_compound(&w, seg[i].text);
                 }
             }
             agree_participles(seg, head_at, case, &need, &mut out);

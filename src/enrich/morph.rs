@@ -66,6 +66,11 @@ fn load_embedded() -> Result<MorphAnalyzer, String> {
         .map_err(|_| "rsmorphy panicked while loading".to_owned())
 }
 
+/// Loads the dictionary now (it otherwise loads on first use, which takes a moment).
+pub fn warm_up() {
+    LazyLock::force(&MORPH);
+}
+
 /// One morphological reading of a word.
 #[derive(Debug, Clone)]
 pub(crate) struct Reading {
@@ -173,6 +178,34 @@ pub(crate) fn is_dictionary_word(word: &str) -> bool {
     known(word) || (word.contains(['ё', 'Ё']) && known(&word.replace('ё', "е").replace('Ё', "Е")))
 }
 
+/// Most word forms returned by [`lexeme_forms`].
+const MAX_FORMS: usize = 64;
+
+/// Every word form of the dictionary lexemes of `word` (lower case, at most [`MAX_FORMS`]): its
+/// inflections, whose stems a suffix-stripping stemmer does not always join («дефицит» and
+/// «дефицита» stem differently). Empty for ineligible words, guesses and without the dictionary.
+pub(crate) fn lexeme_forms(word: &str) -> Vec<String> {
+    let Some(morph) = MORPH.as_ref() else {
+        return Vec::new();
+    };
+    let mut forms: Vec<String> = Vec::new();
+    for r in readings(word).iter().filter(|r| r.known) {
+        let found = catch_unwind(AssertUnwindSafe(|| {
+            r.lex
+                .iter_lexeme(morph)
+                .map(|f| f.get_word().to_lowercase())
+                .take(MAX_FORMS)
+                .collect::<Vec<_>>()
+        }));
+        for f in found.unwrap_or_default() {
+            if forms.len() < MAX_FORMS && !forms.contains(&f) {
+                forms.push(f);
+            }
+        }
+    }
+    forms
+}
+
 /// Asks rsmorphy (guarded) about an eligible lower-case word.
 fn analyse(lower: &str) -> Vec<Reading> {
     let Some(morph) = MORPH.as_ref() else {
@@ -221,6 +254,16 @@ mod tests {
         {
             assert!(!is_dictionary_word(w), "{w}");
         }
+    }
+
+    #[test]
+    fn lexeme_forms_are_the_inflections() {
+        let forms = lexeme_forms("дефицит");
+        for f in ["дефицит", "дефицита", "дефицитов"] {
+            assert!(forms.contains(&f.to_string()), "{forms:?}");
+        }
+        assert!(lexeme_forms("обрзования").is_empty());
+        assert!(lexeme_forms("до").is_empty());
     }
 
     #[test]

@@ -23,6 +23,10 @@ const RULES: [(Role, &[&str]); 10] = [
             "глава администрац",
             "главы районов",
             "главы городских",
+            // The administration of a city or district as a body.
+            "администрация города",
+            "администрация муниципальн",
+            "администрация района",
         ],
     ),
     (
@@ -47,6 +51,7 @@ const RULES: [(Role, &[&str]); 10] = [
             "университет",
             "областной центр",
             "институт повышения квалификации",
+            "институт открытого образования",
         ],
     ),
     (
@@ -57,6 +62,7 @@ const RULES: [(Role, &[&str]); 10] = [
             "областной комитет",
             "департамент по образованию",
             "региональный координатор",
+            "министра образования",
         ],
     ),
     (
@@ -102,6 +108,15 @@ const RULES: [(Role, &[&str]); 10] = [
             "комитет образования",
             "органы управления образованием",
             "органов управления образованием",
+            // Posts take the role of the body they head: «Начальник отдела образования».
+            "отдела образования",
+            "отдел общего образования",
+            "отдела общего образования",
+            "управления образования",
+            "управление образованием",
+            "управления образованием",
+            "комитета по образованию",
+            "комитета образования",
         ],
     ),
     (
@@ -141,9 +156,31 @@ const RULES: [(Role, &[&str]); 10] = [
     (Role::Other, &[]),
 ];
 
+const DEPUTY_OF_HEAD: [&str; 5] = [
+    " заместитель главы",
+    " заместитель мэра",
+    " заместитель губернатора",
+    " вице-губернатор",
+    " заместитель председателя правительства",
+];
+
+const MUNICIPAL_DEPARTMENT: [&str; 3] = [
+    "департамент образования администрации г",
+    "департамент образования администрации муниципальн",
+    "департамент образования администрации район",
+];
+
 /// Classifies a canonical (nominative) addressee into the role taxonomy.
 pub fn role_of(canonical: &str) -> Role {
     let folded = format!(" {} ", canonical.to_lowercase().replace('ё', "е"));
+    // Deputies of a head of administration, mayor or governor are not the administration.
+    if DEPUTY_OF_HEAD.iter().any(|k| folded.contains(k)) {
+        return Role::Other;
+    }
+    // An education department of a city or district administration is municipal.
+    if MUNICIPAL_DEPARTMENT.iter().any(|k| folded.contains(k)) {
+        return Role::MunicipalAuthority;
+    }
     // Abbreviations and words are matched on word starts so «оу» does not hit «моу»-like
     // substrings of unrelated words.
     for (role, keys) in RULES {

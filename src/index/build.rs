@@ -1,14 +1,19 @@
 //! Turns a parsed user query into a tantivy query (never through tantivy's QueryParser).
 //!
-//! - every word is one clause: its stem in the language fields, its exact form (a bonus for the
-//!   same word form), its context match (low weight) and its alternatives (synonyms, abbreviations,
-//!   and at a lower weight the head of an abbreviation's full form without its leading modifier);
+//! - every word is one clause: its stem in the language fields (and the stems of its other
+//!   inflections, from the dictionary), its exact form (a bonus for the same word form), its
+//!   context match (low weight) and, each counted by its best, its alternatives: the abbreviations
+//!   the documents define (full weight; at a lower weight the head of a full form without its
+//!   leading modifier), the thesaurus (below the typed word), its word family (below the typed
+//!   word), and for a word the documents do not know its corrections, or, for the unfinished last
+//!   word, its completions;
 //! - words are optional individually (at least half of them must match, rounding down, and at
 //!   least one); a coordination factor (see [`super::coord`]) and a proximity phrase rank complete
 //!   and close matches first;
 //! - quoted phrases are required phrase matches on the stems, with a bonus for the exact forms;
 //! - excluded words and phrases remove entries.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, PhraseQuery, Query, RegexQuery,
@@ -22,8 +27,10 @@ use tantivy::{Searcher, Term};
 use super::coord::CoordQuery;
 use super::highlight::HighlightTerms;
 use super::schema::Fields;
-use super::synonyms::GROUPS;
+use super::thesaurus::Thesaurus;
+use super::vocab;
 use crate::analysis::{en_analyzer, exact_analyzer, ru_analyzer, tokens};
+use crate::enrich::morph;
 use crate::search::query::UserQuery;
 
 /// Weight of a stem match.
@@ -41,8 +48,12 @@ const MIN_PREFIX_CHARS: usize = 7;
 const MIN_PREFIX_RARITY: f32 = 0.35;
 /// Share of the other matches of a word added to its best match.
 const TIE_BREAKER: f32 = 0.2;
-/// Weight of a synonym or abbreviation match.
+/// Weight of a synonym or abbreviation match (times the share of its source).
 const W_ALT: f32 = 1.0;
+/// Share of an abbreviation defined in the indexed documents themselves.
+const W_DOCUMENT: f32 = 1.0;
+/// Share of a thesaurus abbreviation or synonym: below the user's own words.
+const W_THESAURUS: f32 = 0.8;
 /// Share of [`W_ALT`] for the head of an abbreviation's full form: «ШСМ» (школьных служб
 /// медиации) also finds «служб медиации» without the leading modifier, below the full form.
 const W_HEAD: f32 = 0.5;
@@ -50,6 +61,96 @@ const W_HEAD: f32 = 0.5;
 const W_NEAR: f32 = 1.0;
 /// Extra weight of an exact-form phrase over a stem phrase.
 const W_PHRASE_EXACT: f32 = 1.0;
+
+/// Most inflected variants of one multi-word alternative.
+const MAX_VARIANTS: usize = 4;
+
+/// Inflection stems of typed words and of the words of the thesaurus, looked up once per word
+/// (bounded: emptied when full).
+fn cached_inflections(b: &mut QueryBuilder, word: &str, a: &Analyzed) -> Vec<String> {
+    static CACHE: std::sync::LazyLock<std::sync::Mutex<HashMap<String, Vec<String>>>> =
+        std::sync::LazyLock::new(Default::default);
+    const LIMIT: usize = 20_000;
+    if let Ok(cache) = CACHE.lock()
+        && let Some(found) = cache.get(word)
+    {
+        return found.clone();
+    }
+    let found = b.inflections(word, a);
+    if let Ok(mut cache) = CACHE.lock() {
+        if cache.len() >= LIMIT {
+            cache.clear();
+        }
+        cache.insert(word.to_string(), found.clone());
+    }
+    found
+}
+
+/// Weight of a word of the same family (same root, another suffix), at most.
+const W_FAMILY: f32 = 0.4;
+/// Shortest root of a word family.
+const FAMILY_ROOT_CHARS: usize = 6;
+/// Most letters cut from a stem to find its root.
+const FAMILY_SUFFIX_CHARS: usize = 3;
+/// Most family members searched per word.
+const MAX_FAMILY: usize = 24;
+/// Weight of a completion of the open last word (search as you type).
+const W_COMPLETION: f32 = 0.6;
+/// Shortest prefix completed.
+const MIN_COMPLETION_CHARS: usize = 3;
+/// Most completions searched for the open last word.
+const MAX_COMPLETIONS: usize = 24;
+/// Weight of a correction of a misspelt word.
+const W_CORRECTION: f32 = 0.6;
+/// Most corrections searched per word.
+const MAX_CORRECTIONS: usize = 3;
+/// A non-dictionary word found in at most this many entries may be a typo.
+const RARE_DF: u64 = 2;
+/// A correction of a word the documents use must be found in this many times more entries than
+/// the word itself (plus one).
+const CORRECTION_FACTOR: u64 = 3;
+
+/// What one typed word searches.
+struct WordPlan {
+    /// The word as typed.
+    raw: String,
+    analyzed: Analyzed,
+    alternatives: Vec<Alt>,
+    /// Stems of its other inflections.
+    inflections: Vec<String>,
+    /// Stems of its word family (other words of the same root), with their weights.
+    family: Vec<(String, f32)>,
+    /// Exact forms completing it (the open last word only).
+    completions: Vec<String>,
+    /// Stems of close terms, when the word is unknown.
+    corrections: Vec<String>,
+    /// The best correction (exact form), for the suggestion.
+    correction: Option<String>,
+    /// Rarity weight.
+    weight: f32,
+}
+
+/// The query with corrected words, when any word was corrected.
+fn suggestion(q: &UserQuery, plans: &[WordPlan]) -> Option<String> {
+    plans.iter().find(|p| p.correction.is_some())?;
+    let mut parts: Vec<String> = q
+        .words
+        .iter()
+        .map(|w| {
+            plans
+                .iter()
+                .find(|p| p.raw == *w)
+                .and_then(|p| p.correction.clone())
+                .unwrap_or_else(|| w.clone())
+        })
+        .collect();
+    parts.extend(q.phrases.iter().map(|p| format!("\"{p}\"")));
+    parts.extend(q.excluded.iter().map(|e| format!("-{e}")));
+    Some(parts.join(" "))
+}
+
+/// Most expansions reported per query.
+const MAX_EXPANDED: usize = 12;
 
 /// Tokens of a text per analyzer: `(position, term)`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -69,8 +170,7 @@ pub struct QueryBuilder {
     ru: TextAnalyzer,
     en: TextAnalyzer,
     exact: TextAnalyzer,
-    /// `(Russian stems of an expression, alternative expressions)`.
-    alternatives: Arc<Vec<(Vec<String>, Vec<Alt>)>>,
+    alternatives: Arc<AltTable>,
 }
 
 /// Another way to say an expression, with its share of [`W_ALT`].
@@ -78,6 +178,28 @@ pub struct QueryBuilder {
 struct Alt {
     text: String,
     weight: f32,
+}
+
+/// Alternatives of expressions, keyed by the Russian stems of the expression.
+#[derive(Debug, Default)]
+struct AltTable {
+    /// `(stems of an expression, its alternatives)`.
+    entries: Vec<(Vec<String>, Vec<Alt>)>,
+    /// Entries per first stem.
+    by_first: HashMap<String, Vec<usize>>,
+    /// Entry per key (while building).
+    positions: HashMap<Vec<String>, usize>,
+    /// Short abbreviations that are also common words or prepositions («ДО», «ПК», «МО»):
+    /// expanded only when typed as written in the thesaurus (upper case), keyed by that spelling.
+    case_sensitive: HashMap<String, Vec<Alt>>,
+}
+
+/// An abbreviation of at most this many letters is ambiguous with ordinary words: expanded only
+/// when typed in its own case, and never searched for as the short form of a typed expansion.
+const AMBIGUOUS_ABBREVIATION_CHARS: usize = 2;
+
+fn is_ambiguous_abbreviation(spelling: &str) -> bool {
+    spelling.chars().filter(|c| c.is_alphanumeric()).count() <= AMBIGUOUS_ABBREVIATION_CHARS
 }
 
 /// Russian adjective and participle endings (folded), to recognise a leading modifier.
@@ -101,8 +223,28 @@ fn head_of(full: &str) -> Option<String> {
 pub enum Built {
     /// Nothing searchable was typed: browse.
     Browse,
-    /// A text query and the terms to highlight.
-    Query(Box<dyn Query>, HighlightTerms),
+    /// A text query.
+    Query(Box<BuiltQuery>),
+}
+
+/// A text query, the terms to highlight and what the engine did with the words.
+pub struct BuiltQuery {
+    /// The tantivy query.
+    pub query: Box<dyn Query>,
+    /// Terms to highlight in snippets.
+    pub highlight: HighlightTerms,
+    /// Expansions and corrections.
+    pub notes: QueryNotes,
+}
+
+/// What the engine searched besides the typed words, for the user to see.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct QueryNotes {
+    /// Expressions searched as alternatives of the typed words (thesaurus, the documents'
+    /// abbreviations), in query order.
+    pub expanded: Vec<String>,
+    /// The query with misspelt words corrected, when the corrections find much more.
+    pub suggestion: Option<String>,
 }
 
 fn term_query(field: Field, text: &str) -> Box<dyn Query> {
@@ -143,77 +285,110 @@ fn union(clauses: Vec<Box<dyn Query>>) -> Option<Box<dyn Query>> {
     }
 }
 
+/// Adds an alternative unless its text is already there (the first weight stays).
+fn push_alt(alts: &mut Vec<Alt>, text: &str, weight: f32) {
+    if !alts.iter().any(|a| a.text == text) {
+        alts.push(Alt {
+            text: text.to_string(),
+            weight,
+        });
+    }
+}
+
 fn texts(toks: &[(usize, String)]) -> Vec<String> {
     toks.iter().map(|(_, t)| t.clone()).collect()
 }
 
 impl QueryBuilder {
-    /// A builder for the given fields, abbreviations `(abbreviation, full form)` and the
-    /// built-in synonym table.
-    pub fn new(fields: Fields, abbreviations: &[(String, String)]) -> Self {
+    /// A builder for the given fields, the abbreviations defined in the indexed documents
+    /// `(abbreviation, full form)` and the domain thesaurus.
+    pub fn new(fields: Fields, abbreviations: &[(String, String)], thesaurus: &Thesaurus) -> Self {
         let mut b = QueryBuilder {
             fields,
             ru: ru_analyzer(),
             en: en_analyzer(),
             exact: exact_analyzer(),
-            alternatives: Arc::new(Vec::new()),
+            alternatives: Arc::new(AltTable::default()),
         };
-        let mut groups: Vec<Vec<String>> = GROUPS
-            .iter()
-            .map(|g| g.iter().map(|s| s.to_string()).collect())
-            .collect();
-        groups.extend(
-            abbreviations
-                .iter()
-                .map(|(a, full)| vec![a.clone(), full.clone()]),
-        );
-        let mut table: Vec<(Vec<String>, Vec<Alt>)> = Vec::new();
-        for group in groups {
-            for (i, member) in group.iter().enumerate() {
-                let others = group
-                    .iter()
-                    .enumerate()
-                    .filter(|&(j, _)| j != i)
-                    .map(|(_, s)| Alt {
-                        text: s.clone(),
-                        weight: 1.0,
-                    });
-                b.add_alternatives(&mut table, member, others.collect());
-            }
+        let mut table = AltTable::default();
+        // The documents' own definitions first: an alternative already known keeps its weight.
+        for (abbreviation, full) in abbreviations {
+            b.add_alternatives(&mut table, abbreviation, &[full], W_DOCUMENT);
+            b.add_alternatives(&mut table, full, &[abbreviation], W_DOCUMENT);
         }
         for (abbreviation, full) in abbreviations {
             if let Some(head) = head_of(full) {
-                let alt = Alt {
-                    text: head,
-                    weight: W_HEAD,
-                };
-                b.add_alternatives(&mut table, abbreviation, vec![alt]);
+                b.add_alternatives(&mut table, abbreviation, &[&head], W_HEAD);
             }
         }
+        for (spelling, expansions) in thesaurus.abbreviations() {
+            let exps: Vec<&String> = expansions.iter().collect();
+            if is_ambiguous_abbreviation(spelling) {
+                let alts = table
+                    .case_sensitive
+                    .entry(spelling.replace('ё', "е"))
+                    .or_default();
+                for e in exps {
+                    push_alt(alts, e, W_THESAURUS);
+                }
+                continue;
+            }
+            b.add_alternatives(&mut table, spelling, &exps, W_THESAURUS);
+            for e in exps {
+                b.add_alternatives(&mut table, e, &[spelling], W_THESAURUS);
+                if let Some(head) = head_of(e) {
+                    b.add_alternatives(&mut table, spelling, &[&head], W_HEAD * W_THESAURUS);
+                }
+            }
+        }
+        for group in thesaurus.synonyms() {
+            for (i, member) in group.iter().enumerate() {
+                let others: Vec<&String> = group
+                    .iter()
+                    .enumerate()
+                    .filter(|&(j, m)| j != i && !is_ambiguous_abbreviation(m))
+                    .map(|(_, m)| m)
+                    .collect();
+                b.add_alternatives(&mut table, member, &others, W_THESAURUS);
+            }
+        }
+        for (i, (key, _)) in table.entries.iter().enumerate() {
+            if let Some(first) = key.first() {
+                table.by_first.entry(first.clone()).or_default().push(i);
+            }
+        }
+        table.positions = HashMap::new();
         b.alternatives = Arc::new(table);
         b
     }
 
-    /// Adds `alts` to the alternatives of `expression` (a text already there keeps its weight).
+    /// Adds `alts` (with `weight`) to the alternatives of `expression`; a text already there
+    /// keeps its weight.
     fn add_alternatives(
         &mut self,
-        table: &mut Vec<(Vec<String>, Vec<Alt>)>,
+        table: &mut AltTable,
         expression: &str,
-        alts: Vec<Alt>,
+        alts: &[&String],
+        weight: f32,
     ) {
         let key = texts(&self.analyze(expression).ru);
         if key.is_empty() {
             return;
         }
-        match table.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, known)) => {
-                for alt in alts {
-                    if !known.iter().any(|k| k.text == alt.text) {
-                        known.push(alt);
-                    }
-                }
+        let i = match table.positions.get(&key) {
+            Some(&i) => i,
+            None => {
+                table.entries.push((key.clone(), Vec::new()));
+                table.positions.insert(key.clone(), table.entries.len() - 1);
+                table.entries.len() - 1
             }
-            None => table.push((key, alts)),
+        };
+        let known = &mut table.entries[i].1;
+        for alt in alts {
+            // An alternative with the expression's own stems adds nothing.
+            if texts(&self.analyze(alt).ru) != key {
+                push_alt(known, alt, weight);
+            }
         }
     }
 
@@ -253,11 +428,25 @@ impl QueryBuilder {
         hl.exact.extend(texts(&a.exact));
     }
 
-    /// Alternatives of each word: single-word matches and matches of word sequences.
-    fn word_alternatives(&self, words: &[Analyzed]) -> Vec<Vec<Alt>> {
+    /// Alternatives of each word: single-word matches and matches of word sequences; short
+    /// ambiguous abbreviations only when typed as written (`raw`: the words as typed).
+    fn word_alternatives(&self, words: &[Analyzed], raw: &[&str]) -> Vec<Vec<Alt>> {
+        let table = &self.alternatives;
         let mut out: Vec<Vec<Alt>> = vec![Vec::new(); words.len()];
-        for (key, alts) in self.alternatives.iter() {
-            for start in 0..words.len() {
+        for start in 0..words.len() {
+            if let Some(alts) = raw
+                .get(start)
+                .and_then(|w| table.case_sensitive.get(&w.replace('ё', "е")))
+            {
+                for alt in alts {
+                    push_alt(&mut out[start], &alt.text, alt.weight);
+                }
+            }
+            let Some((_, first)) = words[start].ru.first() else {
+                continue;
+            };
+            for &i in table.by_first.get(first).into_iter().flatten() {
+                let (key, alts) = &table.entries[i];
                 let mut stems = Vec::new();
                 let mut end = start;
                 while end < words.len() && stems.len() < key.len() {
@@ -267,9 +456,7 @@ impl QueryBuilder {
                 if stems == *key {
                     for slot in &mut out[start..end] {
                         for alt in alts {
-                            if !slot.iter().any(|a| a.text == alt.text) {
-                                slot.push(alt.clone());
-                            }
+                            push_alt(slot, &alt.text, alt.weight);
                         }
                     }
                 }
@@ -278,18 +465,23 @@ impl QueryBuilder {
         out
     }
 
-    /// One word: stems, exact form bonus, context, alternatives.
+    /// One word: stems (also of its other inflections), exact form bonus, context,
+    /// alternatives, completions and corrections.
     fn word_clause(
         &mut self,
-        a: &Analyzed,
-        alternatives: &[Alt],
+        w: &WordPlan,
         with_prefix: bool,
         hl: &mut HighlightTerms,
     ) -> Option<Box<dyn Query>> {
         let f = self.fields;
+        let (a, alternatives) = (&w.analyzed, w.alternatives.as_slice());
         // The word itself: stem match plus the exact-form bonus.
         let mut own = Vec::new();
-        own.extend(self.stem_clause(a, 0).map(|q| boost(q, W_STEM)));
+        let mut stems = Vec::new();
+        stems.extend(self.stem_clause(a, 0));
+        stems.extend(w.inflections.iter().map(|t| term_query(f.stem_ru, t)));
+        hl.ru.extend(w.inflections.iter().cloned());
+        own.extend(union(stems).map(|q| boost(q, W_STEM)));
         own.extend(field_query(f.exact, &a.exact, 0).map(|q| boost(q, W_EXACT)));
         // Other ways to match the word count by their best, not their sum, so that a frequent
         // word cannot outweigh a rare one by matching in several ways.
@@ -309,7 +501,14 @@ impl QueryBuilder {
         }
         for alt in alternatives {
             let alt_a = self.analyze(&alt.text);
-            if let Some(q) = self.stem_clause(&alt_a, 1) {
+            let mut ways = Vec::new();
+            ways.extend(self.stem_clause(&alt_a, 1));
+            // The same expression with other inflections where the stemmer splits a word.
+            for variant in self.inflected_variants(&alt.text, &alt_a) {
+                ways.extend(field_query(f.stem_ru, &variant, 1));
+                hl.ru.extend(texts(&variant));
+            }
+            if let Some(q) = union(ways) {
                 // A phrase scores the sum of its words' weights; as a stand-in for one word it
                 // counts their mean.
                 let n = alt_a.ru.len().max(alt_a.en.len()).max(1) as f32;
@@ -317,6 +516,19 @@ impl QueryBuilder {
                 hl.ru.extend(texts(&alt_a.ru));
             }
         }
+        let family: Vec<Box<dyn Query>> = w
+            .family
+            .iter()
+            .map(|(t, weight)| boost(term_query(f.stem_ru, t), *weight))
+            .collect();
+        clauses.extend(union(family));
+        hl.ru.extend(w.family.iter().map(|(t, _)| t.clone()));
+        let completions = w.completions.iter().map(|t| term_query(f.exact, t));
+        clauses.extend(union(completions.collect()).map(|q| boost(q, W_COMPLETION)));
+        hl.exact.extend(w.completions.iter().cloned());
+        let corrections = w.corrections.iter().map(|t| term_query(f.stem_ru, t));
+        clauses.extend(union(corrections.collect()).map(|q| boost(q, W_CORRECTION)));
+        hl.ru.extend(w.corrections.iter().cloned());
         Self::add_highlights(a, hl);
         match clauses.len() {
             0 => None,
@@ -346,23 +558,47 @@ impl QueryBuilder {
     /// Builds the query.
     pub fn build(&mut self, q: &UserQuery, searcher: &Searcher) -> Built {
         let mut hl = HighlightTerms::default();
-        let mut words: Vec<Analyzed> = q.words.iter().map(|w| self.analyze(w)).collect();
-        // Stop words are dropped, unless the query has nothing else.
-        if words.iter().any(|a| !a.ru.is_empty()) {
-            words.retain(|a| !a.ru.is_empty());
-        } else {
-            words.retain(|a| !a.exact.is_empty());
-        }
-        let alternatives = self.word_alternatives(&words);
-        let word_clauses: Vec<Box<dyn Query>> = words
+        let raw: Vec<&str> = q.words.iter().map(String::as_str).collect();
+        let analyzed: Vec<Analyzed> = raw.iter().map(|w| self.analyze(w)).collect();
+        let all_alternatives = self.word_alternatives(&analyzed, &raw);
+        // A short ambiguous abbreviation typed as written stands for its expansions only: its
+        // folded letters would match prepositions and other words.
+        let ambiguous: Vec<bool> = raw
             .iter()
-            .zip(&alternatives)
-            .filter_map(|(a, alts)| {
-                let weight = self.rarity(a, alts, searcher);
-                self.word_clause(a, alts, weight >= MIN_PREFIX_RARITY, &mut hl)
-                    .map(|q| boost(q, weight))
+            .map(|w| {
+                let key = w.replace('ё', "е");
+                self.alternatives.case_sensitive.contains_key(&key)
             })
             .collect();
+        // Stop words are dropped, unless the query has nothing else.
+        let any_stem = analyzed.iter().any(|a| !a.ru.is_empty());
+        let mut plans = Vec::new();
+        for (i, (a, alts)) in analyzed.into_iter().zip(all_alternatives).enumerate() {
+            let analyzed = if ambiguous[i] {
+                Analyzed::default()
+            } else if (any_stem && !a.ru.is_empty()) || (!any_stem && !a.exact.is_empty()) {
+                a
+            } else {
+                continue;
+            };
+            let open = q.last_word_open && i + 1 == raw.len();
+            plans.push(self.plan_word(raw[i], analyzed, alts, open, searcher));
+        }
+        let mut expanded: Vec<String> = Vec::new();
+        for alt in plans.iter().flat_map(|p| &p.alternatives) {
+            if expanded.len() < MAX_EXPANDED && !expanded.contains(&alt.text) {
+                expanded.push(alt.text.clone());
+            }
+        }
+        let suggestion = suggestion(q, &plans);
+        let word_clauses: Vec<Box<dyn Query>> = plans
+            .iter()
+            .filter_map(|w| {
+                self.word_clause(w, w.weight >= MIN_PREFIX_RARITY, &mut hl)
+                    .map(|q| boost(q, w.weight))
+            })
+            .collect();
+        let words: Vec<Analyzed> = plans.into_iter().map(|p| p.analyzed).collect();
 
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let phrases: Vec<Box<dyn Query>> = q
@@ -409,14 +645,217 @@ impl QueryBuilder {
             }
             clauses.push((Occur::Must, Box::new(AllQuery)));
         }
-        Built::Query(Box::new(BooleanQuery::new(clauses)), hl)
+        let notes = QueryNotes {
+            expanded,
+            suggestion,
+        };
+        Built::Query(Box::new(BuiltQuery {
+            query: Box::new(BooleanQuery::new(clauses)),
+            highlight: hl,
+            notes,
+        }))
+    }
+
+    /// What one typed word searches: its analysis, alternatives, other inflections, and —
+    /// when the documents do not know it — completions (if it is the open last word) or
+    /// corrections; and its weight.
+    fn plan_word(
+        &mut self,
+        raw: &str,
+        analyzed: Analyzed,
+        alternatives: Vec<Alt>,
+        open: bool,
+        searcher: &Searcher,
+    ) -> WordPlan {
+        let f = self.fields;
+        let own_df = analyzed
+            .ru
+            .iter()
+            .map(|(_, t)| vocab::doc_freq(searcher, f.stem_ru, t))
+            .min();
+        let known = self.known(&analyzed, searcher);
+        // A word the documents never use has no own match to outrank: its alternatives carry
+        // it in full.
+        let alternatives: Vec<Alt> = if known {
+            alternatives
+        } else {
+            alternatives
+                .into_iter()
+                .map(|alt| Alt {
+                    weight: alt.weight.max(W_DOCUMENT),
+                    ..alt
+                })
+                .collect()
+        };
+        let mut plan = WordPlan {
+            raw: raw.to_string(),
+            inflections: cached_inflections(self, raw, &analyzed),
+            family: Vec::new(),
+            completions: Vec::new(),
+            corrections: Vec::new(),
+            correction: None,
+            weight: 1.0,
+            analyzed,
+            alternatives,
+        };
+        let exact = match plan.analyzed.exact.as_slice() {
+            [(_, t)] => t.clone(),
+            _ => String::new(),
+        };
+        // A typed word the documents use as it is was most likely typed whole.
+        if open
+            && exact.chars().count() >= MIN_COMPLETION_CHARS
+            && vocab::doc_freq(searcher, f.exact, &exact) == 0
+        {
+            plan.completions = vocab::completions(searcher, f.exact, &exact, MAX_COMPLETIONS)
+                .into_iter()
+                .map(|k| k.term)
+                .collect();
+        }
+        let fallback_df = if !plan.completions.is_empty() {
+            plan.completions
+                .first()
+                .map(|t| vocab::doc_freq(searcher, f.exact, t))
+        } else {
+            self.correct(&mut plan, &exact, own_df.unwrap_or(0), searcher)
+        };
+        plan.weight = self.rarity(&plan.analyzed, &plan.alternatives, fallback_df, searcher);
+        // Frequent words find enough by themselves, and their families would be costly to collect.
+        if plan.weight >= MIN_PREFIX_RARITY {
+            plan.family = self.family(&plan, searcher);
+        }
+        plan
+    }
+
+    /// The word's family: stems of the index that share its root (its stem without up to
+    /// [`FAMILY_SUFFIX_CHARS`] last letters, at least [`FAMILY_ROOT_CHARS`] letters) —
+    /// «наставник» ↔ «наставничество» ↔ «наставнический». Each is weighted below the word
+    /// itself, the more so the rarer it is than the word (a rare relative must not outrank the
+    /// word typed).
+    fn family(&self, plan: &WordPlan, searcher: &Searcher) -> Vec<(String, f32)> {
+        let [(_, stem)] = plan.analyzed.ru.as_slice() else {
+            return Vec::new();
+        };
+        let chars: Vec<char> = stem.chars().collect();
+        if chars.len() < FAMILY_ROOT_CHARS || !chars.iter().all(|c| c.is_alphabetic()) {
+            return Vec::new();
+        }
+        let root: String = chars[..chars
+            .len()
+            .saturating_sub(FAMILY_SUFFIX_CHARS)
+            .max(FAMILY_ROOT_CHARS)]
+            .iter()
+            .collect();
+        let field = self.fields.stem_ru;
+        let n = searcher.num_docs().max(1) as f32;
+        let idf = |df: u64| (1.0 + (n - df as f32 + 0.5).max(0.0) / (df as f32 + 0.5)).ln();
+        let own_df = vocab::doc_freq(searcher, field, stem);
+        let own_idf = if own_df > 0 { idf(own_df) } else { f32::MAX };
+        vocab::completions(searcher, field, &root, MAX_FAMILY)
+            .into_iter()
+            .chain(std::iter::once(vocab::Known {
+                df: vocab::doc_freq(searcher, field, &root),
+                term: root.clone(),
+            }))
+            .filter(|k| k.df > 0 && k.term != *stem && !plan.inflections.contains(&k.term))
+            .map(|k| {
+                let share = (own_idf / idf(k.df)).min(1.0);
+                (k.term, W_FAMILY * share)
+            })
+            .collect()
+    }
+
+    /// Stems of the other inflections of a word (from the dictionary) that differ from its own.
+    fn inflections(&mut self, raw: &str, a: &Analyzed) -> Vec<String> {
+        let [(_, own)] = a.ru.as_slice() else {
+            return Vec::new();
+        };
+        let mut out: Vec<String> = Vec::new();
+        for form in morph::lexeme_forms(raw) {
+            for (_, stem) in self.analyze(&form).ru {
+                if stem != *own && !out.contains(&stem) {
+                    out.push(stem);
+                }
+            }
+        }
+        out
+    }
+
+    /// Other stem sequences of a multi-word expression, with one word at a time replaced by a
+    /// stem of another of its inflections (at most [`MAX_VARIANTS`]).
+    fn inflected_variants(&mut self, text: &str, a: &Analyzed) -> Vec<Vec<(usize, String)>> {
+        let words: Vec<&str> = text.split_whitespace().collect();
+        if a.ru.len() < 2 || words.len() != a.ru.len() {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        for (i, word) in words.iter().enumerate() {
+            let own = self.analyze(word);
+            for stem in cached_inflections(self, word, &own) {
+                let mut variant = a.ru.clone();
+                variant[i].1 = stem;
+                out.push(variant);
+                if out.len() == MAX_VARIANTS {
+                    return out;
+                }
+            }
+        }
+        out
+    }
+
+    /// Corrections of a word the documents do not know (or know only once or twice, when it is
+    /// not a dictionary word): the most frequent close terms, if they are much more frequent.
+    /// Returns the document frequency of the best correction.
+    fn correct(
+        &mut self,
+        plan: &mut WordPlan,
+        exact: &str,
+        own_df: u64,
+        searcher: &Searcher,
+    ) -> Option<u64> {
+        let rare = own_df == 0 || (own_df <= RARE_DF && !morph::is_dictionary_word(&plan.raw));
+        if !rare
+            || exact.is_empty()
+            || !plan.alternatives.is_empty()
+            || !plan.completions.is_empty()
+        {
+            return None;
+        }
+        let least = if own_df == 0 {
+            1
+        } else {
+            CORRECTION_FACTOR * (own_df + 1)
+        };
+        let candidates: Vec<vocab::Known> = vocab::corrections(searcher, self.fields.exact, exact)
+            .into_iter()
+            .filter(|(k, _)| k.df >= least && !k.term.chars().any(|c| c.is_ascii_digit()))
+            .take(MAX_CORRECTIONS)
+            .map(|(k, _)| k)
+            .collect();
+        let best = candidates.first()?.clone();
+        for k in &candidates {
+            for (_, stem) in self.analyze(&k.term).ru {
+                if !plan.corrections.contains(&stem) {
+                    plan.corrections.push(stem);
+                }
+            }
+        }
+        plan.correction = Some(best.term);
+        Some(best.df)
     }
 
     /// Weight of a word by its rarity: `ln(1 + N / (df + 1)) / ln(1 + N)`, with `df` the number of
-    /// entries of its rarest way to match (its stems or an alternative). Multiplied with BM25's own
+    /// entries of its rarest way to match (its stems, an abbreviation the documents define, or —
+    /// for a word the documents do not use — a thesaurus alternative). Multiplied with BM25's own
     /// idf this weighs words by idf², so that a rare word outranks a word found everywhere
     /// («травля в школе» is about bullying, not about schools).
-    fn rarity(&mut self, a: &Analyzed, alternatives: &[Alt], searcher: &Searcher) -> f32 {
+    fn rarity(
+        &mut self,
+        a: &Analyzed,
+        alternatives: &[Alt],
+        fallback_df: Option<u64>,
+        searcher: &Searcher,
+    ) -> f32 {
         let field = self.fields.stem_ru;
         let df_of = |toks: &[(usize, String)]| -> Option<u64> {
             toks.iter()
@@ -428,16 +867,35 @@ impl QueryBuilder {
                 .min()
                 .filter(|&df| df > 0)
         };
-        let mut best = df_of(&a.ru);
+        let own = df_of(&a.ru);
+        let mut best = own;
         for alt in alternatives {
+            // The thesaurus speaks for a word only when the corpus does not know the word: a
+            // word found in the documents is as specific as the documents say.
+            if own.is_some() && alt.weight < W_DOCUMENT {
+                continue;
+            }
             let alt_a = self.analyze(&alt.text);
             if let Some(df) = df_of(&alt_a.ru) {
                 best = Some(best.map_or(df, |b| b.min(df)));
             }
         }
         let n = searcher.num_docs().max(1) as f32;
-        let df = best.unwrap_or(0) as f32;
+        let df = best.or(fallback_df).unwrap_or(0) as f32;
         ((1.0 + n / (df + 1.0)).ln() / (1.0 + n).ln()).clamp(0.05, 1.0)
+    }
+
+    /// Whether the documents use the word (any of its Russian or English stems).
+    fn known(&self, a: &Analyzed, searcher: &Searcher) -> bool {
+        let f = &self.fields;
+        let found = |field: Field, toks: &[(usize, String)]| {
+            toks.iter().any(|(_, t)| {
+                searcher
+                    .doc_freq(&Term::from_field_text(field, t))
+                    .is_ok_and(|df| df > 0)
+            })
+        };
+        found(f.stem_ru, &a.ru) || found(f.stem_en, &a.en)
     }
 
     /// The words' stems in query order within a few positions of each other.

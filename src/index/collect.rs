@@ -209,7 +209,9 @@ pub fn evaluate<'r>(
     plan: Plan<'_>,
 ) -> tantivy::Result<Collected> {
     let mut segments = Vec::with_capacity(matches.segments.len());
-    for seg in &matches.segments {
+    // A segment without matches counts nothing: its columns are not even loaded (the first
+    // search of a fresh process pays for the columns of the segments it matches only).
+    for seg in matches.segments.iter().filter(|s| !s.docs.is_empty()) {
         segments.push((seg, columns.get(reader_of(seg.segment))?));
     }
     // Facets whose disjunctive count is the unfiltered count of the matches (kept with them):

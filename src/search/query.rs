@@ -18,6 +18,9 @@ pub struct UserQuery {
     pub phrases: Vec<String>,
     /// Excluded words or phrases.
     pub excluded: Vec<String>,
+    /// The last plain word may be unfinished (search as you type): it ends the input, with no
+    /// space, quote or other clause after it. The engine then also completes it as a prefix.
+    pub last_word_open: bool,
 }
 
 impl UserQuery {
@@ -40,6 +43,7 @@ fn closing_quote(open: char) -> Option<char> {
 /// Parses a user query. Never fails.
 pub fn parse(input: &str) -> UserQuery {
     let mut chars: Vec<char> = input.chars().take(MAX_QUERY_CHARS + 1).collect();
+    let truncated = chars.len() > MAX_QUERY_CHARS;
     if chars.len() > MAX_QUERY_CHARS {
         // Cut at the last space so that no half word is searched.
         let cut = chars[..MAX_QUERY_CHARS]
@@ -86,6 +90,8 @@ pub fn parse(input: &str) -> UserQuery {
         if item.is_empty() {
             continue;
         }
+        let plain = !negated && !quoted;
+        q.last_word_open = plain && next >= chars.len();
         let target = if negated {
             &mut q.excluded
         } else if quoted {
@@ -93,13 +99,19 @@ pub fn parse(input: &str) -> UserQuery {
         } else {
             &mut q.words
         };
-        if !target.contains(&item) {
+        if plain && q.last_word_open {
+            // The open word is always the last one, even when it was typed before.
+            target.retain(|w| *w != item);
+            target.push(item);
+        } else if !target.contains(&item) {
             target.push(item);
         }
         if q.words.len() + q.phrases.len() + q.excluded.len() >= MAX_CLAUSES {
             break;
         }
     }
+    // A query cut short ends with a complete word.
+    q.last_word_open &= !truncated;
     q
 }
 
@@ -135,6 +147,17 @@ mod tests {
         assert_eq!(q.words, ["слово"]);
         let many: String = (0..500).map(|i| format!("w{i} ")).collect();
         assert_eq!(parse(&many).words.len(), MAX_CLAUSES);
+    }
+
+    #[test]
+    fn last_word_is_open_only_when_the_input_ends_with_it() {
+        assert!(parse("горячее пит").last_word_open);
+        assert!(!parse("горячее пит ").last_word_open);
+        assert!(!parse("горячее \"пит\"").last_word_open);
+        assert!(!parse("горячее -пит").last_word_open);
+        let q = parse("пит горячее пит");
+        assert!(q.last_word_open);
+        assert_eq!(q.words, ["горячее", "пит"]);
     }
 
     #[test]

@@ -1,13 +1,22 @@
 //! The last step of segmentation: drafts (an item with the addressees, context and deadline
 //! sources in force) become entries with ids and the document's metadata.
 
+use super::period::period_end;
 use super::text::{split_long, strip_item_end};
-use super::{Draft, Segmenter};
+use super::{Draft, Segmenter, classify};
 use crate::clean::Para;
 use crate::enrich;
-use crate::model::{Entry, EntryType};
+use crate::model::{DocKind, Entry, EntryType};
 
 impl Segmenter<'_> {
+    /// Whether the item is in the operative part of an act (or of an untyped text): before
+    /// any section, appendix or project heading.
+    pub(super) fn operative(&self) -> bool {
+        (crate::meta::is_act(self.meta.kind) || self.meta.kind == DocKind::Other)
+            && self.section_idx == 0
+            && self.project.is_none()
+    }
+
     /// Builds an entry draft with the addressees, context and deadline sources in force.
     pub(super) fn draft(
         &mut self,
@@ -53,12 +62,18 @@ impl Segmenter<'_> {
             }
             deadline_sources.push(b.title.clone());
         }
-        for r in enrich::responsible(&text) {
-            if !responsible.contains(&r) {
-                responsible.push(r);
-            }
+        let entry_type = if self.operative() {
+            classify::act_item_type(&text, entry_type)
+        } else {
+            classify::narrative_type(&text, entry_type)
+        };
+        if addressees.as_ref().is_none_or(Vec::is_empty)
+            && let Some((a, r)) = classify::control(&text)
+        {
+            addressees = Some(a);
+            classify::merge_responsible(&mut responsible, r);
         }
-        responsible.dedup();
+        classify::merge_responsible(&mut responsible, enrich::responsible(&text));
         Draft {
             entry_type,
             number,
@@ -82,7 +97,7 @@ impl Segmenter<'_> {
                 pieces.len()
             ));
         }
-        let mut deadline = enrich::deadline(&d.text);
+        let mut deadline = enrich::deadline(&d.text).or_else(|| period_end(&d.text));
         for source in &d.deadline_sources {
             if deadline.is_some() {
                 break;
@@ -91,7 +106,7 @@ impl Segmenter<'_> {
             deadline = self
                 .deadline_cache
                 .entry(source.clone())
-                .or_insert_with(|| enrich::deadline(source))
+                .or_insert_with(|| enrich::deadline(source).or_else(|| period_end(source)))
                 .clone();
         }
         let block_no = self

@@ -6,12 +6,25 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::enrich::morph;
 use crate::ru::{ORG_ABBREVIATIONS, is_infinitive};
 
 fn re(pattern: &str) -> Regex {
     Regex::new(pattern).expect("constant regex is valid")
 }
 
+/// The heading of a regulation: «Положение о …», «1. ОБЩИЕ ПОЛОЖЕНИЯ», «Основные функции …».
+pub(super) static REGULATION: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^(?:\d{1,2}\.\s*)?(?:общие положения|основные (?:функции|задачи|права)|положение о\b|порядок\s|регламент\s)",
+    )
+});
+/// «1) обеспечить …»: a sub-item numbered with a parenthesis.
+pub(super) static PAREN_NUMBER: LazyLock<Regex> = LazyLock::new(|| re(r"^(\d{1,2})\)\s*(\S.*)$"));
+/// «СЛУШАЛИ:», «1. ВЫСТУПИЛИ:» in a protocol: what follows is the report, not decisions.
+pub(super) static HEARD: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)^(?:\d{1,2}\.\s*)?(?:слушали|выступили|выступил\p{L}*|докладывал\p{L}*)\s*:")
+});
 pub(super) static SESSION: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"^(?:[IVXLC]{1,6}\.\s*)?(?:Стратегическая сессия|Резолюция по результатам работы стратегической сессии|По результатам работы стратегической сессии|Резолюция стратегической сессии|По вопросу|Секция|Тематическая площадка|Переговорная площадка)\s*«",
@@ -45,8 +58,18 @@ pub(super) static SIGNATURE: LazyLock<Regex> = LazyLock::new(|| {
         r"^(?:(?:Министр|Начальник|Глава|Председатель|Заместитель|Директор|Руководитель)\b[^.;:]{0,150}?)?(?:\p{Lu}\.\s?\p{Lu}\.\s?\p{Lu}\p{Ll}+\s*)+$",
     )
 });
-pub(super) static FIRST_WORD: LazyLock<Regex> =
-    LazyLock::new(|| re(r"^(?:(?:Рекомендовать|рекомендовать)\s+)?(?:всем\s+)?([\p{L}][\p{L}-]*)"));
+pub(super) static FIRST_WORD: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"^(?:(?i:рекомендовать|предложить|поручить)\s+)?(?:всем\s+)?([\p{L}][\p{L}-]*)")
+});
+/// Verbs that name the addressees after them: «Рекомендовать / Предложить / Поручить X …».
+pub(super) const ADDRESSING_VERBS: [&str; 6] = [
+    "Рекомендовать ",
+    "рекомендовать ",
+    "Предложить ",
+    "предложить ",
+    "Поручить ",
+    "поручить ",
+];
 pub(super) static WORD: LazyLock<Regex> = LazyLock::new(|| re(r"[\p{L}][\p{L}-]*"));
 
 /// Dative words that start an unnumbered addressee lead-in.
@@ -144,19 +167,36 @@ pub(super) fn is_addressee_start(text: &str, loose: bool) -> bool {
     if ORG_ABBREVIATIONS.contains(&word) {
         return true;
     }
-    if !word.chars().next().is_some_and(char::is_uppercase) && !text.starts_with("Рекомендовать")
-    {
+    let verb = ADDRESSING_VERBS.iter().any(|v| text.starts_with(v));
+    if !word.chars().next().is_some_and(char::is_uppercase) && !verb {
         return false;
     }
     let lower = word.to_lowercase();
     ORG_DATIVES.contains(&lower.as_str())
         || loose && lower.chars().count() > 4 && DATIVE_ENDINGS.iter().any(|e| lower.ends_with(e))
+        || loose && is_dative_noun(&lower)
+}
+
+/// A noun or adjective that can only be dative here, not nominative («Начальнику»,
+/// «Оргкомитету», «Пресс-службе», «Федеральной»).
+fn is_dative_noun(word: &str) -> bool {
+    let last = word.rsplit('-').next().unwrap_or(word);
+    let readings = morph::readings(last);
+    let nominal = |r: &&morph::Reading| r.has("NOUN") || r.has("ADJF");
+    readings.iter().filter(nominal).any(|r| r.has("datv"))
+        && !readings
+            .iter()
+            .filter(nominal)
+            .any(|r| r.has("nomn") || r.has("accs"))
+        && readings
+            .first()
+            .is_some_and(|r| r.has("NOUN") || r.has("ADJF"))
 }
 
 /// Strips «Рекомендовать», a trailing colon/comma and «следует/необходимо» from a lead-in.
 pub(super) fn clean_lead(lead: &str) -> String {
     let mut t = lead.trim();
-    for p in ["Рекомендовать ", "рекомендовать "] {
+    for p in ADDRESSING_VERBS {
         if let Some(r) = t.strip_prefix(p) {
             t = r;
         }

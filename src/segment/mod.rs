@@ -39,8 +39,11 @@
 //! - Documents without recognisable structure degrade to one entry per paragraph (long
 //!   paragraphs split at sentence ends) with a warning.
 
+mod classify;
 mod emit;
+mod layout;
 mod lexicon;
+mod period;
 mod text;
 
 use std::collections::HashMap;
@@ -48,18 +51,27 @@ use std::collections::HashMap;
 use crate::clean::{self, NUMBERED, Para};
 use crate::enrich;
 use crate::meta::first_quoted;
-use crate::model::{Addressee, Deadline, DocKind, DocumentMeta, Entry, EntryType};
+use crate::model::{Addressee, Deadline, DocKind, DocumentMeta, Entry, EntryType, Role};
 use crate::ru::DALEE;
+use classify::NameCase;
 use lexicon::{
-    APPENDIX, APPENDIX_REQUISITE, DOC_TYPE, FUNCTIONS_IN, PROJECT, ROMAN, SESSION, SIGNATURE,
-    TRIGGER, WITH_FUNCTIONS, clean_lead, find_infinitive, is_addressee_start,
-    starts_with_infinitive,
+    ADDRESSING_VERBS, APPENDIX, APPENDIX_REQUISITE, DOC_TYPE, FUNCTIONS_IN, HEARD, PAREN_NUMBER,
+    PROJECT, REGULATION, ROMAN, SESSION, SIGNATURE, TRIGGER, WITH_FUNCTIONS, clean_lead,
+    find_infinitive, is_addressee_start, starts_with_infinitive,
 };
 use text::{depth, is_ancestor, sentence_case, sentences, split_number, strip_item_end};
 
 /// Segments clean paragraphs into entries (document order) and warnings.
 pub fn segment(meta: &DocumentMeta, paragraphs: &[Para]) -> (Vec<Entry>, Vec<String>) {
+    let (paragraphs, rows) = layout::normalise(paragraphs);
+    let paragraphs = paragraphs.as_slice();
     let mut seg = Segmenter::new(meta);
+    seg.rows = rows;
+    seg.normative = meta.kind == DocKind::Other
+        && paragraphs
+            .iter()
+            .take(6)
+            .any(|p| REGULATION.is_match(&p.text));
     let start = header_len(paragraphs);
     let mut i = start;
     while i < paragraphs.len() {
@@ -115,6 +127,8 @@ struct Block {
     kind: EntryType,
     /// Entries emitted in the block so far.
     children: u32,
+    /// The lead-in as written: an entry of its own if nothing follows it.
+    lead: String,
 }
 
 /// A numbered lead-in governing the items numbered below it («2.6.», «2.7.1.»).
@@ -128,6 +142,8 @@ struct Header {
     /// The header paragraph, emitted as an entry if no item follows it.
     text: String,
     children: u32,
+    /// The header was emitted as an entry of its own already (a lead-in with content).
+    emitted: bool,
 }
 
 /// An unnumbered lead-in ending with a colon, context of the list that follows.
@@ -194,6 +210,10 @@ struct Segmenter<'a> {
     /// The previous item ended with `;` (the list goes on).
     list_open: bool,
     structured: bool,
+    /// The text is a regulation (Положение, Порядок): its narrative clauses are provisions.
+    normative: bool,
+    /// Plan-table rows by paragraph index (see `layout`).
+    rows: HashMap<usize, layout::TableRow>,
 }
 
 impl<'a> Segmenter<'a> {
@@ -219,11 +239,18 @@ impl<'a> Segmenter<'a> {
             deadline_cache: HashMap::new(),
             list_open: false,
             structured: false,
+            normative: false,
+            rows: HashMap::new(),
         }
     }
 
     fn narrative_type(&self) -> EntryType {
-        if self.meta.kind == DocKind::Order {
+        // The clauses of a regulation, also one annexed to an act, are provisions.
+        let regulation = self
+            .appendix_topic
+            .as_deref()
+            .is_some_and(|t| REGULATION.is_match(t));
+        if self.meta.kind == DocKind::Order || self.normative || regulation {
             EntryType::Provision
         } else {
             EntryType::Finding
@@ -237,6 +264,26 @@ impl<'a> Segmenter<'a> {
         let last_item = self.last_item.take();
         let continuable = self.continuable.take();
         if text.is_empty() || SIGNATURE.is_match(text) {
+            return i + 1;
+        }
+        if HEARD.is_match(text) {
+            self.close_block();
+            self.zone = Zone::Narrative;
+        }
+        if let Some(row) = self.rows.remove(&i) {
+            self.table_row(text, row);
+            return i + 1;
+        }
+        // «1) обеспечить …» under «2. Управлению …:» is item 2.1.
+        if !p.bullet
+            && let Some(c) = PAREN_NUMBER.captures(text)
+            && let (Some(n), Some(rest)) = (c.get(1), c.get(2))
+        {
+            let number = match self.parent_number().filter(|p| !p.is_empty()) {
+                Some(parent) => format!("{parent}.{}", n.as_str()),
+                None => n.as_str().to_string(),
+            };
+            self.numbered(&number, rest.as_str());
             return i + 1;
         }
         let deadline_line = clean::is_deadline_line(text);
@@ -395,6 +442,18 @@ impl<'a> Segmenter<'a> {
     fn close_block(&mut self) {
         self.flush_headers(0);
         self.flush_list();
+        // A lead-in naming addressees with nothing under it (a page cut after it, or an
+        // instruction without a verb) is still an entry, addressed to them.
+        if let Some(b) = &self.block
+            && b.children == 0
+            && b.kind == EntryType::Recommendation
+            && !b.lead.is_empty()
+        {
+            let text = strip_item_end(&b.lead);
+            let number = b.number.clone();
+            let draft = self.draft(EntryType::Recommendation, number, text);
+            self.emit(draft, false);
+        }
         self.block = None;
         self.list_open = false;
     }
@@ -403,7 +462,7 @@ impl<'a> Segmenter<'a> {
     fn flush_headers(&mut self, keep: usize) {
         while self.headers.len() > keep {
             let Some(h) = self.headers.pop() else { break };
-            if h.children == 0 && h.addressees.is_none() {
+            if h.children == 0 && h.addressees.is_none() && !h.emitted {
                 let draft = self.draft(
                     self.default_type(),
                     Some(h.number.clone()),
@@ -455,6 +514,8 @@ impl<'a> Segmenter<'a> {
     }
 
     fn numbered(&mut self, number: &str, rest: &str) {
+        // A numbered list is structure: the document is not split into bare paragraphs.
+        self.structured = true;
         let plain_item = !PROJECT.is_match(rest)
             && !WITH_FUNCTIONS.is_match(rest)
             && !is_addressee_start(rest, true);
@@ -521,12 +582,23 @@ impl<'a> Segmenter<'a> {
             return;
         }
         if rest.ends_with(':') {
+            // «2. Определить следующие места регистрации:» in an act says something itself:
+            // it is an entry, and the context of its items.
+            let with_content = self.operative()
+                && starts_with_infinitive(rest)
+                && rest.split_whitespace().count() >= 4;
+            if with_content {
+                let ty = self.default_type();
+                let draft = self.draft(ty, Some(number.to_string()), rest.to_string());
+                self.emit(draft, false);
+            }
             self.headers.push(Header {
                 number: number.to_string(),
                 context: Some(rest.to_string()),
                 addressees: None,
                 text: rest.to_string(),
                 children: 0,
+                emitted: with_content,
             });
             return;
         }
@@ -558,7 +630,45 @@ impl<'a> Segmenter<'a> {
             addressees: None,
             text: rest.to_string(),
             children: 0,
+            emitted: false,
         });
+    }
+
+    /// A plan-table row: an instruction with the row's deadline and, as addressees, the
+    /// people or bodies of its responsible column.
+    fn table_row(&mut self, text: &str, row: layout::TableRow) {
+        self.close_block();
+        self.structured = true;
+        let (number, rest) = split_number(text).map_or((None, text), |(n, r)| (Some(n), r));
+        let mut draft = self.draft(EntryType::Recommendation, number, strip_item_end(rest));
+        if let Some(cell) = &row.responsible {
+            let (rest, persons) = classify::take_persons(cell, NameCase::Written);
+            draft.addressees = if persons.is_empty() {
+                enrich::addressees_nominative(&rest)
+            } else {
+                persons
+                    .iter()
+                    .map(|p| Addressee {
+                        raw: p.clone(),
+                        canonical: p.clone(),
+                        role: Role::Other,
+                    })
+                    .collect()
+            };
+            classify::merge_responsible(&mut draft.responsible, persons);
+        }
+        if let Some(d) = &row.deadline {
+            draft.deadline_sources.insert(0, d.clone());
+        }
+        let before = self.entries.len();
+        self.emit(draft, true);
+        if let Some(d) = row.deadline {
+            for e in self.entries.iter_mut().skip(before) {
+                if e.deadline_text.is_none() {
+                    e.deadline_text = Some(d.clone());
+                }
+            }
+        }
     }
 
     /// Opens an addressee block (top level) or an addressee sub-header (deeper numbers).
@@ -566,9 +676,14 @@ impl<'a> Segmenter<'a> {
     /// as written, which the enrich stage parses (it knows the numbering, «Рекомендовать»,
     /// verbs, «с функциями:» and «В функции … входит:»).
     fn open_block(&mut self, number: Option<String>, lead: &str, written: &str, kind: EntryType) {
-        let title = clean_lead(lead);
-        let addressees = enrich::addressees(written);
-        let responsible = enrich::responsible(lead);
+        // «Начальнику … Брюшковой Л.Н.:», «(начальник Н.Г.Сован)»: persons are responsible,
+        // not part of the addressee.
+        let original = written.to_string();
+        let (written, mut responsible) = classify::take_persons(written, NameCase::Dative);
+        let (lead, _) = classify::take_persons(lead, NameCase::Dative);
+        let title = clean_lead(&lead);
+        let addressees = enrich::addressees(&written);
+        classify::merge_responsible(&mut responsible, enrich::responsible(&lead));
         self.structured = true;
         match number {
             Some(n) if depth(&n) > 1 && self.block.is_some() => {
@@ -578,6 +693,7 @@ impl<'a> Segmenter<'a> {
                     addressees: Some((addressees, responsible)),
                     text: lead.to_string(),
                     children: 0,
+                    emitted: false,
                 });
             }
             number => {
@@ -590,6 +706,7 @@ impl<'a> Segmenter<'a> {
                     responsible,
                     kind,
                     children: 0,
+                    lead: original,
                 });
                 self.blocks += 1;
             }
@@ -600,7 +717,7 @@ impl<'a> Segmenter<'a> {
     /// whole one-sentence instruction.
     fn addressee_lead(&mut self, number: Option<&str>, rest: &str, full: &str) {
         // «Рекомендовать отделу образования …» is not the verb of the item.
-        let skip = ["Рекомендовать ", "рекомендовать "]
+        let skip = ADDRESSING_VERBS
             .iter()
             .find(|p| rest.starts_with(*p))
             .map_or(0, |p| p.len());
@@ -633,6 +750,7 @@ impl<'a> Segmenter<'a> {
                     addressees: None,
                     text: rest.to_string(),
                     children: 0,
+                    emitted: false,
                 });
             }
             Some(_) => {
@@ -751,6 +869,40 @@ impl<'a> Segmenter<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn protocol_decisions_after_the_reports() {
+        let text = "ПРОТОКОЛ № 2\n\nзаседания общественного совета\n\nот 14.03.2019\n\n1. СЛУШАЛИ:\n\nПетрову А.В. о подготовке к итоговой аттестации.\n\nРЕШИЛИ:\n\n1.1. Информацию Петровой А.В. принять к сведению.\n\n1.2. Рекомендовать руководителям общеобразовательных организаций обеспечить информирование родителей до 01.04.2019.\n\n2. СЛУШАЛИ:\n\nСидорова И.И. о летней оздоровительной кампании.\n\nПОСТАНОВИЛИ:\n\n2.1. Поручить отделу общего образования (Петрова А.В.) подготовить справку в срок до 20.05.2019.\n";
+        let paras = crate::clean::clean(text);
+        let texts: Vec<String> = paras.iter().map(|p| p.text.clone()).collect();
+        let meta = crate::meta::detect("p", "p.txt", &texts);
+        assert_eq!(meta.kind, DocKind::Protocol);
+        assert_eq!(meta.number.as_deref(), Some("2"));
+        let (entries, _) = segment(&meta, &paras);
+        let by_start = |s: &str| entries.iter().find(|e| e.text.starts_with(s));
+        let ty = |s: &str| by_start(s).map(|e| e.entry_type);
+        assert_eq!(ty("Петрову"), Some(EntryType::Finding));
+        assert_eq!(ty("Информацию"), Some(EntryType::Finding));
+        assert_eq!(ty("Сидорова"), Some(EntryType::Finding));
+        let rec = by_start("Рекомендовать").map(|e| (e.entry_type, e.addressees.len(), e.deadline));
+        assert_eq!(
+            rec,
+            Some((
+                EntryType::Recommendation,
+                1,
+                chrono::NaiveDate::from_ymd_opt(2019, 4, 1)
+            ))
+        );
+        let order = by_start("Поручить");
+        assert_eq!(
+            order.map(|e| e.addressees.iter().map(|a| a.role).collect::<Vec<_>>()),
+            Some(vec![Role::MunicipalAuthority])
+        );
+        assert_eq!(
+            order.map(|e| e.responsible.clone()),
+            Some(vec!["Петрова А.В.".to_string()])
+        );
+    }
 
     #[test]
     fn addressee_starts() {

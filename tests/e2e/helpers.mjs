@@ -47,10 +47,10 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Starts `edusearch --index <tmp> serve --addr 127.0.0.1:<port>` (it builds the seed index itself)
- * and waits until /healthz answers 200.
+ * and waits until /healthz answers 200. `env` adds environment variables (e.g. the admin token).
  * @returns {Promise<{url: string, stop: () => Promise<void>, log: () => string}>}
  */
-export async function startServer() {
+export async function startServer({ env = {} } = {}) {
   const bin = edusearchBin();
   if (!existsSync(bin)) {
     throw new Error(`edusearch binary not found at ${bin}: run \`cargo build\` or set EDUSEARCH_BIN`);
@@ -61,7 +61,7 @@ export async function startServer() {
   let output = '';
   const child = spawn(bin, ['--index', join(indexDir, 'index'), 'serve', '--addr', `127.0.0.1:${port}`], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, EDUSEARCH_LOG: process.env.EDUSEARCH_LOG || 'warn' },
+    env: { ...process.env, EDUSEARCH_LOG: process.env.EDUSEARCH_LOG || 'warn', ...env },
   });
   const collect = (chunk) => {
     output += chunk.toString();

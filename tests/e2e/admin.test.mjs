@@ -1,0 +1,94 @@
+// The admin page (/admin) served by `edusearch serve` with an admin token, driven in headless
+// Chromium: upload a real document, see it searchable, replace it, remove it; a wrong token is
+// refused with the server's Russian message.
+
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+
+import { REPO, launchBrowser, screenshot, startServer, watchPage } from './helpers.mjs';
+
+const TOKEN = 'e2e-admin-token-0123456789abcdef';
+const FIXTURES = join(REPO, 'tests', 'fixtures', 'real');
+const FIRST = '01_stavropolskiy_prikaz_2009.txt';
+const SECOND = '05_rostovskaya_postanovlenie_2012.txt';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer({ env: { EDUSEARCH_ADMIN_TOKEN: TOKEN } });
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (server) await server.stop();
+});
+
+function file(name, as = name) {
+  return { name: as, mimeType: 'text/plain', buffer: readFileSync(join(FIXTURES, name)) };
+}
+
+/** Doc ids of the hits of a search through the API. */
+async function hitDocs(q) {
+  const r = await fetch(`${server.url}/api/search?q=${encodeURIComponent(q)}&limit=100`);
+  assert.equal(r.status, 200);
+  return (await r.json()).hits.map((h) => h.doc_id);
+}
+
+function goldQuote(name) {
+  const gold = JSON.parse(readFileSync(join(FIXTURES, 'gold.json'), 'utf8'));
+  return gold.documents.find((d) => d.file === name).entries[0].quote;
+}
+
+async function waitResult(page, cls) {
+  await page.waitForSelector(`#result.${cls}`);
+  return page.textContent('#result');
+}
+
+describe('admin page', () => {
+  test('uploads, replaces and removes a document with the token', async () => {
+    const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, locale: 'ru-RU' });
+    const watch = watchPage(context);
+    const page = await context.newPage();
+    await page.goto(`${server.url}/admin`);
+    await page.waitForSelector('#documents tbody tr');
+    assert.equal(await page.locator('#documents tbody tr').count(), 5, 'the five seeds');
+
+    // A wrong token: refused, with the server's Russian message; nothing changes.
+    await page.fill('#token', 'wrong-token-0123456789');
+    await page.setInputFiles('#upload-file', file(FIRST, 'prikaz_stavropol.txt'));
+    await page.click('#upload');
+    const refused = await waitResult(page, 'result-error');
+    assert.match(refused, /Неверный токен администратора/);
+
+    // The right token: uploaded, counted, listed and searchable.
+    await page.fill('#token', TOKEN);
+    await page.click('#upload');
+    const uploaded = await waitResult(page, 'result-ok');
+    assert.match(uploaded, /Загружен: prikaz_stavropol \(prikaz_stavropol\.txt\), записей: 5/);
+    await page.waitForSelector('#documents tr[data-doc-id="prikaz_stavropol"]');
+    assert.ok((await hitDocs(goldQuote(FIRST))).includes('prikaz_stavropol'));
+    await screenshot(page, 'admin-uploaded');
+
+    // Replace through the row's file input: the old text is gone, the new one searchable.
+    await page.setInputFiles('#documents tr[data-doc-id="prikaz_stavropol"] .replace-file', file(SECOND));
+    await page.waitForFunction(() => /Заменён/.test(document.querySelector('#result').textContent));
+    assert.match(await page.textContent('#result'), /Удалено записей прежней версии: 5/);
+    assert.ok(!(await hitDocs(goldQuote(FIRST))).includes('prikaz_stavropol'));
+    assert.ok((await hitDocs(goldQuote(SECOND))).includes('prikaz_stavropol'));
+
+    // Remove (after confirming).
+    page.once('dialog', (dialog) => dialog.accept());
+    await page.click('#documents tr[data-doc-id="prikaz_stavropol"] .remove');
+    await page.waitForFunction(() => /Удалён: prikaz_stavropol/.test(document.querySelector('#result').textContent));
+    await page.waitForFunction(() => !document.querySelector('#documents tr[data-doc-id="prikaz_stavropol"]'));
+    assert.ok(!(await hitDocs(goldQuote(SECOND))).includes('prikaz_stavropol'));
+
+    assert.deepEqual(watch.errors, [], 'uncaught errors in the page');
+    assert.deepEqual(watch.foreign, [], 'requests to non-localhost hosts');
+    await context.close();
+  });
+});
