@@ -761,7 +761,7 @@ fn openapi_and_swagger_ui() {
     assert!(r.body.contains("swagger"), "{:.200}", r.body);
 }
 
-/// Every file of `web/` is served (`index.html` at `/`) with its content type, an ETag and
+/// Every file of `web/` is served (`index.html` at `/`, `admin.html` at `/admin`) with its content type, an ETag and
 /// caching; the widget gets the vocabulary and `snippet.js` written in, every other file is served as is.
 #[test]
 fn web_files_are_served_with_content_types() {
@@ -782,10 +782,11 @@ fn web_files_are_served_with_content_types() {
         .collect::<Vec<_>>()
         .join("\n");
     for file in &files {
-        let path = if file == "index.html" {
-            "/".to_owned()
-        } else {
-            format!("/{file}")
+        // The two pages are served at clean addresses; every other file under its own name.
+        let path = match file.as_str() {
+            "index.html" => "/".to_owned(),
+            "admin.html" => "/admin".to_owned(),
+            _ => format!("/{file}"),
         };
         let ctype = match file.rsplit_once('.').map(|(_, ext)| ext) {
             Some("html") => "text/html",

@@ -5,31 +5,15 @@
 
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
 import { decodeEntities, snippetParts } from '../../web/snippet.js';
-import { launchBrowser, startServer, waitForSearch } from './helpers.mjs';
+import { serverAndBrowser, waitForSearch } from './helpers.mjs';
 
 const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const QUERY = 'наставничество';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  if (browser) await browser.close();
-  if (server) await server.stop();
-});
-
-async function openPage(width = 1280, height = 900) {
-  const context = await browser.newContext({ viewport: { width, height }, locale: 'ru-RU' });
-  return { context, page: await context.newPage() };
-}
+const fx = serverAndBrowser();
 
 /** Runs axe-core in the page; fails with every violation (rule, impact, nodes) listed. */
 async function assertNoViolations(page, what) {
@@ -97,8 +81,8 @@ function fieldColours(el) {
 
 describe('accessibility', () => {
   test('axe-core finds no violation: empty page, results, open document, comparison', async () => {
-    const { context, page } = await openPage();
-    await page.goto(`${server.url}/`);
+    const { context, page } = await fx.open();
+    await page.goto(`${fx.server.url}/`);
     await page.locator('#q').waitFor();
     await assertNoViolations(page, 'the empty page');
 
@@ -120,8 +104,8 @@ describe('accessibility', () => {
   });
 
   test('axe-core finds no violation in the widget embed example, with hits shown', async () => {
-    const { context, page } = await openPage();
-    await page.goto(`${server.url}/embed-example.html`);
+    const { context, page } = await fx.open();
+    await page.goto(`${fx.server.url}/embed-example.html`);
     await page.waitForFunction(() => Boolean(customElements.get('edusearch-box')));
     await assertNoViolations(page, 'the embed example');
     const resp = page.waitForResponse((r) => r.url().includes('/api/search?'));
@@ -134,13 +118,13 @@ describe('accessibility', () => {
   });
 
   test('input and select borders contrast at least 3:1 with what surrounds them (WCAG 1.4.11)', async () => {
-    const { context, page } = await openPage();
-    await page.goto(`${server.url}/`);
+    const { context, page } = await fx.open();
+    await page.goto(`${fx.server.url}/`);
     for (const sel of ['#q', '#sort']) {
       const { border, background } = await page.locator(sel).evaluate(fieldColours);
       assert.ok(contrast(border, background) >= 3, `${sel}: border ${border} on ${background}`);
     }
-    await page.goto(`${server.url}/embed-example.html`);
+    await page.goto(`${fx.server.url}/embed-example.html`);
     await page.waitForFunction(() => Boolean(customElements.get('edusearch-box')));
     const widget = await page.locator('edusearch-box input').evaluate(fieldColours);
     assert.ok(contrast(widget.border, widget.background) >= 3, `widget input: ${JSON.stringify(widget)}`);
@@ -148,8 +132,8 @@ describe('accessibility', () => {
   });
 
   test('pager links are named by their visible text (WCAG 2.5.3)', async () => {
-    const { context, page } = await openPage();
-    await waitForSearch(page, () => page.goto(`${server.url}/?q=${encodeURIComponent(QUERY)}&page=2`));
+    const { context, page } = await fx.open();
+    await waitForSearch(page, () => page.goto(`${fx.server.url}/?q=${encodeURIComponent(QUERY)}&page=2`));
     for (const a of await page.locator('#pager a').all()) {
       const visible = (await a.textContent()).trim();
       const label = await a.getAttribute('aria-label');
@@ -168,14 +152,14 @@ function assertFooterStill(shifts) {
 describe('layout stability', () => {
   for (const [how, width, height] of [['desktop', 1280, 900], ['narrow', 360, 740]]) {
     test(`results arriving shift the ${how} page by less than 0.1 CLS (URL and typing)`, async () => {
-      const { context, page } = await openPage(width, height);
+      const { context, page } = await fx.open(width, height);
       await observeLayoutShifts(page);
-      await waitForSearch(page, () => page.goto(`${server.url}/?q=${encodeURIComponent(QUERY)}`));
+      await waitForSearch(page, () => page.goto(`${fx.server.url}/?q=${encodeURIComponent(QUERY)}`));
       const loaded = await layoutShift(page);
       assert.ok(loaded.cls < 0.1, `CLS ${loaded.cls} on opening a search URL: ${JSON.stringify(loaded.shifts)}`);
       assertFooterStill(loaded.shifts);
 
-      await page.goto(`${server.url}/`);
+      await page.goto(`${fx.server.url}/`);
       await page.locator('#q').waitFor();
       await waitForSearch(page, () => page.fill('#q', QUERY), (u) => u.searchParams.get('q') === QUERY);
       const typed = await layoutShift(page);
@@ -203,8 +187,8 @@ describe('snippet reader shared by the page and the widget', () => {
   });
 
   test('the widget is served with the same reader, as plain script', async () => {
-    const widget = await (await fetch(`${server.url}/widget.js`)).text();
-    const module = await (await fetch(`${server.url}/snippet.js`)).text();
+    const widget = await (await fetch(`${fx.server.url}/widget.js`)).text();
+    const module = await (await fetch(`${fx.server.url}/snippet.js`)).text();
     const inlined = module.split('\n').map((l) => l.replace(/^export /, '')).join('\n');
     assert.ok(widget.includes(inlined.trimEnd()), 'widget.js holds snippet.js as served');
     assert.ok(!/^(import|export) /m.test(widget));

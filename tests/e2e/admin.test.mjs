@@ -5,27 +5,16 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
-import { REPO, launchBrowser, screenshot, startServer, watchPage } from './helpers.mjs';
+import { REPO, screenshot, serverAndBrowser } from './helpers.mjs';
 
 const TOKEN = 'e2e-admin-token-0123456789abcdef';
 const FIXTURES = join(REPO, 'tests', 'fixtures', 'real');
 const FIRST = '01_stavropolskiy_prikaz_2009.txt';
 const SECOND = '05_rostovskaya_postanovlenie_2012.txt';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer({ env: { EDUSEARCH_ADMIN_TOKEN: TOKEN } });
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  if (browser) await browser.close();
-  if (server) await server.stop();
-});
+const fx = serverAndBrowser({ env: { EDUSEARCH_ADMIN_TOKEN: TOKEN } });
 
 function file(name, as = name) {
   return { name: as, mimeType: 'text/plain', buffer: readFileSync(join(FIXTURES, name)) };
@@ -33,7 +22,7 @@ function file(name, as = name) {
 
 /** Doc ids of the hits of a search through the API. */
 async function hitDocs(q) {
-  const r = await fetch(`${server.url}/api/search?q=${encodeURIComponent(q)}&limit=100`);
+  const r = await fetch(`${fx.server.url}/api/search?q=${encodeURIComponent(q)}&limit=100`);
   assert.equal(r.status, 200);
   return (await r.json()).hits.map((h) => h.doc_id);
 }
@@ -50,10 +39,8 @@ async function waitResult(page, cls) {
 
 describe('admin page', () => {
   test('uploads, replaces and removes a document with the token', async () => {
-    const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, locale: 'ru-RU' });
-    const watch = watchPage(context);
-    const page = await context.newPage();
-    await page.goto(`${server.url}/admin`);
+    const { context, page, watch } = await fx.open(1100, 900);
+    await page.goto(`${fx.server.url}/admin`);
     await page.waitForSelector('#documents tbody tr');
     assert.equal(await page.locator('#documents tbody tr').count(), 5, 'the five seeds');
 

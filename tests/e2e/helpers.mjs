@@ -2,6 +2,7 @@
 // port, headless Debian Chromium through playwright-core (never a downloaded browser).
 
 import { spawn } from 'node:child_process';
+import { after, before } from 'node:test';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
@@ -121,6 +122,37 @@ export async function startStaticServer(dir) {
   await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
   const { port } = server.address();
   return { url: `http://127.0.0.1:${port}`, stop: () => new Promise((ok) => server.close(() => ok())) };
+}
+
+/**
+ * The fixture of a test file: registers `before`/`after` hooks that start the edusearch server
+ * (with `env`), a static server of `web/` when `site` is set, and Chromium, and stop them again.
+ * The returned object holds `server`, `site` and `browser` once the hooks ran, and opens pages.
+ */
+export function serverAndBrowser({ env = {}, site = false } = {}) {
+  const fx = {
+    server: null,
+    site: null,
+    browser: null,
+    /** A fresh browser context and page at `width`×`height` px, with request and error watching. */
+    async open(width = 1280, height = 900) {
+      const context = await fx.browser.newContext({ viewport: { width, height }, locale: 'ru-RU' });
+      const watch = watchPage(context);
+      const page = await context.newPage();
+      return { context, page, watch };
+    },
+  };
+  before(async () => {
+    fx.server = await startServer({ env });
+    if (site) fx.site = await startStaticServer(WEB_DIR);
+    fx.browser = await launchBrowser();
+  });
+  after(async () => {
+    if (fx.browser) await fx.browser.close();
+    if (fx.site) await fx.site.stop();
+    if (fx.server) await fx.server.stop();
+  });
+  return fx;
 }
 
 /** Headless Debian Chromium. */

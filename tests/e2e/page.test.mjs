@@ -1,34 +1,13 @@
 // The search page served by `edusearch serve`, driven in headless Chromium.
 
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
-import {
-  launchBrowser, pageTotal, screenshot, startServer, waitForSearch, watchPage,
-} from './helpers.mjs';
+import { pageTotal, screenshot, serverAndBrowser, waitForSearch } from './helpers.mjs';
 
 const QUERY = 'наставничество';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  if (browser) await browser.close();
-  if (server) await server.stop();
-});
-
-/** A fresh page at `width` px, with request and error watching. */
-async function openPage(width = 1280, height = 900) {
-  const context = await browser.newContext({ viewport: { width, height }, locale: 'ru-RU' });
-  const watch = watchPage(context);
-  const page = await context.newPage();
-  return { context, page, watch };
-}
+const fx = serverAndBrowser();
 
 /** Facet checkboxes as {key, param, value, count, checked}. */
 function facetOptions(page) {
@@ -49,8 +28,8 @@ function assertLocalOnly(watch) {
 
 describe('search page', () => {
   test('typing a query shows highlighted hits, total and time', async () => {
-    const { context, page, watch } = await openPage();
-    await page.goto(`${server.url}/`);
+    const { context, page, watch } = await fx.open();
+    await page.goto(`${fx.server.url}/`);
     assert.equal(await page.getAttribute('html', 'lang'), 'ru');
     assert.ok(await page.$('label[for=q]'), 'the search box has a label');
 
@@ -78,8 +57,8 @@ describe('search page', () => {
   });
 
   test('«Скачать CSV» downloads every entry found, for spreadsheets', async () => {
-    const { context, page, watch } = await openPage();
-    await page.goto(`${server.url}/`);
+    const { context, page, watch } = await fx.open();
+    await page.goto(`${fx.server.url}/`);
     const body = await search(page, QUERY);
     const link = page.getByRole('link', { name: 'Скачать CSV' });
     assert.ok(await link.isVisible(), 'the download link shows when something is found');
@@ -101,8 +80,8 @@ describe('search page', () => {
   });
 
   test('a facet narrows the results and the counts follow; chips remove it', async () => {
-    const { context, page, watch } = await openPage();
-    await page.goto(`${server.url}/`);
+    const { context, page, watch } = await fx.open();
+    await page.goto(`${fx.server.url}/`);
     const body = await search(page, QUERY);
     const total = body.total;
     const before = await facetOptions(page);
@@ -146,8 +125,8 @@ describe('search page', () => {
   });
 
   test('addressees are grouped by role (Russian labels) then name; both filter', async () => {
-    const { context, page, watch } = await openPage();
-    const all = await waitForSearch(page, () => page.goto(`${server.url}/`));
+    const { context, page, watch } = await fx.open();
+    const all = await waitForSearch(page, () => page.goto(`${fx.server.url}/`));
     const roles = await page.$$eval('#facet-addressee .facet-role-option input', (is) => is.map((i) => ({
       key: i.dataset.key, value: i.dataset.value, count: Number(i.dataset.count),
       label: i.closest('label').querySelector('.facet-label').textContent,
@@ -182,8 +161,8 @@ describe('search page', () => {
   });
 
   test('a hit opens its document with the entry highlighted; Back and Esc return', async () => {
-    const { context, page, watch } = await openPage();
-    await page.goto(`${server.url}/`);
+    const { context, page, watch } = await fx.open();
+    await page.goto(`${fx.server.url}/`);
     const body = await search(page, QUERY);
     const target = body.hits[Math.min(2, body.hits.length - 1)];
     const link = page.locator(`#results a[data-entry="${target.id}"]`);
@@ -234,11 +213,11 @@ describe('search page', () => {
   });
 
   test('the document view compares two documents: aligned pairs with word diff, unmatched groups', async () => {
-    const { context, page, watch } = await openPage();
-    const docs = await (await fetch(`${server.url}/api/documents`)).json();
+    const { context, page, watch } = await fx.open();
+    const docs = await (await fetch(`${fx.server.url}/api/documents`)).json();
     const municipal = docs.documents.find((d) => d.level === 'municipal' && docs.documents.some((r) => r.level === 'regional' && r.year === d.year));
     assert.ok(municipal, 'the seeds have a municipal and a regional document of one year');
-    await page.goto(`${server.url}/?doc=${encodeURIComponent(municipal.doc_id)}`);
+    await page.goto(`${fx.server.url}/?doc=${encodeURIComponent(municipal.doc_id)}`);
     const select = page.locator('#cmp-with:not([disabled])');
     await select.waitFor();
     const chosen = await select.inputValue();
@@ -292,15 +271,15 @@ describe('search page', () => {
   });
 
   test('«Похожие формулировки» on a hit lists similar entries of other documents, with a word diff', async (t) => {
-    const api = await (await fetch(`${server.url}/api/search?q=${encodeURIComponent(QUERY)}&level=municipal&limit=50`)).json();
+    const api = await (await fetch(`${fx.server.url}/api/search?q=${encodeURIComponent(QUERY)}&level=municipal&limit=50`)).json();
     assert.ok(api.hits.length > 0);
-    const probe = await fetch(`${server.url}/api/entries/${api.hits[0].id}/similar?limit=1`);
+    const probe = await fetch(`${fx.server.url}/api/entries/${api.hits[0].id}/similar?limit=1`);
     if (probe.status === 404 && /no such endpoint/i.test((await probe.json()).error.message)) {
       t.skip('this build does not serve /api/entries/{id}/similar yet');
       return;
     }
-    const { context, page, watch } = await openPage();
-    await page.goto(`${server.url}/?q=${encodeURIComponent(QUERY)}&level=municipal`);
+    const { context, page, watch } = await fx.open();
+    await page.goto(`${fx.server.url}/?q=${encodeURIComponent(QUERY)}&level=municipal`);
     const card = page.locator('#results .hit').first();
     await card.waitFor();
     const hitId = await card.getAttribute('data-id');
@@ -328,8 +307,8 @@ describe('search page', () => {
   });
 
   test('a shared URL reproduces query, filters, page and open document', async () => {
-    const { context, page, watch } = await openPage();
-    await page.goto(`${server.url}/`);
+    const { context, page, watch } = await fx.open();
+    await page.goto(`${fx.server.url}/`);
     const all = await search(page, QUERY);
     const opts = await facetOptions(page);
     const pick = opts.find((o) => o.param === 'addressee' && o.count > 0) || opts.find((o) => o.count > 0);
@@ -348,7 +327,7 @@ describe('search page', () => {
     assert.equal(await other.locator('#chips .chip').count(), 1);
 
     // The page number is part of the state too (browsing everything: more than one page).
-    const browse = await waitForSearch(page, () => page.goto(`${server.url}/`));
+    const browse = await waitForSearch(page, () => page.goto(`${fx.server.url}/`));
     assert.ok(browse.total > 20, `the seeds have more than one page of entries (${browse.total})`);
     {
       await page.locator('#pager a[rel=next]').waitFor();
@@ -362,7 +341,7 @@ describe('search page', () => {
 
     // An open document at an entry.
     const entry = filtered.hits[0];
-    const docUrl = `${server.url}/?q=${encodeURIComponent(QUERY)}&entry=${encodeURIComponent(entry.id)}`;
+    const docUrl = `${fx.server.url}/?q=${encodeURIComponent(QUERY)}&entry=${encodeURIComponent(entry.id)}`;
     await other.goto(docUrl);
     const current = other.locator('#doc-view .doc-entry.is-current');
     await current.waitFor();
@@ -378,8 +357,8 @@ describe('search page', () => {
   });
 
   test('nothing found offers to remove each filter; a server error shows its Russian message', async () => {
-    const { context, page, watch } = await openPage();
-    await page.goto(`${server.url}/`);
+    const { context, page, watch } = await fx.open();
+    await page.goto(`${fx.server.url}/`);
     const body = await search(page, QUERY);
     const pick = (await facetOptions(page)).find((o) => o.count > 0);
     await waitForSearch(page, () => page.check(`#facets input[data-key="${pick.key}"]`),
@@ -398,7 +377,7 @@ describe('search page', () => {
 
     // year=abc is a bad parameter: the page shows the server's Russian message.
     const errResp = page.waitForResponse((r) => r.url().includes('/api/search?'));
-    await page.goto(`${server.url}/?q=${encodeURIComponent(QUERY)}&year=abc`);
+    await page.goto(`${fx.server.url}/?q=${encodeURIComponent(QUERY)}&year=abc`);
     const r = await errResp;
     assert.equal(r.status(), 400);
     const err = await r.json();
@@ -410,8 +389,8 @@ describe('search page', () => {
   });
 
   test('typing is debounced: one search per pause, not per key', async () => {
-    const { context, page, watch } = await openPage();
-    await page.goto(`${server.url}/`);
+    const { context, page, watch } = await fx.open();
+    await page.goto(`${fx.server.url}/`);
     await page.locator('#results[data-key]').waitFor({ state: 'attached' });
     const historyBefore = await page.evaluate(() => history.length);
     const searches = [];
@@ -431,7 +410,7 @@ describe('search page', () => {
   });
 
   test('server text is never markup: only <mark> of snippets becomes elements', async () => {
-    const { context, page } = await openPage();
+    const { context, page } = await fx.open();
     const evil = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
     await page.route('**/api/search?*', async (route) => {
       const real = await route.fetch();
@@ -445,7 +424,7 @@ describe('search page', () => {
       body.facets.topic = [{ value: evil, count: 1 }];
       await route.fulfill({ response: real, json: body });
     });
-    await page.goto(`${server.url}/?q=${encodeURIComponent(QUERY)}`);
+    await page.goto(`${fx.server.url}/?q=${encodeURIComponent(QUERY)}`);
     await page.locator('#results .hit').first().waitFor();
     assert.equal(await page.locator('#results img, #facets img, #results script, #results b').count(), 0);
     assert.equal(await page.evaluate(() => window.__pwned), undefined);
@@ -457,8 +436,8 @@ describe('search page', () => {
   });
 
   test('at 360 px the page has no horizontal scroll and filters open behind a button', async () => {
-    const { context, page, watch } = await openPage(360, 760);
-    await page.goto(`${server.url}/`);
+    const { context, page, watch } = await fx.open(360, 760);
+    await page.goto(`${fx.server.url}/`);
     const body = await search(page, QUERY);
     assert.ok(body.total > 0);
     const noHScroll = () => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);

@@ -1,30 +1,15 @@
 // Suggestions under the search box, «Возможно, вы искали» and «Также искали», in headless Chromium.
 
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
-import {
-  launchBrowser, screenshot, startServer, waitForSearch, watchPage,
-} from './helpers.mjs';
+import { screenshot, serverAndBrowser, waitForSearch } from './helpers.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  if (browser) await browser.close();
-  if (server) await server.stop();
-});
+const fx = serverAndBrowser();
 
 async function openPage() {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'ru-RU' });
-  const watch = watchPage(context);
-  const page = await context.newPage();
-  await page.goto(`${server.url}/`);
+  const { context, page, watch } = await fx.open();
+  await page.goto(`${fx.server.url}/`);
   return { context, page, watch };
 }
 

@@ -1,43 +1,25 @@
 // The <edusearch-box> widget on a page of another origin (a static server on another port).
 
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
-import {
-  WEB_DIR, launchBrowser, screenshot, startServer, startStaticServer, watchPage,
-} from './helpers.mjs';
+import { screenshot, serverAndBrowser } from './helpers.mjs';
 
 const QUERY = 'наставничество';
 
-let server;
-let site;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  site = await startStaticServer(WEB_DIR);
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  if (browser) await browser.close();
-  if (site) await site.stop();
-  if (server) await server.stop();
-});
+const fx = serverAndBrowser({ site: true });
 
 /** Opens the example host page at `width` px and waits for the widget to be defined. */
 async function openHost(width, extra = '') {
-  const context = await browser.newContext({ viewport: { width, height: 800 }, locale: 'ru-RU' });
-  const watch = watchPage(context);
-  const page = await context.newPage();
-  await page.goto(`${site.url}/embed-example.html?endpoint=${encodeURIComponent(server.url)}${extra}`);
+  const { context, page, watch } = await fx.open(width, 800);
+  await page.goto(`${fx.site.url}/embed-example.html?endpoint=${encodeURIComponent(fx.server.url)}${extra}`);
   await page.waitForFunction(() => Boolean(customElements.get('edusearch-box')));
   return { context, page, watch };
 }
 
 /** Types into the widget and waits for its answer; returns the JSON the widget received. */
 async function widgetSearch(page, q) {
-  const resp = page.waitForResponse((r) => r.url().startsWith(server.url) && r.url().includes('/api/search?')
+  const resp = page.waitForResponse((r) => r.url().startsWith(fx.server.url) && r.url().includes('/api/search?')
     && new URL(r.url()).searchParams.get('q') === q);
   await page.locator('edusearch-box input').fill(q);
   const r = await resp;
@@ -51,20 +33,20 @@ async function widgetSearch(page, q) {
 
 describe('widget', () => {
   test('the example page served by edusearch on any port searches its own origin', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'ru-RU' });
+    const context = await fx.browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'ru-RU' });
     const page = await context.newPage();
-    await page.goto(`${server.url}/embed-example.html`);
+    await page.goto(`${fx.server.url}/embed-example.html`);
     await page.waitForFunction(() => Boolean(customElements.get('edusearch-box')));
     const { body, request } = await widgetSearch(page, QUERY);
     assert.ok(body.total > 0);
-    assert.equal(request.origin, new URL(server.url).origin);
-    assert.match(await page.locator('#snippet').textContent(), new RegExp(`endpoint="${server.url}"`));
+    assert.equal(request.origin, new URL(fx.server.url).origin);
+    assert.match(await page.locator('#snippet').textContent(), new RegExp(`endpoint="${fx.server.url}"`));
     await context.close();
   });
 
   test('searches the edusearch server from another origin, inside Shadow DOM', async () => {
     const { context, page, watch } = await openHost(1280);
-    assert.notEqual(new URL(page.url()).origin, new URL(server.url).origin, 'the host page is another origin');
+    assert.notEqual(new URL(page.url()).origin, new URL(fx.server.url).origin, 'the host page is another origin');
     const { body, request } = await widgetSearch(page, QUERY);
     assert.ok(body.total > 0);
     assert.equal(request.searchParams.get('limit'), '5');
@@ -92,7 +74,7 @@ describe('widget', () => {
     assert.equal(await link.getAttribute('target'), '_blank');
     assert.match(await link.getAttribute('rel'), /noopener/);
     const href = new URL(await link.getAttribute('href'));
-    assert.equal(href.origin, new URL(server.url).origin);
+    assert.equal(href.origin, new URL(fx.server.url).origin);
     assert.equal(href.searchParams.get('entry'), body.hits[0].id);
     await screenshot(page, 'widget-1280');
     const [popup] = await Promise.all([context.waitForEvent('page'), link.click()]);
