@@ -1220,6 +1220,7 @@ impl EntryWriter<'_> {
     pub fn remove(&mut self, doc_id: &str) {
         self.writer
             .delete_term(Term::from_field_text(self.index.fields.doc_id, doc_id));
+        self.abbreviations.forget(doc_id);
     }
 
     /// Records `payload` with the commit, atomically with the entries: after a crash,

@@ -876,3 +876,31 @@ fn a_change_committed_to_the_index_but_pending_in_the_store_is_completed() {
             .is_empty()
     );
 }
+
+/// Abbreviations a document defines («(далее – …)») expand queries only while it is in the
+/// index: removing it forgets them (they used to linger until a reindex).
+#[test]
+fn removing_a_document_forgets_the_abbreviations_it_defined() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let index = EntryIndex::open_or_build_seeds(&dir.path().join("index")).expect("seed index");
+    let docs = edusearch::documents::Documents::new();
+    // An abbreviation no seed defines, built from the initials of its full form (pairs are folded).
+    let text = "Приказ министерства образования от 10.02.2024 № 15\n\n\
+        1. Утвердить порядок работы Школьной Лаборатории Юных Исследователей (далее – ШЛЮИ).\n\
+        2. Руководителям образовательных организаций обеспечить участие обучающихся в работе ШЛЮИ.\n";
+    let defines = |index: &EntryIndex| index.abbreviations().iter().any(|(abbr, _)| abbr == "шлюи");
+    assert!(!defines(&index), "no seed defines it");
+    let added = docs
+        .add(&index, "prikaz_shlyui.txt", text.as_bytes())
+        .expect("added");
+    assert!(
+        defines(&index),
+        "learned from {}: {:?}",
+        added.doc_id,
+        index.abbreviations()
+    );
+    docs.remove(&index, &added.doc_id).expect("removed");
+    assert!(!defines(&index), "forgotten with the document");
+    let reopened = EntryIndex::open(&dir.path().join("index")).expect("reopen");
+    assert!(!defines(&reopened), "and on disk");
+}

@@ -151,6 +151,12 @@ impl Abbreviations {
         std::fs::rename(&tmp, &path).map_err(|source| Error::Io { path, source })
     }
 
+    /// Forgets the definitions of one removed document, so that its abbreviations no longer
+    /// expand queries once the document is gone.
+    pub fn forget(&mut self, doc_id: &str) {
+        self.by_doc.remove(doc_id);
+    }
+
     /// Forgets everything.
     pub fn clear(&mut self) {
         self.by_doc.clear();
