@@ -247,6 +247,7 @@ fn is_dropped(e: &scraper::node::Element) -> bool {
     if e.attr("role").is_some_and(|r| DROPPED_ROLES.contains(&r))
         || e.attr("hidden").is_some()
         || e.attr("aria-hidden") == Some("true")
+        || e.attr("style").is_some_and(hides)
     {
         return true;
     }
@@ -260,12 +261,50 @@ fn is_dropped(e: &scraper::node::Element) -> bool {
         .any(|w| DROPPED_WORDS.contains(&w.as_str()))
 }
 
+/// An inline style that hides its element (`display: none`, `visibility: hidden`): text a
+/// reader of the page never sees (print versions, collapsed duplicates) stays out.
+fn hides(style: &str) -> bool {
+    style.split(';').any(|decl| {
+        let Some((prop, value)) = decl.split_once(':') else {
+            return false;
+        };
+        let value: String = value
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        let value = value.trim_end_matches("!important");
+        match prop.trim().to_ascii_lowercase().as_str() {
+            "display" => value == "none",
+            "visibility" => value == "hidden" || value == "collapse",
+            _ => false,
+        }
+    })
+}
+
 /// An open `<ol>`/`<ul>`.
 #[derive(Debug)]
 struct List {
     ordered: bool,
     next: i64,
     kind: String,
+}
+
+impl List {
+    fn is_decimal(&self) -> bool {
+        self.ordered && number_format(&self.kind) == "decimal"
+    }
+}
+
+/// The numbering format of an `<ol type=…>`.
+fn number_format(kind: &str) -> &'static str {
+    match kind {
+        "a" => "lowerLetter",
+        "A" => "upperLetter",
+        "i" => "lowerRoman",
+        "I" => "upperRoman",
+        _ => "decimal",
+    }
 }
 
 #[derive(Debug, Default)]
@@ -317,20 +356,15 @@ impl Walker {
                     if let Some(v) = e.attr("value").and_then(|v| v.trim().parse().ok()) {
                         l.next = v;
                     }
-                    self.pending_prefix = Some(if l.ordered {
-                        let fmt = match l.kind.as_str() {
-                            "a" => "lowerLetter",
-                            "A" => "upperLetter",
-                            "i" => "lowerRoman",
-                            "I" => "upperRoman",
-                            _ => "decimal",
-                        };
+                    let prefix = if l.ordered {
                         let n = u32::try_from(l.next).unwrap_or(0);
                         l.next = l.next.saturating_add(1);
+                        let fmt = number_format(&l.kind);
                         format!("{}. ", format_number(n, fmt))
                     } else {
                         "• ".into()
-                    });
+                    };
+                    self.pending_prefix = Some(self.outline_number().unwrap_or(prefix));
                 }
             }
             "table" => {
@@ -376,6 +410,22 @@ impl Walker {
         if BLOCK_TAGS.contains(&name) {
             self.end_line();
         }
+    }
+
+    /// «2.1. » for an item of a decimal list inside an item of a decimal list (and so on down):
+    /// the nesting a reader sees as indentation, written as the multi-level numbers documents
+    /// use, so that the item tree survives. `None` outside nested decimal lists.
+    fn outline_number(&self) -> Option<String> {
+        if self.lists.len() < 2 || !self.lists.iter().all(List::is_decimal) {
+            return None;
+        }
+        // Each list's `next` is one past the item now open in it.
+        let parts: Vec<String> = self
+            .lists
+            .iter()
+            .map(|l| l.next.saturating_sub(1).to_string())
+            .collect();
+        Some(format!("{}. ", parts.join(".")))
     }
 
     /// The buffer text goes to: the current table cell, or the current line.
@@ -485,6 +535,29 @@ mod tests {
             <ul><li>пункт</li></ul></main><footer>Подвал</footer></body></html>";
         let text = extract(page.as_bytes()).expect("HTML");
         assert_eq!(text, "Решение\n\n2. первое\n\n3. второе\n\n• пункт\n");
+    }
+
+    #[test]
+    fn nested_decimal_lists_get_multi_level_numbers() {
+        let page = "<main><ol><li>Рекомендовать:<ol><li>первое;</li><li>второе.</li></ol></li>\
+            <li>Третье.<ul><li>мелкое</li></ul><ol type=\"a\"><li>буквой</li></ol></li></ol></main>";
+        let text = extract(page.as_bytes()).expect("HTML");
+        assert_eq!(
+            text,
+            "1. Рекомендовать:\n\n1.1. первое;\n\n1.2. второе.\n\n2. Третье.\n\n• мелкое\n\nA. буквой\n"
+                .replace("A. ", &format!("{}. ", format_number(1, "lowerLetter")))
+        );
+    }
+
+    #[test]
+    fn text_hidden_by_inline_style_is_dropped() {
+        let page = "<main><p>Видно.</p><p style=\"display: none\">Скрыто.</p>\
+            <div style=\"color:red; VISIBILITY:hidden !important\">Тоже скрыто.</div>\
+            <p style=\"display:block\">Тоже видно.</p></main>";
+        let text = extract(page.as_bytes()).expect("HTML");
+        assert_eq!(text, "Видно.\n\nТоже видно.\n");
+        assert!(!hides("display: inline-block"));
+        assert!(hides("display:none!important"));
     }
 
     #[test]
