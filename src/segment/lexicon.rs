@@ -19,6 +19,15 @@ pub(super) static REGULATION: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i)^(?:\d{1,2}\.\s*)?(?:общие положения|основные (?:функции|задачи|права)|положение о\b|порядок\s|регламент\s)",
     )
 });
+/// The title of a regulation on a line of its own: «ПОЛОЖЕНИЕ», «Порядок», «Положение о …».
+pub(super) static REGULATION_TITLE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^(?:ПОЛОЖЕНИЕ|ПОРЯДОК|РЕГЛАМЕНТ|Положение|Порядок|Регламент)(?:\s+(?:о|об|О|ОБ)\s[^.:;]{3,200})?$",
+    )
+});
+/// The subject line under a regulation title: «О МИНИСТЕРСТВЕ ОБРАЗОВАНИЯ …», «о коллегии …».
+pub(super) static REGULATION_SUBJECT: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^(?:о|об|О|ОБ)\s[^.:;]{3,300}$"));
 /// «1) обеспечить …»: a sub-item numbered with a parenthesis.
 pub(super) static PAREN_NUMBER: LazyLock<Regex> = LazyLock::new(|| re(r"^(\d{1,2})\)\s*(\S.*)$"));
 /// «СЛУШАЛИ:», «1. ВЫСТУПИЛИ:» in a protocol: what follows is the report, not decisions.
@@ -58,6 +67,17 @@ pub(super) static SIGNATURE: LazyLock<Regex> = LazyLock::new(|| {
         r"^(?:(?:Министр|Начальник|Глава|Председатель|Заместитель|Директор|Руководитель)\b[^.;:]{0,150}?)?(?:\p{Lu}\.\s?\p{Lu}\.\s?\p{Lu}\p{Ll}+\s*)+$",
     )
 });
+/// The signature opening a paragraph: a post in the nominative, then «И.О. Фамилия» («Глава
+/// администрации Калманского района С.А. Тахтаров …»); the annex may follow in the same
+/// paragraph when the site flattened it.
+pub(super) static SIGNED: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^((?:И\.\s?о\.\s*)?(?:Министр|Начальник|Глава|Мэр|Председатель|Заместитель|Директор|Руководитель|Губернатор)\b[^.;:()]{0,150}?)\s+(\p{Lu}\.\s?\p{Lu}\.\s?\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?)\b",
+    )
+});
+/// «Контроль … оставляю за собой»: the signer keeps control.
+pub(super) static SELF_CONTROL: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)оставля\p{L}*\s+за\s+собой"));
 pub(super) static FIRST_WORD: LazyLock<Regex> = LazyLock::new(|| {
     re(r"^(?:(?i:рекомендовать|предложить|поручить)\s+)?(?:всем\s+)?([\p{L}][\p{L}-]*)")
 });

@@ -56,8 +56,8 @@ use crate::ru::DALEE;
 use classify::NameCase;
 use lexicon::{
     ADDRESSING_VERBS, APPENDIX, APPENDIX_REQUISITE, DOC_TYPE, FUNCTIONS_IN, HEARD, PAREN_NUMBER,
-    PROJECT, REGULATION, ROMAN, SESSION, SIGNATURE, TRIGGER, WITH_FUNCTIONS, clean_lead,
-    find_infinitive, is_addressee_start, starts_with_infinitive,
+    PROJECT, REGULATION, REGULATION_SUBJECT, REGULATION_TITLE, ROMAN, SESSION, SIGNATURE, TRIGGER,
+    WITH_FUNCTIONS, clean_lead, find_infinitive, is_addressee_start, starts_with_infinitive,
 };
 use text::{depth, is_ancestor, sentence_case, sentences, split_number, strip_item_end};
 
@@ -249,7 +249,7 @@ impl<'a> Segmenter<'a> {
         let regulation = self
             .appendix_topic
             .as_deref()
-            .is_some_and(|t| REGULATION.is_match(t));
+            .is_some_and(|t| REGULATION.is_match(t) || REGULATION_TITLE.is_match(t));
         if self.meta.kind == DocKind::Order || self.normative || regulation {
             EntryType::Provision
         } else {
@@ -323,6 +323,9 @@ impl<'a> Segmenter<'a> {
             }
             if APPENDIX.is_match(text) && text.chars().count() < 200 {
                 return self.appendix(paras, i);
+            }
+            if REGULATION_TITLE.is_match(text) && !self.entries.is_empty() {
+                return self.regulation(paras, i);
             }
             if let Some(c) = ROMAN.captures(text)
                 && text.chars().count() < 250
@@ -430,6 +433,30 @@ impl<'a> Segmenter<'a> {
         };
         self.appendix_topic = name.clone();
         self.new_section(Some(section), name, Zone::Narrative);
+        j
+    }
+
+    /// «ПОЛОЖЕНИЕ» / «О МИНИСТЕРСТВЕ …» after the operative part: the regulation the act
+    /// approves, printed without an «Приложение» line; its clauses are provisions.
+    fn regulation(&mut self, paras: &[Para], i: usize) -> usize {
+        let mut name = paras[i].text.trim().to_string();
+        let mut j = i + 1;
+        if let Some(next) = paras.get(j).map(|p| p.text.trim())
+            && REGULATION_SUBJECT.is_match(next)
+            && next.chars().count() < 300
+        {
+            name = format!("{name} {next}");
+            j += 1;
+        }
+        let upper = name
+            .chars()
+            .filter(|c| c.is_alphabetic())
+            .all(char::is_uppercase);
+        if upper {
+            name = sentence_case(&name);
+        }
+        self.appendix_topic = Some(name.clone());
+        self.new_section(Some(name.clone()), Some(name), Zone::Narrative);
         j
     }
 
@@ -582,10 +609,11 @@ impl<'a> Segmenter<'a> {
             return;
         }
         if rest.ends_with(':') {
-            // «2. Определить следующие места регистрации:» in an act says something itself:
-            // it is an entry, and the context of its items.
+            // «2. Определить следующие места регистрации:», «2) государственную программу …
+            // изложить в следующей редакции:» in an act say something themselves: they are
+            // entries, and the context of their items.
             let with_content = self.operative()
-                && starts_with_infinitive(rest)
+                && (starts_with_infinitive(rest) || find_infinitive(rest, 40).is_some())
                 && rest.split_whitespace().count() >= 4;
             if with_content {
                 let ty = self.default_type();
