@@ -32,12 +32,12 @@ const FLOORS: &[(&str, f64)] = &[
     ("doc municipality", 0.91),
     ("entry found", 0.97),
     ("entry number", 0.93),
-    ("entry type", 0.97),
-    ("addressees", 0.93),
+    ("entry type", 0.98),
+    ("addressees", 0.94),
     ("deadline", 0.97),
     ("deadline text", 0.97),
     ("responsible", 0.97),
-    ("entry fully right", 0.88),
+    ("entry fully right", 0.9),
 ];
 
 #[derive(Debug, Deserialize)]

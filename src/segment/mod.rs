@@ -55,9 +55,10 @@ use crate::model::{Addressee, Deadline, DocKind, DocumentMeta, Entry, EntryType,
 use crate::ru::DALEE;
 use classify::NameCase;
 use lexicon::{
-    ADDRESSING_VERBS, APPENDIX, APPENDIX_REQUISITE, DOC_TYPE, FUNCTIONS_IN, HEARD, PAREN_NUMBER,
-    PROJECT, REGULATION, REGULATION_SUBJECT, REGULATION_TITLE, ROMAN, SESSION, SIGNATURE, TRIGGER,
-    WITH_FUNCTIONS, clean_lead, find_infinitive, is_addressee_start, starts_with_infinitive,
+    ADDRESSING_VERBS, APPENDIX, APPENDIX_REQUISITE, DEFINES, DOC_TYPE, FUNCTIONS_IN, HEARD,
+    PAREN_NUMBER, PROJECT, REGULATION, REGULATION_SUBJECT, REGULATION_TITLE, ROMAN, SESSION,
+    SIGNATURE, TRIGGER, WITH_FUNCTIONS, clean_lead, find_infinitive, is_addressee_start,
+    starts_with_infinitive,
 };
 use text::{depth, is_ancestor, sentence_case, sentences, split_number, strip_item_end};
 
@@ -144,6 +145,9 @@ struct Header {
     children: u32,
     /// The header was emitted as an entry of its own already (a lead-in with content).
     emitted: bool,
+    /// The header defines what its items list («2. Определить следующие места
+    /// регистрации:»): the items are provisions unless worded as instructions.
+    defines: bool,
 }
 
 /// An unnumbered lead-in ending with a colon, context of the list that follows.
@@ -516,6 +520,9 @@ impl<'a> Segmenter<'a> {
         if let Some(b) = &self.block {
             return b.kind;
         }
+        if self.headers.last().is_some_and(|h| h.defines) {
+            return EntryType::Provision;
+        }
         match self.zone {
             Zone::Recommend => EntryType::Recommendation,
             Zone::Narrative => self.narrative_type(),
@@ -627,6 +634,7 @@ impl<'a> Segmenter<'a> {
                 text: rest.to_string(),
                 children: 0,
                 emitted: with_content,
+                defines: with_content && DEFINES.is_match(rest),
             });
             return;
         }
@@ -659,6 +667,7 @@ impl<'a> Segmenter<'a> {
             text: rest.to_string(),
             children: 0,
             emitted: false,
+            defines: false,
         });
     }
 
@@ -722,6 +731,7 @@ impl<'a> Segmenter<'a> {
                     text: lead.to_string(),
                     children: 0,
                     emitted: false,
+                    defines: false,
                 });
             }
             number => {
@@ -779,6 +789,7 @@ impl<'a> Segmenter<'a> {
                     text: rest.to_string(),
                     children: 0,
                     emitted: false,
+                    defines: false,
                 });
             }
             Some(_) => {
