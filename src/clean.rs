@@ -102,7 +102,18 @@ pub fn paragraphs(text: &str) -> Vec<String> {
 /// Splits `text` into clean logical paragraphs with their bullet flag, in order.
 pub fn clean(text: &str) -> Vec<Para> {
     let text = normalise(text);
-    let lines: Vec<Line> = text.split('\n').filter_map(Line::parse).collect();
+    let mut lines: Vec<Line> = Vec::new();
+    let mut blank = false;
+    for raw in text.split('\n') {
+        match Line::parse(raw) {
+            Some(mut line) => {
+                line.after_blank = blank;
+                blank = false;
+                lines.push(line);
+            }
+            None => blank |= raw.trim().is_empty(),
+        }
+    }
     if lines.is_empty() {
         return Vec::new();
     }
@@ -135,7 +146,20 @@ pub fn clean(text: &str) -> Vec<Para> {
 }
 
 fn b_ended(out: &[Para]) -> bool {
-    out.last().is_none_or(|p| ends_with_terminator(&p.text))
+    // An editorial note between two items («(в ред. …)») does not end or continue anything.
+    out.iter()
+        .rev()
+        .find(|p| !is_parenthesis(&p.text))
+        .is_none_or(|p| ends_with_terminator(&p.text))
+}
+
+/// The text is one closed parenthesis («(в ред. Постановления … N 531-пП)»).
+fn is_parenthesis(text: &str) -> bool {
+    let t = text.trim();
+    t.starts_with('(')
+        && t.ends_with(')')
+        && t.len() < 1000
+        && t.matches('(').count() == t.matches(')').count()
 }
 
 /// Line ends, artefacts that span lines, odd spaces.
@@ -159,6 +183,8 @@ struct Line {
     /// Length of the trimmed raw line (justified text keeps its padding).
     raw_len: usize,
     is_url: bool,
+    /// A blank line came before it.
+    after_blank: bool,
 }
 
 impl Line {
@@ -197,6 +223,7 @@ impl Line {
             dash,
             raw_len,
             is_url,
+            after_blank: false,
         })
     }
 
@@ -366,6 +393,8 @@ struct Building {
     bullet: bool,
     /// Raw length of the last line appended.
     last_len: usize,
+    /// Source lines in the paragraph.
+    lines: usize,
 }
 
 impl Building {
@@ -383,11 +412,17 @@ impl Building {
             text,
             bullet,
             last_len: line.raw_len,
+            lines: 1,
         }
     }
 
     fn ends_with_terminator(&self) -> bool {
         ends_with_terminator(&self.text)
+    }
+
+    /// The paragraph so far is one closed parenthesis.
+    fn is_parenthesis(&self) -> bool {
+        is_parenthesis(&self.text)
     }
 
     /// A quotation opened near the end of the paragraph is still open (a title wrapped
@@ -431,6 +466,7 @@ impl Building {
             }
         }
         self.last_len = line.raw_len;
+        self.lines += 1;
     }
 
     fn finish(self) -> Para {
@@ -506,6 +542,10 @@ fn starts_new(b: &Building, line: &Line, layout: &Layout) -> bool {
     if b.quotes_open() {
         return false;
     }
+    // An editorial note on lines of its own («(в ред. Постановления … N 531-пП)») ends there.
+    if b.is_parenthesis() {
+        return true;
+    }
     if REQUISITE.is_match(&b.text) && !line.starts_lower() {
         return true; // «Одобрена участниками … 27 августа 2020 года» stands alone
     }
@@ -553,11 +593,30 @@ fn starts_new(b: &Building, line: &Line, layout: &Layout) -> bool {
     }
     // No terminator: the line continues the paragraph in a wrapped text, or when it visibly
     // continues the sentence in a one-paragraph-per-line text.
-    if layout.wrapped || line.starts_lower() {
+    if line.starts_lower() {
         return false;
     }
     let last = end.chars().last().unwrap_or(' ');
-    !(last.is_lowercase() || matches!(last, ',' | '-' | '–' | '—' | '(' | '№'))
+    let open_end = matches!(last, ',' | '-' | '–' | '—' | '(' | '№');
+    if layout.wrapped {
+        // A short line without a terminator before a capital ends a title («… к новому
+        // 2003-2004⏎учебному году⏎В систему образования …»): the next word would have fitted.
+        let first_word = line.text.split(' ').next().unwrap_or("").chars().count();
+        // Only after a paragraph of several lines (signature lines stay together) and
+        // outside table cells.
+        return !open_end
+            && b.lines > 1
+            && line.first_char().is_uppercase()
+            && !b.text.contains('|')
+            && !line.text.contains('|')
+            && b.last_len + 1 + first_word <= layout.wrap_width * 3 / 4;
+    }
+    // A blank line before a capitalised line separates paragraphs (title lines of a page
+    // whose paragraphs are blank-line separated).
+    if line.after_blank && !open_end {
+        return true;
+    }
+    !(last.is_lowercase() || open_end)
 }
 
 impl Building {

@@ -49,6 +49,13 @@ pub fn deadline(text: &str) -> Option<Deadline> {
     deadline::deadline(text)
 }
 
+/// A term without a date («заблаговременно», «в период весенних школьных каникул», «по
+/// завершении 2011/2012 учебного года»): its words as written, for `deadline_text` when
+/// [`deadline`] finds no date.
+pub fn undated_term(text: &str) -> Option<String> {
+    deadline::undated_term(text)
+}
+
 /// Responsible persons named in parentheses («(Абрамова)», «(Иванова Т.А., Петров)»):
 /// surnames only, in order, without repeats.
 pub fn responsible(text: &str) -> Vec<String> {

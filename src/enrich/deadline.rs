@@ -134,6 +134,28 @@ pub fn deadline(text: &str) -> Option<Deadline> {
     best.or(bare).map(|(_, d)| d)
 }
 
+/// Terms without a date: in advance, during the holidays, at the end of a school year.
+static UNDATED: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)заблаговременно|в\s+период\s+(?:[\p{L}-]+\s+){0,2}каникул|по\s+(?:завершени|окончани)[юия]\s+(?:[\p{L}-]+\s+){0,2}(?:\d{4}\s*[/-]\s*\d{4}\s+)?учебного\s+года",
+    )
+    .ok()
+});
+
+/// The first undated term of `text`, as written (spaces collapsed). The substrings checked
+/// first keep the regex off most texts.
+pub fn undated_term(text: &str) -> Option<String> {
+    let lower = text.to_lowercase();
+    if !["заблаговременно", "каникул", "учебного"]
+        .iter()
+        .any(|k| lower.contains(k))
+    {
+        return None;
+    }
+    let m = UNDATED.as_ref()?.find(text)?;
+    Some(m.as_str().split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
 /// Whether two ASCII digits follow each other somewhere in `text`.
 fn has_two_ascii_digits(text: &str) -> bool {
     text.as_bytes()

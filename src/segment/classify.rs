@@ -22,7 +22,8 @@ static STATEMENT: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 /// «Информацию … принять к сведению».
-static NOTED: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)принять\s+к\s+сведению"));
+/// Words glued by the site («принять ксведению») still count.
+static NOTED: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)принять\s*к\s*сведению"));
 /// Instructions that do not start with an infinitive: requests of a letter, «… оставляю за
 /// собой», «Контроль … возложить на …», «Рекомендовать / Поручить / Предложить …».
 static ACTION: LazyLock<Regex> = LazyLock::new(|| {
@@ -45,7 +46,8 @@ pub(super) fn narrative_type(text: &str, default: EntryType) -> EntryType {
 }
 
 /// «Контроль за исполнением … возложить на X», «Ответственность за … возложить на X».
-static CONTROL: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)\bвозложить\s+на\s+(.+?)\s*[.;]?\s*$"));
+/// No word boundary before the verb: sites glue it to the word before («решениявозложить»).
+static CONTROL: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)возложить\s+на\s+(.+?)\s*[.;]?\s*$"));
 /// A person named inline: «Л.П. Иванову», «Н.Г.Сован», «Брюшковой Л.Н.».
 static PERSON: LazyLock<Regex> = LazyLock::new(|| {
     re(

@@ -1,6 +1,8 @@
 //! The last step of segmentation: drafts (an item with the addressees, context and deadline
 //! sources in force) become entries with ids and the document's metadata.
 
+use super::classify::NameCase;
+use super::lexicon::{SELF_CONTROL, SIGNED};
 use super::period::period_end;
 use super::text::{split_long, strip_item_end};
 use super::{Draft, Segmenter, classify};
@@ -109,6 +111,10 @@ impl Segmenter<'_> {
                 .or_insert_with(|| enrich::deadline(source).or_else(|| period_end(source)))
                 .clone();
         }
+        let undated = match deadline {
+            Some(_) => None,
+            None => enrich::undated_term(&d.text),
+        };
         let block_no = self
             .block
             .as_ref()
@@ -148,7 +154,10 @@ impl Segmenter<'_> {
                 number: d.number.clone(),
                 addressees: d.addressees.clone(),
                 deadline: deadline.as_ref().map(|x| x.date),
-                deadline_text: deadline.as_ref().map(|x| x.text.clone()),
+                deadline_text: deadline
+                    .as_ref()
+                    .map(|x| x.text.clone())
+                    .or_else(|| undated.clone()),
                 responsible: d.responsible.clone(),
                 context: d.context.clone(),
                 text: piece,
@@ -176,6 +185,7 @@ impl Segmenter<'_> {
                 self.emit(d, false);
             }
         }
+        self.signer_keeps_control(paras, start);
         if !self.structured && !self.entries.is_empty() {
             let msg = format!(
                 "{}: no sections, recommendation lead-ins or addressee blocks recognised; \
@@ -189,5 +199,40 @@ impl Segmenter<'_> {
             e.position = k as u32;
         }
         (self.entries, self.warnings)
+    }
+
+    /// «Контроль … оставляю за собой»: the item is addressed to the post of the act's
+    /// signature (the first paragraph after the header opening with a post and «И.О.
+    /// Фамилия»), and the signer is responsible.
+    fn signer_keeps_control(&mut self, paras: &[Para], start: usize) {
+        let wanted = |e: &Entry| e.addressees.is_empty() && SELF_CONTROL.is_match(&e.text);
+        if !self.entries.iter().any(wanted) {
+            return;
+        }
+        // The post and the name may stand in two paragraphs (short lines of a signature).
+        let signed = |text: &str| {
+            let c = SIGNED.captures(text)?;
+            Some((
+                c.get(1)?.as_str().to_string(),
+                c.get(2)?.as_str().to_string(),
+            ))
+        };
+        let tail = paras.get(start..).unwrap_or_default();
+        let found = tail.iter().enumerate().find_map(|(k, p)| {
+            let text = p.text.trim();
+            signed(text).or_else(|| {
+                let next = tail.get(k + 1).filter(|_| text.chars().count() < 150)?;
+                signed(&format!("{text} {}", next.text.trim()))
+            })
+        });
+        let Some((post, person)) = found else {
+            return;
+        };
+        let addressees = enrich::addressees_nominative(&post);
+        let (_, persons) = classify::take_persons(&person, NameCase::Written);
+        for e in self.entries.iter_mut().filter(|e| wanted(e)) {
+            e.addressees.clone_from(&addressees);
+            classify::merge_responsible(&mut e.responsible, persons.iter().cloned());
+        }
     }
 }

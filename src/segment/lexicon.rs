@@ -19,6 +19,19 @@ pub(super) static REGULATION: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i)^(?:\d{1,2}\.\s*)?(?:общие положения|основные (?:функции|задачи|права)|положение о\b|порядок\s|регламент\s)",
     )
 });
+/// The title of a regulation on a line of its own: «ПОЛОЖЕНИЕ», «Порядок», «Положение о …».
+pub(super) static REGULATION_TITLE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^(?:ПОЛОЖЕНИЕ|ПОРЯДОК|РЕГЛАМЕНТ|Положение|Порядок|Регламент)(?:\s+(?:о|об|О|ОБ)\s[^.:;]{3,200})?$",
+    )
+});
+/// The subject line under a regulation title: «О МИНИСТЕРСТВЕ ОБРАЗОВАНИЯ …», «о коллегии …».
+pub(super) static REGULATION_SUBJECT: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^(?:о|об|О|ОБ)\s[^.:;]{3,300}$"));
+/// A lead-in that defines the list below it: «Определить следующие места регистрации:»,
+/// «Установить следующие сроки:».
+pub(super) static DEFINES: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^(?:Определить|Установить)\s+(?:\p{L}+\s+)?следующ\p{L}+\s"));
 /// «1) обеспечить …»: a sub-item numbered with a parenthesis.
 pub(super) static PAREN_NUMBER: LazyLock<Regex> = LazyLock::new(|| re(r"^(\d{1,2})\)\s*(\S.*)$"));
 /// «СЛУШАЛИ:», «1. ВЫСТУПИЛИ:» in a protocol: what follows is the report, not decisions.
@@ -58,6 +71,17 @@ pub(super) static SIGNATURE: LazyLock<Regex> = LazyLock::new(|| {
         r"^(?:(?:Министр|Начальник|Глава|Председатель|Заместитель|Директор|Руководитель)\b[^.;:]{0,150}?)?(?:\p{Lu}\.\s?\p{Lu}\.\s?\p{Lu}\p{Ll}+\s*)+$",
     )
 });
+/// The signature opening a paragraph: a post in the nominative, then «И.О. Фамилия» («Глава
+/// администрации Калманского района С.А. Тахтаров …»); the annex may follow in the same
+/// paragraph when the site flattened it.
+pub(super) static SIGNED: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^((?:И\.\s?о\.\s*)?(?:Министр|Начальник|Глава|Мэр|Председатель|Заместитель|Директор|Руководитель|Губернатор)\b[^.;:()]{0,150}?)\s+(\p{Lu}\.\s?\p{Lu}\.\s?\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?)\b",
+    )
+});
+/// «Контроль … оставляю за собой»: the signer keeps control.
+pub(super) static SELF_CONTROL: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)оставля\p{L}*\s+за\s+собой"));
 pub(super) static FIRST_WORD: LazyLock<Regex> = LazyLock::new(|| {
     re(r"^(?:(?i:рекомендовать|предложить|поручить)\s+)?(?:всем\s+)?([\p{L}][\p{L}-]*)")
 });
@@ -140,13 +164,34 @@ pub(super) fn plain_words(text: &str) -> Vec<(usize, &str)> {
     out
 }
 
-/// Byte offset of the first infinitive among the first `limit` plain words.
+/// Byte offset of the first infinitive among the first `limit` plain words. An infinitive
+/// glued to the word before it by the site («города Пензыпродолжать работу») starts inside
+/// that word.
 pub(super) fn find_infinitive(text: &str, limit: usize) -> Option<usize> {
     plain_words(text)
         .into_iter()
         .take(limit)
         .find(|(_, w)| is_infinitive(w))
-        .map(|(pos, _)| pos)
+        .map(|(pos, w)| pos + glued_infinitive(w).unwrap_or(0))
+}
+
+/// Where a dictionary infinitive starts inside a word that is no dictionary word itself but
+/// a dictionary word glued to the infinitive («Пензыпродолжать» → 10, the byte offset of
+/// «продолжать»).
+fn glued_infinitive(word: &str) -> Option<usize> {
+    if word.chars().count() < 9 || morph::is_dictionary_word(word) {
+        return None;
+    }
+    word.char_indices()
+        .skip(3)
+        .map(|(k, _)| k)
+        .filter(|&k| word[k..].chars().count() >= 5)
+        .find(|&k| {
+            let (head, tail) = word.split_at(k);
+            is_infinitive(tail)
+                && morph::is_dictionary_word(tail)
+                && morph::is_dictionary_word(head)
+        })
 }
 
 pub(super) fn starts_with_infinitive(text: &str) -> bool {

@@ -55,9 +55,10 @@ use crate::model::{Addressee, Deadline, DocKind, DocumentMeta, Entry, EntryType,
 use crate::ru::DALEE;
 use classify::NameCase;
 use lexicon::{
-    ADDRESSING_VERBS, APPENDIX, APPENDIX_REQUISITE, DOC_TYPE, FUNCTIONS_IN, HEARD, PAREN_NUMBER,
-    PROJECT, REGULATION, ROMAN, SESSION, SIGNATURE, TRIGGER, WITH_FUNCTIONS, clean_lead,
-    find_infinitive, is_addressee_start, starts_with_infinitive,
+    ADDRESSING_VERBS, APPENDIX, APPENDIX_REQUISITE, DEFINES, DOC_TYPE, FUNCTIONS_IN, HEARD,
+    PAREN_NUMBER, PROJECT, REGULATION, REGULATION_SUBJECT, REGULATION_TITLE, ROMAN, SESSION,
+    SIGNATURE, TRIGGER, WITH_FUNCTIONS, clean_lead, find_infinitive, is_addressee_start,
+    starts_with_infinitive,
 };
 use text::{depth, is_ancestor, sentence_case, sentences, split_number, strip_item_end};
 
@@ -144,6 +145,9 @@ struct Header {
     children: u32,
     /// The header was emitted as an entry of its own already (a lead-in with content).
     emitted: bool,
+    /// The header defines what its items list («2. Определить следующие места
+    /// регистрации:»): the items are provisions unless worded as instructions.
+    defines: bool,
 }
 
 /// An unnumbered lead-in ending with a colon, context of the list that follows.
@@ -249,7 +253,7 @@ impl<'a> Segmenter<'a> {
         let regulation = self
             .appendix_topic
             .as_deref()
-            .is_some_and(|t| REGULATION.is_match(t));
+            .is_some_and(|t| REGULATION.is_match(t) || REGULATION_TITLE.is_match(t));
         if self.meta.kind == DocKind::Order || self.normative || regulation {
             EntryType::Provision
         } else {
@@ -323,6 +327,9 @@ impl<'a> Segmenter<'a> {
             }
             if APPENDIX.is_match(text) && text.chars().count() < 200 {
                 return self.appendix(paras, i);
+            }
+            if REGULATION_TITLE.is_match(text) && !self.entries.is_empty() {
+                return self.regulation(paras, i);
             }
             if let Some(c) = ROMAN.captures(text)
                 && text.chars().count() < 250
@@ -433,6 +440,30 @@ impl<'a> Segmenter<'a> {
         j
     }
 
+    /// «ПОЛОЖЕНИЕ» / «О МИНИСТЕРСТВЕ …» after the operative part: the regulation the act
+    /// approves, printed without an «Приложение» line; its clauses are provisions.
+    fn regulation(&mut self, paras: &[Para], i: usize) -> usize {
+        let mut name = paras[i].text.trim().to_string();
+        let mut j = i + 1;
+        if let Some(next) = paras.get(j).map(|p| p.text.trim())
+            && REGULATION_SUBJECT.is_match(next)
+            && next.chars().count() < 300
+        {
+            name = format!("{name} {next}");
+            j += 1;
+        }
+        let upper = name
+            .chars()
+            .filter(|c| c.is_alphabetic())
+            .all(char::is_uppercase);
+        if upper {
+            name = sentence_case(&name);
+        }
+        self.appendix_topic = Some(name.clone());
+        self.new_section(Some(name.clone()), Some(name), Zone::Narrative);
+        j
+    }
+
     fn end_project(&mut self) {
         if self.project.take().is_some() {
             self.section_idx += 1;
@@ -488,6 +519,9 @@ impl<'a> Segmenter<'a> {
     fn default_type(&self) -> EntryType {
         if let Some(b) = &self.block {
             return b.kind;
+        }
+        if self.headers.last().is_some_and(|h| h.defines) {
+            return EntryType::Provision;
         }
         match self.zone {
             Zone::Recommend => EntryType::Recommendation,
@@ -582,10 +616,11 @@ impl<'a> Segmenter<'a> {
             return;
         }
         if rest.ends_with(':') {
-            // «2. Определить следующие места регистрации:» in an act says something itself:
-            // it is an entry, and the context of its items.
+            // «2. Определить следующие места регистрации:», «2) государственную программу …
+            // изложить в следующей редакции:» in an act say something themselves: they are
+            // entries, and the context of their items.
             let with_content = self.operative()
-                && starts_with_infinitive(rest)
+                && (starts_with_infinitive(rest) || find_infinitive(rest, 40).is_some())
                 && rest.split_whitespace().count() >= 4;
             if with_content {
                 let ty = self.default_type();
@@ -599,6 +634,7 @@ impl<'a> Segmenter<'a> {
                 text: rest.to_string(),
                 children: 0,
                 emitted: with_content,
+                defines: with_content && DEFINES.is_match(rest),
             });
             return;
         }
@@ -631,6 +667,7 @@ impl<'a> Segmenter<'a> {
             text: rest.to_string(),
             children: 0,
             emitted: false,
+            defines: false,
         });
     }
 
@@ -694,6 +731,7 @@ impl<'a> Segmenter<'a> {
                     text: lead.to_string(),
                     children: 0,
                     emitted: false,
+                    defines: false,
                 });
             }
             number => {
@@ -751,6 +789,7 @@ impl<'a> Segmenter<'a> {
                     text: rest.to_string(),
                     children: 0,
                     emitted: false,
+                    defines: false,
                 });
             }
             Some(_) => {
