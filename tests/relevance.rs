@@ -512,3 +512,44 @@ fn hostile_text_never_breaks_suggestions_or_corrections() {
         assert!(r.is_ok(), "{q:?}");
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Display: folding (ё→е, case) is for matching; shown text keeps the documents' spelling.
+
+/// An index of one small decision that writes «учёт» (with ё, also at sentence starts) and
+/// «ФГОС» in capitals.
+fn yo_corpus() -> Corpus {
+    let text = "РЕШЕНИЕ\nколлегии министерства образования\nот 10.03.2024 № 5\n\n\
+        Рекомендовать руководителям образовательных организаций:\n\n\
+        1. Обеспечить учёт детей, подлежащих обучению, по требованиям ФГОС.\n\n\
+        2. Вести учёт посещаемости обучающихся и учёт горячего питания.\n\n\
+        3. Учёт обучающихся сверить с требованиями ФГОС до 1 сентября 2024 года.\n";
+    let src = edusearch::ingest::from_bytes("reshenie.txt", text.as_bytes()).expect("text");
+    build(&[pipeline::parse_source(&src)])
+}
+
+#[test]
+fn suggestions_and_corrections_show_the_documents_spelling() {
+    let c = yo_corpus();
+    let words = |q: &str| -> Vec<String> {
+        c.index
+            .suggest(q)
+            .unwrap()
+            .suggestions
+            .into_iter()
+            .filter(|s| s.kind == SuggestionKind::Word)
+            .map(|s| s.value)
+            .collect()
+    };
+    // Typed without ё, completed as the documents write it.
+    let w = words("вести уче");
+    assert!(w.iter().any(|w| w == "вести учёт"), "{w:?}");
+    assert!(w.iter().all(|w| !w.contains("учет")), "{w:?}");
+    // An abbreviation keeps its capitals.
+    assert!(words("по фго").contains(&"по ФГОС".to_string()));
+    // A word that starts sentences is not offered capitalised.
+    assert!(words("обесп").contains(&"обеспечить".to_string()));
+    // The correction of a misspelt word is spelt as in the documents.
+    let r = search(&c, "учот детей ", 10);
+    assert_eq!(r.suggestion.as_deref(), Some("учёт детей"));
+}

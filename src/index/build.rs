@@ -840,7 +840,11 @@ impl QueryBuilder {
                 }
             }
         }
-        plan.correction = Some(best.term);
+        // Shown to the user: the documents' spelling of the folded term.
+        plan.correction = Some(
+            vocab::surface(searcher, self.fields.exact, self.fields.stored, &best.term)
+                .unwrap_or(best.term),
+        );
         Some(best.df)
     }
 
