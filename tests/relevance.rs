@@ -232,12 +232,21 @@ fn inflections_the_stemmer_splits_are_joined() {
 fn a_misspelt_word_finds_the_word_and_suggests_it() {
     let r = search(seeds(), "валонтерства ", 20);
     assert!(r.total > 0);
-    assert!(
-        r.hits
+    // The corrected word first, then (as for the word typed right) its family.
+    let t = lower(
+        &r.hits
             .iter()
-            .all(|h| h.entry.text.to_lowercase().contains("волонтерств")),
-        "{:?}",
-        r.hits.iter().map(|h| &h.entry.text).collect::<Vec<_>>()
+            .map(|h| h.entry.text.clone())
+            .collect::<Vec<_>>(),
+    );
+    assert!(t[0].contains("волонтерств"), "{t:?}");
+    assert!(t.iter().all(|t| t.contains("волонт")), "{t:?}");
+    assert_eq!(
+        t.iter().filter(|t| t.contains("волонтерств")).count(),
+        lower(&texts(seeds(), "волонтерства ", 20))
+            .iter()
+            .filter(|t| t.contains("волонтерств"))
+            .count()
     );
     assert_eq!(r.suggestion.as_deref(), Some("волонтерства"));
     // Two letters wrong in a long word; the other words stay as typed.
@@ -252,6 +261,36 @@ fn a_misspelt_word_finds_the_word_and_suggests_it() {
         "{}",
         r.hits[0].entry.text
     );
+}
+
+#[test]
+fn a_corrected_word_finds_its_other_forms_and_family() {
+    // The forms of the documents are all two edits or more away («антитеррористической»,
+    // «антитеррористическую»): the stems are one edit apart.
+    let r = search(seeds(), "антитерористическая ", 20);
+    let t = lower(
+        &r.hits
+            .iter()
+            .map(|h| h.entry.text.clone())
+            .collect::<Vec<_>>(),
+    );
+    assert!(
+        !t.is_empty() && t.iter().all(|t| t.contains("антитеррористическ")),
+        "{t:?}"
+    );
+    assert!(
+        r.suggestion
+            .as_deref()
+            .is_some_and(|s| s.starts_with("антитеррористическ")),
+        "{:?}",
+        r.suggestion
+    );
+    // The correction «дефицит» also searches «дефицита», which the stemmer cuts differently.
+    let t = lower(&texts(seeds(), "дефецит ", 20));
+    assert!(t.iter().any(|t| t.contains("дефицита")), "{t:?}");
+    // The family of the correction: «тьютор» → «тьюторское сопровождение».
+    let t = lower(&texts(seeds(), "тютор ", 20));
+    assert!(t.iter().any(|t| t.contains("тьюторск")), "{t:?}");
 }
 
 #[test]

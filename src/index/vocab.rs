@@ -192,12 +192,28 @@ fn count_spellings(text: &str, term: &str, counts: &mut Vec<(String, usize)>) {
     }
 }
 
-/// Whether a word after `before` starts a sentence (or the text).
+/// Whether a word after `before` starts a sentence, the text, a quoted name or a parenthesis
+/// (where capitals are those of titles: «Дефицит кадров: пути преодоления»).
 fn starts_sentence(before: &str) -> bool {
     before.trim_end().chars().next_back().is_none_or(|c| {
         matches!(
             c,
-            '.' | '!' | '?' | '…' | ';' | ':' | '\n' | '•' | '–' | '—' | '-' | ')'
+            '.' | '!'
+                | '?'
+                | '…'
+                | ';'
+                | ':'
+                | '\n'
+                | '•'
+                | '–'
+                | '—'
+                | '-'
+                | ')'
+                | '('
+                | '«'
+                | '"'
+                | '“'
+                | '„'
         )
     })
 }
@@ -246,6 +262,14 @@ mod tests {
         let mut counts = Vec::new();
         count_spellings("Учёт ведёт ФГОС; учет по ФГОС, Фгос.", "фгос", &mut counts);
         assert_eq!(most_used(counts).as_deref(), Some("ФГОС"));
+        // Titles in quotes are capitalised as titles.
+        let mut counts = Vec::new();
+        count_spellings(
+            "сессия «Дефицит кадров» и (Дефицит)",
+            "дефицит",
+            &mut counts,
+        );
+        assert_eq!(counts, [("дефицит".to_string(), 2)]);
         // A tie goes to the spelling with ё.
         let tie = vec![("отчетов".to_string(), 1), ("отчётов".to_string(), 1)];
         assert_eq!(most_used(tie).as_deref(), Some("отчётов"));
