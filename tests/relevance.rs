@@ -150,6 +150,34 @@ fn short_abbreviations_expand_only_in_their_own_case() {
 }
 
 #[test]
+fn narrower_terms_are_searched_for_the_broader_one_only() {
+    // «выпускные экзамены» (a wording of ГИА) also searches its kinds ЕГЭ, ОГЭ, ГВЭ …
+    let r = search(seeds(), "выпускные экзамены", 20);
+    assert!(
+        r.expanded.contains(&"ЕГЭ".to_string()) && r.expanded.contains(&"ОГЭ".to_string()),
+        "{:?}",
+        r.expanded
+    );
+    let t = lower(&r.hits.into_iter().map(|h| h.entry.text).collect::<Vec<_>>());
+    assert!(
+        t.iter().any(|t| (t.contains("егэ") || t.contains("огэ"))
+            && !t.contains("экзамен")
+            && !t.contains("аттестац")
+            && !t.contains("гиа")),
+        "{t:?}"
+    );
+    // … but a kind does not search its siblings or the broader term.
+    let r = search(seeds(), "ЕГЭ", 20);
+    assert!(
+        r.expanded
+            .iter()
+            .all(|e| e != "ОГЭ" && !e.contains("аттестац")),
+        "{:?}",
+        r.expanded
+    );
+}
+
+#[test]
 fn the_typed_word_outranks_its_thesaurus_synonym() {
     // «учитель» also searches «педагог» (at a lower weight): the best hits have the typed word,
     // and most of the first ten.

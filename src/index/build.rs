@@ -54,6 +54,9 @@ const W_ALT: f32 = 1.0;
 const W_DOCUMENT: f32 = 1.0;
 /// Share of a thesaurus abbreviation or synonym: below the user's own words.
 const W_THESAURUS: f32 = 0.8;
+/// Share of a narrower term (a kind of what was typed: «ЕГЭ» for «выпускные экзамены»), times
+/// [`W_THESAURUS`].
+const W_NARROWER: f32 = 0.8;
 /// Share of [`W_ALT`] for the head of an abbreviation's full form: «ШСМ» (школьных служб
 /// медиации) also finds «служб медиации» without the leading modifier, below the full form.
 const W_HEAD: f32 = 0.5;
@@ -350,6 +353,28 @@ impl QueryBuilder {
                     .map(|(_, m)| m)
                     .collect();
                 b.add_alternatives(&mut table, member, &others, W_THESAURUS);
+            }
+        }
+        for (broad, kinds) in thesaurus.narrower() {
+            let kinds: Vec<&String> = kinds
+                .iter()
+                .filter(|k| !is_ambiguous_abbreviation(k))
+                .collect();
+            // The broader term and every wording of a synonym group that has it.
+            let stems = texts(&b.analyze(broad).ru);
+            let mut keys = vec![broad.clone()];
+            for group in thesaurus.synonyms() {
+                if group.iter().any(|m| texts(&b.analyze(m).ru) == stems) {
+                    keys.extend(
+                        group
+                            .iter()
+                            .filter(|m| !is_ambiguous_abbreviation(m))
+                            .cloned(),
+                    );
+                }
+            }
+            for key in keys {
+                b.add_alternatives(&mut table, &key, &kinds, W_NARROWER * W_THESAURUS);
             }
         }
         for (i, (key, _)) in table.entries.iter().enumerate() {
