@@ -1080,7 +1080,10 @@ impl EntryIndex {
                 continue;
             }
             stems.push(stem);
-            let value = format!("{head}{}", k.term);
+            // The word as the documents spell it (ё, capitals), not the folded term.
+            let word = vocab::surface(searcher, self.fields.exact, self.fields.stored, &k.term)
+                .unwrap_or(k.term);
+            let value = format!("{head}{word}");
             out.push(suggest::Suggestion {
                 kind: suggest::SuggestionKind::Word,
                 text: value.clone(),

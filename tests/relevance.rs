@@ -150,6 +150,34 @@ fn short_abbreviations_expand_only_in_their_own_case() {
 }
 
 #[test]
+fn narrower_terms_are_searched_for_the_broader_one_only() {
+    // «выпускные экзамены» (a wording of ГИА) also searches its kinds ЕГЭ, ОГЭ, ГВЭ …
+    let r = search(seeds(), "выпускные экзамены", 20);
+    assert!(
+        r.expanded.contains(&"ЕГЭ".to_string()) && r.expanded.contains(&"ОГЭ".to_string()),
+        "{:?}",
+        r.expanded
+    );
+    let t = lower(&r.hits.into_iter().map(|h| h.entry.text).collect::<Vec<_>>());
+    assert!(
+        t.iter().any(|t| (t.contains("егэ") || t.contains("огэ"))
+            && !t.contains("экзамен")
+            && !t.contains("аттестац")
+            && !t.contains("гиа")),
+        "{t:?}"
+    );
+    // … but a kind does not search its siblings or the broader term.
+    let r = search(seeds(), "ЕГЭ", 20);
+    assert!(
+        r.expanded
+            .iter()
+            .all(|e| e != "ОГЭ" && !e.contains("аттестац")),
+        "{:?}",
+        r.expanded
+    );
+}
+
+#[test]
 fn the_typed_word_outranks_its_thesaurus_synonym() {
     // «учитель» also searches «педагог» (at a lower weight): the best hits have the typed word,
     // and most of the first ten.
@@ -232,12 +260,21 @@ fn inflections_the_stemmer_splits_are_joined() {
 fn a_misspelt_word_finds_the_word_and_suggests_it() {
     let r = search(seeds(), "валонтерства ", 20);
     assert!(r.total > 0);
-    assert!(
-        r.hits
+    // The corrected word first, then (as for the word typed right) its family.
+    let t = lower(
+        &r.hits
             .iter()
-            .all(|h| h.entry.text.to_lowercase().contains("волонтерств")),
-        "{:?}",
-        r.hits.iter().map(|h| &h.entry.text).collect::<Vec<_>>()
+            .map(|h| h.entry.text.clone())
+            .collect::<Vec<_>>(),
+    );
+    assert!(t[0].contains("волонтерств"), "{t:?}");
+    assert!(t.iter().all(|t| t.contains("волонт")), "{t:?}");
+    assert_eq!(
+        t.iter().filter(|t| t.contains("волонтерств")).count(),
+        lower(&texts(seeds(), "волонтерства ", 20))
+            .iter()
+            .filter(|t| t.contains("волонтерств"))
+            .count()
     );
     assert_eq!(r.suggestion.as_deref(), Some("волонтерства"));
     // Two letters wrong in a long word; the other words stay as typed.
@@ -252,6 +289,36 @@ fn a_misspelt_word_finds_the_word_and_suggests_it() {
         "{}",
         r.hits[0].entry.text
     );
+}
+
+#[test]
+fn a_corrected_word_finds_its_other_forms_and_family() {
+    // The forms of the documents are all two edits or more away («антитеррористической»,
+    // «антитеррористическую»): the stems are one edit apart.
+    let r = search(seeds(), "антитерористическая ", 20);
+    let t = lower(
+        &r.hits
+            .iter()
+            .map(|h| h.entry.text.clone())
+            .collect::<Vec<_>>(),
+    );
+    assert!(
+        !t.is_empty() && t.iter().all(|t| t.contains("антитеррористическ")),
+        "{t:?}"
+    );
+    assert!(
+        r.suggestion
+            .as_deref()
+            .is_some_and(|s| s.starts_with("антитеррористическ")),
+        "{:?}",
+        r.suggestion
+    );
+    // The correction «дефицит» also searches «дефицита», which the stemmer cuts differently.
+    let t = lower(&texts(seeds(), "дефецит ", 20));
+    assert!(t.iter().any(|t| t.contains("дефицита")), "{t:?}");
+    // The family of the correction: «тьютор» → «тьюторское сопровождение».
+    let t = lower(&texts(seeds(), "тютор ", 20));
+    assert!(t.iter().any(|t| t.contains("тьюторск")), "{t:?}");
 }
 
 #[test]
@@ -511,4 +578,45 @@ fn hostile_text_never_breaks_suggestions_or_corrections() {
         });
         assert!(r.is_ok(), "{q:?}");
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Display: folding (ё→е, case) is for matching; shown text keeps the documents' spelling.
+
+/// An index of one small decision that writes «учёт» (with ё, also at sentence starts) and
+/// «ФГОС» in capitals.
+fn yo_corpus() -> Corpus {
+    let text = "РЕШЕНИЕ\nколлегии министерства образования\nот 10.03.2024 № 5\n\n\
+        Рекомендовать руководителям образовательных организаций:\n\n\
+        1. Обеспечить учёт детей, подлежащих обучению, по требованиям ФГОС.\n\n\
+        2. Вести учёт посещаемости обучающихся и учёт горячего питания.\n\n\
+        3. Учёт обучающихся сверить с требованиями ФГОС до 1 сентября 2024 года.\n";
+    let src = edusearch::ingest::from_bytes("reshenie.txt", text.as_bytes()).expect("text");
+    build(&[pipeline::parse_source(&src)])
+}
+
+#[test]
+fn suggestions_and_corrections_show_the_documents_spelling() {
+    let c = yo_corpus();
+    let words = |q: &str| -> Vec<String> {
+        c.index
+            .suggest(q)
+            .unwrap()
+            .suggestions
+            .into_iter()
+            .filter(|s| s.kind == SuggestionKind::Word)
+            .map(|s| s.value)
+            .collect()
+    };
+    // Typed without ё, completed as the documents write it.
+    let w = words("вести уче");
+    assert!(w.iter().any(|w| w == "вести учёт"), "{w:?}");
+    assert!(w.iter().all(|w| !w.contains("учет")), "{w:?}");
+    // An abbreviation keeps its capitals.
+    assert!(words("по фго").contains(&"по ФГОС".to_string()));
+    // A word that starts sentences is not offered capitalised.
+    assert!(words("обесп").contains(&"обеспечить".to_string()));
+    // The correction of a misspelt word is spelt as in the documents.
+    let r = search(&c, "учот детей ", 10);
+    assert_eq!(r.suggestion.as_deref(), Some("учёт детей"));
 }

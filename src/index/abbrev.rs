@@ -3,7 +3,7 @@
 //! time, kept in the index directory, and used at query time to search the full form when the
 //! abbreviation is typed (and the abbreviation when the full form is typed).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -182,18 +182,37 @@ impl Abbreviations {
         }
     }
 
-    /// Every distinct (abbreviation folded, full form) pair over all documents.
+    /// Every distinct (abbreviation, full form) pair over all documents. Spellings of an
+    /// abbreviation that differ only in case or ё/е are one abbreviation, shown (in `expanded`)
+    /// as the documents write it most often (ties: the most capitals, then code-point order);
+    /// matching folds it anyway.
     pub fn pairs(&self) -> Vec<(String, String)> {
-        let mut out: Vec<(String, String)> = Vec::new();
+        // (folded abbreviation, full form) → spellings with their numbers of documents.
+        let mut spellings: HashMap<(String, String), Vec<(String, usize)>> = HashMap::new();
+        let mut order: Vec<(String, String)> = Vec::new();
         for defs in self.by_doc.values() {
             for (a, f) in defs {
-                let pair = (fold(a), f.clone());
-                if !out.contains(&pair) {
-                    out.push(pair);
+                let key = (fold(a), f.clone());
+                let known = spellings.entry(key.clone()).or_insert_with(|| {
+                    order.push(key);
+                    Vec::new()
+                });
+                match known.iter_mut().find(|(s, _)| s == a) {
+                    Some((_, n)) => *n += 1,
+                    None => known.push((a.clone(), 1)),
                 }
             }
         }
-        out
+        let capitals = |s: &str| s.chars().filter(|c| c.is_uppercase()).count();
+        order
+            .into_iter()
+            .filter_map(|key| {
+                let best = spellings.get(&key)?.iter().max_by(|(a, n), (b, m)| {
+                    n.cmp(m).then(capitals(a).cmp(&capitals(b))).then(b.cmp(a))
+                })?;
+                Some((best.0.clone(), key.1))
+            })
+            .collect()
     }
 }
 
@@ -219,6 +238,20 @@ mod tests {
         );
         let text = "мониторинговой информационно-аналитической системы (МИАС)";
         assert_eq!(find_definitions(text)[0].0, "МИАС");
+    }
+
+    #[test]
+    fn pairs_keep_the_spelling_of_the_documents() {
+        let full = "всероссийской олимпиады школьников".to_string();
+        let mut a = Abbreviations::default();
+        for (id, spelling) in [("a", "ВсОШ"), ("b", "ВСОШ"), ("c", "ВсОШ")] {
+            a.by_doc
+                .insert(id.to_string(), vec![(spelling.to_string(), full.clone())]);
+        }
+        assert_eq!(a.pairs(), [("ВсОШ".to_string(), full.clone())]);
+        // A tie goes to the spelling with more capitals.
+        a.by_doc.remove("c");
+        assert_eq!(a.pairs(), [("ВСОШ".to_string(), full)]);
     }
 
     #[test]

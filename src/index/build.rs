@@ -54,6 +54,9 @@ const W_ALT: f32 = 1.0;
 const W_DOCUMENT: f32 = 1.0;
 /// Share of a thesaurus abbreviation or synonym: below the user's own words.
 const W_THESAURUS: f32 = 0.8;
+/// Share of a narrower term (a kind of what was typed: «ЕГЭ» for «выпускные экзамены»), times
+/// [`W_THESAURUS`].
+const W_NARROWER: f32 = 0.8;
 /// Share of [`W_ALT`] for the head of an abbreviation's full form: «ШСМ» (школьных служб
 /// медиации) also finds «служб медиации» without the leading modifier, below the full form.
 const W_HEAD: f32 = 0.5;
@@ -350,6 +353,28 @@ impl QueryBuilder {
                     .map(|(_, m)| m)
                     .collect();
                 b.add_alternatives(&mut table, member, &others, W_THESAURUS);
+            }
+        }
+        for (broad, kinds) in thesaurus.narrower() {
+            let kinds: Vec<&String> = kinds
+                .iter()
+                .filter(|k| !is_ambiguous_abbreviation(k))
+                .collect();
+            // The broader term and every wording of a synonym group that has it.
+            let stems = texts(&b.analyze(broad).ru);
+            let mut keys = vec![broad.clone()];
+            for group in thesaurus.synonyms() {
+                if group.iter().any(|m| texts(&b.analyze(m).ru) == stems) {
+                    keys.extend(
+                        group
+                            .iter()
+                            .filter(|m| !is_ambiguous_abbreviation(m))
+                            .cloned(),
+                    );
+                }
+            }
+            for key in keys {
+                b.add_alternatives(&mut table, &key, &kinds, W_NARROWER * W_THESAURUS);
             }
         }
         for (i, (key, _)) in table.entries.iter().enumerate() {
@@ -722,7 +747,17 @@ impl QueryBuilder {
         plan.weight = self.rarity(&plan.analyzed, &plan.alternatives, fallback_df, searcher);
         // Frequent words find enough by themselves, and their families would be costly to collect.
         if plan.weight >= MIN_PREFIX_RARITY {
-            plan.family = self.family(&plan, searcher);
+            // A misspelt word's family is that of its correction.
+            let stem = match (own_df, plan.corrections.first()) {
+                (Some(0) | None, Some(corrected)) => Some(corrected.clone()),
+                _ => match plan.analyzed.ru.as_slice() {
+                    [(_, stem)] => Some(stem.clone()),
+                    _ => None,
+                },
+            };
+            if let Some(stem) = stem {
+                plan.family = self.family(&stem, &plan.inflections, &plan.corrections, searcher);
+            }
         }
         plan
     }
@@ -732,10 +767,13 @@ impl QueryBuilder {
     /// «наставник» ↔ «наставничество» ↔ «наставнический». Each is weighted below the word
     /// itself, the more so the rarer it is than the word (a rare relative must not outrank the
     /// word typed).
-    fn family(&self, plan: &WordPlan, searcher: &Searcher) -> Vec<(String, f32)> {
-        let [(_, stem)] = plan.analyzed.ru.as_slice() else {
-            return Vec::new();
-        };
+    fn family(
+        &self,
+        stem: &str,
+        inflections: &[String],
+        corrections: &[String],
+        searcher: &Searcher,
+    ) -> Vec<(String, f32)> {
         let chars: Vec<char> = stem.chars().collect();
         if chars.len() < FAMILY_ROOT_CHARS || !chars.iter().all(|c| c.is_alphabetic()) {
             return Vec::new();
@@ -757,7 +795,12 @@ impl QueryBuilder {
                 df: vocab::doc_freq(searcher, field, &root),
                 term: root.clone(),
             }))
-            .filter(|k| k.df > 0 && k.term != *stem && !plan.inflections.contains(&k.term))
+            .filter(|k| {
+                k.df > 0
+                    && k.term != stem
+                    && !inflections.contains(&k.term)
+                    && !corrections.contains(&k.term)
+            })
             .map(|k| {
                 let share = (own_idf / idf(k.df)).min(1.0);
                 (k.term, W_FAMILY * share)
@@ -826,22 +869,67 @@ impl QueryBuilder {
         } else {
             CORRECTION_FACTOR * (own_df + 1)
         };
-        let candidates: Vec<vocab::Known> = vocab::corrections(searcher, self.fields.exact, exact)
-            .into_iter()
-            .filter(|(k, _)| k.df >= least && !k.term.chars().any(|c| c.is_ascii_digit()))
-            .take(MAX_CORRECTIONS)
-            .map(|(k, _)| k)
-            .collect();
+        let mut candidates: Vec<vocab::Known> =
+            vocab::corrections(searcher, self.fields.exact, exact)
+                .into_iter()
+                .filter(|(k, _)| k.df >= least && !k.term.chars().any(|c| c.is_ascii_digit()))
+                .take(MAX_CORRECTIONS)
+                .map(|(k, _)| k)
+                .collect();
+        if candidates.is_empty() {
+            // Another ending may be further away than the misspelling itself
+            // («антитерористическая» → «антитеррористической»): the stems are compared, and
+            // the most used word of the closest stem stands for it.
+            candidates = self.stem_corrections(plan, least, searcher);
+        }
         let best = candidates.first()?.clone();
         for k in &candidates {
-            for (_, stem) in self.analyze(&k.term).ru {
+            let analyzed = self.analyze(&k.term);
+            // The correction's other inflections too (the stemmer splits «дефицит» and
+            // «дефицита»).
+            let inflections = cached_inflections(self, &k.term, &analyzed);
+            for stem in texts(&analyzed.ru).into_iter().chain(inflections) {
                 if !plan.corrections.contains(&stem) {
                     plan.corrections.push(stem);
                 }
             }
         }
-        plan.correction = Some(best.term);
+        // Shown to the user: the documents' spelling of the folded term.
+        plan.correction = Some(
+            vocab::surface(searcher, self.fields.exact, self.fields.stored, &best.term)
+                .unwrap_or(best.term),
+        );
         Some(best.df)
+    }
+
+    /// Corrections of a word by its stem: the most used word (exact form) of each stem of the
+    /// index within the edit distance of the word's stem, for words whose forms are all too far.
+    fn stem_corrections(
+        &self,
+        plan: &WordPlan,
+        least: u64,
+        searcher: &Searcher,
+    ) -> Vec<vocab::Known> {
+        let [(_, stem)] = plan.analyzed.ru.as_slice() else {
+            return Vec::new();
+        };
+        let f = self.fields;
+        vocab::corrections(searcher, f.stem_ru, stem)
+            .into_iter()
+            .filter(|(k, _)| k.df >= least && k.term.chars().all(char::is_alphabetic))
+            .take(MAX_CORRECTIONS)
+            .filter_map(|(k, _)| {
+                let itself = vocab::Known {
+                    df: vocab::doc_freq(searcher, f.exact, &k.term),
+                    term: k.term.clone(),
+                };
+                vocab::completions(searcher, f.exact, &k.term, 1)
+                    .into_iter()
+                    .chain(std::iter::once(itself))
+                    .filter(|w| w.df > 0)
+                    .max_by_key(|w| w.df)
+            })
+            .collect()
     }
 
     /// Weight of a word by its rarity: `ln(1 + N / (df + 1)) / ln(1 + N)`, with `df` the number of

@@ -35,6 +35,8 @@ struct Block {
     abbreviations: Vec<(String, String)>,
     #[serde(default)]
     synonyms: Vec<Vec<String>>,
+    #[serde(default)]
+    narrower: Vec<Vec<String>>,
 }
 
 /// Abbreviations with their expansions and groups of interchangeable wordings.
@@ -44,6 +46,10 @@ pub struct Thesaurus {
     abbreviations: Vec<(String, Vec<String>)>,
     /// Groups of two or more interchangeable wordings.
     synonyms: Vec<Vec<String>>,
+    /// `(broader term, narrower terms)`: kinds of a thing, searched when the thing is typed
+    /// (not the other way round: «ЕГЭ» is a «государственная итоговая аттестация», not every
+    /// ГИА is an ЕГЭ).
+    narrower: Vec<(String, Vec<String>)>,
 }
 
 /// Case- and ё-insensitive key of a spelling.
@@ -137,6 +143,22 @@ impl Thesaurus {
             }
             self.synonyms.push(group);
         }
+        for row in block.narrower {
+            let mut row = row
+                .iter()
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty());
+            let broad = row.next();
+            let kinds: Vec<String> = row.collect();
+            match broad {
+                Some(broad) if !kinds.is_empty() => self.narrower.push((broad, kinds)),
+                _ => {
+                    return Err(format!(
+                        "{what}: a narrower row needs a broader term and one or more narrower terms"
+                    ));
+                }
+            }
+        }
         Ok(())
     }
 
@@ -148,6 +170,11 @@ impl Thesaurus {
     /// The synonym groups.
     pub fn synonyms(&self) -> &[Vec<String>] {
         &self.synonyms
+    }
+
+    /// `(broader term, narrower terms)` rows.
+    pub fn narrower(&self) -> &[(String, Vec<String>)] {
+        &self.narrower
     }
 
     /// Number of abbreviation spellings and of synonym groups.
@@ -175,6 +202,7 @@ mod tests {
         let (abbr, groups) = t.counts();
         assert!(abbr >= 300, "{abbr}");
         assert!(groups >= 100, "{groups}");
+        assert!(t.narrower().len() >= 5, "{:?}", t.narrower());
         let by = t.expansions_by_spelling();
         let dout = by["до"];
         assert!(dout.contains(&"дошкольное образование".to_string()));
@@ -210,6 +238,10 @@ synonyms = [["продлёнка", "группа продлённого дня"]
             (
                 "version = 1\n[[block]]\nname = \"x\"\nsource = \"y\"\nsynonyms = [[\"один\"]]",
                 "two or more",
+            ),
+            (
+                "version = 1\n[[block]]\nname = \"x\"\nsource = \"y\"\nnarrower = [[\"ГИА\"]]",
+                "narrower row",
             ),
             ("version = 1\n[[block]\n", "local.toml"),
         ] {
