@@ -365,6 +365,16 @@ impl QueryBuilder {
                 b.add_alternatives(&mut table, member, &others, W_THESAURUS);
             }
         }
+        // Stems of the synonym groups' members, analysed once.
+        let group_stems: Vec<Vec<Vec<String>>> = if thesaurus.narrower().is_empty() {
+            Vec::new()
+        } else {
+            thesaurus
+                .synonyms()
+                .iter()
+                .map(|g| g.iter().map(|m| texts(&b.analyze(m).ru)).collect())
+                .collect()
+        };
         for (broad, kinds) in thesaurus.narrower() {
             let kinds: Vec<&String> = kinds
                 .iter()
@@ -373,8 +383,8 @@ impl QueryBuilder {
             // The broader term and every wording of a synonym group that has it.
             let stems = texts(&b.analyze(broad).ru);
             let mut keys = vec![broad.clone()];
-            for group in thesaurus.synonyms() {
-                if group.iter().any(|m| texts(&b.analyze(m).ru) == stems) {
+            for (group, members) in thesaurus.synonyms().iter().zip(&group_stems) {
+                if members.contains(&stems) {
                     keys.extend(
                         group
                             .iter()
