@@ -65,6 +65,16 @@ const W_NEAR: f32 = 1.0;
 /// Extra weight of an exact-form phrase over a stem phrase.
 const W_PHRASE_EXACT: f32 = 1.0;
 
+/// What the score of a multi-word alternative is divided by to stand in for one typed word. A
+/// phrase scores the sum of its words; their mean would make the phrase worth less than its
+/// rarest word (the common words of an official wording — «цифровая», «организация» — pull it
+/// down), and an alternative of a rare word would then lose to a frequent word typed beside it.
+/// The square root of the number of words keeps a phrase of rare words near the word it stands
+/// for while a phrase of common words stays below it.
+fn phrase_divisor(a: &Analyzed) -> f32 {
+    (a.ru.len().max(a.en.len()).max(1) as f32).sqrt()
+}
+
 /// Most inflected variants of one multi-word alternative.
 const MAX_VARIANTS: usize = 4;
 
@@ -355,6 +365,16 @@ impl QueryBuilder {
                 b.add_alternatives(&mut table, member, &others, W_THESAURUS);
             }
         }
+        // Stems of the synonym groups' members, analysed once.
+        let group_stems: Vec<Vec<Vec<String>>> = if thesaurus.narrower().is_empty() {
+            Vec::new()
+        } else {
+            thesaurus
+                .synonyms()
+                .iter()
+                .map(|g| g.iter().map(|m| texts(&b.analyze(m).ru)).collect())
+                .collect()
+        };
         for (broad, kinds) in thesaurus.narrower() {
             let kinds: Vec<&String> = kinds
                 .iter()
@@ -363,8 +383,8 @@ impl QueryBuilder {
             // The broader term and every wording of a synonym group that has it.
             let stems = texts(&b.analyze(broad).ru);
             let mut keys = vec![broad.clone()];
-            for group in thesaurus.synonyms() {
-                if group.iter().any(|m| texts(&b.analyze(m).ru) == stems) {
+            for (group, members) in thesaurus.synonyms().iter().zip(&group_stems) {
+                if members.contains(&stems) {
                     keys.extend(
                         group
                             .iter()
@@ -534,10 +554,7 @@ impl QueryBuilder {
                 hl.ru.extend(texts(&variant));
             }
             if let Some(q) = union(ways) {
-                // A phrase scores the sum of its words' weights; as a stand-in for one word it
-                // counts their mean.
-                let n = alt_a.ru.len().max(alt_a.en.len()).max(1) as f32;
-                clauses.push(boost(q, W_ALT * alt.weight / n));
+                clauses.push(boost(q, W_ALT * alt.weight / phrase_divisor(&alt_a)));
                 hl.ru.extend(texts(&alt_a.ru));
             }
         }
