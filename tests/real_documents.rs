@@ -29,7 +29,7 @@ const FLOORS: &[(&str, f64)] = &[
     ("doc date", 0.95),
     ("doc number", 0.95),
     ("doc region", 0.82),
-    ("doc municipality", 0.91),
+    ("doc municipality", 0.95),
     ("entry found", 0.97),
     ("entry number", 0.93),
     ("entry type", 0.98),
