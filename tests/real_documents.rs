@@ -30,13 +30,13 @@ const FLOORS: &[(&str, f64)] = &[
     ("doc number", 0.95),
     ("doc region", 0.82),
     ("doc municipality", 0.95),
-    ("entry found", 0.97),
-    ("entry number", 0.93),
+    ("entry found", 0.98),
+    ("entry number", 0.94),
     ("entry type", 0.98),
     ("addressees", 0.94),
-    ("deadline", 0.97),
-    ("deadline text", 0.97),
-    ("responsible", 0.97),
+    ("deadline", 0.98),
+    ("deadline text", 0.98),
+    ("responsible", 0.98),
     ("entry fully right", 0.9),
 ];
 
