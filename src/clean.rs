@@ -7,10 +7,13 @@
 //! Two layouts are handled:
 //! - *one paragraph per line* (blank lines optional): a line is a paragraph unless it
 //!   visibly continues the previous one (no terminator before it and a lower-case start);
+//!   a blank line after a short single line (a title line) always separates;
 //! - *hard-wrapped* PDF extractions (lines of 60–90 characters, often with blank lines
 //!   between them): blank lines carry no meaning, and boundaries come from the text itself —
 //!   a terminator (`;`, `:`, `.`) at the end of a line, a numbered item, a bullet, a heading,
-//!   or a deadline line starting the next one. After a `.` followed by a capital, a short
+//!   or a deadline line starting the next one; a short last line without a terminator
+//!   before a capitalised line ends a title of several lines; an editorial note «(в ред. …)»
+//!   on lines of its own ends where its parenthesis closes. After a `.` followed by a capital, a short
 //!   line ends the paragraph; a line that fills the typical width continues it unless the
 //!   next line's first word would have fitted on it (the wrap width is the 95th percentile
 //!   of line lengths), the next line opens like paragraphs that start unambiguously
@@ -611,9 +614,10 @@ fn starts_new(b: &Building, line: &Line, layout: &Layout) -> bool {
             && !line.text.contains('|')
             && b.last_len + 1 + first_word <= layout.wrap_width * 3 / 4;
     }
-    // A blank line before a capitalised line separates paragraphs (title lines of a page
-    // whose paragraphs are blank-line separated).
-    if line.after_blank && !open_end {
+    // A blank line after a short single line separates paragraphs (title lines of a page
+    // whose paragraphs are blank-line separated); after a long line it may be the page's
+    // double spacing inside a sentence.
+    if line.after_blank && !open_end && b.lines == 1 && b.text.chars().count() < 200 {
         return true;
     }
     !(last.is_lowercase() || open_end)
@@ -700,6 +704,38 @@ fn tidy(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn short_title_lines_before_a_blank_line_stand_alone() {
+        let text = "Духовно-мировоззренческий форум\n\nСанкт-Петербург, 18-20 апреля 2023 года, Таврический дворец\n\nОбщая резолюция форума\n\n09 ноября 2022 года утверждены Основы государственной политики.\n";
+        let p = paragraphs(text);
+        assert_eq!(p.len(), 4, "{p:?}");
+        assert!(p[3].starts_with("09 ноября"));
+    }
+
+    #[test]
+    fn an_editorial_note_between_bullets_ends_the_item_before_it() {
+        let text = "3.1. Основными функциями коллегии являются:\n- рассмотрение важнейших вопросов;\n(в ред. Постановления Правительства области от 25.08.2008 N 531-пП)\n- обеспечение выполнения решений Правительства области;\n";
+        let p = clean(text);
+        let last = p.last().map(|p| (p.text.as_str(), p.bullet));
+        assert_eq!(
+            last,
+            Some((
+                "обеспечение выполнения решений Правительства области;",
+                true
+            ))
+        );
+    }
+
+    #[test]
+    fn a_short_last_line_ends_a_wrapped_title() {
+        let text = "ПОСТАНОВЛЕНИЕ\nО готовности учебных заведений области к новому 2003-2004 году и\nучебному процессу\nВ систему образования области входят 1142 образовательного\nучреждения различных организационно-правовых форм: 367 дошкольных\nобразовательных учреждений, 620 общеобразовательных школ, из них 9\nдля детей с ограниченными возможностями здоровья, 5 детских домов и\nшкол-интернатов для детей-сирот и детей, оставшихся без попечения.\n";
+        let p = paragraphs(text);
+        assert!(
+            p.iter().any(|t| t.starts_with("В систему образования")),
+            "{p:?}"
+        );
+    }
 
     #[test]
     fn joins_wrapped_lines_with_blank_lines_between() {

@@ -137,7 +137,7 @@ pub fn deadline(text: &str) -> Option<Deadline> {
 /// Terms without a date: in advance, during the holidays, at the end of a school year.
 static UNDATED: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)заблаговременно|в\s+период\s+(?:[\p{L}-]+\s+){0,2}каникул|по\s+(?:завершени|окончани)[юия]\s+(?:[\p{L}-]+\s+){0,2}(?:\d{4}\s*[/-]\s*\d{4}\s+)?учебного\s+года",
+        r"(?i)\b(?:заблаговременно|в\s+период\s+(?:[\p{L}-]+\s+){0,2}каникул|по\s+(?:завершени|окончани)[юия]\s+(?:[\p{L}-]+\s+){0,2}(?:\d{4}\s*[/-]\s*\d{4}\s+)?учебного\s+года)\b",
     )
     .ok()
 });
@@ -294,6 +294,29 @@ mod tests {
             checked += 1;
         }
         assert!(checked > 50, "{checked}");
+    }
+
+    #[test]
+    fn undated_terms_are_whole_phrases() {
+        assert_eq!(
+            undated_term("Организовать лагеря в период весенних школьных каникул.").as_deref(),
+            Some("в период весенних школьных каникул")
+        );
+        assert_eq!(
+            undated_term("подготовку по завершению учебного процесса 2011/2012 учебного года")
+                .as_deref(),
+            Some("по завершению учебного процесса 2011/2012 учебного года")
+        );
+        assert_eq!(
+            undated_term("Заблаговременно провести сверку."),
+            Some("Заблаговременно".to_string())
+        );
+        // Words that only begin like a term are not one.
+        assert_eq!(undated_term("в целях заблаговременной подготовки"), None);
+        assert_eq!(
+            undated_term("мероприятия в период каникулярного отдыха"),
+            None
+        );
     }
 
     #[test]

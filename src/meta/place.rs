@@ -335,15 +335,19 @@ fn municipalities_in(p: &str) -> Vec<(usize, String)> {
 /// The municipality of a municipal act: the first unit of the header, else of the
 /// signature, else the most frequent in the text.
 pub(super) fn municipality(head: &[&str], tail: &[&str], paragraphs: &[String]) -> Option<String> {
-    for zone in [head, tail] {
-        if let Some((_, m)) = zone
-            .iter()
-            .find_map(|p| municipalities_in(p).into_iter().next())
-        {
-            return Some(m);
-        }
-    }
     let paragraphs = &paragraphs[..paragraphs.len().min(REGION_SCAN_PARAS)];
+    if let Some((_, m)) = head
+        .iter()
+        .find_map(|p| municipalities_in(p).into_iter().next())
+    {
+        return Some(m);
+    }
+    if let Some((_, m)) = tail
+        .iter()
+        .find_map(|p| municipalities_in(p).into_iter().next())
+    {
+        return Some(completed(m, paragraphs));
+    }
     let all: Vec<String> = paragraphs
         .iter()
         .flat_map(|p| municipalities_in(p).into_iter().map(|(_, m)| m))
@@ -355,6 +359,17 @@ pub(super) fn municipality(head: &[&str], tail: &[&str], paragraphs: &[String]) 
         .filter(|s| stem_of(s) == best_stem)
         .max_by_key(|s| s.contains("муниципальный"))
         .cloned()
+}
+
+/// A name at the end of a stored page may be cut («г. Волгодонс»): the longer name it
+/// begins in the text («города Волгодонска» → «город Волгодонск») is taken instead.
+fn completed(name: String, paragraphs: &[String]) -> String {
+    let folded = crate::ru::fold(&name);
+    paragraphs
+        .iter()
+        .flat_map(|p| municipalities_in(p).into_iter().map(|(_, m)| m))
+        .find(|m| m.len() > name.len() && crate::ru::fold(m).starts_with(&folded))
+        .unwrap_or(name)
 }
 
 fn stem_of(name: &str) -> &str {

@@ -6,7 +6,9 @@
 //!   end of a paragraph («… утратившими силу. 3.») moves to the next one;
 //! - a paragraph the site flattened («… приказываю: 1. Ввести … 2. Московскому институту …
 //!   3. …») is split before each number of a run 1, 2, 3 … (or 1.1, 1.2 …) that follows a
-//!   sentence end or a colon;
+//!   sentence end or a colon; a whole page flattened into one line is also split after a
+//!   colon before a capitalised word and before each dash of a run of inline bullets
+//!   («: - обновление содержания; - формирование …»);
 //! - plan tables written as cells («N | Мероприятие | Сроки | Ответственные |») become one
 //!   paragraph per row, «N. мероприятие», with the row's deadline and responsible cells kept
 //!   beside it ([`TableRow`]).
@@ -36,6 +38,13 @@ static INLINE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
         r"(?:[.:;]\s*|\s)(\d{1,2}(?:\.\d{1,2})?)\.\s?[\p{Lu}«\x22]|(?:[.:;]\s*|\s)(\d{1,2}(?:\.\d{1,2})?)\.\s?\p{Ll}",
     )
 });
+/// «…: - обновление содержания; - формирование …»: an inline dash bullet (the match starts
+/// at the colon or semicolon and ends before the item's first letter).
+static INLINE_DASH: LazyLock<Regex> = LazyLock::new(|| re(r"[:;]\s+[-–—]\s*(?:\p{Ll})"));
+/// A full stop before a capitalised word.
+static SENTENCE_END: LazyLock<Regex> = LazyLock::new(|| re(r"\.\s+\p{Lu}\p{Ll}"));
+/// «… выступила Апель Н.Ю.: По Федеральным …»: a colon before a capitalised word.
+static COLON_CAPITAL: LazyLock<Regex> = LazyLock::new(|| re(r":\s+\p{Lu}\p{Ll}"));
 /// «… изменения: 1) в преамбуле …; 2) …»: sub-items numbered with a parenthesis.
 static INLINE_PAREN: LazyLock<Regex> = LazyLock::new(|| re(r"[:;]\s*(\d{1,2})\)\s"));
 static ROW_NUMBER: LazyLock<Regex> = LazyLock::new(|| re(r"^\d{1,3}(?:\.\d{1,2})*\.?$"));
@@ -90,10 +99,12 @@ pub(super) fn normalise(paras: &[Para]) -> (Vec<Para>, HashMap<usize, TableRow>)
         }
         let pieces = split_inline(&text);
         for piece in pieces.iter().flat_map(|p| split_paren_run(p)) {
-            out.push(Para {
-                text: piece,
-                bullet: p.bullet,
-            });
+            for (piece, dashed) in split_flattened(&piece) {
+                out.push(Para {
+                    text: piece,
+                    bullet: p.bullet || dashed,
+                });
+            }
         }
         k += 1;
     }
@@ -149,6 +160,57 @@ fn split_inline(text: &str) -> Vec<String> {
     let rest = text[last..].trim();
     if !rest.is_empty() {
         out.push(rest.to_string());
+    }
+    out
+}
+
+/// Paragraphs at least this long may be a whole page the site flattened into one line.
+const MIN_PAGE_CHARS: usize = 800;
+
+/// A page flattened into one line («… выступила Апель Н.Ю.: По Федеральным … в образовании:
+/// ⟨dash⟩ обновление содержания; ⟨dash⟩ формирование …»): split after a colon followed by a
+/// capitalised word (a new paragraph: after a colon a sentence goes on in lower case) and
+/// before the dashes of a run of at least two inline bullets after a colon or a semicolon.
+/// Returns the pieces with whether each was a dash bullet.
+fn split_flattened(text: &str) -> Vec<(String, bool)> {
+    if text.chars().count() < MIN_PAGE_CHARS {
+        return vec![(text.to_string(), false)];
+    }
+    let bullets: Vec<(usize, usize)> = INLINE_DASH
+        .find_iter(text)
+        .map(|m| {
+            let letter = m.as_str().chars().last().map_or(0, char::len_utf8);
+            (m.start() + 1, m.end() - letter)
+        })
+        .collect();
+    let mut cuts: Vec<(usize, usize, bool)> = COLON_CAPITAL
+        .find_iter(text)
+        .map(|m| (m.start() + 1, m.start() + 1, false))
+        .collect();
+    if bullets.len() >= 2 {
+        cuts.extend(bullets.iter().map(|&(at, body)| (at, body, true)));
+    }
+    cuts.sort_unstable();
+    let mut out = Vec::new();
+    let mut last = 0;
+    let mut dashed = false;
+    for (at, body, bullet) in cuts {
+        let piece = text[last..at].trim();
+        if !piece.is_empty() {
+            out.push((piece.to_string(), dashed));
+        }
+        last = body;
+        dashed = bullet;
+    }
+    let rest = text[last..].trim();
+    match SENTENCE_END.find(rest).filter(|_| dashed) {
+        // The last bullet ends at its full stop: the page goes on after it.
+        Some(m) => {
+            out.push((rest[..m.start() + 1].to_string(), true));
+            out.push((rest[m.start() + 1..].trim().to_string(), false));
+        }
+        None if !rest.is_empty() => out.push((rest.to_string(), dashed)),
+        None => {}
     }
     out
 }
@@ -284,6 +346,31 @@ mod tests {
         assert_eq!(s.len(), 4, "{s:?}");
         assert!(s[1].starts_with("1. Ввести"));
         assert!(s[3].starts_with("3. Контроль"));
+    }
+
+    #[test]
+    fn a_flattened_page_is_split_at_colons_and_inline_bullets() {
+        let filler =
+            "Текст страницы без разбивки на абзацы, который сайт склеил в одну строку. ".repeat(8);
+        let text = format!(
+            "{filler}По первому вопросу выступила Апель Н.Ю.: По стандартам выделяется приоритетное начало. Можно выделить механизмы обновления: - обновление содержания; - современные технологии обучения; - новая система оценивания. Планируя работу, поставили задачи."
+        );
+        let (out, _) = normalise(&[para(&text)]);
+        let texts: Vec<(&str, bool)> = out.iter().map(|p| (p.text.as_str(), p.bullet)).collect();
+        assert_eq!(
+            &texts[1..],
+            [
+                (
+                    "По стандартам выделяется приоритетное начало. Можно выделить механизмы обновления:",
+                    false
+                ),
+                ("обновление содержания;", true),
+                ("современные технологии обучения;", true),
+                ("новая система оценивания.", true),
+                ("Планируя работу, поставили задачи.", false),
+            ]
+        );
+        assert!(texts[0].0.ends_with("выступила Апель Н.Ю.:"));
     }
 
     #[test]

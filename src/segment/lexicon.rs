@@ -32,6 +32,8 @@ pub(super) static REGULATION_SUBJECT: LazyLock<Regex> =
 /// «Установить следующие сроки:».
 pub(super) static DEFINES: LazyLock<Regex> =
     LazyLock::new(|| re(r"^(?:Определить|Установить)\s+(?:\p{L}+\s+)?следующ\p{L}+\s"));
+/// The subject line of an act: «Об утверждении Порядка …», «О готовности …» (no terminator).
+pub(super) static ACT_SUBJECT: LazyLock<Regex> = LazyLock::new(|| re(r"^(?:О|Об|ОБ)\s[^.;:]+$"));
 /// «1) обеспечить …»: a sub-item numbered with a parenthesis.
 pub(super) static PAREN_NUMBER: LazyLock<Regex> = LazyLock::new(|| re(r"^(\d{1,2})\)\s*(\S.*)$"));
 /// «СЛУШАЛИ:», «1. ВЫСТУПИЛИ:» in a protocol: what follows is the report, not decisions.

@@ -55,8 +55,8 @@ use crate::model::{Addressee, Deadline, DocKind, DocumentMeta, Entry, EntryType,
 use crate::ru::DALEE;
 use classify::NameCase;
 use lexicon::{
-    ADDRESSING_VERBS, APPENDIX, APPENDIX_REQUISITE, DEFINES, DOC_TYPE, FUNCTIONS_IN, HEARD,
-    PAREN_NUMBER, PROJECT, REGULATION, REGULATION_SUBJECT, REGULATION_TITLE, ROMAN, SESSION,
+    ACT_SUBJECT, ADDRESSING_VERBS, APPENDIX, APPENDIX_REQUISITE, DEFINES, DOC_TYPE, FUNCTIONS_IN,
+    HEARD, PAREN_NUMBER, PROJECT, REGULATION, REGULATION_SUBJECT, REGULATION_TITLE, ROMAN, SESSION,
     SIGNATURE, TRIGGER, WITH_FUNCTIONS, clean_lead, find_infinitive, is_addressee_start,
     starts_with_infinitive,
 };
@@ -319,6 +319,9 @@ impl<'a> Segmenter<'a> {
             self.last_item = Some(idx);
             return i + 1;
         }
+        if !p.bullet && self.is_act_subject(text) {
+            return i + 1;
+        }
         if !p.bullet {
             if SESSION.is_match(text) && text.chars().count() < 400 {
                 let topic = first_quoted(text).map(|q| q.trim().trim_end_matches('.').to_string());
@@ -369,6 +372,16 @@ impl<'a> Segmenter<'a> {
         }
         self.unnumbered(p, text);
         i + 1
+    }
+
+    /// «Об утверждении Порядка …» before the operative part of an act: its subject line, a
+    /// title rather than content.
+    fn is_act_subject(&self, text: &str) -> bool {
+        crate::meta::is_act(self.meta.kind)
+            && !self.structured
+            && self.zone == Zone::Narrative
+            && ACT_SUBJECT.is_match(text)
+            && text.chars().count() < 300
     }
 
     fn attach_deadline_line(&mut self, idx: usize, line: &str) {
@@ -941,6 +954,50 @@ mod tests {
             order.map(|e| e.responsible.clone()),
             Some(vec!["Петрова А.В.".to_string()])
         );
+    }
+
+    #[test]
+    fn the_signer_keeps_control() {
+        let text = "АДМИНИСТРАЦИЯ КАЛМАНСКОГО РАЙОНА\n\nПОСТАНОВЛЕНИЕ\n\nот 14.11.2014 № 601\n\nПОСТАНОВЛЯЮ:\n\n1. Утвердить муниципальную программу.\n\n2. Контроль за исполнением настоящего постановления оставляю за собой.\n\nГлава администрации\nКалманского района\n\nС.А. Тахтаров\n";
+        let paras = crate::clean::clean(text);
+        let texts: Vec<String> = paras.iter().map(|p| p.text.clone()).collect();
+        let meta = crate::meta::detect("k", "k.txt", &texts);
+        let (entries, _) = segment(&meta, &paras);
+        let control = entries.iter().find(|e| e.text.starts_with("Контроль"));
+        assert_eq!(
+            control.map(|e| (
+                e.addressees
+                    .iter()
+                    .map(|a| (a.canonical.clone(), a.role))
+                    .collect::<Vec<_>>(),
+                e.responsible.clone()
+            )),
+            Some((
+                vec![(
+                    "Глава администрации Калманского района".to_string(),
+                    Role::MunicipalHead
+                )],
+                vec!["Тахтаров С.А.".to_string()]
+            ))
+        );
+    }
+
+    #[test]
+    fn items_of_a_defining_lead_in_are_provisions() {
+        let text = "ПРИКАЗ\n\nприказываю:\n\n1. Утвердить форму заявления.\n\n2. Определить следующие места регистрации на сдачу ЕГЭ:\n\n2.1. Для выпускников прошлых лет – органы местного самоуправления.\n\n2.2. Обеспечить прием заявлений.\n";
+        let paras = crate::clean::clean(text);
+        let texts: Vec<String> = paras.iter().map(|p| p.text.clone()).collect();
+        let meta = crate::meta::detect("o", "o.txt", &texts);
+        let (entries, _) = segment(&meta, &paras);
+        let ty = |n: &str| {
+            entries
+                .iter()
+                .find(|e| e.number.as_deref() == Some(n))
+                .map(|e| e.entry_type)
+        };
+        assert_eq!(ty("2"), Some(EntryType::Recommendation));
+        assert_eq!(ty("2.1"), Some(EntryType::Provision));
+        assert_eq!(ty("2.2"), Some(EntryType::Recommendation));
     }
 
     #[test]
