@@ -32,6 +32,7 @@ use regex::Regex;
 use crate::model::{DocKind, DocumentMeta, Level};
 use crate::ru_date;
 
+mod gazetteer;
 mod place;
 
 fn re(pattern: &str) -> Regex {

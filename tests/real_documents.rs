@@ -28,7 +28,7 @@ const FLOORS: &[(&str, f64)] = &[
     ("doc year", 0.97),
     ("doc date", 0.95),
     ("doc number", 0.95),
-    ("doc region", 0.82),
+    ("doc region", 0.97),
     ("doc municipality", 0.95),
     ("entry found", 0.98),
     ("entry number", 0.94),

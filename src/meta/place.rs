@@ -4,7 +4,10 @@
 //! - region: the most frequent subject named in the first paragraphs: «…ской области»,
 //!   «…ского края», «Республики Коми», «Чеченской Республики», «…ского автономного округа»,
 //!   Москва and Санкт-Петербург, or a regional capital named as a city («города Пензы» →
-//!   Пензенская область; the table of capitals is below);
+//!   Пензенская область; the table of capitals is below); when none is named, the subject
+//!   of the towns and districts the text names, from the [`gazetteer`](super::gazetteer)
+//!   («города Усолье-Сибирское» → Иркутская область, «Шатурского муниципального района» →
+//!   Московская область; a name shared by several subjects counts for none);
 //! - municipality: the unit of the issuing body in the header (then the signature, then the
 //!   most frequent in the text): «город X» (nominative), «X муниципальный район»,
 //!   «муниципальный район "X"», «городской округ "X"».
@@ -14,6 +17,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::gazetteer::{self, Found};
 use crate::enrich::morph;
 
 fn re(pattern: &str) -> Regex {
@@ -49,6 +53,21 @@ static QUOTED_DISTRICT: LazyLock<Regex> =
     LazyLock::new(|| re(r#"(?i)муниципальн\p{L}* район\p{L}*\s*["«]([^"»]{3,40})["»]"#));
 static QUOTED_OKRUG: LazyLock<Regex> =
     LazyLock::new(|| re(r#"(?i)(?:МОГО|городск\p{L}* округ\p{L}*)\s*["«]([^"»]{3,40})["»]"#));
+
+/// A town named as such, with the word after its name kept for two-word names
+/// («ГОРОДА СОВЕТСКАЯ ГАВАНЬ», «города Усолье-Сибирское», «г.Шатура»).
+static TOWN: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?:^|[^\p{L}])(?:[Гг]ород(?:а|у|е|ом)?\s+|ГОРОД(?:А|У|Е|ОМ)?\s+|г\.\s*)(\p{Lu}[\p{L}-]+)(?:\s+(\p{Lu}[\p{L}-]+))?",
+    )
+});
+/// A district named by its adjective in any case: «Шатурского муниципального района»,
+/// «Заполярного района», «ТЯЖИНСКИЙ РАЙОН», «Балахнинского муниципального округа».
+static ADJECTIVE_DISTRICT: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?:^|[^\p{L}])(\p{Lu}[\p{L}-]*?)(?i:ый|ий|ой|ого|его|ому|ему|ым|им|ом|ем)\s+(?i:муниципальн\p{L}+\s+)?(?i:район|округ|улус)",
+    )
+});
 
 /// Regional capitals (nominative) and their subjects.
 const CAPITALS: &[(&str, &str)] = &[
@@ -264,11 +283,96 @@ fn regions_in(p: &str) -> Vec<String> {
     out
 }
 
-/// The most frequent subject of the federation named in the first paragraphs.
+/// The most frequent subject of the federation named in the first paragraphs; when none is
+/// named, the most frequent subject of the towns and districts they name.
 pub(super) fn region(paragraphs: &[String]) -> Option<String> {
     // The first pages name the place often enough; scanning everything costs time.
     let paragraphs = &paragraphs[..paragraphs.len().min(REGION_SCAN_PARAS)];
-    most_frequent(paragraphs.iter().flat_map(|p| regions_in(p)))
+    most_frequent(paragraphs.iter().flat_map(|p| regions_in(p))).or_else(|| {
+        most_frequent(
+            paragraphs
+                .iter()
+                .flat_map(|p| places_in(p))
+                .map(str::to_string),
+        )
+    })
+}
+
+/// The subjects of the towns and districts named in a paragraph that the gazetteer places in
+/// one subject.
+fn places_in(p: &str) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    let has = |a: &str, b: &str| p.contains(a) || p.contains(b);
+    let towns = has("ород", "ОРОД") || p.contains("г.");
+    if !towns && !has("айон", "АЙОН") && !has("круг", "КРУГ") && !has("улус", "УЛУС")
+    {
+        return out;
+    }
+    if towns {
+        for c in TOWN.captures_iter(p) {
+            let (Some(whole), Some(first)) = (c.get(0), c.get(1)) else {
+                continue;
+            };
+            // «2011 г. Приказом» is a year, not a town.
+            if p[..whole.start()]
+                .trim_end()
+                .ends_with(|ch: char| ch.is_ascii_digit())
+            {
+                continue;
+            }
+            let two = c.get(2).map(|second| {
+                format!(
+                    "{} {}",
+                    title_case(first.as_str()),
+                    title_case(second.as_str())
+                )
+            });
+            let candidates = two
+                .into_iter()
+                .chain([city_nominative(first.as_str()), title_case(first.as_str())]);
+            out.extend(first_known(candidates.map(|n| gazetteer::settlement(&n))));
+        }
+    }
+    for c in ADJECTIVE_DISTRICT.captures_iter(p) {
+        let Some(stem) = c.get(1).map(|m| m.as_str()) else {
+            continue;
+        };
+        if stem.chars().count() < 3 {
+            continue;
+        }
+        let found = ["ый", "ий", "ой"].map(|end| gazetteer::district(&format!("{stem}{end}")));
+        out.extend(first_known(found.into_iter()));
+    }
+    for c in QUOTED_DISTRICT.captures_iter(p) {
+        out.extend(quoted_unit(&c[1]));
+    }
+    for c in QUOTED_OKRUG.captures_iter(p) {
+        out.extend(quoted_unit(&c[1]));
+    }
+    out
+}
+
+/// The first answer that knows the name: an ambiguous name is not read again in another form.
+fn first_known(mut found: impl Iterator<Item = Found>) -> Option<&'static str> {
+    found
+        .find(|f| *f != Found::Unknown)
+        .and_then(Found::subject)
+}
+
+/// A unit named in quotes: «Корткеросский», «Заполярный район» (a district) or «Ухта» (its
+/// centre).
+fn quoted_unit(inner: &str) -> Option<&'static str> {
+    let folded = crate::ru::fold(inner.trim());
+    let name = ["муниципальный район", "район"]
+        .iter()
+        .find_map(|unit| folded.strip_suffix(unit))
+        .unwrap_or(&folded)
+        .trim();
+    if ["ый", "ий", "ой"].iter().any(|end| name.ends_with(end)) {
+        gazetteer::district(name).subject()
+    } else {
+        gazetteer::settlement(name).subject()
+    }
 }
 
 /// Municipal units named in a paragraph, with their byte offsets.
@@ -388,6 +492,46 @@ mod tests {
         assert_eq!(city_nominative("Пензы"), "Пенза");
         assert_eq!(city_nominative("Волгодонска"), "Волгодонск");
         assert_eq!(city_nominative("Тюмени"), "Тюмень");
+    }
+
+    #[test]
+    fn the_subject_of_a_named_town_or_district() {
+        let r = |t: &[&str]| region(&t.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        assert_eq!(
+            r(&["ГЛАВА ГОРОДА СОВЕТСКАЯ ГАВАНЬ С СОВЕТСКО - ГАВАНСКИМ РАЙОНОМ"]).as_deref(),
+            Some("Хабаровский край")
+        );
+        assert_eq!(
+            r(&["учреждений города Усолье-Сибирское"]).as_deref(),
+            Some("Иркутская область")
+        );
+        assert_eq!(
+            r(&["учреждений Шатурского муниципального района"]).as_deref(),
+            Some("Московская область")
+        );
+        assert_eq!(
+            r(&["муниципального района «Корткеросский»"]).as_deref(),
+            Some("Республика Коми")
+        );
+        assert_eq!(
+            r(&["Устава муниципального образования \"Муниципальный район \"Заполярный район\""])
+                .as_deref(),
+            Some("Ненецкий автономный округ")
+        );
+        // A town of the same name in several subjects decides nothing.
+        assert_eq!(r(&["администрация Советского района"]), None);
+        // «2011 г.» is a year.
+        assert_eq!(r(&["от 12.05.2011 г. Шатура"]), None);
+    }
+
+    #[test]
+    fn a_named_subject_wins_over_the_towns() {
+        // Шатура lies in Московская область; the document names its subject itself.
+        let paragraphs = [
+            "Министерство образования Рязанской области".to_string(),
+            "школы города Шатуры и Шатурского района".to_string(),
+        ];
+        assert_eq!(region(&paragraphs).as_deref(), Some("Рязанская область"));
     }
 
     #[test]
