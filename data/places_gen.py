@@ -39,6 +39,8 @@ OVERRIDES = {
     "29": "Кемеровская область",
 }
 
+FEDERAL_CITIES = {"48", "66"}
+
 ROMAN = {
     "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z",
     "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r",
@@ -142,7 +144,10 @@ def main(cities_path, subdivisions_path):
         for n in russian_name(c["name"], c["alternatenames"]):
             rows.add((n, "settlement", subjects[c["admin1code"]]))
     for code, alternates in adm2:
-        if code not in subjects:
+        # The units of Moscow and Saint Petersburg are city districts («Фрунзенский»,
+        # «Центральный»), named like the city districts of many other cities that GeoNames
+        # does not list: they would place those cities' documents in a federal city.
+        if code not in subjects or code in FEDERAL_CITIES:
             continue
         for a in alternates.split("|"):
             a = clean(a)

@@ -172,6 +172,9 @@ mod tests {
         assert_eq!(settlement("Заполярный"), Found::Ambiguous);
         assert_eq!(settlement("Заполярный").subject(), None);
         assert_eq!(district("Советский"), Found::Ambiguous);
+        // Saint Petersburg's city districts are not listed: many cities have a «Центральный».
+        assert_ne!(district("Центральный").subject(), Some("Санкт-Петербург"));
+        assert_ne!(district("Фрунзенский").subject(), Some("Санкт-Петербург"));
     }
 
     #[test]
