@@ -251,6 +251,10 @@ pub struct EntryIndex {
     match_min_cost: std::time::Duration,
     /// Heap budget of the next writers, in bytes.
     writer_memory: usize,
+    /// Candidates of the first ranking that get the full score (see [`collect::rank`]).
+    rerank: usize,
+    /// Every match scored while matching, the page cut from all of them (the reference path).
+    exhaustive: bool,
 }
 
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
@@ -318,6 +322,8 @@ impl EntryIndex {
             match_cache: SizedCache::new(DEFAULT_MATCH_CACHE, MATCH_SHARE),
             match_min_cost: DEFAULT_MATCH_MIN_COST,
             writer_memory: DEFAULT_WRITER_MEMORY,
+            rerank: collect::rank::DEFAULT_RERANK,
+            exhaustive: false,
         })
     }
 
@@ -484,6 +490,22 @@ impl EntryIndex {
     pub fn set_match_cache(&mut self, bytes: usize, min_cost: std::time::Duration) {
         self.match_cache = SizedCache::new(bytes, MATCH_SHARE);
         self.match_min_cost = min_cost;
+    }
+
+    /// Sets how many candidates of the first ranking of a page get the full score (see
+    /// [`collect::rank`]; at least the page's `offset + limit`): more is closer to scoring every
+    /// match, fewer is faster on broad queries.
+    pub fn set_rerank(&mut self, candidates: usize) {
+        self.rerank = candidates;
+        self.match_cache.clear();
+    }
+
+    /// With `true`, every match is scored while matching and pages are cut from all of them:
+    /// the reference path the two-pass search (unscored counts, ranked candidates) is compared
+    /// with in tests.
+    pub fn set_exhaustive(&mut self, exhaustive: bool) {
+        self.exhaustive = exhaustive;
+        self.match_cache.clear();
     }
 
     /// The payload of the last commit (see [`EntryWriter::set_payload`]), read from disk.
@@ -715,8 +737,9 @@ impl EntryIndex {
         let user_query = crate::search::query::parse(&req.q);
         let searcher = self.reader.searcher();
         let key = format!(
-            "{}\u{1}{user_query:?}",
-            searcher.generation().generation_id()
+            "{}\u{1}{}\u{1}{user_query:?}",
+            searcher.generation().generation_id(),
+            self.exhaustive
         );
         let prepared = match self.match_cache.get(&key) {
             Some(p) => p,
@@ -749,13 +772,23 @@ impl EntryIndex {
             ranking,
             k,
             count_facets,
+            rank_later: ranking != Ranking::DocOrder && !prepared.matches.scored(),
         };
-        let collected = collect::evaluate(
+        let mut collected = collect::evaluate(
             &prepared.matches,
             &self.columns,
             |ord| searcher.segment_reader(ord),
             plan,
         )?;
+        if plan.rank_later {
+            let ranker = collect::rank::Ranker {
+                searcher: &searcher,
+                full: prepared.query.as_deref().filter(|_| scoring),
+                first: prepared.first.as_deref(),
+                rerank: self.rerank,
+            };
+            collected.top = collect::rank::page(&ranker, &collected.hits, ranking, k)?;
+        }
         Ok(Execution {
             searcher,
             collected,
@@ -780,24 +813,31 @@ impl EntryIndex {
             .read()
             .map_err(|_| Error::Index("query builder poisoned".into()))?
             .clone();
-        let (query, terms, notes, scoring): (Box<dyn Query>, HighlightTerms, QueryNotes, bool) =
-            match builder.build(user_query, searcher) {
-                Built::Browse => (
-                    Box::new(AllQuery),
-                    HighlightTerms::default(),
-                    QueryNotes::default(),
-                    false,
-                ),
-                Built::Query(b) => (b.query, b.highlight, b.notes, true),
-            };
+        let (query, terms, notes, first) = match builder.build(user_query, searcher) {
+            Built::Browse => (None, HighlightTerms::default(), QueryNotes::default(), None),
+            Built::Query(b) => {
+                let first = b.rank_terms.map(first_ranking_query);
+                (Some(b.query), b.highlight, b.notes, first)
+            }
+        };
+        let scoring = query.is_some();
         let started = Instant::now();
-        let matches = searcher.search(query.as_ref(), &MatchCollector { scoring })?;
+        // Counting needs no score: only the reference path scores while matching.
+        let collector = MatchCollector {
+            scoring: scoring && self.exhaustive,
+        };
+        let matches = match &query {
+            Some(q) => searcher.search(q.as_ref(), &collector)?,
+            None => searcher.search(&AllQuery, &collector)?,
+        };
         Ok(Prepared {
             matches,
             terms,
             notes,
             scoring,
             cost: started.elapsed(),
+            query,
+            first,
         })
     }
 
@@ -1415,6 +1455,29 @@ struct Prepared {
     scoring: bool,
     /// Time the collection of the matches took.
     cost: std::time::Duration,
+    /// The text query (`None` when browsing), to score the candidates of a page.
+    query: Option<Box<dyn Query>>,
+    /// The query of the first ranking of a page (see [`collect::rank`]).
+    first: Option<Box<dyn Query>>,
+}
+
+/// The first ranking's query: BM25 of weighted terms (the same term once, weights summed).
+fn first_ranking_query(terms: Vec<(Term, f32)>) -> Box<dyn Query> {
+    let mut merged: Vec<(Term, f32)> = Vec::new();
+    for (term, weight) in terms {
+        match merged.iter_mut().find(|(t, _)| *t == term) {
+            Some((_, w)) => *w += weight,
+            None => merged.push((term, weight)),
+        }
+    }
+    let clauses = merged
+        .into_iter()
+        .map(|(term, weight)| {
+            let q: Box<dyn Query> = Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
+            Box::new(tantivy::query::BoostQuery::new(q, weight)) as Box<dyn Query>
+        })
+        .collect();
+    Box::new(tantivy::query::BooleanQuery::union(clauses))
 }
 
 impl crate::cache::Weigh for Prepared {
