@@ -8,6 +8,7 @@
 //! query per facet and without loading stored documents.
 
 mod columns;
+pub mod doc_counter;
 mod eval;
 mod matches;
 pub mod rank;
