@@ -11,6 +11,7 @@ mod columns;
 pub mod doc_counter;
 mod eval;
 mod matches;
+pub mod pushdown;
 pub mod rank;
 
 use std::collections::HashMap;

@@ -12,6 +12,7 @@ use tantivy::{DocAddress, Term};
 
 use super::EntryIndex;
 use super::build::{Built, QueryNotes};
+use super::collect::pushdown::{self, PushedDocs};
 use super::collect::{self, AddresseeFilter, Filters, MatchCollector, MatchSet, Plan, Ranking};
 use super::highlight::HighlightTerms;
 use super::schema::day_number;
@@ -107,10 +108,17 @@ impl EntryIndex {
             searcher.generation().generation_id(),
             self.exhaustive
         );
-        let prepared = match self.match_cache.get(&key) {
-            Some(p) => p,
-            None => {
-                let mut p = self.prepare(&user_query, &searcher)?;
+        // The reference path matches everything, as it always did.
+        let pushed = match self.exhaustive {
+            true => None,
+            false => pushdown::pushed_docs(&self.columns, &searcher, &filters, count_facets)?,
+        };
+        let prepared = match (pushed, self.match_cache.get(&key)) {
+            // Matches among the pushed entries serve this request only.
+            (Some(pushed), _) => Arc::new(self.prepare(&user_query, &searcher, Some(pushed))?),
+            (None, Some(p)) => p,
+            (None, None) => {
+                let mut p = self.prepare(&user_query, &searcher, None)?;
                 // Browsing keeps all entries: the corpus's own counts live with them.
                 let keep = cache_matches
                     && self.match_cache.enabled()
@@ -162,8 +170,13 @@ impl EntryIndex {
         })
     }
 
-    /// Builds a text query and collects its matches.
-    fn prepare(&self, user_query: &UserQuery, searcher: &tantivy::Searcher) -> Result<Prepared> {
+    /// Builds a text query and collects its matches, only among `pushed` entries when given.
+    fn prepare(
+        &self,
+        user_query: &UserQuery,
+        searcher: &tantivy::Searcher,
+        pushed: Option<PushedDocs>,
+    ) -> Result<Prepared> {
         // A new searcher generation shows up here first (its keys miss): forget the columns of
         // segments merged away.
         let live: Vec<_> = searcher
@@ -192,9 +205,14 @@ impl EntryIndex {
         let collector = MatchCollector {
             scoring: scoring && self.exhaustive,
         };
-        let matches = match &query {
-            Some(q) => searcher.search(q.as_ref(), &collector)?,
-            None => searcher.search(&AllQuery, &collector)?,
+        let matches = match (&query, pushed) {
+            (Some(q), Some(p)) => {
+                let both = BooleanQuery::intersection(vec![q.box_clone(), Box::new(p)]);
+                searcher.search(&both, &collector)?
+            }
+            (None, Some(p)) => searcher.search(&p, &collector)?,
+            (Some(q), None) => searcher.search(q.as_ref(), &collector)?,
+            (None, None) => searcher.search(&AllQuery, &collector)?,
         };
         Ok(Prepared {
             matches,

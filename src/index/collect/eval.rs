@@ -84,6 +84,46 @@ fn intersect<'a>(
     out
 }
 
+/// The entries of a segment the counts of `filters` can need (see [`super::pushdown`]):
+/// passing the deadline filter and failing at most one facet filter with facet counts, passing
+/// every filter without; `None` when that is every entry.
+pub(super) fn countable(
+    cols: &SegmentColumns,
+    filters: &Filters,
+    count_facets: bool,
+) -> Option<FixedBitSet> {
+    let active = active_filters(cols, filters);
+    let (facet, other): (Vec<&ActiveFilter>, Vec<&ActiveFilter>) =
+        active.iter().partition(|f| f.dim.is_some());
+    let mut out: Option<FixedBitSet> = None;
+    let mut and = |bits: &FixedBitSet| match &mut out {
+        Some(o) => o.intersect_with(bits),
+        None => out = Some(bits.clone()),
+    };
+    for f in &other {
+        and(&f.bits);
+    }
+    if !count_facets {
+        facet.iter().for_each(|f| and(&f.bits));
+    } else if facet.len() >= 2 {
+        // Failing at most one: the union over each facet filter of all the others passed.
+        let mut any = FixedBitSet::with_capacity(cols.max_doc());
+        for skip in 0..facet.len() {
+            let others = facet
+                .iter()
+                .enumerate()
+                .filter(|&(i, _)| i != skip)
+                .map(|(_, f)| f.bits.as_ref());
+            let mut iter = others;
+            if let Some(first) = iter.next() {
+                any.union_with(&intersect(first, iter));
+            }
+        }
+        and(&any);
+    }
+    out
+}
+
 /// The bitsets of the filters set in `filters`.
 fn active_filters(cols: &SegmentColumns, filters: &Filters) -> Vec<ActiveFilter> {
     let mut out = Vec::new();
