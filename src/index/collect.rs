@@ -210,11 +210,12 @@ pub struct Plan<'a> {
 
 /// Applies filters to the matches, counts the total and the disjunctive facets and keeps the
 /// best `k` hits. `reader_of` gives the segment reader of an ordinal of the searcher that
-/// produced `matches`.
+/// produced `matches`; segments are evaluated on `executor`.
 pub fn evaluate<'r>(
     matches: &MatchSet,
     columns: &ColumnCache,
     reader_of: impl Fn(SegmentOrdinal) -> &'r SegmentReader,
+    executor: &tantivy::Executor,
     plan: Plan<'_>,
 ) -> tantivy::Result<Collected> {
     let mut segments = Vec::with_capacity(matches.segments.len());
@@ -233,21 +234,31 @@ pub fn evaluate<'r>(
         _ => 0,
     };
     let memo = (from_memo != 0).then(|| unfiltered(matches, &segments));
+    let skip = if plan.count_facets {
+        from_memo
+    } else {
+        ALL_DIMS
+    };
+    // Segments are evaluated in parallel, like they were matched.
+    let fruits = executor.map(
+        |(seg, cols)| {
+            Ok((
+                eval::run(seg, cols, plan, skip, matches.kept),
+                seg.segment,
+                cols,
+            ))
+        },
+        segments.iter().map(|(seg, cols)| (*seg, cols)),
+    )?;
     let mut out = Collected::default();
     let mut parts = Vec::new();
-    for (seg, cols) in &segments {
-        let skip = if plan.count_facets {
-            from_memo
-        } else {
-            ALL_DIMS
-        };
-        let fruit = eval::run(seg, cols, plan, skip, matches.kept);
+    for (fruit, segment, cols) in fruits {
         out.total += fruit.total;
         parts.push(fruit.facets);
         out.top.extend(fruit.top);
         if plan.rank_later {
             out.hits.push(SegmentHits {
-                segment: seg.segment,
+                segment,
                 hits: fruit.hits,
                 cols: std::sync::Arc::clone(cols),
             });

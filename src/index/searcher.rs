@@ -152,6 +152,7 @@ impl EntryIndex {
             &prepared.matches,
             &self.columns,
             |ord| searcher.segment_reader(ord),
+            searcher.index().search_executor(),
             plan,
         )?;
         if plan.rank_later {
