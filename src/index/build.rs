@@ -248,6 +248,11 @@ pub struct BuiltQuery {
     pub highlight: HighlightTerms,
     /// Expansions and corrections.
     pub notes: QueryNotes,
+    /// Terms of a cheap first ranking of the matches (see [`super::collect::rank`]): the own
+    /// stems and exact forms of the typed words and phrases, weighted as in the query. `None`
+    /// when a word is found only through other terms (unknown to the documents, corrected,
+    /// completed or an ambiguous abbreviation): its matches are then all scored.
+    pub rank_terms: Option<Vec<(Term, f32)>>,
 }
 
 /// What the engine searched besides the typed words, for the user to see.
@@ -640,6 +645,7 @@ impl QueryBuilder {
                     .map(|q| boost(q, w.weight))
             })
             .collect();
+        let mut rank_terms = self.rank_terms(&plans, searcher);
         let words: Vec<Analyzed> = plans.into_iter().map(|p| p.analyzed).collect();
 
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
@@ -649,6 +655,9 @@ impl QueryBuilder {
             .filter_map(|p| {
                 let a = self.analyze(p);
                 Self::add_highlights(&a, &mut hl);
+                if let Some(terms) = &mut rank_terms {
+                    terms.extend(self.own_terms(&a, &[], 1.0));
+                }
                 self.phrase_clause(&a)
             })
             .collect();
@@ -695,7 +704,39 @@ impl QueryBuilder {
             query: Box::new(BooleanQuery::new(clauses)),
             highlight: hl,
             notes,
+            rank_terms: rank_terms.filter(|t| !t.is_empty()),
         }))
+    }
+
+    /// The terms of the first ranking (see [`BuiltQuery::rank_terms`]) of the typed words.
+    fn rank_terms(&self, plans: &[WordPlan], searcher: &Searcher) -> Option<Vec<(Term, f32)>> {
+        let mut out = Vec::new();
+        for p in plans {
+            let by_other_terms = p.correction.is_some()
+                || !p.completions.is_empty()
+                || !self.known(&p.analyzed, searcher);
+            if by_other_terms {
+                return None;
+            }
+            out.extend(self.own_terms(&p.analyzed, &p.inflections, p.weight));
+        }
+        Some(out)
+    }
+
+    /// An expression's stems (and the stems of other inflections) and exact forms, as weighted
+    /// term pairs.
+    fn own_terms(&self, a: &Analyzed, inflections: &[String], weight: f32) -> Vec<(Term, f32)> {
+        let f = &self.fields;
+        let stems = a.ru.iter().map(|(_, t)| (f.stem_ru, t, W_STEM));
+        let en = a.en.iter().map(|(_, t)| (f.stem_en, t, W_STEM));
+        let other = inflections.iter().map(|t| (f.stem_ru, t, W_STEM));
+        let exact = a.exact.iter().map(|(_, t)| (f.exact, t, W_EXACT));
+        stems
+            .chain(en)
+            .chain(other)
+            .chain(exact)
+            .map(|(field, t, w)| (Term::from_field_text(field, t), w * weight))
+            .collect()
     }
 
     /// What one typed word searches: its analysis, alternatives, other inflections, and —

@@ -8,8 +8,11 @@
 //! query per facet and without loading stored documents.
 
 mod columns;
+pub mod doc_counter;
 mod eval;
 mod matches;
+pub mod pushdown;
+pub mod rank;
 
 use std::collections::HashMap;
 
@@ -22,6 +25,7 @@ use crate::vocabulary::Facet;
 pub use columns::{ColumnCache, SegmentColumns};
 use matches::SegmentMatches;
 pub use matches::{MatchCollector, MatchSet};
+use rank::SegmentHits;
 
 /// Number of facet dimensions: one per [`Facet`], in its order.
 pub const DIMS: usize = Facet::ALL.len();
@@ -162,8 +166,10 @@ pub struct Collected {
     pub total: u64,
     /// Facet counts, sorted (see [`to_facets`]).
     pub facets: Facets,
-    /// The best `k` candidates in order.
+    /// The best `k` candidates in order (empty when [`Plan::rank_later`]).
     pub top: Vec<Candidate>,
+    /// The hits of each segment with matches, when [`Plan::rank_later`]: for [`rank::page`].
+    pub hits: Vec<SegmentHits>,
 }
 
 /// Ascending-order key of a score such that a higher score gives a smaller key.
@@ -197,15 +203,19 @@ pub struct Plan<'a> {
     pub k: usize,
     /// Whether to count facets (the total is always counted).
     pub count_facets: bool,
+    /// Whether the page is ranked apart ([`rank::page`] over [`Collected::hits`]) rather than
+    /// cut from the matches (which then must hold the scores the ranking needs).
+    pub rank_later: bool,
 }
 
 /// Applies filters to the matches, counts the total and the disjunctive facets and keeps the
 /// best `k` hits. `reader_of` gives the segment reader of an ordinal of the searcher that
-/// produced `matches`.
+/// produced `matches`; segments are evaluated on `executor`.
 pub fn evaluate<'r>(
     matches: &MatchSet,
     columns: &ColumnCache,
     reader_of: impl Fn(SegmentOrdinal) -> &'r SegmentReader,
+    executor: &tantivy::Executor,
     plan: Plan<'_>,
 ) -> tantivy::Result<Collected> {
     let mut segments = Vec::with_capacity(matches.segments.len());
@@ -224,18 +234,35 @@ pub fn evaluate<'r>(
         _ => 0,
     };
     let memo = (from_memo != 0).then(|| unfiltered(matches, &segments));
+    let skip = if plan.count_facets {
+        from_memo
+    } else {
+        ALL_DIMS
+    };
+    // Segments are evaluated in parallel, like they were matched.
+    let fruits = executor.map(
+        |(seg, cols)| {
+            Ok((
+                eval::run(seg, cols, plan, skip, matches.kept),
+                seg.segment,
+                cols,
+            ))
+        },
+        segments.iter().map(|(seg, cols)| (*seg, cols)),
+    )?;
     let mut out = Collected::default();
     let mut parts = Vec::new();
-    for (seg, cols) in &segments {
-        let skip = if plan.count_facets {
-            from_memo
-        } else {
-            ALL_DIMS
-        };
-        let fruit = eval::run(seg, cols, plan, skip, matches.kept);
+    for (fruit, segment, cols) in fruits {
         out.total += fruit.total;
         parts.push(fruit.facets);
         out.top.extend(fruit.top);
+        if plan.rank_later {
+            out.hits.push(SegmentHits {
+                segment,
+                hits: fruit.hits,
+                cols: std::sync::Arc::clone(cols),
+            });
+        }
     }
     if plan.count_facets {
         out.facets = to_facets(merge_counts(parts));
@@ -245,14 +272,19 @@ pub fn evaluate<'r>(
             }
         }
     }
-    out.top.sort_by(|a, b| {
+    sort_candidates(&mut out.top);
+    out.top.truncate(plan.k);
+    Ok(out)
+}
+
+/// Sorts candidates of several segments: by key, then document order.
+fn sort_candidates(top: &mut [Candidate]) {
+    top.sort_by(|a, b| {
         a.key
             .cmp(&b.key)
             .then_with(|| a.doc_id.cmp(&b.doc_id))
             .then_with(|| a.position.cmp(&b.position))
     });
-    out.top.truncate(plan.k);
-    Ok(out)
 }
 
 /// Total and facet counts of the matches without filters: computed once, kept with them.
@@ -267,6 +299,7 @@ fn unfiltered<'m>(
             ranking: Ranking::DocOrder,
             k: 0,
             count_facets: true,
+            rank_later: false,
         };
         let mut total = 0;
         let mut parts = Vec::new();
@@ -363,6 +396,35 @@ fn to_facets(mut maps: Vec<HashMap<String, u64>>) -> Facets {
 
 /// A candidate in a segment: (key, doc-id ordinal, position, doc, score bits); max = worst.
 type HeapItem = ((u64, u64), u32, u32, DocId, u32);
+
+/// The sort key of entry `doc` with `score` under `ranking` (the order of [`HeapItem`]).
+fn item_of(doc: DocId, score: Score, ranking: Ranking, cols: &SegmentColumns) -> HeapItem {
+    let d = doc as usize;
+    (
+        ranking_key(ranking, cols, d, score),
+        cols.doc.ords[d],
+        cols.position[d],
+        doc,
+        score.to_bits(),
+    )
+}
+
+/// The candidate of a segment's [`HeapItem`].
+fn candidate(segment: SegmentOrdinal, cols: &SegmentColumns, item: HeapItem) -> Candidate {
+    let (key, ord, pos, doc, score_bits) = item;
+    Candidate {
+        key,
+        doc_id: cols
+            .doc
+            .names
+            .get(ord as usize)
+            .cloned()
+            .unwrap_or_default(),
+        position: u64::from(pos),
+        address: DocAddress::new(segment, doc),
+        score: f32::from_bits(score_bits),
+    }
+}
 
 /// Primary ranking key of entry `d` (smaller is better).
 fn ranking_key(ranking: Ranking, cols: &SegmentColumns, d: usize, score: Score) -> (u64, u64) {

@@ -2,8 +2,11 @@
 //! score = (sum of the matching clauses' scores) × (matching / all)². Entries that match more of
 //! the query's words rank first, yet an entry missing one word is still found. One pass over the
 //! clauses' postings; no second "all words" query is needed.
+//!
+//! Without scoring (counting the matches) it is tantivy's own union with a minimum number of
+//! matching clauses: the same documents, collected in blocks with no score computed.
 
-use tantivy::query::{EnableScoring, Explanation, Query, Scorer, Weight};
+use tantivy::query::{BooleanQuery, EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, TantivyError, Term};
 
 /// See the module documentation.
@@ -34,6 +37,11 @@ impl Clone for CoordQuery {
 
 impl Query for CoordQuery {
     fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        if !scoring.is_scoring_enabled() {
+            let clauses = self.clauses.iter().map(|c| c.box_clone()).collect();
+            return BooleanQuery::union_with_minimum_required_clauses(clauses, self.min)
+                .weight(scoring);
+        }
         let weights = self
             .clauses
             .iter()
@@ -69,7 +77,7 @@ impl Weight for CoordWeight {
             scorers,
             min: self.min,
             doc: 0,
-            score: 0.0,
+            score: None,
         };
         s.settle();
         Ok(Box::new(s))
@@ -91,7 +99,8 @@ struct CoordScorer {
     n: usize,
     min: usize,
     doc: DocId,
-    score: Score,
+    /// The score of `doc`, computed when first asked (a match may be filtered out unscored).
+    score: Option<Score>,
 }
 
 /// The coordination factor: (matched / n)².
@@ -102,8 +111,9 @@ fn coord(matched: usize, n: usize) -> Score {
 
 impl CoordScorer {
     /// Moves to the first document at or after the clauses' current positions that enough
-    /// clauses match, and scores it.
+    /// clauses match.
     fn settle(&mut self) -> DocId {
+        self.score = None;
         loop {
             let doc = self
                 .scorers
@@ -115,16 +125,9 @@ impl CoordScorer {
                 self.doc = TERMINATED;
                 return TERMINATED;
             }
-            let (mut matched, mut sum) = (0usize, 0.0);
-            for s in &mut self.scorers {
-                if s.doc() == doc {
-                    matched += 1;
-                    sum += s.score();
-                }
-            }
+            let matched = self.scorers.iter().filter(|s| s.doc() == doc).count();
             if matched >= self.min {
                 self.doc = doc;
-                self.score = sum * coord(matched, self.n);
                 return doc;
             }
             for s in &mut self.scorers {
@@ -177,7 +180,20 @@ impl DocSet for CoordScorer {
 
 impl Scorer for CoordScorer {
     fn score(&mut self) -> Score {
-        self.score
+        if let Some(score) = self.score {
+            return score;
+        }
+        let doc = self.doc;
+        let (mut matched, mut sum) = (0usize, 0.0);
+        for s in &mut self.scorers {
+            if s.doc() == doc {
+                matched += 1;
+                sum += s.score();
+            }
+        }
+        let score = sum * coord(matched, self.n);
+        self.score = Some(score);
+        score
     }
 }
 

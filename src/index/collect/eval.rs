@@ -11,13 +11,13 @@ use std::collections::{BinaryHeap, HashMap};
 use std::sync::Arc;
 
 use fixedbitset::FixedBitSet;
-use tantivy::{DocAddress, DocId};
+use tantivy::DocId;
 
 use super::columns::{Row, SegmentColumns, YEAR_NONE, YEAR_OTHER};
 use super::matches::SegmentMatches;
 use super::{
     ALL_DIMS, AddresseeFilter, Candidate, D_ADDRESSEE, D_TOPIC, D_YEAR, DIMS, Filters, HeapItem,
-    Plan, STR_DIMS, YEAR_BASE, YEAR_SLOTS, value_of,
+    Plan, STR_DIMS, YEAR_BASE, YEAR_SLOTS, candidate, value_of,
 };
 use crate::model::Role;
 
@@ -27,6 +27,8 @@ pub(super) struct SegmentFruit {
     /// Counts by value name per dimension (empty when facets are not counted).
     pub(super) facets: Vec<HashMap<String, u64>>,
     pub(super) top: Vec<Candidate>,
+    /// The matches passing every filter (empty unless [`Plan::rank_later`]).
+    pub(super) hits: FixedBitSet,
 }
 
 /// One active filter on a segment: the facet dimension it filters (`None` for the deadline,
@@ -53,7 +55,7 @@ pub(super) fn run(
     } else {
         Vec::new()
     };
-    let top = if plan.k > 0 {
+    let top = if plan.k > 0 && !plan.rank_later {
         top(seg, cols, plan, &hits, kept)
     } else {
         Vec::new()
@@ -62,6 +64,11 @@ pub(super) fn run(
         total: hits.count_ones(..) as u64,
         facets,
         top,
+        hits: if plan.rank_later {
+            hits.into_owned()
+        } else {
+            FixedBitSet::new()
+        },
     }
 }
 
@@ -73,6 +80,46 @@ fn intersect<'a>(
     let mut out = Cow::Borrowed(base);
     for bits in others {
         out.to_mut().intersect_with(bits);
+    }
+    out
+}
+
+/// The entries of a segment the counts of `filters` can need (see [`super::pushdown`]):
+/// passing the deadline filter and failing at most one facet filter with facet counts, passing
+/// every filter without; `None` when that is every entry.
+pub(super) fn countable(
+    cols: &SegmentColumns,
+    filters: &Filters,
+    count_facets: bool,
+) -> Option<FixedBitSet> {
+    let active = active_filters(cols, filters);
+    let (facet, other): (Vec<&ActiveFilter>, Vec<&ActiveFilter>) =
+        active.iter().partition(|f| f.dim.is_some());
+    let mut out: Option<FixedBitSet> = None;
+    let mut and = |bits: &FixedBitSet| match &mut out {
+        Some(o) => o.intersect_with(bits),
+        None => out = Some(bits.clone()),
+    };
+    for f in &other {
+        and(&f.bits);
+    }
+    if !count_facets {
+        facet.iter().for_each(|f| and(&f.bits));
+    } else if facet.len() >= 2 {
+        // Failing at most one: the union over each facet filter of all the others passed.
+        let mut any = FixedBitSet::with_capacity(cols.max_doc());
+        for skip in 0..facet.len() {
+            let others = facet
+                .iter()
+                .enumerate()
+                .filter(|&(i, _)| i != skip)
+                .map(|(_, f)| f.bits.as_ref());
+            let mut iter = others;
+            if let Some(first) = iter.next() {
+                any.union_with(&intersect(first, iter));
+            }
+        }
+        and(&any);
     }
     out
 }
@@ -205,18 +252,7 @@ fn top(
     };
     items
         .into_iter()
-        .map(|(key, ord, pos, doc, score_bits)| Candidate {
-            key,
-            doc_id: cols
-                .doc
-                .names
-                .get(ord as usize)
-                .cloned()
-                .unwrap_or_default(),
-            position: u64::from(pos),
-            address: DocAddress::new(seg.segment, doc),
-            score: f32::from_bits(score_bits),
-        })
+        .map(|item| candidate(seg.segment, cols, item))
         .collect()
 }
 

@@ -8,7 +8,7 @@ use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
 use super::columns::SegmentColumns;
-use super::{HeapItem, Ranking, ranking_key};
+use super::{HeapItem, Ranking, item_of};
 use crate::search::Facets;
 
 /// Matching entries of one segment: ascending doc ids and, when the query scores, their scores.
@@ -47,16 +47,7 @@ impl SegmentMatches {
 
     /// The sort key of match `i` under `ranking` (the order of [`HeapItem`]).
     pub(super) fn item(&self, i: usize, ranking: Ranking, cols: &SegmentColumns) -> HeapItem {
-        let doc = self.docs[i];
-        let d = doc as usize;
-        let score = self.score(i);
-        (
-            ranking_key(ranking, cols, d, score),
-            cols.doc.ords[d],
-            cols.position[d],
-            doc,
-            score.to_bits(),
-        )
+        item_of(self.docs[i], self.score(i), ranking, cols)
     }
 
     /// All matches in `ranking` order when that order is kept (score and document order, the
@@ -116,6 +107,8 @@ pub struct MatchSet {
     pub(super) unfiltered: OnceLock<(u64, Facets)>,
     /// Whether the set serves several requests (then sorting it once pays off).
     pub(super) kept: bool,
+    /// Whether the matches carry their scores.
+    pub(super) scored: bool,
 }
 
 impl MatchSet {
@@ -123,6 +116,11 @@ impl MatchSet {
     /// and kept, instead of a bounded heap per request.
     pub fn keep(&mut self) {
         self.kept = true;
+    }
+
+    /// Whether the matches carry their scores (collected by a scoring [`MatchCollector`]).
+    pub fn scored(&self) -> bool {
+        self.scored
     }
 }
 
@@ -189,6 +187,7 @@ impl Collector for MatchCollector {
             segments: fruits,
             unfiltered: OnceLock::new(),
             kept: false,
+            scored: self.scoring,
         })
     }
 }

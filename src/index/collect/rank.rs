@@ -1,0 +1,223 @@
+//! The page of a search ranked without scoring every match.
+//!
+//! The counts come from the unscored matches ([`super::evaluate`]), which also give the hits of
+//! each segment (the matches passing every filter). The page is ranked apart, over those hits:
+//!
+//! - by score: a first ranking by BM25 of the typed words' own terms
+//!   ([`crate::index::build::BuiltQuery::rank_terms`]) keeps the best [`Ranker::rerank`] hits,
+//!   found by tantivy's block-max WAND (blocks whose best possible score cannot enter them are
+//!   skipped unread); only those get the full score (coordination, proximity, exact forms,
+//!   alternatives), which orders the page exactly as the exhaustive path orders them. When the
+//!   hits are not more than the candidates, the query has no first ranking, or fewer hits than
+//!   the candidates have a term of it, every hit gets the full score: the exhaustive page.
+//! - by date or deadline: the score only orders entries of the same date, so only the hits up to
+//!   the k-th date (ties included) are scored: the exact page.
+//!
+//! Filters are thus pushed into the ranking: a narrow filter leaves few hits, and few hits are
+//! scored.
+
+use std::collections::BinaryHeap;
+use std::sync::Arc;
+
+use fixedbitset::FixedBitSet;
+use tantivy::query::{EnableScoring, Query, Weight};
+use tantivy::{DocId, Score, Searcher, SegmentOrdinal};
+
+use super::columns::SegmentColumns;
+use super::{Candidate, HeapItem, Ranking, candidate, item_of, ranking_key, score_key};
+
+/// Default number of candidates of the first ranking that get the full score.
+pub const DEFAULT_RERANK: usize = 400;
+
+/// The hits of one segment, with its columns.
+#[derive(Debug)]
+pub struct SegmentHits {
+    /// The segment.
+    pub segment: SegmentOrdinal,
+    /// Entries passing the query and every filter.
+    pub hits: FixedBitSet,
+    /// The segment's columns.
+    pub cols: Arc<SegmentColumns>,
+}
+
+/// How to rank the hits of one searcher.
+pub struct Ranker<'a> {
+    /// The searcher the hits come from.
+    pub searcher: &'a Searcher,
+    /// The full query (`None` when the query does not score: every score is 0).
+    pub full: Option<&'a dyn Query>,
+    /// The query of the first ranking, if the query has one.
+    pub first: Option<&'a dyn Query>,
+    /// How many candidates of the first ranking get the full score.
+    pub rerank: usize,
+}
+
+/// The best `k` hits in `ranking` order, best first. `ranking` is not [`Ranking::DocOrder`]
+/// (which needs no score and is cut from the matches directly).
+pub fn page(
+    ranker: &Ranker<'_>,
+    segments: &[SegmentHits],
+    ranking: Ranking,
+    k: usize,
+) -> tantivy::Result<Vec<Candidate>> {
+    let total: usize = segments.iter().map(|s| s.hits.count_ones(..)).sum();
+    if k == 0 || total == 0 {
+        return Ok(Vec::new());
+    }
+    let chosen: Vec<Vec<DocId>> = match (ranking, ranker.full, ranker.first) {
+        (Ranking::Score, Some(_), Some(first)) if total > ranker.rerank.max(k) => {
+            let n = ranker.rerank.max(k);
+            let chosen = first_ranking(ranker.searcher, first, segments, n)?;
+            // Fewer candidates than asked: hits without any of the first ranking's terms (found
+            // through alternatives only) may belong to the page; every hit is scored.
+            if chosen.iter().map(Vec::len).sum::<usize>() < n {
+                segments.iter().map(|s| ones(&s.hits)).collect()
+            } else {
+                chosen
+            }
+        }
+        (Ranking::Date | Ranking::Deadline, _, _) if total > k => up_to_kth(segments, ranking, k),
+        _ => segments.iter().map(|s| ones(&s.hits)).collect(),
+    };
+    let full = match ranker.full {
+        Some(q) => Some(q.weight(EnableScoring::enabled_from_searcher(ranker.searcher))?),
+        None => None,
+    };
+    let executor = ranker.searcher.index().search_executor();
+    let parts = executor.map(
+        |(seg, docs)| score_segment(ranker.searcher, full.as_deref(), seg, &docs, ranking, k),
+        segments.iter().zip(chosen),
+    )?;
+    let mut top: Vec<Candidate> = parts.into_iter().flatten().collect();
+    super::sort_candidates(&mut top);
+    top.truncate(k);
+    Ok(top)
+}
+
+/// The documents of a bitset, ascending.
+fn ones(bits: &FixedBitSet) -> Vec<DocId> {
+    bits.ones().map(|d| d as DocId).collect()
+}
+
+/// The best `n` hits of all segments by the first ranking, per segment in ascending order.
+fn first_ranking(
+    searcher: &Searcher,
+    first: &dyn Query,
+    segments: &[SegmentHits],
+    n: usize,
+) -> tantivy::Result<Vec<Vec<DocId>>> {
+    let weight = first.weight(EnableScoring::enabled_from_searcher(searcher))?;
+    let executor = searcher.index().search_executor();
+    let per_segment = executor.map(
+        |(i, seg)| {
+            let best = best_first(weight.as_ref(), searcher, seg, n)?;
+            Ok(best.into_iter().map(move |(key, doc)| (key, i, doc)))
+        },
+        segments.iter().enumerate(),
+    )?;
+    let mut all: Vec<(u64, usize, DocId)> = per_segment.into_iter().flatten().collect();
+    all.sort_unstable();
+    all.truncate(n);
+    let mut chosen = vec![Vec::new(); segments.len()];
+    for (_, i, doc) in all {
+        chosen[i].push(doc);
+    }
+    for docs in &mut chosen {
+        docs.sort_unstable();
+    }
+    Ok(chosen)
+}
+
+/// The best `n` hits of one segment by the first ranking: `(score key, doc)`, unordered.
+fn best_first(
+    weight: &dyn Weight,
+    searcher: &Searcher,
+    seg: &SegmentHits,
+    n: usize,
+) -> tantivy::Result<Vec<(u64, DocId)>> {
+    // Max-heap on the key: the top is the worst kept (the lowest score).
+    let mut heap: BinaryHeap<(u64, DocId, u32)> = BinaryHeap::with_capacity(n + 1);
+    let reader = searcher.segment_reader(seg.segment);
+    weight.for_each_pruning(Score::MIN, reader, &mut |doc, score| {
+        if seg.hits.contains(doc as usize) {
+            heap.push((score_key(score), doc, score.to_bits()));
+            if heap.len() > n {
+                heap.pop();
+            }
+        }
+        match heap.peek() {
+            Some(&(_, _, bits)) if heap.len() == n => f32::from_bits(bits),
+            _ => Score::MIN,
+        }
+    })?;
+    Ok(heap.into_iter().map(|(key, doc, _)| (key, doc)).collect())
+}
+
+/// The hits whose primary key (date or deadline) is at most the `k`-th smallest of all hits.
+fn up_to_kth(segments: &[SegmentHits], ranking: Ranking, k: usize) -> Vec<Vec<DocId>> {
+    let primary = |cols: &SegmentColumns, d: usize| ranking_key(ranking, cols, d, 0.0).0;
+    let mut heap: BinaryHeap<u64> = BinaryHeap::with_capacity(k + 1);
+    for seg in segments {
+        for d in seg.hits.ones() {
+            let key = primary(&seg.cols, d);
+            if heap.len() < k {
+                heap.push(key);
+            } else if heap.peek().is_some_and(|&worst| key < worst) {
+                heap.pop();
+                heap.push(key);
+            }
+        }
+    }
+    let limit = heap.peek().copied().unwrap_or(u64::MAX);
+    segments
+        .iter()
+        .map(|seg| {
+            seg.hits
+                .ones()
+                .filter(|&d| primary(&seg.cols, d) <= limit)
+                .map(|d| d as DocId)
+                .collect()
+        })
+        .collect()
+}
+
+/// The full score of `docs` (ascending) in one segment, and the best `k` of them in `ranking`
+/// order.
+fn score_segment(
+    searcher: &Searcher,
+    full: Option<&dyn Weight>,
+    seg: &SegmentHits,
+    docs: &[DocId],
+    ranking: Ranking,
+    k: usize,
+) -> tantivy::Result<Vec<Candidate>> {
+    let cols = &seg.cols;
+    let mut heap: BinaryHeap<HeapItem> = BinaryHeap::with_capacity(k + 1);
+    let mut keep = |item: HeapItem| {
+        if heap.len() < k {
+            heap.push(item);
+        } else if heap.peek().is_some_and(|worst| item < *worst) {
+            heap.pop();
+            heap.push(item);
+        }
+    };
+    match full {
+        None => docs
+            .iter()
+            .for_each(|&d| keep(item_of(d, 0.0, ranking, cols))),
+        Some(weight) => {
+            let mut scorer = weight.scorer(searcher.segment_reader(seg.segment), 1.0)?;
+            for &d in docs {
+                if scorer.doc() > d || scorer.seek(d) != d {
+                    continue;
+                }
+                keep(item_of(d, scorer.score(), ranking, cols));
+            }
+        }
+    }
+    Ok(heap
+        .into_sorted_vec()
+        .into_iter()
+        .map(|item| candidate(seg.segment, cols, item))
+        .collect())
+}

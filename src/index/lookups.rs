@@ -1,0 +1,214 @@
+//! Lookups that are not searches: entries by id or document, the documents held with their
+//! entry counts, stored entries, and search-box suggestions.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use tantivy::collector::DocSetCollector;
+use tantivy::query::{AllQuery, TermQuery};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{DocAddress, TantivyDocument, Term};
+
+use super::collect::doc_counter::DocCounter;
+use super::stored::StoredEntry;
+use super::{DocumentSummary, EntryIndex, suggest, vocab};
+use crate::analysis::{self, fold};
+use crate::error::{Error, Result};
+use crate::model::Entry;
+use crate::search::SearchRequest;
+
+impl EntryIndex {
+    pub(super) fn load(&self, searcher: &tantivy::Searcher, address: DocAddress) -> Result<Entry> {
+        Ok(self.load_stored(searcher, address)?.into_entry())
+    }
+
+    pub(super) fn load_stored(
+        &self,
+        searcher: &tantivy::Searcher,
+        address: DocAddress,
+    ) -> Result<StoredEntry> {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let json = doc
+            .get_first(self.fields.stored)
+            .and_then(|v| v.as_str())
+            .ok_or_else(|| Error::Index("entry without stored data".into()))?;
+        serde_json::from_str(json).map_err(|e| Error::Index(format!("stored entry: {e}")))
+    }
+
+    /// Entries matching a term, in document order.
+    fn entries_by_term(&self, term: Term) -> Result<Vec<Entry>> {
+        let searcher = self.reader.searcher();
+        let query = TermQuery::new(term, IndexRecordOption::Basic);
+        let addresses = searcher.search(&query, &DocSetCollector)?;
+        let mut entries = addresses
+            .into_iter()
+            .map(|a| self.load(&searcher, a))
+            .collect::<Result<Vec<_>>>()?;
+        entries.sort_by(|a, b| {
+            a.doc_id
+                .cmp(&b.doc_id)
+                .then(a.position.cmp(&b.position))
+                .then_with(|| a.id.cmp(&b.id))
+        });
+        Ok(entries)
+    }
+
+    /// One entry by id.
+    pub fn entry(&self, id: &str) -> Result<Option<Entry>> {
+        Ok(self
+            .entries_by_term(Term::from_field_text(self.fields.id, id))?
+            .into_iter()
+            .next())
+    }
+
+    /// All entries of a document in document order (empty if the document is unknown).
+    pub fn document_entries(&self, doc_id: &str) -> Result<Vec<Entry>> {
+        self.entries_by_term(Term::from_field_text(self.fields.doc_id, doc_id))
+    }
+
+    /// The recorded file name of a document ([`DocumentSummary::file`]).
+    pub fn document_file(&self, doc_id: &str) -> Result<Option<String>> {
+        let searcher = self.reader.searcher();
+        let query = TermQuery::new(
+            Term::from_field_text(self.fields.doc_id, doc_id),
+            IndexRecordOption::Basic,
+        );
+        let addresses = searcher.search(&query, &DocSetCollector)?;
+        match addresses.into_iter().next() {
+            Some(address) => Ok(self.load_stored(&searcher, address)?.file),
+            None => Ok(None),
+        }
+    }
+
+    /// All documents with entry counts, ordered by document id.
+    pub fn documents(&self) -> Result<Vec<DocumentSummary>> {
+        let searcher = self.reader.searcher();
+        let per_doc = searcher.search(&AllQuery, &DocCounter)?;
+        let mut out = Vec::with_capacity(per_doc.len());
+        for (doc_id, (count, address)) in per_doc {
+            let stored = self.load_stored(&searcher, address)?;
+            let file = stored.file.clone();
+            let e = stored.into_entry();
+            out.push(DocumentSummary {
+                doc_id,
+                title: e.doc_title,
+                kind: e.kind,
+                level: e.level,
+                region: e.region,
+                municipality: e.municipality,
+                date: e.date,
+                year: e.year,
+                entries: count,
+                file,
+            });
+        }
+        out.sort_by(|a, b| a.doc_id.cmp(&b.doc_id));
+        Ok(out)
+    }
+
+    /// Numbers of documents and entries.
+    pub fn counts(&self) -> Result<(u64, u64)> {
+        let searcher = self.reader.searcher();
+        let per_doc = searcher.search(&AllQuery, &DocCounter)?;
+        Ok((per_doc.len() as u64, searcher.num_docs()))
+    }
+
+    /// Suggestions for text being typed: completions of its last word (one per word, the most
+    /// frequent form), then addressees and topics with a name word starting as typed.
+    pub fn suggest(&self, q: &str) -> Result<suggest::SuggestResponse> {
+        let started = Instant::now();
+        let q: String = q
+            .chars()
+            .take(crate::search::query::MAX_QUERY_CHARS)
+            .collect();
+        let searcher = self.reader.searcher();
+        let mut suggestions = self.word_suggestions(&searcher, &q);
+        let names = self.names(&searcher)?;
+        suggestions.extend(suggest::names(&names, &q));
+        Ok(suggest::SuggestResponse {
+            suggestions,
+            took_ms: started.elapsed().as_secs_f64() * 1000.0,
+        })
+    }
+
+    fn word_suggestions(&self, searcher: &tantivy::Searcher, q: &str) -> Vec<suggest::Suggestion> {
+        let Some((head, last)) = suggest::split_last(q) else {
+            return Vec::new();
+        };
+        let typed = analysis::tokens(&mut analysis::exact_analyzer(), last);
+        let [typed] = typed.as_slice() else {
+            return Vec::new();
+        };
+        let mut ru = analysis::ru_analyzer();
+        let mut stems: Vec<String> = Vec::new();
+        let mut out = Vec::new();
+        let candidates = vocab::completions(
+            searcher,
+            self.fields.exact,
+            &typed.text,
+            suggest::WORD_CANDIDATES,
+        );
+        for k in candidates {
+            // One form per word: the most frequent inflection stands for the others.
+            let stem = analysis::tokens(&mut ru, &k.term)
+                .first()
+                .map_or_else(|| k.term.clone(), |t| t.text.clone());
+            if stems.contains(&stem) {
+                continue;
+            }
+            stems.push(stem);
+            // The word as the documents spell it (ё, capitals), not the folded term.
+            let word = vocab::surface(searcher, self.fields.exact, self.fields.stored, &k.term)
+                .unwrap_or(k.term);
+            let value = format!("{head}{word}");
+            out.push(suggest::Suggestion {
+                kind: suggest::SuggestionKind::Word,
+                text: value.clone(),
+                value,
+                count: k.df,
+            });
+            if out.len() == suggest::MAX_WORDS {
+                break;
+            }
+        }
+        out
+    }
+
+    /// Addressee and topic names with their counts, computed once per searcher generation.
+    fn names(&self, searcher: &tantivy::Searcher) -> Result<Arc<suggest::Names>> {
+        let generation = searcher.generation().generation_id();
+        let poisoned = || Error::Index("suggestion names poisoned".into());
+        {
+            let cached = self.names.lock().map_err(|_| poisoned())?;
+            if cached.generation == generation {
+                return Ok(Arc::clone(&cached));
+            }
+        }
+        let facets = self
+            .search(&SearchRequest {
+                limit: 1,
+                ..SearchRequest::default()
+            })?
+            .facets;
+        let named = |value: &str, count: u64| (value.to_string(), fold(value), count);
+        let names = Arc::new(suggest::Names {
+            generation,
+            addressees: facets
+                .addressee
+                .iter()
+                .filter_map(|fc| {
+                    let mut parts = fc.value.trim_start_matches('/').splitn(2, '/');
+                    let (_, name) = (parts.next()?, parts.next()?);
+                    Some(named(name, fc.count))
+                })
+                .collect(),
+            topics: facets
+                .topic
+                .iter()
+                .map(|fc| named(&fc.value, fc.count))
+                .collect(),
+        });
+        *self.names.lock().map_err(|_| poisoned())? = Arc::clone(&names);
+        Ok(names)
+    }
+}
