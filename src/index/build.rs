@@ -248,11 +248,12 @@ pub struct BuiltQuery {
     pub highlight: HighlightTerms,
     /// Expansions and corrections.
     pub notes: QueryNotes,
-    /// Terms of a cheap first ranking of the matches (see [`super::collect::rank`]): the own
-    /// stems and exact forms of the typed words and phrases, weighted as in the query. `None`
-    /// when a word is found only through other terms (unknown to the documents, corrected,
-    /// completed or an ambiguous abbreviation): its matches are then all scored.
-    pub rank_terms: Option<Vec<(Term, f32)>>,
+    /// Terms of a cheap first ranking of the matches (see [`super::collect::rank`]), one group
+    /// per typed word or phrase: its own stems, other inflections and exact forms, weighted as
+    /// in the query. `None` when a word is found only through other terms (unknown to the
+    /// documents, corrected, completed or an ambiguous abbreviation): its matches are then all
+    /// scored.
+    pub rank_terms: Option<Vec<Vec<(Term, f32)>>>,
 }
 
 /// What the engine searched besides the typed words, for the user to see.
@@ -656,7 +657,7 @@ impl QueryBuilder {
                 let a = self.analyze(p);
                 Self::add_highlights(&a, &mut hl);
                 if let Some(terms) = &mut rank_terms {
-                    terms.extend(self.own_terms(&a, &[], 1.0));
+                    terms.push(self.own_terms(&a, &[], 1.0));
                 }
                 self.phrase_clause(&a)
             })
@@ -704,12 +705,12 @@ impl QueryBuilder {
             query: Box::new(BooleanQuery::new(clauses)),
             highlight: hl,
             notes,
-            rank_terms: rank_terms.filter(|t| !t.is_empty()),
+            rank_terms: rank_terms.filter(|t| !t.is_empty() && t.iter().all(|w| !w.is_empty())),
         }))
     }
 
     /// The terms of the first ranking (see [`BuiltQuery::rank_terms`]) of the typed words.
-    fn rank_terms(&self, plans: &[WordPlan], searcher: &Searcher) -> Option<Vec<(Term, f32)>> {
+    fn rank_terms(&self, plans: &[WordPlan], searcher: &Searcher) -> Option<Vec<Vec<(Term, f32)>>> {
         let mut out = Vec::new();
         for p in plans {
             let by_other_terms = p.correction.is_some()
@@ -718,7 +719,7 @@ impl QueryBuilder {
             if by_other_terms {
                 return None;
             }
-            out.extend(self.own_terms(&p.analyzed, &p.inflections, p.weight));
+            out.push(self.own_terms(&p.analyzed, &p.inflections, p.weight));
         }
         Some(out)
     }

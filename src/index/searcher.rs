@@ -159,7 +159,7 @@ impl EntryIndex {
             let ranker = collect::rank::Ranker {
                 searcher: &searcher,
                 full: prepared.query.as_deref().filter(|_| scoring),
-                first: prepared.first.as_deref(),
+                first: prepared.first.iter().map(|q| q.as_ref()).collect(),
                 rerank: self.rerank,
             };
             collected.top = collect::rank::page(&ranker, &collected.hits, ranking, k)?;
@@ -194,9 +194,14 @@ impl EntryIndex {
             .map_err(|_| Error::Index("query builder poisoned".into()))?
             .clone();
         let (query, terms, notes, first) = match builder.build(user_query, searcher) {
-            Built::Browse => (None, HighlightTerms::default(), QueryNotes::default(), None),
+            Built::Browse => (
+                None,
+                HighlightTerms::default(),
+                QueryNotes::default(),
+                Vec::new(),
+            ),
             Built::Query(b) => {
-                let first = b.rank_terms.map(first_ranking_query);
+                let first = b.rank_terms.map(first_ranking).unwrap_or_default();
                 (Some(b.query), b.highlight, b.notes, first)
             }
         };
@@ -363,12 +368,25 @@ pub(super) struct Prepared {
     cost: std::time::Duration,
     /// The text query (`None` when browsing), to score the candidates of a page.
     query: Option<Box<dyn Query>>,
-    /// The query of the first ranking of a page (see [`collect::rank`]).
-    first: Option<Box<dyn Query>>,
+    /// The queries of the first ranking of a page, in tiers (see [`collect::rank`]).
+    first: Vec<Box<dyn Query>>,
 }
 
-/// The first ranking's query: BM25 of weighted terms (the same term once, weights summed).
-fn first_ranking_query(terms: Vec<(Term, f32)>) -> Box<dyn Query> {
+/// The tiers of the first ranking of a query with these term groups (one per word or phrase):
+/// with several groups, first the entries with every group (a conjunction, as the coordination
+/// of the full score ranks them first), then any (a union, pruned by block-max WAND); each tier
+/// scores BM25 of its weighted terms.
+fn first_ranking(groups: Vec<Vec<(Term, f32)>>) -> Vec<Box<dyn Query>> {
+    let any = weighted_union(groups.iter().flatten().cloned().collect());
+    if groups.len() < 2 {
+        return vec![any];
+    }
+    let every = groups.into_iter().map(weighted_union).collect();
+    vec![Box::new(BooleanQuery::intersection(every)), any]
+}
+
+/// BM25 of weighted terms (the same term once, weights summed).
+fn weighted_union(terms: Vec<(Term, f32)>) -> Box<dyn Query> {
     let mut merged: Vec<(Term, f32)> = Vec::new();
     for (term, weight) in terms {
         match merged.iter_mut().find(|(t, _)| *t == term) {

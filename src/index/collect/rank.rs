@@ -4,9 +4,11 @@
 //! each segment (the matches passing every filter). The page is ranked apart, over those hits:
 //!
 //! - by score: a first ranking by BM25 of the typed words' own terms
-//!   ([`crate::index::build::BuiltQuery::rank_terms`]) keeps the best [`Ranker::rerank`] hits,
-//!   found by tantivy's block-max WAND (blocks whose best possible score cannot enter them are
-//!   skipped unread); only those get the full score (coordination, proximity, exact forms,
+//!   ([`crate::index::build::BuiltQuery::rank_terms`]) keeps the best [`Ranker::rerank`] hits:
+//!   first among the hits with every word (the coordination of the full score ranks them
+//!   first), then, while fewer, among the others, found by tantivy's block-max WAND (blocks
+//!   whose best possible score cannot enter them are skipped unread); only those get the full
+//!   score (coordination, proximity, exact forms,
 //!   alternatives), which orders the page exactly as the exhaustive path orders them. When the
 //!   hits are not more than the candidates, the query has no first ranking, or fewer hits than
 //!   the candidates have a term of it, every hit gets the full score: the exhaustive page.
@@ -46,8 +48,9 @@ pub struct Ranker<'a> {
     pub searcher: &'a Searcher,
     /// The full query (`None` when the query does not score: every score is 0).
     pub full: Option<&'a dyn Query>,
-    /// The query of the first ranking, if the query has one.
-    pub first: Option<&'a dyn Query>,
+    /// The tiers of the first ranking (empty when the query has none): candidates come from
+    /// the first tier, then from the next ones while fewer than asked.
+    pub first: Vec<&'a dyn Query>,
     /// How many candidates of the first ranking get the full score.
     pub rerank: usize,
 }
@@ -64,10 +67,10 @@ pub fn page(
     if k == 0 || total == 0 {
         return Ok(Vec::new());
     }
-    let chosen: Vec<Vec<DocId>> = match (ranking, ranker.full, ranker.first) {
-        (Ranking::Score, Some(_), Some(first)) if total > ranker.rerank.max(k) => {
-            let n = ranker.rerank.max(k);
-            let chosen = first_ranking(ranker.searcher, first, segments, n)?;
+    let n = ranker.rerank.max(k);
+    let chosen: Vec<Vec<DocId>> = match (ranking, ranker.full) {
+        (Ranking::Score, Some(_)) if !ranker.first.is_empty() && total > n => {
+            let chosen = first_ranking(ranker.searcher, &ranker.first, segments, n)?;
             // Fewer candidates than asked: hits without any of the first ranking's terms (found
             // through alternatives only) may belong to the page; every hit is scored.
             if chosen.iter().map(Vec::len).sum::<usize>() < n {
@@ -76,7 +79,7 @@ pub fn page(
                 chosen
             }
         }
-        (Ranking::Date | Ranking::Deadline, _, _) if total > k => up_to_kth(segments, ranking, k),
+        (Ranking::Date | Ranking::Deadline, _) if total > k => up_to_kth(segments, ranking, k),
         _ => segments.iter().map(|s| ones(&s.hits)).collect(),
     };
     let full = match ranker.full {
@@ -99,28 +102,47 @@ fn ones(bits: &FixedBitSet) -> Vec<DocId> {
     bits.ones().map(|d| d as DocId).collect()
 }
 
-/// The best `n` hits of all segments by the first ranking, per segment in ascending order.
+/// The best `n` hits of all segments by the first ranking, per segment in ascending order:
+/// the best of the first tier, then of the next tiers while fewer than `n`.
 fn first_ranking(
     searcher: &Searcher,
-    first: &dyn Query,
+    tiers: &[&dyn Query],
     segments: &[SegmentHits],
     n: usize,
 ) -> tantivy::Result<Vec<Vec<DocId>>> {
-    let weight = first.weight(EnableScoring::enabled_from_searcher(searcher))?;
-    let executor = searcher.index().search_executor();
-    let per_segment = executor.map(
-        |(i, seg)| {
-            let best = best_first(weight.as_ref(), searcher, seg, n)?;
-            Ok(best.into_iter().map(move |(key, doc)| (key, i, doc)))
-        },
-        segments.iter().enumerate(),
-    )?;
-    let mut all: Vec<(u64, usize, DocId)> = per_segment.into_iter().flatten().collect();
-    all.sort_unstable();
-    all.truncate(n);
-    let mut chosen = vec![Vec::new(); segments.len()];
-    for (_, i, doc) in all {
-        chosen[i].push(doc);
+    let mut chosen: Vec<Vec<DocId>> = vec![Vec::new(); segments.len()];
+    let mut taken: Vec<FixedBitSet> = segments
+        .iter()
+        .map(|s| FixedBitSet::with_capacity(s.hits.len()))
+        .collect();
+    let mut count = 0;
+    for tier in tiers {
+        if count >= n {
+            break;
+        }
+        let weight = tier.weight(EnableScoring::enabled_from_searcher(searcher))?;
+        let executor = searcher.index().search_executor();
+        let per_segment = executor.map(
+            |(i, (seg, taken))| {
+                let best = best_first(weight.as_ref(), searcher, seg, taken, n)?;
+                let cols = &seg.cols;
+                // Ties in document order, as the full ranking breaks them.
+                Ok(best.into_iter().map(move |(key, doc)| {
+                    let d = doc as usize;
+                    let name = cols.doc.names.get(cols.doc.ords[d] as usize);
+                    (key, name, cols.position[d], i, doc)
+                }))
+            },
+            segments.iter().zip(&taken).enumerate(),
+        )?;
+        let mut all: Vec<_> = per_segment.into_iter().flatten().collect();
+        all.sort_unstable();
+        all.truncate(n - count);
+        count += all.len();
+        for (_, _, _, i, doc) in all {
+            chosen[i].push(doc);
+            taken[i].insert(doc as usize);
+        }
     }
     for docs in &mut chosen {
         docs.sort_unstable();
@@ -128,29 +150,36 @@ fn first_ranking(
     Ok(chosen)
 }
 
-/// The best `n` hits of one segment by the first ranking: `(score key, doc)`, unordered.
+/// The best `n` hits of one segment by the first ranking not `taken` by an earlier tier:
+/// `(score key, doc)`, unordered.
 fn best_first(
     weight: &dyn Weight,
     searcher: &Searcher,
     seg: &SegmentHits,
+    taken: &FixedBitSet,
     n: usize,
 ) -> tantivy::Result<Vec<(u64, DocId)>> {
-    // Max-heap on the key: the top is the worst kept (the lowest score).
-    let mut heap: BinaryHeap<(u64, DocId, u32)> = BinaryHeap::with_capacity(n + 1);
+    // Max-heap on the key: the top is the worst kept (the lowest score, then the last in
+    // document order).
+    let mut heap: BinaryHeap<((u64, u32, u32), DocId, u32)> = BinaryHeap::with_capacity(n + 1);
     let reader = searcher.segment_reader(seg.segment);
+    let cols = &seg.cols;
     weight.for_each_pruning(Score::MIN, reader, &mut |doc, score| {
-        if seg.hits.contains(doc as usize) {
-            heap.push((score_key(score), doc, score.to_bits()));
+        if seg.hits.contains(doc as usize) && !taken.contains(doc as usize) {
+            let d = doc as usize;
+            let key = (score_key(score), cols.doc.ords[d], cols.position[d]);
+            heap.push((key, doc, score.to_bits()));
             if heap.len() > n {
                 heap.pop();
             }
         }
         match heap.peek() {
-            Some(&(_, _, bits)) if heap.len() == n => f32::from_bits(bits),
+            // Ties with the worst kept may still enter (earlier in document order).
+            Some(&(_, _, bits)) if heap.len() == n => f32::from_bits(bits).next_down(),
             _ => Score::MIN,
         }
     })?;
-    Ok(heap.into_iter().map(|(key, doc, _)| (key, doc)).collect())
+    Ok(heap.into_iter().map(|(key, doc, _)| (key.0, doc)).collect())
 }
 
 /// The hits whose primary key (date or deadline) is at most the `k`-th smallest of all hits.
