@@ -10,6 +10,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::package::Package;
+use super::table::Tables;
 use super::xml::{Node, walk_part};
 use super::{Format, FormatError, TextSink};
 
@@ -402,8 +403,7 @@ struct Walker<'a> {
     styles: &'a StyleNumbering,
     lines: Vec<String>,
     paras: Vec<Para>,
-    /// Open tables: rows of cells; the last row and cell are the ones being filled.
-    tables: Vec<Vec<Vec<String>>>,
+    tables: Tables,
     skip: usize,
     in_text: bool,
     in_ppr: bool,
@@ -417,7 +417,7 @@ impl<'a> Walker<'a> {
             styles,
             lines: Vec::new(),
             paras: Vec::new(),
-            tables: Vec::new(),
+            tables: Tables::default(),
             skip: 0,
             in_text: false,
             in_ppr: false,
@@ -463,17 +463,9 @@ impl<'a> Walker<'a> {
                             self.footnote_refs.push(id);
                         }
                     }
-                    "tbl" => self.tables.push(Vec::new()),
-                    "tr" => {
-                        if let Some(t) = self.tables.last_mut() {
-                            t.push(Vec::new());
-                        }
-                    }
-                    "tc" => {
-                        if let Some(row) = self.tables.last_mut().and_then(|t| t.last_mut()) {
-                            row.push(String::new());
-                        }
-                    }
+                    "tbl" => self.tables.open_table(),
+                    "tr" => self.tables.open_row(),
+                    "tc" => self.tables.open_cell(),
                     _ => {}
                 }
             }
@@ -487,9 +479,7 @@ impl<'a> Walker<'a> {
                     "pPr" => self.in_ppr = false,
                     "p" => self.end_paragraph(),
                     "tr" => self.end_row(),
-                    "tbl" => {
-                        self.tables.pop();
-                    }
+                    "tbl" => self.tables.close_table(),
                     _ => {}
                 }
             }
@@ -535,35 +525,14 @@ impl<'a> Walker<'a> {
 
     /// A finished paragraph goes to the enclosing table cell, or to the lines.
     fn emit(&mut self, line: String) {
-        if let Some(cell) = self
-            .tables
-            .last_mut()
-            .and_then(|t| t.last_mut())
-            .and_then(|r| r.last_mut())
-        {
-            if !cell.is_empty() {
-                cell.push(' ');
-            }
-            cell.push_str(&line.replace('\n', " "));
-        } else {
+        if let Some(line) = self.tables.put(line) {
             self.lines.push(line);
         }
     }
 
     fn end_row(&mut self) {
-        let Some(row) = self.tables.last_mut().and_then(|t| t.pop()) else {
-            return;
-        };
-        let cells: Vec<&str> = row.iter().map(|c| c.trim()).collect();
-        if cells.iter().all(|c| c.is_empty()) {
-            return;
-        }
-        let line = cells.join(" | ");
-        // A row of a nested table is text of the outer cell.
-        let table = self.tables.pop();
-        self.emit(line);
-        if let Some(t) = table {
-            self.tables.push(t);
+        if let Some(line) = self.tables.end_row() {
+            self.emit(line);
         }
     }
 }

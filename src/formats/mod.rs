@@ -26,6 +26,7 @@ pub mod odt;
 mod package;
 pub mod pdf;
 pub mod rtf;
+mod table;
 mod xml;
 
 use std::path::Path;

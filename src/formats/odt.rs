@@ -11,6 +11,7 @@ use std::collections::HashMap;
 
 use super::docx::format_number;
 use super::package::Package;
+use super::table::Tables;
 use super::xml::{Node, walk_part};
 use super::{Format, FormatError, TextSink};
 
@@ -149,7 +150,7 @@ struct Walker<'a> {
     item_numbered: bool,
     para: Option<OpenPara>,
     para_depth: usize,
-    tables: Vec<Vec<Vec<String>>>,
+    tables: Tables,
     skip: usize,
     note: Option<Vec<String>>,
     /// The paragraph around an open note (a note's paragraphs sit inside it).
@@ -177,7 +178,7 @@ impl<'a> Walker<'a> {
             item_numbered: true,
             para: None,
             para_depth: 0,
-            tables: Vec::new(),
+            tables: Tables::default(),
             skip: 0,
             note: None,
             outer: None,
@@ -220,17 +221,9 @@ impl<'a> Walker<'a> {
                         self.outer = Some((self.para.take(), self.para_depth));
                         self.para_depth = 0;
                     }
-                    "table" => self.tables.push(Vec::new()),
-                    "table-row" => {
-                        if let Some(t) = self.tables.last_mut() {
-                            t.push(Vec::new());
-                        }
-                    }
-                    "table-cell" | "covered-table-cell" => {
-                        if let Some(r) = self.tables.last_mut().and_then(|t| t.last_mut()) {
-                            r.push(String::new());
-                        }
-                    }
+                    "table" => self.tables.open_table(),
+                    "table-row" => self.tables.open_row(),
+                    "table-cell" | "covered-table-cell" => self.tables.open_cell(),
                     _ => {}
                 }
             }
@@ -260,9 +253,7 @@ impl<'a> Walker<'a> {
                         }
                     }
                     "table-row" => self.end_row(),
-                    "table" => {
-                        self.tables.pop();
-                    }
+                    "table" => self.tables.close_table(),
                     _ => {}
                 }
             }
@@ -358,34 +349,14 @@ impl<'a> Walker<'a> {
     fn emit(&mut self, line: String) {
         if let Some(note) = self.note.as_mut() {
             note.push(line);
-        } else if let Some(cell) = self
-            .tables
-            .last_mut()
-            .and_then(|t| t.last_mut())
-            .and_then(|r| r.last_mut())
-        {
-            if !cell.is_empty() {
-                cell.push(' ');
-            }
-            cell.push_str(&line.replace('\n', " "));
-        } else {
+        } else if let Some(line) = self.tables.put(line) {
             self.lines.push(line);
         }
     }
 
     fn end_row(&mut self) {
-        let Some(row) = self.tables.last_mut().and_then(|t| t.pop()) else {
-            return;
-        };
-        let cells: Vec<&str> = row.iter().map(|c| c.trim()).collect();
-        if cells.iter().all(|c| c.is_empty()) {
-            return;
-        }
-        let line = cells.join(" | ");
-        let table = self.tables.pop();
-        self.emit(line);
-        if let Some(t) = table {
-            self.tables.push(t);
+        if let Some(line) = self.tables.end_row() {
+            self.emit(line);
         }
     }
 }
