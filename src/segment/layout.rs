@@ -148,18 +148,19 @@ fn split_inline(text: &str) -> Vec<String> {
     if expect_top <= 2 {
         return vec![text.to_string()];
     }
+    pieces_at(text, &cuts)
+}
+
+/// The trimmed, non-empty pieces of `text` cut at the byte positions `cuts` (ascending).
+fn pieces_at(text: &str, cuts: &[usize]) -> Vec<String> {
     let mut out = Vec::new();
     let mut last = 0;
-    for pos in cuts {
+    for &pos in cuts.iter().chain(std::iter::once(&text.len())) {
         let piece = text[last..pos].trim();
         if !piece.is_empty() {
             out.push(piece.to_string());
         }
         last = pos;
-    }
-    let rest = text[last..].trim();
-    if !rest.is_empty() {
-        out.push(rest.to_string());
     }
     out
 }
@@ -233,17 +234,7 @@ fn split_paren_run(text: &str) -> Vec<String> {
     if expect <= 2 {
         return vec![text.to_string()];
     }
-    let mut out = Vec::new();
-    let mut last = 0;
-    for pos in cuts {
-        let piece = text[last..pos].trim();
-        if !piece.is_empty() {
-            out.push(piece.to_string());
-        }
-        last = pos;
-    }
-    out.push(text[last..].trim().to_string());
-    out
+    pieces_at(text, &cuts)
 }
 
 /// A run of paragraphs holding table cells: header cells name the columns; a row starts at

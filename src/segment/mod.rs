@@ -922,15 +922,21 @@ impl<'a> Segmenter<'a> {
 mod tests {
     use super::*;
 
+    /// The metadata and entries of a text, as the pipeline parses it.
+    fn parsed(id: &str, text: &str) -> (DocumentMeta, Vec<Entry>) {
+        let paras = crate::clean::clean(text);
+        let texts: Vec<String> = paras.iter().map(|p| p.text.clone()).collect();
+        let meta = crate::meta::detect(id, &format!("{id}.txt"), &texts);
+        let (entries, _) = segment(&meta, &paras);
+        (meta, entries)
+    }
+
     #[test]
     fn protocol_decisions_after_the_reports() {
         let text = "ПРОТОКОЛ № 2\n\nзаседания общественного совета\n\nот 14.03.2019\n\n1. СЛУШАЛИ:\n\nПетрову А.В. о подготовке к итоговой аттестации.\n\nРЕШИЛИ:\n\n1.1. Информацию Петровой А.В. принять к сведению.\n\n1.2. Рекомендовать руководителям общеобразовательных организаций обеспечить информирование родителей до 01.04.2019.\n\n2. СЛУШАЛИ:\n\nСидорова И.И. о летней оздоровительной кампании.\n\nПОСТАНОВИЛИ:\n\n2.1. Поручить отделу общего образования (Петрова А.В.) подготовить справку в срок до 20.05.2019.\n";
-        let paras = crate::clean::clean(text);
-        let texts: Vec<String> = paras.iter().map(|p| p.text.clone()).collect();
-        let meta = crate::meta::detect("p", "p.txt", &texts);
+        let (meta, entries) = parsed("p", text);
         assert_eq!(meta.kind, DocKind::Protocol);
         assert_eq!(meta.number.as_deref(), Some("2"));
-        let (entries, _) = segment(&meta, &paras);
         let by_start = |s: &str| entries.iter().find(|e| e.text.starts_with(s));
         let ty = |s: &str| by_start(s).map(|e| e.entry_type);
         assert_eq!(ty("Петрову"), Some(EntryType::Finding));
@@ -959,10 +965,7 @@ mod tests {
     #[test]
     fn the_signer_keeps_control() {
         let text = "АДМИНИСТРАЦИЯ КАЛМАНСКОГО РАЙОНА\n\nПОСТАНОВЛЕНИЕ\n\nот 14.11.2014 № 601\n\nПОСТАНОВЛЯЮ:\n\n1. Утвердить муниципальную программу.\n\n2. Контроль за исполнением настоящего постановления оставляю за собой.\n\nГлава администрации\nКалманского района\n\nС.А. Тахтаров\n";
-        let paras = crate::clean::clean(text);
-        let texts: Vec<String> = paras.iter().map(|p| p.text.clone()).collect();
-        let meta = crate::meta::detect("k", "k.txt", &texts);
-        let (entries, _) = segment(&meta, &paras);
+        let (_, entries) = parsed("k", text);
         let control = entries.iter().find(|e| e.text.starts_with("Контроль"));
         assert_eq!(
             control.map(|e| (
@@ -985,10 +988,7 @@ mod tests {
     #[test]
     fn items_of_a_defining_lead_in_are_provisions() {
         let text = "ПРИКАЗ\n\nприказываю:\n\n1. Утвердить форму заявления.\n\n2. Определить следующие места регистрации на сдачу ЕГЭ:\n\n2.1. Для выпускников прошлых лет – органы местного самоуправления.\n\n2.2. Обеспечить прием заявлений.\n";
-        let paras = crate::clean::clean(text);
-        let texts: Vec<String> = paras.iter().map(|p| p.text.clone()).collect();
-        let meta = crate::meta::detect("o", "o.txt", &texts);
-        let (entries, _) = segment(&meta, &paras);
+        let (_, entries) = parsed("o", text);
         let ty = |n: &str| {
             entries
                 .iter()
