@@ -5,8 +5,9 @@
 //! uploads real documents from `tests/fixtures/real/`. The crash test runs the `edusearch serve`
 //! binary and kills it (SIGKILL) while uploads are under way.
 
+mod common;
+
 use std::io::{BufRead, BufReader};
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
@@ -14,7 +15,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use edusearch::api::documents::{AdminToken, DocumentsConfig};
-use edusearch::api::{self, AppState, ServeConfig};
+use edusearch::api::{AppState, ServeConfig};
 use edusearch::index::EntryIndex;
 use serde_json::Value;
 
@@ -58,26 +59,7 @@ fn start(token: Option<&str>, upload_limit: usize) -> Server {
     let state = AppState {
         index: Arc::new(index),
     };
-    let (tx, rx) = std::sync::mpsc::channel::<SocketAddr>();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .expect("runtime");
-        rt.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-                .await
-                .expect("bind");
-            tx.send(listener.local_addr().expect("addr"))
-                .expect("send address");
-            let app = api::app(state, &config).expect("app");
-            api::serve(listener, app, &config, std::future::pending())
-                .await
-                .expect("serve");
-        });
-    });
-    let addr = rx.recv().expect("server address");
+    let addr = common::serve_in_background(state, config);
     Server {
         base: format!("http://{addr}"),
         index_dir,

@@ -4,6 +4,8 @@
 //! One server per test binary over an index of the embedded seeds, on an ephemeral port; the edge
 //! tests talk raw HTTP/1.1 over TCP, as a hostile client would.
 
+mod common;
+
 use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -11,7 +13,7 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 use axum::http::StatusCode;
-use edusearch::api::{self, ApiError, AppState, ServeConfig};
+use edusearch::api::{ApiError, AppState, ServeConfig};
 use edusearch::error::Error;
 use edusearch::index::EntryIndex;
 use serde_json::Value;
@@ -32,27 +34,8 @@ fn start() -> Server {
     let state = AppState {
         index: std::sync::Arc::new(index),
     };
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .expect("runtime");
-        rt.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-                .await
-                .expect("bind");
-            tx.send(listener.local_addr().expect("addr")).expect("send");
-            let config = ServeConfig::default();
-            let app = api::app(state, &config).expect("app");
-            api::serve(listener, app, &config, std::future::pending())
-                .await
-                .expect("serve");
-        });
-    });
     Server {
-        addr: rx.recv().expect("address"),
+        addr: common::serve_in_background(state, ServeConfig::default()),
         _dir: dir,
     }
 }
