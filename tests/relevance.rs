@@ -200,6 +200,55 @@ fn the_typed_word_outranks_its_thesaurus_synonym() {
     assert!(own > 5, "{t:?}");
 }
 
+/// A decision of `n` items, the i-th saying `word_of(i)`, all of one length.
+fn items_corpus(n: usize, word_of: impl Fn(usize) -> &'static str) -> Corpus {
+    let mut text = String::from(
+        "РЕШЕНИЕ\nколлегии министерства образования\nот 10.03.2024 № 5\n\n\
+         Рекомендовать руководителям образовательных организаций:\n\n",
+    );
+    for i in 0..n {
+        let word = word_of(i);
+        text.push_str(&format!(
+            "{}. Обеспечить участие {word} в семинаре по теме номер {}.\n\n",
+            i + 1,
+            i + 1
+        ));
+    }
+    let src = edusearch::ingest::from_bytes("reshenie.txt", text.as_bytes()).expect("text");
+    build(&[pipeline::parse_source(&src)])
+}
+
+#[test]
+fn a_common_typed_word_is_not_outranked_by_a_rarer_expansion() {
+    // Ten items say «учителей», one says «педагогов» (the thesaurus' other name of «учитель»),
+    // the rest neither, all of one length. The synonym is much rarer, so its BM25 weight is
+    // higher: without a cap at the typed word's own weight its entry would come first.
+    let c = items_corpus(21, |i| match i {
+        0..10 => "учителей",
+        10 => "педагогов",
+        _ => "родителей",
+    });
+    let t = lower(&texts(&c, "учитель", 20));
+    assert_eq!(t.len(), 11, "{t:?}");
+    assert!(t[..10].iter().all(|t| t.contains("учител")), "{t:?}");
+    assert!(t[10].contains("педагог"), "{t:?}");
+}
+
+#[test]
+fn a_one_word_alternative_brings_its_word_family() {
+    // «волонтёры» → «доброволец» (thesaurus) → «добровольчество» (its family): an entry that
+    // says only «развитие добровольчества» is found.
+    let t = lower(&texts(seeds(), "волонтёры", 20));
+    assert!(
+        t.iter()
+            .any(|t| t.contains("добровольчеств") && !t.contains("волонт")),
+        "{t:?}"
+    );
+    // «удалённое обучение» → «дистант» → «дистанционный»: «в том числе дистанционными».
+    let t = lower(&texts(seeds(), "удалённое обучение", 5));
+    assert!(t.iter().any(|t| t.contains("дистанционными")), "{t:?}");
+}
+
 #[test]
 fn thesaurus_switched_off_and_local_files() {
     let c = build(&seed_docs());

@@ -75,6 +75,14 @@ fn phrase_divisor(a: &Analyzed) -> f32 {
     (a.ru.len().max(a.en.len()).max(1) as f32).sqrt()
 }
 
+/// BM25's inverse document frequency of a term found in `df` entries (the formula tantivy
+/// scores with; `df` may count deleted entries that `num_docs` does not).
+fn bm25_idf(df: u64, searcher: &Searcher) -> f32 {
+    let n = searcher.num_docs() as f32;
+    let df = df as f32;
+    (1.0 + (n - df + 0.5).max(0.0) / (df + 0.5)).ln()
+}
+
 /// Most inflected variants of one multi-word alternative.
 const MAX_VARIANTS: usize = 4;
 
@@ -141,6 +149,9 @@ struct WordPlan {
     correction: Option<String>,
     /// Rarity weight.
     weight: f32,
+    /// BM25 inverse document frequency of the word's own stem, when the documents use it: no
+    /// alternative of the word scores above the word itself.
+    own_idf: Option<f32>,
 }
 
 /// The query with corrected words, when any word was corrected.
@@ -523,6 +534,7 @@ impl QueryBuilder {
         w: &WordPlan,
         with_prefix: bool,
         hl: &mut HighlightTerms,
+        searcher: &Searcher,
     ) -> Option<Box<dyn Query>> {
         let f = self.fields;
         let (a, alternatives) = (&w.analyzed, w.alternatives.as_slice());
@@ -550,6 +562,7 @@ impl QueryBuilder {
         if W_AUX > 0.0 {
             clauses.extend(field_query(f.aux_ru, &a.ru, 0).map(|q| boost(q, W_AUX)));
         }
+        let mut alt_family = Vec::new();
         for alt in alternatives {
             let alt_a = self.analyze(&alt.text);
             let mut ways = Vec::new();
@@ -559,11 +572,21 @@ impl QueryBuilder {
                 ways.extend(field_query(f.stem_ru, &variant, 1));
                 hl.ru.extend(texts(&variant));
             }
+            let weight = W_ALT * alt.weight * self.alt_scale(&alt_a, w.own_idf, searcher);
             if let Some(q) = union(ways) {
-                clauses.push(boost(q, W_ALT * alt.weight / phrase_divisor(&alt_a)));
+                clauses.push(boost(q, weight));
                 hl.ru.extend(texts(&alt_a.ru));
             }
+            // A one-word alternative brings its own family, as the typed word does
+            // («добровольчество» → «добровольческий»).
+            if let [(_, stem)] = alt_a.ru.as_slice() {
+                for (t, share) in self.family(stem, &[], &[], searcher) {
+                    alt_family.push(boost(term_query(f.stem_ru, &t), weight * share));
+                    hl.ru.insert(t);
+                }
+            }
         }
+        clauses.extend(union(alt_family));
         let family: Vec<Box<dyn Query>> = w
             .family
             .iter()
@@ -586,6 +609,31 @@ impl QueryBuilder {
                 TIE_BREAKER,
             ))),
         }
+    }
+
+    /// The factor of an alternative's score: its BM25 weight (the sum of its words' idf)
+    /// stands for one typed word by its share over √(its words) ([`phrase_divisor`]), and never
+    /// above the typed word's own idf — an entry matched by an expansion of the word must not
+    /// outrank an entry of the same length matched by the word typed.
+    fn alt_scale(&self, alt: &Analyzed, own_idf: Option<f32>, searcher: &Searcher) -> f32 {
+        let divisor = phrase_divisor(alt);
+        let Some(own_idf) = own_idf else {
+            return 1.0 / divisor;
+        };
+        let f = &self.fields;
+        let (field, toks) = if alt.ru.is_empty() {
+            (f.stem_en, &alt.en)
+        } else {
+            (f.stem_ru, &alt.ru)
+        };
+        let idf: f32 = toks
+            .iter()
+            .map(|(_, t)| bm25_idf(vocab::doc_freq(searcher, field, t), searcher))
+            .sum();
+        if idf <= 0.0 {
+            return 1.0 / divisor;
+        }
+        (idf / divisor).min(own_idf) / idf
     }
 
     /// A required phrase: stems in order, exact forms as a bonus. A single quoted word must
@@ -642,7 +690,7 @@ impl QueryBuilder {
         let word_clauses: Vec<Box<dyn Query>> = plans
             .iter()
             .filter_map(|w| {
-                self.word_clause(w, w.weight >= MIN_PREFIX_RARITY, &mut hl)
+                self.word_clause(w, w.weight >= MIN_PREFIX_RARITY, &mut hl, searcher)
                     .map(|q| boost(q, w.weight))
             })
             .collect();
@@ -779,6 +827,7 @@ impl QueryBuilder {
             corrections: Vec::new(),
             correction: None,
             weight: 1.0,
+            own_idf: own_df.filter(|&df| df > 0).map(|df| bm25_idf(df, searcher)),
             analyzed,
             alternatives,
         };
@@ -844,8 +893,7 @@ impl QueryBuilder {
             .iter()
             .collect();
         let field = self.fields.stem_ru;
-        let n = searcher.num_docs().max(1) as f32;
-        let idf = |df: u64| (1.0 + (n - df as f32 + 0.5).max(0.0) / (df as f32 + 0.5)).ln();
+        let idf = |df: u64| bm25_idf(df, searcher);
         let own_df = vocab::doc_freq(searcher, field, stem);
         let own_idf = if own_df > 0 { idf(own_df) } else { f32::MAX };
         vocab::completions(searcher, field, &root, MAX_FAMILY)
