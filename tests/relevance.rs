@@ -166,6 +166,15 @@ fn narrower_terms_are_searched_for_the_broader_one_only() {
             && !t.contains("гиа")),
         "{t:?}"
     );
+    // An abbreviation of the broader term searches the kinds too: «ПАВ» (психоактивные
+    // вещества) finds «потребления психотропных средств».
+    let r = search(seeds(), "ПАВ", 20);
+    let t = lower(&r.hits.into_iter().map(|h| h.entry.text).collect::<Vec<_>>());
+    assert!(
+        t.iter()
+            .any(|t| t.contains("психотропных средств") && !t.contains("психоактивн")),
+        "{t:?}"
+    );
     // … but a kind does not search its siblings or the broader term.
     let r = search(seeds(), "ЕГЭ", 20);
     assert!(

@@ -392,14 +392,38 @@ impl QueryBuilder {
                 .map(|g| g.iter().map(|m| texts(&b.analyze(m).ru)).collect())
                 .collect()
         };
+        // Stems of the unambiguous abbreviations' expansions, likewise.
+        let abbreviation_stems: Vec<(&String, Vec<Vec<String>>)> =
+            if thesaurus.narrower().is_empty() {
+                Vec::new()
+            } else {
+                thesaurus
+                    .abbreviations()
+                    .iter()
+                    .filter(|(spelling, _)| !is_ambiguous_abbreviation(spelling))
+                    .map(|(spelling, exps)| {
+                        (
+                            spelling,
+                            exps.iter().map(|e| texts(&b.analyze(e).ru)).collect(),
+                        )
+                    })
+                    .collect()
+            };
         for (broad, kinds) in thesaurus.narrower() {
             let kinds: Vec<&String> = kinds
                 .iter()
                 .filter(|k| !is_ambiguous_abbreviation(k))
                 .collect();
-            // The broader term and every wording of a synonym group that has it.
+            // The broader term, every wording of a synonym group that has it and every
+            // abbreviation of it («ПАВ» for «психоактивные вещества»).
             let stems = texts(&b.analyze(broad).ru);
             let mut keys = vec![broad.clone()];
+            keys.extend(
+                abbreviation_stems
+                    .iter()
+                    .filter(|(_, expansions)| expansions.contains(&stems))
+                    .map(|(spelling, _)| (*spelling).clone()),
+            );
             for (group, members) in thesaurus.synonyms().iter().zip(&group_stems) {
                 if members.contains(&stems) {
                     keys.extend(
