@@ -259,6 +259,21 @@ fn a_one_word_alternative_brings_its_word_family() {
 }
 
 #[test]
+fn an_unused_abbreviation_keeps_the_head_of_its_expansion_below_the_whole() {
+    // The seeds never write «ШМО»: its expansion «школьное методическое объединение» carries it
+    // in full, and the head «методическое объединение» (any methodical association) stays below
+    // it — entries of school associations first, district ones after.
+    let t = lower(&texts(seeds(), "ШМО", 10));
+    let school = |t: &String| t.contains("школьн") && t.contains("методическ");
+    assert!(t.iter().any(|t| !school(t)), "the head finds more: {t:?}");
+    let first_other = t.iter().position(|t| !school(t)).unwrap_or(t.len());
+    assert!(
+        t[first_other..].iter().all(|t| !school(t)),
+        "school associations first: {t:?}"
+    );
+}
+
+#[test]
 fn thesaurus_switched_off_and_local_files() {
     let c = build(&seed_docs());
     let olympiad = |c: &Corpus| {

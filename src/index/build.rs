@@ -830,15 +830,20 @@ impl QueryBuilder {
             .map(|(_, t)| vocab::doc_freq(searcher, f.stem_ru, t))
             .min();
         let known = self.known(&analyzed, searcher);
-        // A word the documents never use has no own match to outrank: its alternatives carry
-        // it in full.
-        let alternatives: Vec<Alt> = if known {
+        // A word the documents never use has no own match to outrank: its best alternatives
+        // carry it in full, the others keep their share of them (the head of an abbreviation's
+        // expansion stays below the whole expansion).
+        let top = alternatives
+            .iter()
+            .map(|a| a.weight)
+            .fold(0.0_f32, f32::max);
+        let alternatives: Vec<Alt> = if known || top <= 0.0 {
             alternatives
         } else {
             alternatives
                 .into_iter()
                 .map(|alt| Alt {
-                    weight: alt.weight.max(W_DOCUMENT),
+                    weight: (alt.weight * W_DOCUMENT / top).max(alt.weight),
                     ..alt
                 })
                 .collect()
