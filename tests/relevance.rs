@@ -274,6 +274,21 @@ fn an_unused_abbreviation_keeps_the_head_of_its_expansion_below_the_whole() {
 }
 
 #[test]
+fn a_local_name_defined_in_a_document_is_searched_for_its_kind() {
+    // Order 003 defines «… Саратовский областной институт развития образования» (далее – ГАУ
+    // ДПО «СОИРО»); «СОИРО» is then a kind of «институт развития образования», which the
+    // thesaurus gives for «ИРО»: typing «ИРО» finds the entries that only say «СОИРО».
+    let r = search(seeds(), "ИРО", 20);
+    assert!(r.expanded.iter().any(|e| e == "СОИРО"), "{:?}", r.expanded);
+    let t = lower(&r.hits.into_iter().map(|h| h.entry.text).collect::<Vec<_>>());
+    assert!(
+        t.iter()
+            .any(|t| t.contains("соиро") && !t.contains("институт развития")),
+        "{t:?}"
+    );
+}
+
+#[test]
 fn thesaurus_switched_off_and_local_files() {
     let c = build(&seed_docs());
     let olympiad = |c: &Corpus| {

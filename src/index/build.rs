@@ -213,6 +213,8 @@ struct AltTable {
     by_first: HashMap<String, Vec<usize>>,
     /// Entry per key (while building).
     positions: HashMap<Vec<String>, usize>,
+    /// Stems of each alternative's text (while building).
+    alt_stems: HashMap<String, Vec<String>>,
     /// Short abbreviations that are also common words or prepositions («ДО», «ПК», «МО»):
     /// expanded only when typed as written in the thesaurus (upper case), keyed by that spelling.
     case_sensitive: HashMap<String, Vec<Alt>>,
@@ -232,15 +234,32 @@ const ADJECTIVE_ENDINGS: &[&str] = &[
     "ым", "им", "ую", "юю", "ыми", "ими",
 ];
 
+/// Whether a word of a full form is a modifier (an adjective or participle).
+fn is_modifier(word: &str) -> bool {
+    let w = word
+        .trim_matches(|c: char| !c.is_alphabetic())
+        .to_lowercase();
+    w.chars().count() >= 5
+        && w.chars().all(char::is_alphabetic)
+        && ADJECTIVE_ENDINGS.iter().any(|e| w.ends_with(e))
+}
+
 /// The head of a full form: without its first word when that is a modifier (an adjective or
 /// participle) and at least two words remain — «школьных служб медиации» → «служб медиации».
 fn head_of(full: &str) -> Option<String> {
     let words: Vec<&str> = full.split_whitespace().collect();
-    let first = words.first()?.to_lowercase();
-    let modifier = first.chars().count() >= 5
-        && first.chars().all(char::is_alphabetic)
-        && ADJECTIVE_ENDINGS.iter().any(|e| first.ends_with(e));
-    (modifier && words.len() >= 3).then(|| words[1..].join(" "))
+    (words.len() >= 3 && is_modifier(words[0])).then(|| words[1..].join(" "))
+}
+
+/// The kinds a full form names: its words after each run of leading modifiers, while at least
+/// two words remain — «Саратовский областной институт развития образования» is an «областной
+/// институт развития образования» and an «институт развития образования».
+fn kind_tails(full: &str) -> Vec<String> {
+    let words: Vec<&str> = full.split_whitespace().collect();
+    (1..words.len().saturating_sub(1))
+        .take_while(|&k| is_modifier(words[k - 1]))
+        .map(|k| words[k..].join(" "))
+        .collect()
 }
 
 /// What the builder produced.
@@ -438,18 +457,51 @@ impl QueryBuilder {
                 b.add_alternatives(&mut table, &key, &kinds, W_NARROWER * W_THESAURUS);
             }
         }
+        b.add_local_kinds(&mut table, abbreviations);
         for (i, (key, _)) in table.entries.iter().enumerate() {
             if let Some(first) = key.first() {
                 table.by_first.entry(first.clone()).or_default().push(i);
             }
         }
         table.positions = HashMap::new();
+        table.alt_stems = HashMap::new();
         b.alternatives = Arc::new(table);
         b
     }
 
     /// Adds `alts` (with `weight`) to the alternatives of `expression`; a text already there
     /// keeps its weight.
+    /// A local name a document defines, whose full form is a kind of an expression the table
+    /// knows («Саратовский областной институт развития образования (СОИРО)» is an «институт
+    /// развития образования»), is searched for that expression and for every expression that
+    /// has it as an alternative («ИРО»), as a narrower term.
+    fn add_local_kinds(&mut self, table: &mut AltTable, abbreviations: &[(String, String)]) {
+        let mut by_tail: HashMap<Vec<String>, Vec<&String>> = HashMap::new();
+        for (abbreviation, full) in abbreviations {
+            for tail in kind_tails(full) {
+                let stems = texts(&self.analyze(&tail).ru);
+                if stems.len() >= 2 {
+                    by_tail.entry(stems).or_default().push(abbreviation);
+                }
+            }
+        }
+        if by_tail.is_empty() {
+            return;
+        }
+        let weight = W_NARROWER * W_THESAURUS;
+        for (key, alts) in &mut table.entries {
+            let mut locals: Vec<&String> = by_tail.get(key).cloned().unwrap_or_default();
+            for alt in alts.iter() {
+                if let Some(found) = table.alt_stems.get(&alt.text).and_then(|s| by_tail.get(s)) {
+                    locals.extend(found);
+                }
+            }
+            for local in locals {
+                push_alt(alts, local, weight);
+            }
+        }
+    }
+
     fn add_alternatives(
         &mut self,
         table: &mut AltTable,
@@ -469,11 +521,12 @@ impl QueryBuilder {
                 table.entries.len() - 1
             }
         };
-        let known = &mut table.entries[i].1;
         for alt in alts {
+            let stems = texts(&self.analyze(alt).ru);
             // An alternative with the expression's own stems adds nothing.
-            if texts(&self.analyze(alt).ru) != key {
-                push_alt(known, alt, weight);
+            if stems != key {
+                push_alt(&mut table.entries[i].1, alt, weight);
+                table.alt_stems.insert(alt.to_string(), stems);
             }
         }
     }
