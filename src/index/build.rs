@@ -491,7 +491,9 @@ impl QueryBuilder {
         let weight = W_NARROWER * W_THESAURUS;
         for (key, alts) in &mut table.entries {
             let mut locals: Vec<&String> = by_tail.get(key).cloned().unwrap_or_default();
-            for alt in alts.iter() {
+            // Not through the head of an abbreviation's expansion: «государственный экзамен»
+            // (of ЕГЭ) is broader than ЕГЭ, and its kind ОГЭ is no kind of ЕГЭ.
+            for alt in alts.iter().filter(|a| a.weight >= weight) {
                 if let Some(found) = table.alt_stems.get(&alt.text).and_then(|s| by_tail.get(s)) {
                     locals.extend(found);
                 }
