@@ -389,6 +389,23 @@ fn a_misspelt_word_finds_the_word_and_suggests_it() {
 }
 
 #[test]
+fn a_misspelt_word_keeps_its_place_in_the_phrase() {
+    // «оброзование» is corrected to «образование»: the entry that has «инклюзивное
+    // образование» as a phrase comes first, as it does for the query typed right.
+    let phrase = |t: &String| {
+        t.split("инклюзивн").skip(1).any(|rest| {
+            rest.split_whitespace()
+                .nth(1)
+                .is_some_and(|w| w.starts_with("образовани"))
+        })
+    };
+    let right = lower(&texts(seeds(), "инклюзивное образование", 5));
+    let typo = lower(&texts(seeds(), "инклюзивное оброзование", 5));
+    assert!(phrase(&right[0]), "{right:?}");
+    assert!(phrase(&typo[0]), "{typo:?}");
+}
+
+#[test]
 fn a_corrected_word_finds_its_other_forms_and_family() {
     // The forms of the documents are all two edits or more away («антитеррористической»,
     // «антитеррористическую»): the stems are one edit apart.

@@ -774,7 +774,19 @@ impl QueryBuilder {
             })
             .collect();
         let mut rank_terms = self.rank_terms(&plans, searcher);
-        let words: Vec<Analyzed> = plans.into_iter().map(|p| p.analyzed).collect();
+        // A misspelt word stands in the proximity clause by its correction.
+        let words: Vec<Analyzed> = plans
+            .into_iter()
+            .map(
+                |p| match (p.corrections.first(), p.analyzed.ru.as_slice()) {
+                    (Some(corrected), [(position, _)]) => Analyzed {
+                        ru: vec![(*position, corrected.clone())],
+                        ..p.analyzed
+                    },
+                    _ => p.analyzed,
+                },
+            )
+            .collect();
 
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let phrases: Vec<Box<dyn Query>> = q
