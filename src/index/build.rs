@@ -656,9 +656,11 @@ impl QueryBuilder {
                 clauses.push(boost(q, weight));
                 hl.ru.extend(texts(&alt_a.ru));
             }
-            // A one-word alternative brings its own family, as the typed word does
-            // («добровольчество» → «добровольческий»).
-            if let [(_, stem)] = alt_a.ru.as_slice() {
+            // A one-word alternative of a word rare enough for a family brings its own, as the
+            // typed word does («добровольчество» → «добровольческий»).
+            if let [(_, stem)] = alt_a.ru.as_slice()
+                && with_prefix
+            {
                 for (t, share) in self.family(stem, &[], &[], searcher) {
                     alt_family.push(boost(term_query(f.stem_ru, &t), weight * share));
                     hl.ru.insert(t);
