@@ -289,6 +289,23 @@ fn a_local_name_defined_in_a_document_is_searched_for_its_kind() {
 }
 
 #[test]
+fn a_hyphenated_word_also_finds_its_rarest_part_below_the_whole() {
+    // «детей-инвалидов»: the seeds write it twice, and «детей с инвалидностью» six times.
+    let t = lower(&texts(seeds(), "детей-инвалидов", 20));
+    assert!(t[0].contains("детей-инвалидов"), "{t:?}");
+    assert!(
+        t.iter()
+            .any(|t| t.contains("инвалидностью") && !t.contains("детей-инвалидов")),
+        "{t:?}"
+    );
+    let whole = t.iter().filter(|t| t.contains("детей-инвалидов")).count();
+    assert!(
+        t[..whole].iter().all(|t| t.contains("детей-инвалидов")),
+        "the whole word first: {t:?}"
+    );
+}
+
+#[test]
 fn thesaurus_switched_off_and_local_files() {
     let c = build(&seed_docs());
     let olympiad = |c: &Corpus| {

@@ -60,6 +60,10 @@ const W_NARROWER: f32 = 0.8;
 /// Share of [`W_ALT`] for the head of an abbreviation's full form: «ШСМ» (школьных служб
 /// медиации) also finds «служб медиации» without the leading modifier, below the full form.
 const W_HEAD: f32 = 0.5;
+/// Weight of the rarest part of a hyphenated word matched alone (see `rarest_part`).
+const W_PART: f32 = 0.6;
+/// Fewest letters of such a part.
+const MIN_PART_CHARS: usize = 4;
 /// Extra weight when the words are close together in query order.
 const W_NEAR: f32 = 1.0;
 /// Extra weight of an exact-form phrase over a stem phrase.
@@ -629,6 +633,17 @@ impl QueryBuilder {
         // word cannot outweigh a rare one by matching in several ways.
         let mut clauses = Vec::new();
         clauses.extend(union(own));
+        if let Some(part) = self.rarest_part(a, searcher) {
+            let mut ways = vec![term_query(f.stem_ru, &part)];
+            if with_prefix {
+                for (t, share) in self.family(&part, &[], &[], searcher) {
+                    ways.push(boost(term_query(f.stem_ru, &t), share));
+                    hl.ru.insert(t);
+                }
+            }
+            clauses.extend(union(ways).map(|q| boost(q, W_PART)));
+            hl.ru.insert(part);
+        }
         // Derived words sharing the stem as a prefix («прогноз» → «прогнозирование»).
         if let [(_, stem)] = a.ru.as_slice()
             && with_prefix
@@ -690,6 +705,23 @@ impl QueryBuilder {
                 TIE_BREAKER,
             ))),
         }
+    }
+
+    /// The rarest part of a hyphenated word («детей-инвалидов» → инвалид, «педагог-психолог» →
+    /// психолог), matched alone (with its family) below the whole word: the documents also write
+    /// «инвалидов», «детей с инвалидностью». Only a part of letters, long enough to mean
+    /// something by itself.
+    fn rarest_part(&self, a: &Analyzed, searcher: &Searcher) -> Option<String> {
+        if a.ru.len() < 2 {
+            return None;
+        }
+        a.ru.iter()
+            .map(|(_, t)| t)
+            .filter(|t| t.chars().count() >= MIN_PART_CHARS && t.chars().all(char::is_alphabetic))
+            .map(|t| (vocab::doc_freq(searcher, self.fields.stem_ru, t), t))
+            .filter(|(df, _)| *df > 0)
+            .min()
+            .map(|(_, t)| t.clone())
     }
 
     /// The factor of an alternative's score: its BM25 weight (the sum of its words' idf)
