@@ -620,26 +620,15 @@ impl QueryBuilder {
         searcher: &Searcher,
     ) -> Option<Box<dyn Query>> {
         let f = self.fields;
-        let (a, alternatives) = (&w.analyzed, w.alternatives.as_slice());
-        // The word itself: stem match plus the exact-form bonus.
-        let mut own = Vec::new();
-        let mut stems = Vec::new();
-        stems.extend(self.stem_clause(a, 0));
-        stems.extend(w.inflections.iter().map(|t| term_query(f.stem_ru, t)));
-        hl.ru.extend(w.inflections.iter().cloned());
-        own.extend(union(stems).map(|q| boost(q, W_STEM)));
-        own.extend(field_query(f.exact, &a.exact, 0).map(|q| boost(q, W_EXACT)));
+        let a = &w.analyzed;
         // Other ways to match the word count by their best, not their sum, so that a frequent
         // word cannot outweigh a rare one by matching in several ways.
         let mut clauses = Vec::new();
-        clauses.extend(union(own));
+        clauses.extend(self.own_clause(w, hl));
         if let Some(part) = self.rarest_part(a, searcher) {
             let mut ways = vec![term_query(f.stem_ru, &part)];
             if with_prefix {
-                for (t, share) in self.family(&part, &[], &[], searcher) {
-                    ways.push(boost(term_query(f.stem_ru, &t), share));
-                    hl.ru.insert(t);
-                }
+                ways.extend(self.family_terms(&part, 1.0, hl, searcher));
             }
             clauses.extend(union(ways).map(|q| boost(q, W_PART)));
             hl.ru.insert(part);
@@ -656,33 +645,7 @@ impl QueryBuilder {
         if W_AUX > 0.0 {
             clauses.extend(field_query(f.aux_ru, &a.ru, 0).map(|q| boost(q, W_AUX)));
         }
-        let mut alt_family = Vec::new();
-        for alt in alternatives {
-            let alt_a = self.analyze(&alt.text);
-            let mut ways = Vec::new();
-            ways.extend(self.stem_clause(&alt_a, 1));
-            // The same expression with other inflections where the stemmer splits a word.
-            for variant in self.inflected_variants(&alt.text, &alt_a) {
-                ways.extend(field_query(f.stem_ru, &variant, 1));
-                hl.ru.extend(texts(&variant));
-            }
-            let weight = W_ALT * alt.weight * self.alt_scale(&alt_a, w.own_idf, searcher);
-            if let Some(q) = union(ways) {
-                clauses.push(boost(q, weight));
-                hl.ru.extend(texts(&alt_a.ru));
-            }
-            // A one-word alternative of a word rare enough for a family brings its own, as the
-            // typed word does («добровольчество» → «добровольческий»).
-            if let [(_, stem)] = alt_a.ru.as_slice()
-                && with_prefix
-            {
-                for (t, share) in self.family(stem, &[], &[], searcher) {
-                    alt_family.push(boost(term_query(f.stem_ru, &t), weight * share));
-                    hl.ru.insert(t);
-                }
-            }
-        }
-        clauses.extend(union(alt_family));
+        clauses.extend(self.alternative_clauses(w, with_prefix, hl, searcher));
         let family: Vec<Box<dyn Query>> = w
             .family
             .iter()
@@ -705,6 +668,74 @@ impl QueryBuilder {
                 TIE_BREAKER,
             ))),
         }
+    }
+
+    /// The word itself: its stem (and the stems of its other inflections) plus the exact-form
+    /// bonus.
+    fn own_clause(&self, w: &WordPlan, hl: &mut HighlightTerms) -> Option<Box<dyn Query>> {
+        let f = self.fields;
+        let mut stems = Vec::new();
+        stems.extend(self.stem_clause(&w.analyzed, 0));
+        stems.extend(w.inflections.iter().map(|t| term_query(f.stem_ru, t)));
+        hl.ru.extend(w.inflections.iter().cloned());
+        let mut own = Vec::new();
+        own.extend(union(stems).map(|q| boost(q, W_STEM)));
+        own.extend(field_query(f.exact, &w.analyzed.exact, 0).map(|q| boost(q, W_EXACT)));
+        union(own)
+    }
+
+    /// The word's alternatives (thesaurus, the documents' abbreviations), each as a phrase
+    /// with its other inflections, scaled by [`Self::alt_scale`]; the families of the one-word
+    /// ones, for a word rare enough for a family of its own, as one more clause.
+    fn alternative_clauses(
+        &mut self,
+        w: &WordPlan,
+        with_prefix: bool,
+        hl: &mut HighlightTerms,
+        searcher: &Searcher,
+    ) -> Vec<Box<dyn Query>> {
+        let f = self.fields;
+        let mut clauses = Vec::new();
+        let mut families = Vec::new();
+        for alt in &w.alternatives {
+            let alt_a = self.analyze(&alt.text);
+            let mut ways = Vec::new();
+            ways.extend(self.stem_clause(&alt_a, 1));
+            // The same expression with other inflections where the stemmer splits a word.
+            for variant in self.inflected_variants(&alt.text, &alt_a) {
+                ways.extend(field_query(f.stem_ru, &variant, 1));
+                hl.ru.extend(texts(&variant));
+            }
+            let weight = W_ALT * alt.weight * self.alt_scale(&alt_a, w.own_idf, searcher);
+            if let Some(q) = union(ways) {
+                clauses.push(boost(q, weight));
+                hl.ru.extend(texts(&alt_a.ru));
+            }
+            // «доброволец» brings «добровольчество», «добровольческий».
+            if let [(_, stem)] = alt_a.ru.as_slice()
+                && with_prefix
+            {
+                families.extend(self.family_terms(stem, weight, hl, searcher));
+            }
+        }
+        clauses.extend(union(families));
+        clauses
+    }
+
+    /// The terms of a stem's family (see [`Self::family`]) at their shares of `weight`.
+    fn family_terms(
+        &self,
+        stem: &str,
+        weight: f32,
+        hl: &mut HighlightTerms,
+        searcher: &Searcher,
+    ) -> Vec<Box<dyn Query>> {
+        let mut out = Vec::new();
+        for (t, share) in self.family(stem, &[], &[], searcher) {
+            out.push(boost(term_query(self.fields.stem_ru, &t), weight * share));
+            hl.ru.insert(t);
+        }
+        out
     }
 
     /// The rarest part of a hyphenated word («детей-инвалидов» → инвалид, «педагог-психолог» →
