@@ -306,6 +306,18 @@ fn a_hyphenated_word_also_finds_its_rarest_part_below_the_whole() {
 }
 
 #[test]
+fn an_alternative_is_found_with_modifiers_between_its_head_and_its_tail() {
+    // «вуз» → «образовательная организация высшего образования»; order 004 writes
+    // «в организациях среднего профессионального и высшего образования».
+    let t = lower(&texts(seeds(), "вузы", 20));
+    assert!(
+        t.iter()
+            .any(|t| t.contains("среднего профессионального и высшего образования")),
+        "{t:?}"
+    );
+}
+
+#[test]
 fn thesaurus_switched_off_and_local_files() {
     let c = build(&seed_docs());
     let olympiad = |c: &Corpus| {

@@ -60,6 +60,12 @@ const W_NARROWER: f32 = 0.8;
 /// Share of [`W_ALT`] for the head of an abbreviation's full form: «ШСМ» (школьных служб
 /// медиации) also finds «служб медиации» without the leading modifier, below the full form.
 const W_HEAD: f32 = 0.5;
+/// Share of an alternative's weight when it is matched with other modifiers between its head
+/// and its tail (see `coordinated`).
+const W_COORDINATED: f32 = 0.8;
+/// Most words between the head and the coordinated modifier («организации [среднего
+/// профессионального и] высшего образования»).
+const COORDINATION_SLOP: u32 = 4;
 /// Weight of the rarest part of a hyphenated word matched alone (see `rarest_part`).
 const W_PART: f32 = 0.6;
 /// Fewest letters of such a part.
@@ -707,6 +713,9 @@ impl QueryBuilder {
                 hl.ru.extend(texts(&variant));
             }
             let weight = W_ALT * alt.weight * self.alt_scale(&alt_a, w.own_idf, searcher);
+            if let Some(q) = self.coordinated(&alt.text) {
+                ways.push(boost(q, W_COORDINATED));
+            }
             if let Some(q) = union(ways) {
                 clauses.push(boost(q, weight));
                 hl.ru.extend(texts(&alt_a.ru));
@@ -720,6 +729,36 @@ impl QueryBuilder {
         }
         clauses.extend(union(families));
         clauses
+    }
+
+    /// An expression «[modifiers] head modifier noun…» («образовательная организация высшего
+    /// образования», «дефицит педагогических кадров») also written with other modifiers
+    /// between the head and the tail, coordinated or inserted: «организации среднего
+    /// профессионального и высшего образования», «дефицит специально подготовленных
+    /// педагогических кадров». Matches the tail as a phrase in an entry that has the head at most
+    /// [`COORDINATION_SLOP`] words before the tail's first word.
+    fn coordinated(&mut self, text: &str) -> Option<Box<dyn Query>> {
+        let words: Vec<&str> = text.split_whitespace().collect();
+        let head = words.iter().position(|w| !is_modifier(w))?;
+        let tail = words.get(head + 1..)?;
+        if tail.len() < 2 || !is_modifier(tail[0]) {
+            return None;
+        }
+        let field = self.fields.stem_ru;
+        let tail_stems = self.analyze(&tail.join(" ")).ru;
+        let head_stems = self.analyze(words[head]).ru;
+        let ([(_, head_stem)], Some((_, first))) = (head_stems.as_slice(), tail_stems.first())
+        else {
+            return None;
+        };
+        if tail_stems.len() != tail.len() {
+            return None;
+        }
+        let near = vec![(0, head_stem.clone()), (1, first.clone())];
+        Some(Box::new(BooleanQuery::new(vec![
+            (Occur::Must, field_query(field, &tail_stems, 0)?),
+            (Occur::Must, field_query(field, &near, COORDINATION_SLOP)?),
+        ])))
     }
 
     /// The terms of a stem's family (see [`Self::family`]) at their shares of `weight`.
