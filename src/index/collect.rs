@@ -16,6 +16,7 @@ pub mod rank;
 
 use std::collections::HashMap;
 
+use tantivy::index::SegmentId;
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
 use super::schema::names;
@@ -206,6 +207,9 @@ pub struct Plan<'a> {
     /// Whether the page is ranked apart ([`rank::page`] over [`Collected::hits`]) rather than
     /// cut from the matches (which then must hold the scores the ranking needs).
     pub rank_later: bool,
+    /// Whether every counted entry is counted one by one (the reference path), rather than a
+    /// set holding most live entries through its complement.
+    pub direct: bool,
 }
 
 /// Applies filters to the matches, counts the total and the disjunctive facets and keeps the
@@ -222,39 +226,60 @@ pub fn evaluate<'r>(
     // A segment without matches counts nothing: its columns are not even loaded (the first
     // search of a fresh process pays for the columns of the segments it matches only).
     for seg in matches.segments.iter().filter(|s| !s.docs.is_empty()) {
-        segments.push((seg, columns.get(reader_of(seg.segment))?));
+        let reader = reader_of(seg.segment);
+        let cols = columns.get(reader)?;
+        let alive = cols.alive(reader);
+        segments.push((seg, cols, alive, reader.segment_id()));
     }
     // Facets whose disjunctive count is the unfiltered count of the matches (kept with them):
-    // all of them without filters; the filtered one when it is the only filter (worth it only
-    // when the matches serve later requests: counting one dimension here is cheaper than all).
+    // all of them without filters; the filtered one when it is the only filter.
     let filtered = plan.filters.facet_dims();
     let from_memo = match (plan.count_facets, plan.filters.deadline_active()) {
         (true, false) if filtered == 0 => ALL_DIMS,
-        (true, false) if filtered.count_ones() == 1 && matches.kept => filtered,
+        // (Worth it only when the matches serve later requests or when the counts are the
+        // corpus's: otherwise counting one dimension here is cheaper than all.)
+        (true, false) if filtered.count_ones() == 1 && (matches.kept || matches.everything) => {
+            filtered
+        }
         _ => 0,
     };
-    let memo = (from_memo != 0).then(|| unfiltered(matches, &segments));
     let skip = if plan.count_facets {
         from_memo
     } else {
         ALL_DIMS
     };
-    // Segments are evaluated in parallel, like they were matched.
+    // The counts of browsing everything are those of the corpus, kept per index state.
+    let corpus = (from_memo != 0 && matches.everything && !plan.direct)
+        .then(|| corpus_facets(columns, &segments));
+    let memo_plan = Plan {
+        k: 0,
+        count_facets: true,
+        rank_later: false,
+        ranking: Ranking::DocOrder,
+        filters: &Filters::default(),
+        ..plan
+    };
+    let need_memo = from_memo != 0 && corpus.is_none() && matches.unfiltered.get().is_none();
+    // Segments are evaluated in parallel, like they were matched; the unfiltered counts, when
+    // needed, in the same pass.
     let fruits = executor.map(
-        |(seg, cols)| {
-            Ok((
-                eval::run(seg, cols, plan, skip, matches.kept),
-                seg.segment,
-                cols,
-            ))
+        |(seg, cols, alive)| {
+            let fruit = eval::run(seg, cols, alive, plan, skip, matches.kept);
+            let memo =
+                need_memo.then(|| eval::run(seg, cols, alive, memo_plan, 0, matches.kept).facets);
+            Ok((fruit, memo, seg.segment, cols))
         },
-        segments.iter().map(|(seg, cols)| (*seg, cols)),
+        segments
+            .iter()
+            .map(|(seg, cols, alive, _)| (*seg, cols, alive.as_ref())),
     )?;
     let mut out = Collected::default();
     let mut parts = Vec::new();
-    for (fruit, segment, cols) in fruits {
+    let mut memo_parts = Vec::new();
+    for (fruit, memo, segment, cols) in fruits {
         out.total += fruit.total;
         parts.push(fruit.facets);
+        memo_parts.extend(memo);
         out.top.extend(fruit.top);
         if plan.rank_later {
             out.hits.push(SegmentHits {
@@ -266,7 +291,16 @@ pub fn evaluate<'r>(
     }
     if plan.count_facets {
         out.facets = to_facets(merge_counts(parts));
-        if let Some((_, all)) = memo {
+        let all = match &corpus {
+            Some(c) => Some(c.as_ref()),
+            None if from_memo != 0 => Some(
+                matches
+                    .unfiltered
+                    .get_or_init(|| to_facets(merge_counts(memo_parts))),
+            ),
+            None => None,
+        };
+        if let Some(all) = all {
             for dim in (0..DIMS).filter(|d| from_memo & (1 << d) != 0) {
                 *facet_mut(&mut out.facets, dim) = facet_of(all, dim).clone();
             }
@@ -277,6 +311,33 @@ pub fn evaluate<'r>(
     Ok(out)
 }
 
+/// The segments of one evaluation: their matches, columns, live entries and ids.
+type Evaluated<'m> = (
+    &'m SegmentMatches,
+    std::sync::Arc<SegmentColumns>,
+    std::sync::Arc<eval::Alive>,
+    SegmentId,
+);
+
+/// The facet counts of every live entry of `segments` (the counts of browsing everything):
+/// merged once per set of segments and state of their deletes, then kept in `columns`.
+fn corpus_facets(columns: &ColumnCache, segments: &[Evaluated<'_>]) -> std::sync::Arc<Facets> {
+    let key: Vec<(SegmentId, u32)> = segments
+        .iter()
+        .map(|(_, _, alive, id)| (*id, alive.deleted))
+        .collect();
+    if let Some(facets) = columns.corpus(&key) {
+        return facets;
+    }
+    let parts = segments
+        .iter()
+        .map(|(_, cols, alive, _)| alive.counts.named(cols))
+        .collect();
+    let facets = std::sync::Arc::new(to_facets(merge_counts(parts)));
+    columns.set_corpus(key, std::sync::Arc::clone(&facets));
+    facets
+}
+
 /// Sorts candidates of several segments: by key, then document order.
 fn sort_candidates(top: &mut [Candidate]) {
     top.sort_by(|a, b| {
@@ -285,31 +346,6 @@ fn sort_candidates(top: &mut [Candidate]) {
             .then_with(|| a.doc_id.cmp(&b.doc_id))
             .then_with(|| a.position.cmp(&b.position))
     });
-}
-
-/// Total and facet counts of the matches without filters: computed once, kept with them.
-fn unfiltered<'m>(
-    matches: &'m MatchSet,
-    segments: &[(&SegmentMatches, std::sync::Arc<SegmentColumns>)],
-) -> &'m (u64, Facets) {
-    matches.unfiltered.get_or_init(|| {
-        let none = Filters::default();
-        let plan = Plan {
-            filters: &none,
-            ranking: Ranking::DocOrder,
-            k: 0,
-            count_facets: true,
-            rank_later: false,
-        };
-        let mut total = 0;
-        let mut parts = Vec::new();
-        for (seg, cols) in segments {
-            let fruit = eval::run(seg, cols, plan, 0, matches.kept);
-            total += fruit.total;
-            parts.push(fruit.facets);
-        }
-        (total, to_facets(merge_counts(parts)))
-    })
 }
 
 /// The counts of dimension `dim`.

@@ -103,8 +103,10 @@ impl SegmentMatches {
 #[derive(Debug, Default)]
 pub struct MatchSet {
     pub(super) segments: Vec<SegmentMatches>,
-    /// Total and facet counts without filters, computed on first use.
-    pub(super) unfiltered: OnceLock<(u64, Facets)>,
+    /// Facet counts without filters, computed on first use.
+    pub(super) unfiltered: OnceLock<Facets>,
+    /// Whether the set is every live entry (browsing: its counts are the corpus's).
+    pub(super) everything: bool,
     /// Whether the set serves several requests (then sorting it once pays off).
     pub(super) kept: bool,
     /// Whether the matches carry their scores.
@@ -116,6 +118,12 @@ impl MatchSet {
     /// and kept, instead of a bounded heap per request.
     pub fn keep(&mut self) {
         self.kept = true;
+    }
+
+    /// Marks the set as every live entry of its searcher (the matches of browsing without
+    /// filters pushed into them).
+    pub fn set_everything(&mut self) {
+        self.everything = true;
     }
 
     /// Whether the matches carry their scores (collected by a scoring [`MatchCollector`]).
@@ -186,6 +194,7 @@ impl Collector for MatchCollector {
         Ok(MatchSet {
             segments: fruits,
             unfiltered: OnceLock::new(),
+            everything: false,
             kept: false,
             scored: self.scoring,
         })
