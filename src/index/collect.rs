@@ -11,10 +11,9 @@ mod columns;
 pub mod doc_counter;
 mod eval;
 mod matches;
+mod merge;
 pub mod pushdown;
 pub mod rank;
-
-use std::collections::HashMap;
 
 use tantivy::index::SegmentId;
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
@@ -54,8 +53,6 @@ pub const D_LEVEL: usize = Facet::Level.dim();
 pub const D_KIND: usize = Facet::Kind.dim();
 /// Index of the region dimension.
 pub const D_REGION: usize = Facet::Region.dim();
-/// Index of the entry-type dimension.
-pub const D_ENTRY_TYPE: usize = Facet::EntryType.dim();
 
 /// A resolved addressee filter value.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -165,7 +162,7 @@ pub struct Candidate {
 pub struct Collected {
     /// Entries passing every filter.
     pub total: u64,
-    /// Facet counts, sorted (see [`to_facets`]).
+    /// Facet counts, sorted (see [`merge::Totals::facets`]).
     pub facets: Facets,
     /// The best `k` candidates in order (empty when [`Plan::rank_later`]).
     pub top: Vec<Candidate>,
@@ -263,23 +260,31 @@ pub fn evaluate<'r>(
     // Segments are evaluated in parallel, like they were matched; the unfiltered counts, when
     // needed, in the same pass.
     let fruits = executor.map(
-        |(seg, cols, alive)| {
+        |(seg, cols, alive, id)| {
             let fruit = eval::run(seg, cols, alive, plan, skip, matches.kept);
             let memo =
                 need_memo.then(|| eval::run(seg, cols, alive, memo_plan, 0, matches.kept).facets);
-            Ok((fruit, memo, seg.segment, cols))
+            Ok((fruit, memo.flatten(), seg.segment, cols, id))
         },
         segments
             .iter()
-            .map(|(seg, cols, alive, _)| (*seg, cols, alive.as_ref())),
+            .map(|(seg, cols, alive, id)| (*seg, cols, alive.as_ref(), id)),
     )?;
+    let dicts = plan.count_facets.then(|| dictionaries(columns, &segments));
+    let mut totals = dicts.as_deref().map(merge::Totals::new);
+    let mut memo_totals = dicts
+        .as_deref()
+        .filter(|_| need_memo)
+        .map(merge::Totals::new);
     let mut out = Collected::default();
-    let mut parts = Vec::new();
-    let mut memo_parts = Vec::new();
-    for (fruit, memo, segment, cols) in fruits {
+    for (fruit, memo, segment, cols, id) in fruits {
         out.total += fruit.total;
-        parts.push(fruit.facets);
-        memo_parts.extend(memo);
+        if let (Some(t), Some(c)) = (&mut totals, &fruit.facets) {
+            t.add(id, c);
+        }
+        if let (Some(t), Some(c)) = (&mut memo_totals, &memo) {
+            t.add(id, c);
+        }
         out.top.extend(fruit.top);
         if plan.rank_later {
             out.hits.push(SegmentHits {
@@ -289,15 +294,16 @@ pub fn evaluate<'r>(
             });
         }
     }
-    if plan.count_facets {
-        out.facets = to_facets(merge_counts(parts));
+    if let Some(totals) = totals {
+        out.facets = totals.facets();
         let all = match &corpus {
             Some(c) => Some(c.as_ref()),
-            None if from_memo != 0 => Some(
-                matches
-                    .unfiltered
-                    .get_or_init(|| to_facets(merge_counts(memo_parts))),
-            ),
+            None if from_memo != 0 => Some(matches.unfiltered.get_or_init(|| {
+                memo_totals
+                    .as_ref()
+                    .map(merge::Totals::facets)
+                    .unwrap_or_default()
+            })),
             None => None,
         };
         if let Some(all) = all {
@@ -319,6 +325,18 @@ type Evaluated<'m> = (
     SegmentId,
 );
 
+/// The global dictionaries covering `segments` (kept in `columns` per index state).
+fn dictionaries(
+    columns: &ColumnCache,
+    segments: &[Evaluated<'_>],
+) -> std::sync::Arc<merge::Dictionaries> {
+    let needed: Vec<(SegmentId, &SegmentColumns)> = segments
+        .iter()
+        .map(|(_, cols, _, id)| (*id, cols.as_ref()))
+        .collect();
+    columns.dictionaries(&needed)
+}
+
 /// The facet counts of every live entry of `segments` (the counts of browsing everything):
 /// merged once per set of segments and state of their deletes, then kept in `columns`.
 fn corpus_facets(columns: &ColumnCache, segments: &[Evaluated<'_>]) -> std::sync::Arc<Facets> {
@@ -329,11 +347,12 @@ fn corpus_facets(columns: &ColumnCache, segments: &[Evaluated<'_>]) -> std::sync
     if let Some(facets) = columns.corpus(&key) {
         return facets;
     }
-    let parts = segments
-        .iter()
-        .map(|(_, cols, alive, _)| alive.counts.named(cols))
-        .collect();
-    let facets = std::sync::Arc::new(to_facets(merge_counts(parts)));
+    let dicts = dictionaries(columns, segments);
+    let mut totals = merge::Totals::new(&dicts);
+    for (_, _, alive, id) in segments {
+        totals.add(id, &alive.counts);
+    }
+    let facets = std::sync::Arc::new(totals.facets());
     columns.set_corpus(key, std::sync::Arc::clone(&facets));
     facets
 }
@@ -374,61 +393,8 @@ fn facet_mut(f: &mut Facets, dim: usize) -> &mut Vec<FacetCount> {
     }
 }
 
-/// Sums per-segment facet counts (values are strings: ordinals differ between segments).
-fn merge_counts(parts: Vec<Vec<HashMap<String, u64>>>) -> Vec<HashMap<String, u64>> {
-    let mut acc: Vec<HashMap<String, u64>> = vec![HashMap::new(); DIMS];
-    for part in parts {
-        for (a, p) in acc.iter_mut().zip(part) {
-            if a.is_empty() {
-                *a = p;
-                continue;
-            }
-            for (value, n) in p {
-                *a.entry(value).or_insert(0) += n;
-            }
-        }
-    }
-    acc
-}
-
 /// Most values returned per facet (the addressee facet adds its role totals to these).
 pub const FACET_VALUES: usize = 100;
-
-/// Sorted facet counts: by count (descending) then value; years by value, newest first.
-/// At most [`FACET_VALUES`] values per facet.
-fn to_facets(mut maps: Vec<HashMap<String, u64>>) -> Facets {
-    let mut take = |d: usize, by_value_desc: bool| -> Vec<FacetCount> {
-        let map = std::mem::take(&mut maps[d]);
-        let mut v: Vec<FacetCount> = map
-            .into_iter()
-            .map(|(value, count)| FacetCount { value, count })
-            .collect();
-        if by_value_desc {
-            v.sort_by(|a, b| b.value.cmp(&a.value));
-        } else {
-            v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
-        }
-        v
-    };
-    let limit = |mut v: Vec<FacetCount>| {
-        v.truncate(FACET_VALUES);
-        v
-    };
-    // Role totals (`/role`) first, then the most frequent names (`/role/name`).
-    let (mut addressee, names): (Vec<FacetCount>, Vec<FacetCount>) = take(D_ADDRESSEE, false)
-        .into_iter()
-        .partition(|f| f.value.matches('/').count() == 1);
-    addressee.extend(limit(names));
-    Facets {
-        addressee,
-        year: limit(take(D_YEAR, true)),
-        topic: limit(take(D_TOPIC, false)),
-        level: limit(take(D_LEVEL, false)),
-        kind: limit(take(D_KIND, false)),
-        region: limit(take(D_REGION, false)),
-        entry_type: limit(take(D_ENTRY_TYPE, false)),
-    }
-}
 
 /// A candidate in a segment: (key, doc-id ordinal, position, doc, score bits); max = worst.
 type HeapItem = ((u64, u64), u32, u32, DocId, u32);

@@ -11,6 +11,7 @@ use tantivy::index::SegmentId;
 use tantivy::{DocId, SegmentReader};
 
 use super::eval::Alive;
+use super::merge::Dictionaries;
 use super::{NO_ORD, NONE, STR_DIMS, YEAR_BASE, YEAR_SLOTS};
 use crate::analysis::fold;
 use crate::index::schema::names;
@@ -297,6 +298,7 @@ type CorpusKey = Vec<(SegmentId, u32)>;
 pub struct ColumnCache {
     map: Mutex<HashMap<SegmentId, Arc<SegmentColumns>>>,
     corpus: Mutex<Option<(CorpusKey, Arc<Facets>)>>,
+    dictionaries: Mutex<Option<Arc<Dictionaries>>>,
 }
 
 impl ColumnCache {
@@ -326,6 +328,35 @@ impl ColumnCache {
         if let Ok(mut held) = self.corpus.lock() {
             *held = Some((key, facets));
         }
+    }
+
+    /// Global dictionaries covering the `needed` segments: those kept when they do, else built
+    /// anew over the needed segments and every segment with columns held.
+    pub(super) fn dictionaries(
+        &self,
+        needed: &[(SegmentId, &SegmentColumns)],
+    ) -> Arc<Dictionaries> {
+        let held = self.dictionaries.lock().ok().and_then(|d| d.clone());
+        if let Some(d) = held.filter(|d| needed.iter().all(|(id, _)| d.covers(id))) {
+            return d;
+        }
+        let others: Vec<(SegmentId, Arc<SegmentColumns>)> = self
+            .map
+            .lock()
+            .map(|m| m.iter().map(|(id, c)| (*id, Arc::clone(c))).collect())
+            .unwrap_or_default();
+        let mut all: Vec<(SegmentId, &SegmentColumns)> = needed.to_vec();
+        all.extend(
+            others
+                .iter()
+                .filter(|(id, _)| !needed.iter().any(|(n, _)| n == id))
+                .map(|(id, c)| (*id, c.as_ref())),
+        );
+        let built = Arc::new(Dictionaries::build(&all));
+        if let Ok(mut slot) = self.dictionaries.lock() {
+            *slot = Some(Arc::clone(&built));
+        }
+        built
     }
 
     /// Forgets segments that are not in `live` any more.

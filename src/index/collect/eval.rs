@@ -16,8 +16,8 @@ use tantivy::DocId;
 use super::columns::{Row, SegmentColumns, YEAR_NONE, YEAR_OTHER};
 use super::matches::SegmentMatches;
 use super::{
-    ALL_DIMS, AddresseeFilter, Candidate, D_ADDRESSEE, D_TOPIC, D_YEAR, DIMS, Filters, HeapItem,
-    Plan, STR_DIMS, YEAR_BASE, YEAR_SLOTS, candidate, value_of,
+    ALL_DIMS, AddresseeFilter, Candidate, D_ADDRESSEE, D_TOPIC, D_YEAR, Filters, HeapItem, Plan,
+    STR_DIMS, YEAR_SLOTS, candidate, value_of,
 };
 use crate::model::Role;
 use tantivy::SegmentReader;
@@ -25,8 +25,8 @@ use tantivy::SegmentReader;
 /// What one segment produced.
 pub(super) struct SegmentFruit {
     pub(super) total: u64,
-    /// Counts by value name per dimension (empty when facets are not counted).
-    pub(super) facets: Vec<HashMap<String, u64>>,
+    /// Counts by segment ordinal (`None` when facets are not counted).
+    pub(super) facets: Option<Counters>,
     pub(super) top: Vec<Candidate>,
     /// The matches passing every filter (empty unless [`Plan::rank_later`]).
     pub(super) hits: FixedBitSet,
@@ -96,9 +96,9 @@ pub(super) fn run(
     let hits = intersect(matched, filters.iter().map(|f| f.bits.as_ref()));
     let facets = if plan.count_facets {
         let base = (!plan.direct).then_some(alive);
-        count_facets(cols, base, matched, &hits, &filters, skip).named(cols)
+        Some(count_facets(cols, base, matched, &hits, &filters, skip))
     } else {
-        Vec::new()
+        None
     };
     let top = if plan.k > 0 && !plan.rank_later {
         top(seg, cols, plan, &hits, kept)
@@ -302,11 +302,16 @@ fn top(
 /// Facet counters of one segment, by ordinal.
 #[derive(Debug)]
 pub(super) struct Counters {
-    names: Vec<u64>,
-    roles: [u64; Role::ALL.len()],
-    years: Vec<u64>,
-    other_years: HashMap<i32, u64>,
-    strs: [Vec<u64>; 5],
+    /// By addressee ordinal.
+    pub(super) names: Vec<u64>,
+    /// Entries with an addressee of the role, by index into [`Role::ALL`].
+    pub(super) roles: [u64; Role::ALL.len()],
+    /// By year slot (see [`super::YEAR_BASE`]).
+    pub(super) years: Vec<u64>,
+    /// Years outside the slots.
+    pub(super) other_years: HashMap<i32, u64>,
+    /// By ordinal of each string dimension.
+    pub(super) strs: [Vec<u64>; 5],
 }
 
 impl Counters {
@@ -458,40 +463,5 @@ impl Counters {
             self.roles[seen.trailing_zeros() as usize] += 1;
             seen &= seen - 1;
         }
-    }
-
-    /// The counts by value name, per dimension.
-    pub(super) fn named(&self, cols: &SegmentColumns) -> Vec<HashMap<String, u64>> {
-        let mut facets = vec![HashMap::new(); DIMS];
-        let addr = &mut facets[D_ADDRESSEE];
-        for (i, &n) in self.roles.iter().enumerate() {
-            if n > 0 {
-                addr.insert(format!("/{}", Role::ALL[i].as_str()), n);
-            }
-        }
-        for (ord, &n) in self.names.iter().enumerate() {
-            // Role-only facet values (no canonical name) are covered by the role totals.
-            if n > 0 && !cols.addr_folded[ord].is_empty() {
-                *addr.entry(cols.addr_display[ord].clone()).or_insert(0) += n;
-            }
-        }
-        let years = self
-            .years
-            .iter()
-            .enumerate()
-            .filter(|&(_, &n)| n > 0)
-            .map(|(slot, &n)| ((YEAR_BASE + slot as i32).to_string(), n));
-        facets[D_YEAR] = years
-            .chain(self.other_years.iter().map(|(y, &n)| (y.to_string(), n)))
-            .collect();
-        for (i, counts) in self.strs.iter().enumerate() {
-            facets[D_TOPIC + i] = counts
-                .iter()
-                .zip(&cols.strs[i].names)
-                .filter(|&(&n, _)| n > 0)
-                .map(|(&n, name)| (name.clone(), n))
-                .collect();
-        }
-        facets
     }
 }
