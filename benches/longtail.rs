@@ -5,7 +5,9 @@
 //! "2 4 8") sends the next unused paths from that many keep-alive connections for
 //! `LONGTAIL_SECS` seconds (default 5) to `LONGTAIL_ADDR` (default 127.0.0.1:18094). No path is
 //! sent twice in a run, so no cache could answer even if one were on. Prints one line per
-//! concurrency: requests/s, p50/p99 latency, errors (answers other than 200).
+//! concurrency: requests/s, p50/p99 latency, errors (answers other than 200) and, given the
+//! server's `LONGTAIL_PID`, its CPU time per request (the figure that a busy machine blurs
+//! least).
 //!
 //! Plain std (threads and blocking sockets): it runs anywhere the crate builds, no `wrk`.
 //! Driven by `benches/longtail.sh`, which makes the paths and starts the server; run alone:
@@ -142,6 +144,15 @@ fn run(addr: &str, paths: &Arc<Vec<String>>, next: &Arc<AtomicUsize>, n: usize, 
     }
 }
 
+/// CPU seconds (user + system) of process `pid` so far, from /proc (`None` elsewhere).
+fn cpu_secs(pid: &str) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+    // USER_HZ is 100 on every Linux this runs on.
+    Some(ticks / 100.0)
+}
+
 fn percentile_ms(sorted: &[u64], p: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
@@ -172,19 +183,30 @@ fn main() {
     let addr = env_or("LONGTAIL_ADDR", "127.0.0.1:18094");
     let secs: f64 = env_or("LONGTAIL_SECS", "5").parse().unwrap_or(5.0);
     let next = Arc::new(AtomicUsize::new(0));
+    let pid = env_or("LONGTAIL_PID", "");
     println!("{} distinct paths", paths.len());
     for n in env_or("LONGTAIL_CONCURRENCY", "2 4 8")
         .split_whitespace()
         .filter_map(|c| c.parse::<usize>().ok())
     {
+        let cpu0 = cpu_secs(&pid);
         let r = run(&addr, &paths, &next, n, secs);
+        let cpu = match (cpu0, cpu_secs(&pid)) {
+            (Some(a), Some(b)) if r.requests > 0 => {
+                format!(
+                    " server_cpu_ms_per_request={:.2}",
+                    (b - a) * 1000.0 / r.requests as f64
+                )
+            }
+            _ => String::new(),
+        };
         let exhausted = if next.load(Ordering::Relaxed) >= paths.len() {
             " (paths ran out: give more)"
         } else {
             ""
         };
         println!(
-            "RESULT concurrency={n} requests={} req_per_s={:.0} p50_ms={:.2} p99_ms={:.2} errors={}{exhausted}",
+            "RESULT concurrency={n} requests={} req_per_s={:.0} p50_ms={:.2} p99_ms={:.2} errors={}{cpu}{exhausted}",
             r.requests,
             r.requests as f64 / r.secs,
             percentile_ms(&r.latencies_us, 50.0),

@@ -6,7 +6,8 @@
 # paths from the corpus's own words (benches/longtail_paths.py: one to three words, a third with
 # a filter, every facet counted) and drives the server with the `longtail` bench client
 # (benches/longtail.rs: std threads, keep-alive, no path sent twice) at each concurrency of
-# $CONCURRENCY for $SECS seconds. Prints requests/s, p50/p99 and errors per concurrency.
+# $CONCURRENCY for $SECS seconds. Prints requests/s, p50/p99, errors and the server's CPU time
+# per request for each concurrency.
 #
 #   benches/longtail.sh
 #   SKIP_BUILD=1 BIN=/path/to/edusearch CLIENT=/path/to/longtail-bin benches/longtail.sh
@@ -56,5 +57,5 @@ done
 paths=$WORK/longtail-paths-$DOCS.txt
 [[ -s $paths && $(wc -l <"$paths") -ge $COUNT ]] ||
     python3 "$ROOT/benches/longtail_paths.py" "$corpus" "$BASE" "$COUNT" >"$paths"
-LONGTAIL_PATHS=$paths LONGTAIL_ADDR=127.0.0.1:$PORT LONGTAIL_SECS=$SECS \
+LONGTAIL_PATHS=$paths LONGTAIL_ADDR=127.0.0.1:$PORT LONGTAIL_SECS=$SECS LONGTAIL_PID=$SERVER_PID \
     LONGTAIL_CONCURRENCY=$CONCURRENCY "$CLIENT" --bench

@@ -187,3 +187,54 @@ impl<'d> Totals<'d> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::index::collect::columns::StrValues;
+
+    fn segment(topics: &[&str], addressees: &[(&str, &str)]) -> SegmentColumns {
+        let mut cols = SegmentColumns::default();
+        cols.strs[0] = StrValues {
+            ords: Vec::new(),
+            names: topics.iter().map(|t| t.to_string()).collect(),
+        };
+        for (role, name) in addressees {
+            cols.addr_display.push(format!("/{role}/{name}"));
+            cols.addr_folded.push(name.to_lowercase());
+            cols.addr_role_id.push(role.to_string());
+            cols.addr_role.push(0);
+        }
+        cols
+    }
+
+    #[test]
+    fn counts_of_segments_merge_by_value_and_sort_by_count_then_value() {
+        let a = segment(&["а", "в"], &[("school_heads", "Б")]);
+        let b = segment(&["б", "в"], &[("other", "А"), ("school_heads", "Б")]);
+        let (ia, ib) = (SegmentId::generate_random(), SegmentId::generate_random());
+        let dicts = Dictionaries::build(&[(ia, &a), (ib, &b)]);
+        let mut ca = Counters::new(&a);
+        ca.strs[0] = vec![2, 1];
+        ca.names = vec![1];
+        let mut cb = Counters::new(&b);
+        cb.strs[0] = vec![2, 2];
+        cb.names = vec![3, 2];
+        let mut totals = Totals::new(&dicts);
+        totals.add(&ia, &ca);
+        totals.add(&ib, &cb);
+        let facets = totals.facets();
+        let pairs = |v: &[FacetCount]| -> Vec<(String, u64)> {
+            v.iter().map(|f| (f.value.clone(), f.count)).collect()
+        };
+        // «в» of both segments added; «а» and «б» tie and keep value order.
+        assert_eq!(
+            pairs(&facets.topic),
+            [("в".into(), 3), ("а".into(), 2), ("б".into(), 2)]
+        );
+        assert_eq!(
+            pairs(&facets.addressee),
+            [("/other/А".into(), 3), ("/school_heads/Б".into(), 3)]
+        );
+    }
+}
