@@ -219,11 +219,9 @@ impl EntryIndex {
             }
             (None, Some(p)) => searcher.search(&p, &collector)?,
             (Some(q), None) => searcher.search(q.as_ref(), &collector)?,
-            (None, None) => {
-                let mut all = searcher.search(&AllQuery, &collector)?;
-                all.set_everything();
-                all
-            }
+            // The reference path collects them like any query.
+            (None, None) if self.exhaustive => searcher.search(&AllQuery, &collector)?,
+            (None, None) => MatchSet::everything(searcher, &self.columns)?,
         };
         Ok(Prepared {
             matches,

@@ -17,7 +17,7 @@ use super::columns::{Row, SegmentColumns, YEAR_NONE, YEAR_OTHER};
 use super::matches::SegmentMatches;
 use super::{
     ALL_DIMS, AddresseeFilter, Candidate, D_ADDRESSEE, D_TOPIC, D_YEAR, Filters, HeapItem, Plan,
-    STR_DIMS, YEAR_SLOTS, candidate, value_of,
+    Ranking, STR_DIMS, YEAR_SLOTS, candidate, value_of,
 };
 use crate::model::Role;
 use tantivy::SegmentReader;
@@ -280,6 +280,16 @@ fn top(
         None => {
             let mut heap: BinaryHeap<HeapItem> = BinaryHeap::with_capacity(k + 1);
             for i in (0..seg.docs.len()).filter(|&i| passes(i)) {
+                // In document order an entry of a later document than the worst kept cannot
+                // enter a full heap: skipped before its key is made (browsing walks them all).
+                if ranking == Ranking::DocOrder
+                    && heap.len() >= k
+                    && heap.peek().is_some_and(|worst| {
+                        cols.doc.ords.get(seg.docs[i] as usize).copied() > Some(worst.1)
+                    })
+                {
+                    continue;
+                }
                 let item = seg.item(i, ranking, cols);
                 if heap.len() < k {
                     heap.push(item);

@@ -120,10 +120,30 @@ impl MatchSet {
         self.kept = true;
     }
 
-    /// Marks the set as every live entry of its searcher (the matches of browsing without
-    /// filters pushed into them).
-    pub fn set_everything(&mut self) {
-        self.everything = true;
+    /// Every live entry of `searcher` (browsing without filters pushed into it): read from the
+    /// live entries kept with the columns, with no query run.
+    pub fn everything(
+        searcher: &tantivy::Searcher,
+        columns: &super::ColumnCache,
+    ) -> tantivy::Result<MatchSet> {
+        let mut segments = Vec::new();
+        for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+            let alive = columns.get(reader)?.alive(reader);
+            segments.push(SegmentMatches {
+                segment: ord as SegmentOrdinal,
+                max_doc: reader.max_doc(),
+                docs: alive.bits.ones().map(|d| d as DocId).collect(),
+                bits: OnceLock::from(alive.bits.clone()),
+                ..SegmentMatches::default()
+            });
+        }
+        Ok(MatchSet {
+            segments,
+            unfiltered: OnceLock::new(),
+            everything: true,
+            kept: false,
+            scored: false,
+        })
     }
 
     /// Whether the matches carry their scores (collected by a scoring [`MatchCollector`]).
