@@ -47,6 +47,7 @@ pub use abbrev::Abbreviations;
 use build::QueryBuilder;
 use collect::ColumnCache;
 pub use collect::FACET_VALUES;
+pub use collect::rank::DEFAULT_RERANK;
 use highlight::Highlighter;
 pub use provenance::{IndexSource, PROVENANCE_FILE, Provenance};
 use schema::Fields;
@@ -220,9 +221,15 @@ impl EntryIndex {
         analysis::register(index.tokenizers());
         // The segments of one search are matched in parallel: a broad query's cost is mostly
         // its matching, split evenly across segments of similar size.
+        // EDUSEARCH_SEARCH_THREADS overrides the number (1: one segment after the other), for
+        // measuring.
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        if cores > 1 {
-            index.set_multithread_executor(cores.min(SEARCH_THREADS))?;
+        let threads = std::env::var("EDUSEARCH_SEARCH_THREADS")
+            .ok()
+            .and_then(|v| v.parse::<usize>().ok())
+            .unwrap_or(cores.min(SEARCH_THREADS));
+        if threads > 1 {
+            index.set_multithread_executor(threads)?;
         }
         let fields = schema::fields_of(&index.schema())?;
         let reader = index

@@ -278,3 +278,55 @@ fn with_enough_candidates_pages_are_the_exhaustive_ones() {
         );
     }
 }
+
+/// Counts through complements (a set holding most live entries is counted as the live entries
+/// minus the rest), the corpus's counts kept per index state and browsing from the live entries
+/// (no query run) stay exact after deletes: the same counts (and browsing pages) as the
+/// reference path, which matches with a query and counts every entry one by one, for broad and
+/// empty queries alike, before and after documents are removed.
+#[test]
+fn counts_stay_exact_when_documents_are_removed() {
+    let (dir, docs) = corpus(6);
+    let mut fast = EntryIndex::open(dir.path()).unwrap();
+    let mut rng = Rng(0xde1e_7e15);
+    let requests = |facets: &edusearch::search::Facets, rng: &mut Rng| -> Vec<SearchRequest> {
+        let mut out = Vec::new();
+        for i in 0..60 {
+            // Empty queries (browsing: the corpus's counts) and the broadest words.
+            let q = match i % 3 {
+                0 => String::new(),
+                1 => "обеспечить образование".to_string(),
+                _ => random_query(&docs, rng),
+            };
+            out.push(random_request(q, facets, rng));
+        }
+        out
+    };
+    let check = |fast: &EntryIndex, rng: &mut Rng| {
+        let mut slow = EntryIndex::open(dir.path()).unwrap();
+        slow.set_exhaustive(true);
+        let facets = slow.facets().unwrap();
+        assert_eq!(fast.facets().unwrap(), facets, "the corpus's counts");
+        for req in requests(&facets, rng) {
+            let (got, want) = (fast.search(&req).unwrap(), slow.search(&req).unwrap());
+            assert_eq!(got.total, want.total, "total of {req:?}");
+            assert_eq!(got.facets, want.facets, "facets of {req:?}");
+            // Browsing needs no score: its pages (document order, or by date) are exact.
+            if req.q.is_empty() {
+                assert_eq!(ids(&got), ids(&want), "page of {req:?}");
+            }
+        }
+        facets
+    };
+    let before = check(&fast, &mut rng);
+    let mut writer = fast.writer().unwrap();
+    for doc in docs.iter().step_by(5) {
+        writer.remove(&doc.meta.doc_id);
+    }
+    writer.commit().unwrap();
+    let after = check(&fast, &mut rng);
+    assert_ne!(
+        before, after,
+        "removing documents changes the corpus's counts"
+    );
+}

@@ -34,6 +34,12 @@ pub struct ServeArgs {
     /// sorts of a query skip its scoring (0 disables it).
     #[arg(long, default_value_t = 32)]
     pub match_cache_mb: usize,
+    /// Candidates of a page ranked by relevance that get the full score (coordination,
+    /// proximity, exact forms, alternatives): the best of a cheap first ranking (BM25 of the
+    /// typed words). More is closer to scoring every match, fewer is faster on broad queries;
+    /// 0 scores only the page's own entries (`offset + limit`).
+    #[arg(long, default_value_t = crate::index::DEFAULT_RERANK)]
+    pub rerank: usize,
     /// Seconds a connection gets to send a complete request head; also how long an idle
     /// keep-alive connection stays open. Protects against slow-header (slowloris) clients.
     #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
@@ -130,6 +136,7 @@ pub fn run(index_dir: &Path, args: ServeArgs) -> anyhow::Result<ExitCode> {
         args.match_cache_mb.saturating_mul(1 << 20),
         crate::index::DEFAULT_MATCH_MIN_COST,
     );
+    index.set_rerank(args.rerank);
     let config = ServeConfig {
         cors_origins: args.cors_origin,
         request_timeout: Duration::from_secs(args.timeout.max(1)),

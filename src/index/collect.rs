@@ -11,11 +11,11 @@ mod columns;
 pub mod doc_counter;
 mod eval;
 mod matches;
+mod merge;
 pub mod pushdown;
 pub mod rank;
 
-use std::collections::HashMap;
-
+use tantivy::index::SegmentId;
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
 use super::schema::names;
@@ -53,8 +53,6 @@ pub const D_LEVEL: usize = Facet::Level.dim();
 pub const D_KIND: usize = Facet::Kind.dim();
 /// Index of the region dimension.
 pub const D_REGION: usize = Facet::Region.dim();
-/// Index of the entry-type dimension.
-pub const D_ENTRY_TYPE: usize = Facet::EntryType.dim();
 
 /// A resolved addressee filter value.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -164,7 +162,7 @@ pub struct Candidate {
 pub struct Collected {
     /// Entries passing every filter.
     pub total: u64,
-    /// Facet counts, sorted (see [`to_facets`]).
+    /// Facet counts, sorted (see [`merge::Totals::facets`]).
     pub facets: Facets,
     /// The best `k` candidates in order (empty when [`Plan::rank_later`]).
     pub top: Vec<Candidate>,
@@ -206,6 +204,9 @@ pub struct Plan<'a> {
     /// Whether the page is ranked apart ([`rank::page`] over [`Collected::hits`]) rather than
     /// cut from the matches (which then must hold the scores the ranking needs).
     pub rank_later: bool,
+    /// Whether every counted entry is counted one by one (the reference path), rather than a
+    /// set holding most live entries through its complement.
+    pub direct: bool,
 }
 
 /// Applies filters to the matches, counts the total and the disjunctive facets and keeps the
@@ -222,39 +223,68 @@ pub fn evaluate<'r>(
     // A segment without matches counts nothing: its columns are not even loaded (the first
     // search of a fresh process pays for the columns of the segments it matches only).
     for seg in matches.segments.iter().filter(|s| !s.docs.is_empty()) {
-        segments.push((seg, columns.get(reader_of(seg.segment))?));
+        let reader = reader_of(seg.segment);
+        let cols = columns.get(reader)?;
+        let alive = cols.alive(reader);
+        segments.push((seg, cols, alive, reader.segment_id()));
     }
     // Facets whose disjunctive count is the unfiltered count of the matches (kept with them):
-    // all of them without filters; the filtered one when it is the only filter (worth it only
-    // when the matches serve later requests: counting one dimension here is cheaper than all).
+    // all of them without filters; the filtered one when it is the only filter.
     let filtered = plan.filters.facet_dims();
     let from_memo = match (plan.count_facets, plan.filters.deadline_active()) {
         (true, false) if filtered == 0 => ALL_DIMS,
-        (true, false) if filtered.count_ones() == 1 && matches.kept => filtered,
+        // (Worth it only when the matches serve later requests or when the counts are the
+        // corpus's: otherwise counting one dimension here is cheaper than all.)
+        (true, false) if filtered.count_ones() == 1 && (matches.kept || matches.everything) => {
+            filtered
+        }
         _ => 0,
     };
-    let memo = (from_memo != 0).then(|| unfiltered(matches, &segments));
     let skip = if plan.count_facets {
         from_memo
     } else {
         ALL_DIMS
     };
-    // Segments are evaluated in parallel, like they were matched.
+    // The counts of browsing everything are those of the corpus, kept per index state.
+    let corpus = (from_memo != 0 && matches.everything && !plan.direct)
+        .then(|| corpus_facets(columns, &segments));
+    let memo_plan = Plan {
+        k: 0,
+        count_facets: true,
+        rank_later: false,
+        ranking: Ranking::DocOrder,
+        filters: &Filters::default(),
+        ..plan
+    };
+    let need_memo = from_memo != 0 && corpus.is_none() && matches.unfiltered.get().is_none();
+    // Segments are evaluated in parallel, like they were matched; the unfiltered counts, when
+    // needed, in the same pass.
     let fruits = executor.map(
-        |(seg, cols)| {
-            Ok((
-                eval::run(seg, cols, plan, skip, matches.kept),
-                seg.segment,
-                cols,
-            ))
+        |(seg, cols, alive, id)| {
+            let fruit = eval::run(seg, cols, alive, plan, skip, matches.kept);
+            let memo =
+                need_memo.then(|| eval::run(seg, cols, alive, memo_plan, 0, matches.kept).facets);
+            Ok((fruit, memo.flatten(), seg.segment, cols, id))
         },
-        segments.iter().map(|(seg, cols)| (*seg, cols)),
+        segments
+            .iter()
+            .map(|(seg, cols, alive, id)| (*seg, cols, alive.as_ref(), id)),
     )?;
+    let dicts = plan.count_facets.then(|| dictionaries(columns, &segments));
+    let mut totals = dicts.as_deref().map(merge::Totals::new);
+    let mut memo_totals = dicts
+        .as_deref()
+        .filter(|_| need_memo)
+        .map(merge::Totals::new);
     let mut out = Collected::default();
-    let mut parts = Vec::new();
-    for (fruit, segment, cols) in fruits {
+    for (fruit, memo, segment, cols, id) in fruits {
         out.total += fruit.total;
-        parts.push(fruit.facets);
+        if let (Some(t), Some(c)) = (&mut totals, &fruit.facets) {
+            t.add(id, c);
+        }
+        if let (Some(t), Some(c)) = (&mut memo_totals, &memo) {
+            t.add(id, c);
+        }
         out.top.extend(fruit.top);
         if plan.rank_later {
             out.hits.push(SegmentHits {
@@ -264,9 +294,19 @@ pub fn evaluate<'r>(
             });
         }
     }
-    if plan.count_facets {
-        out.facets = to_facets(merge_counts(parts));
-        if let Some((_, all)) = memo {
+    if let Some(totals) = totals {
+        out.facets = totals.facets();
+        let all = match &corpus {
+            Some(c) => Some(c.as_ref()),
+            None if from_memo != 0 => Some(matches.unfiltered.get_or_init(|| {
+                memo_totals
+                    .as_ref()
+                    .map(merge::Totals::facets)
+                    .unwrap_or_default()
+            })),
+            None => None,
+        };
+        if let Some(all) = all {
             for dim in (0..DIMS).filter(|d| from_memo & (1 << d) != 0) {
                 *facet_mut(&mut out.facets, dim) = facet_of(all, dim).clone();
             }
@@ -277,6 +317,46 @@ pub fn evaluate<'r>(
     Ok(out)
 }
 
+/// The segments of one evaluation: their matches, columns, live entries and ids.
+type Evaluated<'m> = (
+    &'m SegmentMatches,
+    std::sync::Arc<SegmentColumns>,
+    std::sync::Arc<eval::Alive>,
+    SegmentId,
+);
+
+/// The global dictionaries covering `segments` (kept in `columns` per index state).
+fn dictionaries(
+    columns: &ColumnCache,
+    segments: &[Evaluated<'_>],
+) -> std::sync::Arc<merge::Dictionaries> {
+    let needed: Vec<(SegmentId, &SegmentColumns)> = segments
+        .iter()
+        .map(|(_, cols, _, id)| (*id, cols.as_ref()))
+        .collect();
+    columns.dictionaries(&needed)
+}
+
+/// The facet counts of every live entry of `segments` (the counts of browsing everything):
+/// merged once per set of segments and state of their deletes, then kept in `columns`.
+fn corpus_facets(columns: &ColumnCache, segments: &[Evaluated<'_>]) -> std::sync::Arc<Facets> {
+    let key: Vec<(SegmentId, u32)> = segments
+        .iter()
+        .map(|(_, _, alive, id)| (*id, alive.deleted))
+        .collect();
+    if let Some(facets) = columns.corpus(&key) {
+        return facets;
+    }
+    let dicts = dictionaries(columns, segments);
+    let mut totals = merge::Totals::new(&dicts);
+    for (_, _, alive, id) in segments {
+        totals.add(id, &alive.counts);
+    }
+    let facets = std::sync::Arc::new(totals.facets());
+    columns.set_corpus(key, std::sync::Arc::clone(&facets));
+    facets
+}
+
 /// Sorts candidates of several segments: by key, then document order.
 fn sort_candidates(top: &mut [Candidate]) {
     top.sort_by(|a, b| {
@@ -285,31 +365,6 @@ fn sort_candidates(top: &mut [Candidate]) {
             .then_with(|| a.doc_id.cmp(&b.doc_id))
             .then_with(|| a.position.cmp(&b.position))
     });
-}
-
-/// Total and facet counts of the matches without filters: computed once, kept with them.
-fn unfiltered<'m>(
-    matches: &'m MatchSet,
-    segments: &[(&SegmentMatches, std::sync::Arc<SegmentColumns>)],
-) -> &'m (u64, Facets) {
-    matches.unfiltered.get_or_init(|| {
-        let none = Filters::default();
-        let plan = Plan {
-            filters: &none,
-            ranking: Ranking::DocOrder,
-            k: 0,
-            count_facets: true,
-            rank_later: false,
-        };
-        let mut total = 0;
-        let mut parts = Vec::new();
-        for (seg, cols) in segments {
-            let fruit = eval::run(seg, cols, plan, 0, matches.kept);
-            total += fruit.total;
-            parts.push(fruit.facets);
-        }
-        (total, to_facets(merge_counts(parts)))
-    })
 }
 
 /// The counts of dimension `dim`.
@@ -338,61 +393,8 @@ fn facet_mut(f: &mut Facets, dim: usize) -> &mut Vec<FacetCount> {
     }
 }
 
-/// Sums per-segment facet counts (values are strings: ordinals differ between segments).
-fn merge_counts(parts: Vec<Vec<HashMap<String, u64>>>) -> Vec<HashMap<String, u64>> {
-    let mut acc: Vec<HashMap<String, u64>> = vec![HashMap::new(); DIMS];
-    for part in parts {
-        for (a, p) in acc.iter_mut().zip(part) {
-            if a.is_empty() {
-                *a = p;
-                continue;
-            }
-            for (value, n) in p {
-                *a.entry(value).or_insert(0) += n;
-            }
-        }
-    }
-    acc
-}
-
 /// Most values returned per facet (the addressee facet adds its role totals to these).
 pub const FACET_VALUES: usize = 100;
-
-/// Sorted facet counts: by count (descending) then value; years by value, newest first.
-/// At most [`FACET_VALUES`] values per facet.
-fn to_facets(mut maps: Vec<HashMap<String, u64>>) -> Facets {
-    let mut take = |d: usize, by_value_desc: bool| -> Vec<FacetCount> {
-        let map = std::mem::take(&mut maps[d]);
-        let mut v: Vec<FacetCount> = map
-            .into_iter()
-            .map(|(value, count)| FacetCount { value, count })
-            .collect();
-        if by_value_desc {
-            v.sort_by(|a, b| b.value.cmp(&a.value));
-        } else {
-            v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
-        }
-        v
-    };
-    let limit = |mut v: Vec<FacetCount>| {
-        v.truncate(FACET_VALUES);
-        v
-    };
-    // Role totals (`/role`) first, then the most frequent names (`/role/name`).
-    let (mut addressee, names): (Vec<FacetCount>, Vec<FacetCount>) = take(D_ADDRESSEE, false)
-        .into_iter()
-        .partition(|f| f.value.matches('/').count() == 1);
-    addressee.extend(limit(names));
-    Facets {
-        addressee,
-        year: limit(take(D_YEAR, true)),
-        topic: limit(take(D_TOPIC, false)),
-        level: limit(take(D_LEVEL, false)),
-        kind: limit(take(D_KIND, false)),
-        region: limit(take(D_REGION, false)),
-        entry_type: limit(take(D_ENTRY_TYPE, false)),
-    }
-}
 
 /// A candidate in a segment: (key, doc-id ordinal, position, doc, score bits); max = worst.
 type HeapItem = ((u64, u64), u32, u32, DocId, u32);

@@ -147,6 +147,7 @@ impl EntryIndex {
             k,
             count_facets,
             rank_later: ranking != Ranking::DocOrder && !prepared.matches.scored(),
+            direct: self.exhaustive,
         };
         let mut collected = collect::evaluate(
             &prepared.matches,
@@ -218,7 +219,9 @@ impl EntryIndex {
             }
             (None, Some(p)) => searcher.search(&p, &collector)?,
             (Some(q), None) => searcher.search(q.as_ref(), &collector)?,
-            (None, None) => searcher.search(&AllQuery, &collector)?,
+            // The reference path collects them like any query.
+            (None, None) if self.exhaustive => searcher.search(&AllQuery, &collector)?,
+            (None, None) => MatchSet::everything(searcher, &self.columns)?,
         };
         Ok(Prepared {
             matches,

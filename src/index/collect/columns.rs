@@ -10,10 +10,13 @@ use tantivy::columnar::{Column, StrColumn};
 use tantivy::index::SegmentId;
 use tantivy::{DocId, SegmentReader};
 
+use super::eval::Alive;
+use super::merge::Dictionaries;
 use super::{NO_ORD, NONE, STR_DIMS, YEAR_BASE, YEAR_SLOTS};
 use crate::analysis::fold;
 use crate::index::schema::names;
 use crate::model::Role;
+use crate::search::Facets;
 
 /// A single-valued string column: the ordinal of each document and the string of each ordinal.
 #[derive(Debug, Default)]
@@ -47,6 +50,8 @@ pub struct SegmentColumns {
     pub(super) addr_folded: Vec<String>,
     /// Bitsets of the entries passing recent filters, by filter key.
     filter_bits: Mutex<HashMap<String, Arc<FixedBitSet>>>,
+    /// The live entries and their counts, for the last state of the deletes asked.
+    alive: Mutex<Option<Arc<Alive>>>,
 }
 
 /// Most filter bitsets kept per segment (each `max_doc / 8` bytes); when full, all are dropped.
@@ -257,6 +262,21 @@ impl SegmentColumns {
         bits
     }
 
+    /// The live entries of this segment as `reader` (of any generation) sees them, and their
+    /// counts: computed once per state of the segment's deletes.
+    pub(super) fn alive(&self, reader: &SegmentReader) -> Arc<Alive> {
+        let deleted = reader.num_deleted_docs();
+        let held = self.alive.lock().ok().and_then(|a| a.clone());
+        if let Some(alive) = held.filter(|a| a.deleted == deleted) {
+            return alive;
+        }
+        let alive = Arc::new(Alive::of(self, reader));
+        if let Ok(mut slot) = self.alive.lock() {
+            *slot = Some(Arc::clone(&alive));
+        }
+        alive
+    }
+
     pub(super) fn addressees(&self, doc: DocId) -> &[u32] {
         let d = doc as usize;
         match (self.rows.get(d), self.rows.get(d + 1)) {
@@ -269,10 +289,16 @@ impl SegmentColumns {
     }
 }
 
-/// Dense columns per segment, shared by all searches.
+/// The segments and their numbers of deleted entries an index state is made of.
+type CorpusKey = Vec<(SegmentId, u32)>;
+
+/// Dense columns per segment, shared by all searches; the corpus's facet counts of the last
+/// index state asked.
 #[derive(Default)]
 pub struct ColumnCache {
     map: Mutex<HashMap<SegmentId, Arc<SegmentColumns>>>,
+    corpus: Mutex<Option<(CorpusKey, Arc<Facets>)>>,
+    dictionaries: Mutex<Option<Arc<Dictionaries>>>,
 }
 
 impl ColumnCache {
@@ -287,6 +313,50 @@ impl ColumnCache {
             m.insert(id, Arc::clone(&built));
         }
         Ok(built)
+    }
+
+    /// The corpus's facet counts for the index state `key`, when kept.
+    pub(super) fn corpus(&self, key: &CorpusKey) -> Option<Arc<Facets>> {
+        let held = self.corpus.lock().ok()?;
+        held.as_ref()
+            .filter(|(k, _)| k == key)
+            .map(|(_, f)| Arc::clone(f))
+    }
+
+    /// Keeps the corpus's facet counts of the index state `key` (replacing older ones).
+    pub(super) fn set_corpus(&self, key: CorpusKey, facets: Arc<Facets>) {
+        if let Ok(mut held) = self.corpus.lock() {
+            *held = Some((key, facets));
+        }
+    }
+
+    /// Global dictionaries covering the `needed` segments: those kept when they do, else built
+    /// anew over the needed segments and every segment with columns held.
+    pub(super) fn dictionaries(
+        &self,
+        needed: &[(SegmentId, &SegmentColumns)],
+    ) -> Arc<Dictionaries> {
+        let held = self.dictionaries.lock().ok().and_then(|d| d.clone());
+        if let Some(d) = held.filter(|d| needed.iter().all(|(id, _)| d.covers(id))) {
+            return d;
+        }
+        let others: Vec<(SegmentId, Arc<SegmentColumns>)> = self
+            .map
+            .lock()
+            .map(|m| m.iter().map(|(id, c)| (*id, Arc::clone(c))).collect())
+            .unwrap_or_default();
+        let mut all: Vec<(SegmentId, &SegmentColumns)> = needed.to_vec();
+        all.extend(
+            others
+                .iter()
+                .filter(|(id, _)| !needed.iter().any(|(n, _)| n == id))
+                .map(|(id, c)| (*id, c.as_ref())),
+        );
+        let built = Arc::new(Dictionaries::build(&all));
+        if let Ok(mut slot) = self.dictionaries.lock() {
+            *slot = Some(Arc::clone(&built));
+        }
+        built
     }
 
     /// Forgets segments that are not in `live` any more.

@@ -16,16 +16,17 @@ use tantivy::DocId;
 use super::columns::{Row, SegmentColumns, YEAR_NONE, YEAR_OTHER};
 use super::matches::SegmentMatches;
 use super::{
-    ALL_DIMS, AddresseeFilter, Candidate, D_ADDRESSEE, D_TOPIC, D_YEAR, DIMS, Filters, HeapItem,
-    Plan, STR_DIMS, YEAR_BASE, YEAR_SLOTS, candidate, value_of,
+    ALL_DIMS, AddresseeFilter, Candidate, D_ADDRESSEE, D_TOPIC, D_YEAR, Filters, HeapItem, Plan,
+    Ranking, STR_DIMS, YEAR_SLOTS, candidate, value_of,
 };
 use crate::model::Role;
+use tantivy::SegmentReader;
 
 /// What one segment produced.
 pub(super) struct SegmentFruit {
     pub(super) total: u64,
-    /// Counts by value name per dimension (empty when facets are not counted).
-    pub(super) facets: Vec<HashMap<String, u64>>,
+    /// Counts by segment ordinal (`None` when facets are not counted).
+    pub(super) facets: Option<Counters>,
     pub(super) top: Vec<Candidate>,
     /// The matches passing every filter (empty unless [`Plan::rank_later`]).
     pub(super) hits: FixedBitSet,
@@ -38,11 +39,54 @@ struct ActiveFilter {
     bits: Arc<FixedBitSet>,
 }
 
-/// Evaluates `plan` on a segment's matches; the dimensions in `skip` are not counted (their
-/// counts come from elsewhere); `kept` when the matches serve several requests.
+/// The live entries of a segment and their counts in every dimension, for one state of its
+/// deletes: a set of more than half of them is counted through its complement (the live
+/// entries outside it, subtracted from these counts), so a broad query costs what a narrow one
+/// does.
+#[derive(Debug)]
+pub(super) struct Alive {
+    /// Deleted entries of the segment when computed (deletes only grow within a segment, so
+    /// the number identifies the state).
+    pub(super) deleted: u32,
+    /// The live entries.
+    pub(super) bits: FixedBitSet,
+    /// How many there are.
+    pub(super) count: usize,
+    /// Their counts in every dimension.
+    pub(super) counts: Counters,
+}
+
+impl Alive {
+    /// The live entries of the segment of `reader`, whose columns are `cols`, and their counts.
+    pub(super) fn of(cols: &SegmentColumns, reader: &SegmentReader) -> Alive {
+        let max = cols.max_doc();
+        let mut bits = FixedBitSet::with_capacity(max);
+        match reader.alive_bitset() {
+            Some(alive) => (0..max)
+                .filter(|&d| alive.is_alive(d as DocId))
+                .for_each(|d| bits.insert(d)),
+            None => bits.insert_range(..),
+        }
+        let mut counts = Counters::new(cols);
+        for d in bits.ones() {
+            counts.add_all(cols, d as DocId);
+        }
+        Alive {
+            deleted: reader.num_deleted_docs(),
+            count: bits.count_ones(..),
+            bits,
+            counts,
+        }
+    }
+}
+
+/// Evaluates `plan` on a segment's matches (`alive`: the segment's live entries, a superset of
+/// them); the dimensions in `skip` are not counted (their counts come from elsewhere); `kept`
+/// when the matches serve several requests.
 pub(super) fn run(
     seg: &SegmentMatches,
     cols: &SegmentColumns,
+    alive: &Alive,
     plan: Plan<'_>,
     skip: u8,
     kept: bool,
@@ -51,9 +95,10 @@ pub(super) fn run(
     let matched = seg.bits(cols.max_doc());
     let hits = intersect(matched, filters.iter().map(|f| f.bits.as_ref()));
     let facets = if plan.count_facets {
-        count_facets(cols, matched, &hits, &filters, skip)
+        let base = (!plan.direct).then_some(alive);
+        Some(count_facets(cols, base, matched, &hits, &filters, skip))
     } else {
-        Vec::new()
+        None
     };
     let top = if plan.k > 0 && !plan.rank_later {
         top(seg, cols, plan, &hits, kept)
@@ -181,14 +226,16 @@ fn active_filters(cols: &SegmentColumns, filters: &Filters) -> Vec<ActiveFilter>
 }
 
 /// Disjunctive counts: dimensions without a filter count the hits; a filtered dimension counts
-/// the matches passing every other filter. Dimensions in `skip` are left at zero.
+/// the matches passing every other filter. Dimensions in `skip` are left at zero. With `alive`
+/// (the segment's live entries), large sets are counted through their complement.
 fn count_facets(
     cols: &SegmentColumns,
+    alive: Option<&Alive>,
     matched: &FixedBitSet,
     hits: &FixedBitSet,
     filters: &[ActiveFilter],
     skip: u8,
-) -> Vec<HashMap<String, u64>> {
+) -> Counters {
     let mut counters = Counters::new(cols);
     let filtered = filters
         .iter()
@@ -196,9 +243,7 @@ fn count_facets(
         .fold(0u8, |m, d| m | 1 << d);
     let over_hits = ALL_DIMS & !filtered & !skip;
     if over_hits != 0 {
-        for d in hits.ones() {
-            counters.add_dims(cols, over_hits, d as DocId);
-        }
+        counters.add_set(cols, alive, hits, over_hits);
     }
     for f in filters {
         let Some(dim) = f.dim.filter(|&d| skip & (1 << d) == 0) else {
@@ -208,11 +253,9 @@ fn count_facets(
             .iter()
             .filter(|o| o.dim != Some(dim))
             .map(|o| o.bits.as_ref());
-        for d in intersect(matched, others).ones() {
-            counters.add_dim(cols, dim, d as DocId);
-        }
+        counters.add_set(cols, alive, &intersect(matched, others), 1 << dim);
     }
-    counters.into_named(cols)
+    counters
 }
 
 /// The best `k` hits of the segment, best first: the first `k` of a kept order, or a bounded
@@ -237,6 +280,16 @@ fn top(
         None => {
             let mut heap: BinaryHeap<HeapItem> = BinaryHeap::with_capacity(k + 1);
             for i in (0..seg.docs.len()).filter(|&i| passes(i)) {
+                // In document order an entry of a later document than the worst kept cannot
+                // enter a full heap: skipped before its key is made (browsing walks them all).
+                if ranking == Ranking::DocOrder
+                    && heap.len() >= k
+                    && heap.peek().is_some_and(|worst| {
+                        cols.doc.ords.get(seg.docs[i] as usize).copied() > Some(worst.1)
+                    })
+                {
+                    continue;
+                }
                 let item = seg.item(i, ranking, cols);
                 if heap.len() < k {
                     heap.push(item);
@@ -257,12 +310,18 @@ fn top(
 }
 
 /// Facet counters of one segment, by ordinal.
+#[derive(Debug)]
 pub(super) struct Counters {
-    names: Vec<u64>,
-    roles: [u64; Role::ALL.len()],
-    years: Vec<u64>,
-    other_years: HashMap<i32, u64>,
-    strs: [Vec<u64>; 5],
+    /// By addressee ordinal.
+    pub(super) names: Vec<u64>,
+    /// Entries with an addressee of the role, by index into [`Role::ALL`].
+    pub(super) roles: [u64; Role::ALL.len()],
+    /// By year slot (see [`super::YEAR_BASE`]).
+    pub(super) years: Vec<u64>,
+    /// Years outside the slots.
+    pub(super) other_years: HashMap<i32, u64>,
+    /// By ordinal of each string dimension.
+    pub(super) strs: [Vec<u64>; 5],
 }
 
 impl Counters {
@@ -273,6 +332,68 @@ impl Counters {
             years: vec![0; YEAR_SLOTS],
             other_years: HashMap::new(),
             strs: std::array::from_fn(|i| vec![0; cols.strs[i].names.len()]),
+        }
+    }
+
+    /// Counts the entries of `set` in the dimensions `dims`: one by one, or, when `alive` is
+    /// given and `set` (a subset of it) holds more than half of it, as the counts of `alive`
+    /// minus those of the live entries outside `set`.
+    fn add_set(
+        &mut self,
+        cols: &SegmentColumns,
+        alive: Option<&Alive>,
+        set: &FixedBitSet,
+        dims: u8,
+    ) {
+        match alive {
+            Some(alive) if 2 * set.count_ones(..) > alive.count => {
+                let mut rest = alive.bits.clone();
+                rest.difference_with(set);
+                let mut outside = Counters::new(cols);
+                for d in rest.ones() {
+                    outside.add_dims(cols, dims, d as DocId);
+                }
+                self.add_difference(dims, &alive.counts, &outside);
+            }
+            _ => {
+                for d in set.ones() {
+                    self.add_dims(cols, dims, d as DocId);
+                }
+            }
+        }
+    }
+
+    /// Adds `base - minus` (`minus` counting a subset of what `base` counts) in the dimensions
+    /// `dims`.
+    fn add_difference(&mut self, dims: u8, base: &Counters, minus: &Counters) {
+        fn add(acc: &mut [u64], base: &[u64], minus: &[u64]) {
+            for ((a, &b), &m) in acc.iter_mut().zip(base).zip(minus) {
+                *a += b.saturating_sub(m);
+            }
+        }
+        let mut rest = dims;
+        while rest != 0 {
+            let dim = rest.trailing_zeros() as usize;
+            rest &= rest - 1;
+            match dim {
+                D_ADDRESSEE => {
+                    add(&mut self.names, &base.names, &minus.names);
+                    add(&mut self.roles, &base.roles, &minus.roles);
+                }
+                D_YEAR => {
+                    add(&mut self.years, &base.years, &minus.years);
+                    for (&y, &n) in &base.other_years {
+                        let m = minus.other_years.get(&y).copied().unwrap_or(0);
+                        if n > m {
+                            *self.other_years.entry(y).or_insert(0) += n - m;
+                        }
+                    }
+                }
+                _ => {
+                    let i = dim - D_TOPIC;
+                    add(&mut self.strs[i], &base.strs[i], &minus.strs[i]);
+                }
+            }
         }
     }
 
@@ -352,44 +473,5 @@ impl Counters {
             self.roles[seen.trailing_zeros() as usize] += 1;
             seen &= seen - 1;
         }
-    }
-
-    /// The counts by value name, per dimension.
-    pub(super) fn into_named(self, cols: &SegmentColumns) -> Vec<HashMap<String, u64>> {
-        let mut facets = vec![HashMap::new(); DIMS];
-        let addr = &mut facets[D_ADDRESSEE];
-        for (i, &n) in self.roles.iter().enumerate() {
-            if n > 0 {
-                addr.insert(format!("/{}", Role::ALL[i].as_str()), n);
-            }
-        }
-        for (ord, &n) in self.names.iter().enumerate() {
-            // Role-only facet values (no canonical name) are covered by the role totals.
-            if n > 0 && !cols.addr_folded[ord].is_empty() {
-                *addr.entry(cols.addr_display[ord].clone()).or_insert(0) += n;
-            }
-        }
-        let years = self
-            .years
-            .iter()
-            .enumerate()
-            .filter(|&(_, &n)| n > 0)
-            .map(|(slot, &n)| ((YEAR_BASE + slot as i32).to_string(), n));
-        facets[D_YEAR] = years
-            .chain(
-                self.other_years
-                    .into_iter()
-                    .map(|(y, n)| (y.to_string(), n)),
-            )
-            .collect();
-        for (i, counts) in self.strs.iter().enumerate() {
-            facets[D_TOPIC + i] = counts
-                .iter()
-                .zip(&cols.strs[i].names)
-                .filter(|&(&n, _)| n > 0)
-                .map(|(&n, name)| (name.clone(), n))
-                .collect();
-        }
-        facets
     }
 }

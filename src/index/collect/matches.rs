@@ -103,8 +103,10 @@ impl SegmentMatches {
 #[derive(Debug, Default)]
 pub struct MatchSet {
     pub(super) segments: Vec<SegmentMatches>,
-    /// Total and facet counts without filters, computed on first use.
-    pub(super) unfiltered: OnceLock<(u64, Facets)>,
+    /// Facet counts without filters, computed on first use.
+    pub(super) unfiltered: OnceLock<Facets>,
+    /// Whether the set is every live entry (browsing: its counts are the corpus's).
+    pub(super) everything: bool,
     /// Whether the set serves several requests (then sorting it once pays off).
     pub(super) kept: bool,
     /// Whether the matches carry their scores.
@@ -116,6 +118,32 @@ impl MatchSet {
     /// and kept, instead of a bounded heap per request.
     pub fn keep(&mut self) {
         self.kept = true;
+    }
+
+    /// Every live entry of `searcher` (browsing without filters pushed into it): read from the
+    /// live entries kept with the columns, with no query run.
+    pub fn everything(
+        searcher: &tantivy::Searcher,
+        columns: &super::ColumnCache,
+    ) -> tantivy::Result<MatchSet> {
+        let mut segments = Vec::new();
+        for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+            let alive = columns.get(reader)?.alive(reader);
+            segments.push(SegmentMatches {
+                segment: ord as SegmentOrdinal,
+                max_doc: reader.max_doc(),
+                docs: alive.bits.ones().map(|d| d as DocId).collect(),
+                bits: OnceLock::from(alive.bits.clone()),
+                ..SegmentMatches::default()
+            });
+        }
+        Ok(MatchSet {
+            segments,
+            unfiltered: OnceLock::new(),
+            everything: true,
+            kept: false,
+            scored: false,
+        })
     }
 
     /// Whether the matches carry their scores (collected by a scoring [`MatchCollector`]).
@@ -186,6 +214,7 @@ impl Collector for MatchCollector {
         Ok(MatchSet {
             segments: fruits,
             unfiltered: OnceLock::new(),
+            everything: false,
             kept: false,
             scored: self.scoring,
         })

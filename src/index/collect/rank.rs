@@ -168,9 +168,14 @@ fn best_first(
         if seg.hits.contains(doc as usize) && !taken.contains(doc as usize) {
             let d = doc as usize;
             let key = (score_key(score), cols.doc.ords[d], cols.position[d]);
-            heap.push((key, doc, score.to_bits()));
-            if heap.len() > n {
-                heap.pop();
+            // Keys are distinct (document and position): one worse than the worst kept of a
+            // full heap would be popped at once.
+            let full = heap.len() >= n;
+            if !full || heap.peek().is_some_and(|worst| key < worst.0) {
+                heap.push((key, doc, score.to_bits()));
+                if full {
+                    heap.pop();
+                }
             }
         }
         match heap.peek() {

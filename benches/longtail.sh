@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Long-tail load benchmark (issue 15): a public site where every query is new.
+#
+# Serves the index of a generated corpus (default 2000 documents, under $WORK, indexed if
+# missing) with both caches off (`--cache-mb 0 --match-cache-mb 0`), makes $COUNT distinct search
+# paths from the corpus's own words (benches/longtail_paths.py: one to three words, a third with
+# a filter, every facet counted) and drives the server with the `longtail` bench client
+# (benches/longtail.rs: std threads, keep-alive, no path sent twice) at each concurrency of
+# $CONCURRENCY for $SECS seconds. Prints requests/s, p50/p99, errors and the server's CPU time
+# per request for each concurrency.
+#
+#   benches/longtail.sh
+#   SKIP_BUILD=1 BIN=/path/to/edusearch CLIENT=/path/to/longtail-bin benches/longtail.sh
+#   SERVE_ARGS="--rerank 100" benches/longtail.sh      # more options of `serve`
+#
+# Needs: cargo, python3, curl. Target (2 cores, caches off): >= 2000 requests/s.
+set -euo pipefail
+
+DOCS=${DOCS:-2000}
+PORT=${PORT:-18094}
+SECS=${SECS:-5}
+COUNT=${COUNT:-60000}
+CONCURRENCY=${CONCURRENCY:-2 4 8}
+WORK=${WORK:-/tmp/edusearch-scale}
+GEN=${GEN:-/work/shared/tools/gen_corpus.py}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
+BIN=${BIN:-$TARGET/release/edusearch}
+BASE=http://127.0.0.1:$PORT
+
+if [[ -z ${SKIP_BUILD:-} ]]; then
+    (cd "$ROOT" && cargo build --release --quiet --bin edusearch --bench longtail)
+fi
+if [[ -z ${CLIENT:-} ]]; then
+    CLIENT=$(ls -t "$TARGET"/release/deps/longtail-* | grep -v '\.d$' | head -1)
+fi
+mkdir -p "$WORK"
+corpus=$WORK/corpus-$DOCS
+index=$WORK/index-$DOCS
+if [[ ! -d $corpus ]]; then
+    python3 "$GEN" --docs "$DOCS" --out "$corpus.tmp" >/dev/null
+    mv "$corpus.tmp" "$corpus"
+fi
+if [[ ! -d $index ]]; then
+    "$BIN" --index "$index" --log warn index --rebuild "$corpus" >/dev/null || [[ $? == 2 ]]
+fi
+
+"$BIN" --index "$index" --log warn serve --addr "127.0.0.1:$PORT" --cache-mb 0 \
+    --match-cache-mb 0 ${SERVE_ARGS:-} >/dev/null 2>"$WORK/longtail-server.log" &
+SERVER_PID=$!
+trap 'kill -TERM $SERVER_PID 2>/dev/null; wait $SERVER_PID 2>/dev/null || true' EXIT
+for _ in $(seq 1 3000); do
+    curl -fsS -o /dev/null "$BASE/healthz" 2>/dev/null && break
+    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/longtail-server.log" >&2; exit 1; }
+    sleep 0.01
+done
+paths=$WORK/longtail-paths-$DOCS.txt
+[[ -s $paths && $(wc -l <"$paths") -ge $COUNT ]] ||
+    python3 "$ROOT/benches/longtail_paths.py" "$corpus" "$BASE" "$COUNT" >"$paths"
+LONGTAIL_PATHS=$paths LONGTAIL_ADDR=127.0.0.1:$PORT LONGTAIL_SECS=$SECS LONGTAIL_PID=$SERVER_PID \
+    LONGTAIL_CONCURRENCY=$CONCURRENCY "$CLIENT" --bench
