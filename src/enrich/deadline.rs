@@ -145,7 +145,7 @@ static UNDATED: LazyLock<Option<Regex>> = LazyLock::new(|| {
 /// The first undated term of `text`, as written (spaces collapsed). The substrings checked
 /// first keep the regex off most texts.
 pub fn undated_term(text: &str) -> Option<String> {
-    let lower = text.to_lowercase();
+    let lower = crate::ru::lower(text);
     if !["заблаговременно", "каникул", "учебного"]
         .iter()
         .any(|k| lower.contains(k))
@@ -239,7 +239,7 @@ fn is_period(text: &str, at: usize, quotes: &Quotes) -> bool {
         .map_or(at, |(i, _)| i);
     let window = &before[window_start..];
     let clause_start = window.rfind([';', ':', '\n']).map_or(0, |i| i + 1);
-    let clause = window[clause_start..].to_lowercase();
+    let clause = crate::ru::lower(&window[clause_start..]);
     PERIOD_WORDS.iter().any(|w| clause.contains(w))
 }
 

@@ -153,7 +153,7 @@ pub(crate) fn readings(word: &str) -> Arc<[Reading]> {
     if !eligible(word) {
         return Arc::from([]);
     }
-    let lower = word.to_lowercase();
+    let lower = crate::ru::lower(word);
     if let Ok(cache) = CACHE.lock()
         && let Some(r) = cache.get(&lower)
     {
@@ -185,6 +185,10 @@ const MAX_FORMS: usize = 64;
 /// inflections, whose stems a suffix-stripping stemmer does not always join («дефицит» and
 /// «дефицита» stem differently). Empty for ineligible words, guesses and without the dictionary.
 pub(crate) fn lexeme_forms(word: &str) -> Vec<String> {
+    // Checked before the dictionary is touched: a query of only other words never loads it.
+    if !eligible(word) {
+        return Vec::new();
+    }
     let Some(morph) = MORPH.as_ref() else {
         return Vec::new();
     };

@@ -175,7 +175,7 @@ const MUNICIPAL_DEPARTMENT: [&str; 3] = [
 
 /// Classifies a canonical (nominative) addressee into the role taxonomy.
 pub fn role_of(canonical: &str) -> Role {
-    let folded = format!(" {} ", canonical.to_lowercase().replace('ё', "е"));
+    let folded = format!(" {} ", crate::ru::lower(canonical).replace('ё', "е"));
     // Deputies of a head of administration, mayor or governor are not the administration.
     if DEPUTY_OF_HEAD.iter().any(|k| folded.contains(k)) {
         return Role::Other;
@@ -200,6 +200,6 @@ fn contains_word_start(hay: &str, key: &str) -> bool {
         hay[..i]
             .chars()
             .next_back()
-            .is_none_or(|c| !c.is_alphanumeric())
+            .is_none_or(|c| !crate::ru::is_alphanumeric(c))
     })
 }
