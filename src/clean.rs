@@ -167,16 +167,29 @@ fn is_parenthesis(text: &str) -> bool {
 }
 
 /// Line ends, artefacts that span lines, odd spaces.
+///
+/// Each replacement copies the text only when it has something to replace (most texts have
+/// none of these).
 fn normalise(text: &str) -> String {
-    let text = text.replace("\r\n", "\n").replace('\r', "\n");
-    let text = if text.contains("[bookmark:") {
-        BOOKMARK.replace_all(&text, "")
-    } else {
-        Cow::Borrowed(text.as_str())
-    };
-    text.replace("**", "")
-        .replace(['\u{a0}', '\u{2007}', '\u{202f}', '\t'], " ")
-        .replace(['\u{200b}', '\u{feff}', '\u{ad}'], "")
+    let mut text = Cow::Borrowed(text);
+    if text.contains('\r') {
+        text = Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"));
+    }
+    if text.contains("[bookmark:") {
+        text = Cow::Owned(BOOKMARK.replace_all(&text, "").into_owned());
+    }
+    if text.contains("**") {
+        text = Cow::Owned(text.replace("**", ""));
+    }
+    const SPACES: [char; 4] = ['\u{a0}', '\u{2007}', '\u{202f}', '\t'];
+    if text.contains(SPACES) {
+        text = Cow::Owned(text.replace(SPACES, " "));
+    }
+    const INVISIBLE: [char; 3] = ['\u{200b}', '\u{feff}', '\u{ad}'];
+    if text.contains(INVISIBLE) {
+        text = Cow::Owned(text.replace(INVISIBLE, ""));
+    }
+    text.into_owned()
 }
 
 /// One non-empty source line.

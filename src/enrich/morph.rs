@@ -99,6 +99,29 @@ impl Reading {
     /// (rsmorphy's own `Lex::inflect` keeps the original case, so the lexeme is searched here.)
     pub fn inflect(&self, required: &[&str]) -> Option<String> {
         let morph = MORPH.as_ref()?;
+        // A reading is one parse of one word form: the form, lemma and tag name it.
+        let word = catch_unwind(AssertUnwindSafe(|| self.lex.get_word().into_owned())).ok()?;
+        let key = format!(
+            "{word}|{}|{}|{}",
+            self.lemma,
+            self.grammemes.join(","),
+            required.join(",")
+        );
+        if let Some(found) = INFLECTIONS.with_borrow(|m| m.get(&key).cloned()) {
+            return found;
+        }
+        let found = self.inflect_in(morph, required);
+        INFLECTIONS.with_borrow_mut(|m| {
+            if m.len() >= INFLECTIONS_LIMIT {
+                m.clear();
+            }
+            m.insert(key, found.clone());
+        });
+        found
+    }
+
+    /// [`Self::inflect`], computed: the lexeme is walked form by form.
+    fn inflect_in(&self, morph: &MorphAnalyzer, required: &[&str]) -> Option<String> {
         let pos = self.grammemes.first()?.clone();
         let out = catch_unwind(AssertUnwindSafe(|| {
             let mut best: Option<(usize, String)> = None;
@@ -120,6 +143,16 @@ impl Reading {
         }));
         out.ok().flatten()
     }
+}
+
+/// Most inflections [`Reading::inflect`] remembers per thread; emptied when full.
+const INFLECTIONS_LIMIT: usize = 8192;
+
+thread_local! {
+    /// Recent inflections (reading and grammemes asked → form): walking a lexeme costs more
+    /// than the rest of reading an addressee, and addressees repeat the same words.
+    static INFLECTIONS: std::cell::RefCell<HashMap<String, Option<String>>> =
+        std::cell::RefCell::new(HashMap::new());
 }
 
 const CASES: [&str; 10] = [
