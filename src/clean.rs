@@ -233,7 +233,11 @@ impl Line {
             }
             rest = rest[c.len_utf8()..].trim_start();
         }
-        let text = SPACES.replace_all(rest, " ").into_owned();
+        let text = if has_odd_spaces(rest) {
+            SPACES.replace_all(rest, " ").into_owned()
+        } else {
+            rest.to_owned()
+        };
         if text.is_empty() {
             return None;
         }
