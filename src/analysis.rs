@@ -10,6 +10,8 @@
 //! splits at everything else, so «1–4», «2021/2022» and «dobro.ru» become consecutive tokens that a
 //! phrase query finds again. A `+` or `%` right after a number is a token of its own («500+»).
 
+use std::collections::HashMap;
+
 use rust_stemmers::{Algorithm, Stemmer};
 use tantivy::tokenizer::{
     StopWordFilter, TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer, TokenizerManager,
@@ -296,6 +298,7 @@ impl TokenFilter for SnowballStem {
         SnowballStemFilter {
             algorithm: self.algorithm,
             inner: tokenizer,
+            cache: StemCache::default(),
         }
     }
 }
@@ -305,37 +308,71 @@ impl TokenFilter for SnowballStem {
 pub struct SnowballStemFilter<T> {
     algorithm: Algorithm,
     inner: T,
+    cache: StemCache,
+}
+
+/// Most words whose stems a [`StemCache`] holds; it is emptied when full.
+const STEM_CACHE_WORDS: usize = 32_768;
+
+/// Stems of the words an analyzer has seen (`None`: stemming leaves the word as it is). The
+/// words of a corpus repeat (a few thousand make up most of its tokens), and Snowball is the
+/// costliest step of analysing them. A clone starts empty: the analyzers registered with the
+/// index are cloned for every use, and an empty cache is cheaper to copy than a full one.
+#[derive(Default)]
+struct StemCache(HashMap<String, Option<String>>);
+
+impl Clone for StemCache {
+    fn clone(&self) -> Self {
+        StemCache::default()
+    }
+}
+
+impl StemCache {
+    /// Replaces `word` by its stem when stemming changes it.
+    fn stem(&mut self, stemmer: &Stemmer, word: &mut String) {
+        let stem = match self.0.get(word.as_str()) {
+            Some(stem) => stem,
+            None => {
+                if self.0.len() >= STEM_CACHE_WORDS {
+                    self.0.clear();
+                }
+                let stem = stem_word(stemmer, word).map(std::borrow::Cow::into_owned);
+                self.0.entry(word.clone()).or_insert(stem)
+            }
+        };
+        if let Some(stem) = stem {
+            word.clear();
+            word.push_str(stem);
+        }
+    }
 }
 
 impl<T: Tokenizer> Tokenizer for SnowballStemFilter<T> {
-    type TokenStream<'a> = SnowballStemStream<T::TokenStream<'a>>;
+    type TokenStream<'a> = SnowballStemStream<'a, T::TokenStream<'a>>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
         SnowballStemStream {
             stemmer: Stemmer::create(self.algorithm),
             tail: self.inner.token_stream(text),
-            buffer: String::new(),
+            cache: &mut self.cache,
         }
     }
 }
 
 /// Token stream of [`SnowballStemFilter`].
-pub struct SnowballStemStream<S> {
+pub struct SnowballStemStream<'a, S> {
     stemmer: Stemmer,
     tail: S,
-    buffer: String,
+    cache: &'a mut StemCache,
 }
 
-impl<S: TokenStream> TokenStream for SnowballStemStream<S> {
+impl<S: TokenStream> TokenStream for SnowballStemStream<'_, S> {
     fn advance(&mut self) -> bool {
         if !self.tail.advance() {
             return false;
         }
-        if let Some(stemmed) = stem_word(&self.stemmer, &self.tail.token().text) {
-            self.buffer.clear();
-            self.buffer.push_str(&stemmed);
-            std::mem::swap(&mut self.tail.token_mut().text, &mut self.buffer);
-        }
+        self.cache
+            .stem(&self.stemmer, &mut self.tail.token_mut().text);
         true
     }
 

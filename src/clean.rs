@@ -24,6 +24,7 @@
 //! List items are never glued together: a bullet, an item number or a `;`/`:` line end
 //! always starts a new paragraph.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
@@ -91,7 +92,7 @@ pub fn is_deadline_line(line: &str) -> bool {
     if !DEADLINE_START.is_match(line) {
         return false;
     }
-    line.split(|c: char| !(c.is_alphanumeric() || c == '.' || c == '/'))
+    line.split(|c: char| !(crate::ru::is_alphanumeric(c) || c == '.' || c == '/'))
         .map(|w| w.trim_matches('.'))
         .filter(|w| !w.is_empty())
         .all(|w| DEADLINE_WORD.is_match(w))
@@ -121,7 +122,7 @@ pub fn clean(text: &str) -> Vec<Para> {
         return Vec::new();
     }
     let layout = Layout::detect(&lines);
-    let vocab = vocabulary(&text);
+    let vocab = Vocabulary::of(&text);
     let mut out = Vec::new();
     let mut cur: Option<Building> = None;
     for (i, line) in lines.iter().enumerate() {
@@ -166,12 +167,29 @@ fn is_parenthesis(text: &str) -> bool {
 }
 
 /// Line ends, artefacts that span lines, odd spaces.
+///
+/// Each replacement copies the text only when it has something to replace (most texts have
+/// none of these).
 fn normalise(text: &str) -> String {
-    let text = text.replace("\r\n", "\n").replace('\r', "\n");
-    let text = BOOKMARK.replace_all(&text, "");
-    text.replace("**", "")
-        .replace(['\u{a0}', '\u{2007}', '\u{202f}', '\t'], " ")
-        .replace(['\u{200b}', '\u{feff}', '\u{ad}'], "")
+    let mut text = Cow::Borrowed(text);
+    if text.contains('\r') {
+        text = Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"));
+    }
+    if text.contains("[bookmark:") {
+        text = Cow::Owned(BOOKMARK.replace_all(&text, "").into_owned());
+    }
+    if text.contains("**") {
+        text = Cow::Owned(text.replace("**", ""));
+    }
+    const SPACES: [char; 4] = ['\u{a0}', '\u{2007}', '\u{202f}', '\t'];
+    if text.contains(SPACES) {
+        text = Cow::Owned(text.replace(SPACES, " "));
+    }
+    const INVISIBLE: [char; 3] = ['\u{200b}', '\u{feff}', '\u{ad}'];
+    if text.contains(INVISIBLE) {
+        text = Cow::Owned(text.replace(INVISIBLE, ""));
+    }
+    text.into_owned()
 }
 
 /// One non-empty source line.
@@ -215,7 +233,11 @@ impl Line {
             }
             rest = rest[c.len_utf8()..].trim_start();
         }
-        let text = SPACES.replace_all(rest, " ").into_owned();
+        let text = if has_odd_spaces(rest) {
+            SPACES.replace_all(rest, " ").into_owned()
+        } else {
+            rest.to_owned()
+        };
         if text.is_empty() {
             return None;
         }
@@ -256,12 +278,12 @@ impl Line {
 /// An all-capitals heading line («МИНИСТЕРСТВО ОБРАЗОВАНИЯ», «РЕЗОЛЮЦИЯ»), not a lone
 /// abbreviation such as «СО «РЦОКО»;».
 fn is_upper(s: &str) -> bool {
-    let mut letters = s.chars().filter(|c| c.is_alphabetic()).peekable();
+    let mut letters = s.chars().filter(|&c| crate::ru::is_letter(c)).peekable();
     if letters.peek().is_none() || !letters.all(|c| c.is_uppercase()) {
         return false;
     }
     let long: Vec<usize> = s
-        .split(|c: char| !c.is_alphabetic())
+        .split(|c: char| !crate::ru::is_letter(c))
         .map(|w| w.chars().count())
         .filter(|&n| n >= 4)
         .collect();
@@ -329,7 +351,7 @@ impl Layout {
         if last_len + 1 + first_word <= self.wrap_width {
             return true;
         }
-        let folded = line.text.to_lowercase().replace('ё', "е");
+        let folded = crate::ru::lower(&line.text).replace('ё', "е");
         PARAGRAPH_OPENERS.iter().any(|o| folded.starts_with(o))
             || opener(&line.text)
                 .iter()
@@ -373,10 +395,10 @@ fn opener(text: &str) -> Vec<String> {
         return Vec::new();
     }
     let words: Vec<String> = text
-        .split(|c: char| !c.is_alphanumeric() && c != '-')
+        .split(|c: char| !crate::ru::is_alphanumeric(c) && c != '-')
         .filter(|w| !w.is_empty())
         .take(3)
-        .map(|w| w.to_lowercase().replace('ё', "е"))
+        .map(|w| crate::ru::lower(w).replace('ё', "е"))
         .collect();
     let Some(first) = words.first() else {
         return Vec::new();
@@ -451,7 +473,7 @@ impl Building {
         depth > 0 && n - opened_at < 120
     }
 
-    fn append(&mut self, line: &Line, vocab: &HashSet<String>) {
+    fn append(&mut self, line: &Line, vocab: &Vocabulary<'_>) {
         let mut next = line.text.as_str();
         let dashed;
         if let Some(d) = line.dash {
@@ -492,7 +514,7 @@ fn ends_with_abbreviation(text: &str) -> bool {
     let word: String = before
         .chars()
         .rev()
-        .take_while(|c| c.is_alphabetic())
+        .take_while(|&c| crate::ru::is_letter(c))
         .collect::<Vec<_>>()
         .into_iter()
         .rev()
@@ -635,6 +657,26 @@ static FIRST_WORD: LazyLock<Regex> = LazyLock::new(|| re(r"^(\p{Ll}+)"));
 
 /// Lower-case words of the text (and the parts of hyphenated words), ignoring the fragments
 /// around line-end hyphens, so that hyphenation can be checked against real words.
+/// The words of a text ([`vocabulary`]), collected when first asked for: only a line ending
+/// with a hyphen needs them.
+struct Vocabulary<'a> {
+    text: &'a str,
+    words: std::cell::OnceCell<HashSet<String>>,
+}
+
+impl<'a> Vocabulary<'a> {
+    fn of(text: &'a str) -> Self {
+        Vocabulary {
+            text,
+            words: std::cell::OnceCell::new(),
+        }
+    }
+
+    fn words(&self) -> &HashSet<String> {
+        self.words.get_or_init(|| vocabulary(self.text))
+    }
+}
+
 fn vocabulary(text: &str) -> HashSet<String> {
     let mut vocab = HashSet::new();
     let mut prev_hyphen = false;
@@ -649,7 +691,7 @@ fn vocabulary(text: &str) -> HashSet<String> {
             if (i == 0 && prev_hyphen) || (i + 1 == words.len() && ends_hyphen) {
                 continue;
             }
-            let w = w.to_lowercase();
+            let w = crate::ru::lower(w);
             if w.contains('-') {
                 vocab.extend(w.split('-').filter(|p| p.len() > 2).map(str::to_string));
             }
@@ -663,18 +705,19 @@ fn vocabulary(text: &str) -> HashSet<String> {
 /// Joins `left` (ending with `word-`) and `right` when the hyphen is at a line end:
 /// keeps the hyphen of a compound («социально-психологический»), removes the hyphen of a
 /// word broken across lines («образова-ния» → «образования»). `None` if no hyphen applies.
-fn join_hyphenated(left: &str, right: &str, vocab: &HashSet<String>) -> Option<String> {
+fn join_hyphenated(left: &str, right: &str, vocab: &Vocabulary<'_>) -> Option<String> {
     if !left.ends_with('-') {
         return None;
     }
     let frag = LAST_FRAGMENT.captures(tail(left, 200))?.get(1)?.as_str();
     let next = FIRST_WORD.captures(right)?.get(1)?.as_str();
-    let l = frag.to_lowercase();
+    let l = crate::ru::lower(frag);
     let whole = format!("{l}{next}");
     let compound = format!("{l}-{next}");
     // Compounds («социально-психологический», «учителей-предметников») are far more common
     // in these documents than words broken across lines; the hyphen goes only when the
     // joined word (or a word of the same stem) occurs elsewhere in the text.
+    let vocab = vocab.words();
     let keep = if vocab.contains(&compound) {
         true
     } else if vocab.contains(&whole) {
@@ -692,13 +735,49 @@ fn join_hyphenated(left: &str, right: &str, vocab: &HashSet<String>) -> Option<S
 }
 
 /// Final spacing fixes of one paragraph.
+///
+/// Each rule runs only when a substring it needs is there (the regexes scan the whole
+/// paragraph otherwise): once whitespace is collapsed, every space is one `' '`.
 fn tidy(text: &str) -> String {
-    let t = SPACES.replace_all(text.trim(), " ");
-    let t = SPACE_BEFORE_PUNCT.replace_all(&t, "$1");
-    let t = SPACE_BEFORE_DOT.replace_all(&t, "$1.$2");
-    let t = SPACE_AFTER_OPEN.replace_all(&t, "$1");
-    let t = BROKEN_COMPOUND.replace_all(&t, "$1-$2");
+    let t = text.trim();
+    let t = if has_odd_spaces(t) {
+        SPACES.replace_all(t, " ")
+    } else {
+        Cow::Borrowed(t)
+    };
+    let has = |t: &str, needles: &[&str]| needles.iter().any(|n| t.contains(n));
+    let t = if has(&t, &[" ,", " ;", " :", " )", " »"]) {
+        Cow::Owned(SPACE_BEFORE_PUNCT.replace_all(&t, "$1").into_owned())
+    } else {
+        t
+    };
+    let t = if has(&t, &[" ."]) {
+        Cow::Owned(SPACE_BEFORE_DOT.replace_all(&t, "$1.$2").into_owned())
+    } else {
+        t
+    };
+    let t = if has(&t, &["( ", "« "]) {
+        Cow::Owned(SPACE_AFTER_OPEN.replace_all(&t, "$1").into_owned())
+    } else {
+        t
+    };
+    let t = if has(&t, &["- "]) {
+        Cow::Owned(BROKEN_COMPOUND.replace_all(&t, "$1-$2").into_owned())
+    } else {
+        t
+    };
     t.trim().to_string()
+}
+
+/// Whitespace other than single `' '`: what [`SPACES`] changes.
+fn has_odd_spaces(text: &str) -> bool {
+    let mut previous_space = false;
+    text.chars().any(|c| {
+        let space = c.is_whitespace();
+        let odd = space && (c != ' ' || previous_space);
+        previous_space = space;
+        odd
+    })
 }
 
 #[cfg(test)]

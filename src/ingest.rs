@@ -448,7 +448,7 @@ fn russian_score(text: &str) -> f64 {
 /// Share of Cyrillic letters among all letters of `text` (0 when there are no letters).
 fn cyrillic_letter_share(text: &str) -> f64 {
     let (mut cyr, mut letters) = (0usize, 0usize);
-    for c in text.chars().filter(|c| c.is_alphabetic()) {
+    for c in text.chars().filter(|&c| crate::ru::is_letter(c)) {
         letters += 1;
         if is_cyrillic(c) {
             cyr += 1;
@@ -572,7 +572,7 @@ fn is_non_russian_cyrillic(c: char) -> bool {
 fn check_language(text: &str) -> Result<(), RejectReason> {
     let sample = language_sample(text);
     let (mut cyr, mut latin, mut other, mut foreign_cyr) = (0usize, 0usize, 0usize, 0usize);
-    for c in sample.chars().filter(|c| c.is_alphabetic()) {
+    for c in sample.chars().filter(|&c| crate::ru::is_letter(c)) {
         if is_cyrillic(c) {
             cyr += 1;
             if is_non_russian_cyrillic(c) {
@@ -589,27 +589,31 @@ fn check_language(text: &str) -> Result<(), RejectReason> {
         // Digits and punctuation only: nothing to search, nothing in a language we read.
         return Err(RejectReason::Language("no letters".into()));
     }
-    let info = whatlang::detect(&sample);
-    let detected = |fallback: &str| {
-        info.as_ref()
-            .map(|i| i.lang().eng_name().to_owned())
-            .unwrap_or_else(|| fallback.to_owned())
-    };
     if cyr * 5 >= letters {
-        let foreign_lang = info
-            .as_ref()
-            .is_some_and(|i| i.lang() != whatlang::Lang::Rus && i.is_reliable());
         // Russian has «ы» and «э»; Bulgarian, Ukrainian, Serbian, Macedonian do not.
         let russian_letters = sample
             .chars()
             .filter(|c| matches!(c, 'ы' | 'э' | 'Ы' | 'Э'))
             .count();
         let lacks_russian = cyr >= 200 && russian_letters == 0;
-        if foreign_lang && (foreign_cyr * 100 > cyr || lacks_russian) {
-            return Err(RejectReason::Language(detected("non-Russian Cyrillic")));
+        if !(foreign_cyr * 100 > cyr || lacks_russian) {
+            // Russian whatever whatlang says: its trigram statistics (the costliest step of
+            // reading a file) are only needed to name another language.
+            return Ok(());
+        }
+        let info = whatlang::detect(&sample);
+        let foreign_lang = info
+            .as_ref()
+            .is_some_and(|i| i.lang() != whatlang::Lang::Rus && i.is_reliable());
+        if foreign_lang {
+            return Err(RejectReason::Language(detected(
+                info.as_ref(),
+                "non-Russian Cyrillic",
+            )));
         }
         return Ok(());
     }
+    let info = whatlang::detect(&sample);
     if latin >= other {
         return match &info {
             Some(i) if i.lang() != whatlang::Lang::Eng && i.is_reliable() => {
@@ -622,9 +626,16 @@ fn check_language(text: &str) -> Result<(), RejectReason> {
         .as_ref()
         .map(|i| i.script().name().to_owned())
         .unwrap_or_else(|| "unknown".into());
-    Err(RejectReason::Language(detected(&format!(
-        "{script} script"
-    ))))
+    Err(RejectReason::Language(detected(
+        info.as_ref(),
+        &format!("{script} script"),
+    )))
+}
+
+/// The English name of the language whatlang detected, else `fallback`.
+fn detected(info: Option<&whatlang::Info>, fallback: &str) -> String {
+    info.map(|i| i.lang().eng_name().to_owned())
+        .unwrap_or_else(|| fallback.to_owned())
 }
 
 /// A file found by [`collect_files`], with the names it will be known by.

@@ -1,6 +1,6 @@
-//! The rsmorphy dictionary is compiled into the binary: parsing must not read the cargo
-//! registry folder of the build machine (`rsmorphy_dict_ru::DICT_PATH`, seen here as the
-//! `EDUSEARCH_MORPH_DICT_DIR` that build.rs passes on).
+//! The rsmorphy dictionary is compiled into the binary: parsing must not read the folder of
+//! the build machine its files were included from (`EDUSEARCH_MORPH_DICT_DIR`, which build.rs
+//! passes on: its copies of the files of `rsmorphy_dict_ru::DICT_PATH`).
 
 use std::path::Path;
 use std::process::Command;

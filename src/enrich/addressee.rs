@@ -266,7 +266,7 @@ fn starts_nominative_only(s: &str) -> bool {
     let Some(first) = s.split_whitespace().next() else {
         return false;
     };
-    let r = morph::readings(first.trim_matches(|c: char| !c.is_alphabetic()));
+    let r = morph::readings(first.trim_matches(|c: char| !crate::ru::is_letter(c)));
     let noun_or_adj = |r: &&Reading| (r.has("NOUN") || r.has("ADJF")) && !r.has("PRTF");
     r.iter().filter(noun_or_adj).any(|r| r.has("nomn"))
         && !r.iter().filter(noun_or_adj).any(|r| r.has("datv"))
@@ -288,7 +288,7 @@ fn tokenize(s: &str) -> Vec<Tok<'_>> {
                 Some(i) => (start + 1 + i + 1, Kind::Quote),
                 None => (start + 1, Kind::Other),
             }
-        } else if c.is_alphanumeric() {
+        } else if crate::ru::is_alphanumeric(c) {
             (scan_word(s, start), Kind::Word)
         } else if matches!(c, ',' | ';' | '.') {
             (start + c.len_utf8(), Kind::Sep(c))
@@ -318,9 +318,13 @@ fn scan_word(s: &str, start: usize) -> usize {
     let mut end = start;
     let mut chars = s[start..].char_indices().peekable();
     while let Some((i, c)) = chars.next() {
-        if c.is_alphanumeric() {
+        if crate::ru::is_alphanumeric(c) {
             end = start + i + c.len_utf8();
-        } else if c == '-' && chars.peek().is_some_and(|&(_, n)| n.is_alphanumeric()) {
+        } else if c == '-'
+            && chars
+                .peek()
+                .is_some_and(|&(_, n)| crate::ru::is_alphanumeric(n))
+        {
             continue;
         } else {
             break;
@@ -467,7 +471,7 @@ fn recase(word: &str, like: &str) -> String {
         folded = word.replace('ё', "е").replace('Ё', "Е");
         folded.as_str()
     };
-    let letters: Vec<char> = like.chars().filter(|c| c.is_alphabetic()).collect();
+    let letters: Vec<char> = like.chars().filter(|&c| crate::ru::is_letter(c)).collect();
     if letters.len() > 1 && letters.iter().all(|c| c.is_uppercase()) {
         return word.to_uppercase();
     }

@@ -116,13 +116,13 @@ fn well_known(key: &Key) -> Option<&'static str> {
 }
 
 fn fold(s: &str) -> String {
-    s.to_lowercase().replace('ё', "е")
+    crate::ru::lower(s).replace('ё', "е")
 }
 
 /// A quoted name folded for matching: lower case, «ё» → «е», words separated by one space.
 fn fold_name(name: &str) -> String {
     fold(name)
-        .split(|c: char| !c.is_alphanumeric())
+        .split(|c: char| !crate::ru::is_alphanumeric(c))
         .filter(|w| !w.is_empty())
         .collect::<Vec<_>>()
         .join(" ")
@@ -150,7 +150,7 @@ fn last_quoted(s: &str) -> Option<(&str, &str)> {
 
 /// An abbreviation: at least two letters, all capitals («МКУ», «СОИРО», «ДПО»).
 fn is_abbreviation(word: &str) -> bool {
-    word.chars().filter(|c| c.is_alphabetic()).count() >= 2
+    word.chars().filter(|&c| crate::ru::is_letter(c)).count() >= 2
         && word.chars().all(|c| c.is_uppercase() || c.is_ascii_digit())
 }
 
@@ -198,7 +198,7 @@ const LEGAL_FORM_STEMS: [&str; 14] = [
 /// [`LEGAL_FORM_STEMS`], region adjectives («Саратовской»), «и».
 fn is_legal_form(prefix: &str) -> bool {
     prefix
-        .split(|c: char| !(c.is_alphanumeric() || c == '-'))
+        .split(|c: char| !(crate::ru::is_alphanumeric(c) || c == '-'))
         .filter(|w| !w.is_empty())
         .enumerate()
         .all(|(i, w)| {

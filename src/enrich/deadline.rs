@@ -96,14 +96,25 @@ const PERIOD_WORDS: [&str; 8] = [
 pub fn deadline(text: &str) -> Option<Deadline> {
     // Every phrase has a year of at least two ASCII digits (other digits do not parse):
     // without one, the regexes (slow on Cyrillic because of Unicode `\b`) cannot match.
-    if !has_two_ascii_digits(text) {
+    if !has_ascii_digit_run(text, 2) {
         return None;
     }
+    // Every phrase but a numeric date has a year of four ASCII digits; a numeric date has a
+    // full stop between its day and month.
+    let has_year = has_ascii_digit_run(text, 4);
+    let has_stop = text.contains('.');
     let mut best: Option<(usize, Deadline)> = None;
     let mut bare: Option<(usize, Deadline)> = None;
     // Built on the first bare year only: most texts have none.
     let mut quotes: Option<Quotes> = None;
     for (re, kind) in RULES.iter() {
+        let possible = match kind {
+            Kind::Numeric => has_stop,
+            _ => has_year,
+        };
+        if !possible {
+            continue;
+        }
         for caps in re.captures_iter(text) {
             let Some(m) = caps.get(0) else { continue };
             // A year glued to more digits («31.12.20215») is not a date.
@@ -145,7 +156,7 @@ static UNDATED: LazyLock<Option<Regex>> = LazyLock::new(|| {
 /// The first undated term of `text`, as written (spaces collapsed). The substrings checked
 /// first keep the regex off most texts.
 pub fn undated_term(text: &str) -> Option<String> {
-    let lower = text.to_lowercase();
+    let lower = crate::ru::lower(text);
     if !["заблаговременно", "каникул", "учебного"]
         .iter()
         .any(|k| lower.contains(k))
@@ -156,11 +167,13 @@ pub fn undated_term(text: &str) -> Option<String> {
     Some(m.as_str().split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
-/// Whether two ASCII digits follow each other somewhere in `text`.
-fn has_two_ascii_digits(text: &str) -> bool {
-    text.as_bytes()
-        .windows(2)
-        .any(|w| w[0].is_ascii_digit() && w[1].is_ascii_digit())
+/// Whether `n` ASCII digits follow each other somewhere in `text`.
+fn has_ascii_digit_run(text: &str, n: usize) -> bool {
+    let mut run = 0;
+    text.bytes().any(|b| {
+        run = if b.is_ascii_digit() { run + 1 } else { 0 };
+        run >= n
+    })
 }
 
 fn num(caps: &regex::Captures<'_>, name: &str) -> Option<u32> {
@@ -239,7 +252,7 @@ fn is_period(text: &str, at: usize, quotes: &Quotes) -> bool {
         .map_or(at, |(i, _)| i);
     let window = &before[window_start..];
     let clause_start = window.rfind([';', ':', '\n']).map_or(0, |i| i + 1);
-    let clause = window[clause_start..].to_lowercase();
+    let clause = crate::ru::lower(&window[clause_start..]);
     PERIOD_WORDS.iter().any(|w| clause.contains(w))
 }
 

@@ -99,6 +99,29 @@ impl Reading {
     /// (rsmorphy's own `Lex::inflect` keeps the original case, so the lexeme is searched here.)
     pub fn inflect(&self, required: &[&str]) -> Option<String> {
         let morph = MORPH.as_ref()?;
+        // A reading is one parse of one word form: the form, lemma and tag name it.
+        let word = catch_unwind(AssertUnwindSafe(|| self.lex.get_word().into_owned())).ok()?;
+        let key = format!(
+            "{word}|{}|{}|{}",
+            self.lemma,
+            self.grammemes.join(","),
+            required.join(",")
+        );
+        if let Some(found) = INFLECTIONS.with_borrow(|m| m.get(&key).cloned()) {
+            return found;
+        }
+        let found = self.inflect_in(morph, required);
+        INFLECTIONS.with_borrow_mut(|m| {
+            if m.len() >= INFLECTIONS_LIMIT {
+                m.clear();
+            }
+            m.insert(key, found.clone());
+        });
+        found
+    }
+
+    /// [`Self::inflect`], computed: the lexeme is walked form by form.
+    fn inflect_in(&self, morph: &MorphAnalyzer, required: &[&str]) -> Option<String> {
         let pos = self.grammemes.first()?.clone();
         let out = catch_unwind(AssertUnwindSafe(|| {
             let mut best: Option<(usize, String)> = None;
@@ -120,6 +143,16 @@ impl Reading {
         }));
         out.ok().flatten()
     }
+}
+
+/// Most inflections [`Reading::inflect`] remembers per thread; emptied when full.
+const INFLECTIONS_LIMIT: usize = 8192;
+
+thread_local! {
+    /// Recent inflections (reading and grammemes asked → form): walking a lexeme costs more
+    /// than the rest of reading an addressee, and addressees repeat the same words.
+    static INFLECTIONS: std::cell::RefCell<HashMap<String, Option<String>>> =
+        std::cell::RefCell::new(HashMap::new());
 }
 
 const CASES: [&str; 10] = [
@@ -153,7 +186,7 @@ pub(crate) fn readings(word: &str) -> Arc<[Reading]> {
     if !eligible(word) {
         return Arc::from([]);
     }
-    let lower = word.to_lowercase();
+    let lower = crate::ru::lower(word);
     if let Ok(cache) = CACHE.lock()
         && let Some(r) = cache.get(&lower)
     {
@@ -185,6 +218,10 @@ const MAX_FORMS: usize = 64;
 /// inflections, whose stems a suffix-stripping stemmer does not always join («дефицит» and
 /// «дефицита» stem differently). Empty for ineligible words, guesses and without the dictionary.
 pub(crate) fn lexeme_forms(word: &str) -> Vec<String> {
+    // Checked before the dictionary is touched: a query of only other words never loads it.
+    if !eligible(word) {
+        return Vec::new();
+    }
     let Some(morph) = MORPH.as_ref() else {
         return Vec::new();
     };

@@ -173,9 +173,33 @@ const MUNICIPAL_DEPARTMENT: [&str; 3] = [
     "департамент образования администрации район",
 ];
 
+/// Most names whose roles [`role_of`] remembers per thread; the memory is emptied when full.
+const REMEMBERED_ROLES: usize = 4096;
+
+thread_local! {
+    /// Roles of recently classified names: a corpus names the same bodies over and over.
+    static ROLES: std::cell::RefCell<std::collections::HashMap<String, Role>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
 /// Classifies a canonical (nominative) addressee into the role taxonomy.
 pub fn role_of(canonical: &str) -> Role {
-    let folded = format!(" {} ", canonical.to_lowercase().replace('ё', "е"));
+    if let Some(role) = ROLES.with_borrow(|roles| roles.get(canonical).copied()) {
+        return role;
+    }
+    let role = classify(canonical);
+    ROLES.with_borrow_mut(|roles| {
+        if roles.len() >= REMEMBERED_ROLES {
+            roles.clear();
+        }
+        roles.insert(canonical.to_owned(), role);
+    });
+    role
+}
+
+/// [`role_of`], computed.
+fn classify(canonical: &str) -> Role {
+    let folded = format!(" {} ", crate::ru::lower(canonical).replace('ё', "е"));
     // Deputies of a head of administration, mayor or governor are not the administration.
     if DEPUTY_OF_HEAD.iter().any(|k| folded.contains(k)) {
         return Role::Other;
@@ -200,6 +224,6 @@ fn contains_word_start(hay: &str, key: &str) -> bool {
         hay[..i]
             .chars()
             .next_back()
-            .is_none_or(|c| !c.is_alphanumeric())
+            .is_none_or(|c| !crate::ru::is_alphanumeric(c))
     })
 }

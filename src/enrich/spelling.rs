@@ -43,11 +43,19 @@ pub fn variants<'a>(names: impl IntoIterator<Item = &'a str>) -> HashMap<String,
         *counts.entry(n).or_default() += 1;
     }
     let distinct: Vec<&str> = counts.keys().copied().collect();
+    // Every pair is compared: each name is split into tokens once.
+    let split: Vec<Vec<&str>> = distinct.iter().map(|n| tokens(n)).collect();
     let mut involved: Vec<&str> = Vec::new();
-    for (i, a) in distinct.iter().enumerate() {
-        if distinct[i + 1..].iter().any(|b| one_typo_apart(a, b)) {
-            involved.push(a);
-            involved.extend(distinct[i + 1..].iter().filter(|b| one_typo_apart(a, b)));
+    for (i, ta) in split.iter().enumerate() {
+        let partners = split[i + 1..]
+            .iter()
+            .zip(&distinct[i + 1..])
+            .filter(|(tb, _)| tokens_one_typo_apart(ta, tb))
+            .map(|(_, b)| *b);
+        let before = involved.len();
+        involved.extend(partners);
+        if involved.len() > before {
+            involved.push(distinct[i]);
         }
     }
     involved.sort_unstable();
@@ -75,11 +83,15 @@ pub fn variants<'a>(names: impl IntoIterator<Item = &'a str>) -> HashMap<String,
 
 /// Whether two canonical names are spellings of one name (see the module doc).
 pub fn one_typo_apart(a: &str, b: &str) -> bool {
-    let (ta, tb) = (tokens(a), tokens(b));
+    tokens_one_typo_apart(&tokens(a), &tokens(b))
+}
+
+/// [`one_typo_apart`] of two names already split by [`tokens`].
+fn tokens_one_typo_apart(ta: &[&str], tb: &[&str]) -> bool {
     if ta.len() != tb.len() {
         return false;
     }
-    let mut differing = ta.iter().zip(&tb).filter(|(x, y)| x != y);
+    let mut differing = ta.iter().zip(tb).filter(|(x, y)| x != y);
     match (differing.next(), differing.next()) {
         (Some((x, y)), None) => typo_of(x, y),
         _ => false,
@@ -92,7 +104,7 @@ fn tokens(s: &str) -> Vec<&str> {
     let mut start = 0;
     let mut word = None;
     for (i, c) in s.char_indices() {
-        let w = c.is_alphanumeric();
+        let w = crate::ru::is_alphanumeric(c);
         if word.is_some_and(|prev| prev != w) {
             out.push(&s[start..i]);
             start = i;
@@ -124,7 +136,7 @@ fn typo_of(x: &str, y: &str) -> bool {
 
 /// Letters only, at least [`MIN_WORD_LETTERS`] of them, not all capitals.
 fn long_plain_word(w: &str) -> bool {
-    w.chars().all(char::is_alphabetic)
+    w.chars().all(crate::ru::is_letter)
         && w.chars().count() >= MIN_WORD_LETTERS
         && !w.chars().all(char::is_uppercase)
 }

@@ -38,7 +38,10 @@ fn paren_regex() -> Option<&'static Regex> {
 /// Words of an abbreviation candidate: 2–10 capital letters.
 fn is_abbreviation(word: &str) -> bool {
     let n = word.chars().count();
-    (2..=10).contains(&n) && word.chars().all(|c| c.is_uppercase() && c.is_alphabetic())
+    (2..=10).contains(&n)
+        && word
+            .chars()
+            .all(|c| c.is_uppercase() && crate::ru::is_letter(c))
 }
 
 /// Short function words that may sit inside a full form without giving a letter.
@@ -67,7 +70,7 @@ pub fn find_definitions(text: &str) -> Vec<(String, String)> {
         let before = &text[from..whole.start()];
         for abbr in inner
             .as_str()
-            .split(|c: char| !c.is_alphabetic())
+            .split(|c: char| !crate::ru::is_letter(c))
             .filter(|w| is_abbreviation(w))
         {
             if let Some(full) = expansion(before, abbr)
@@ -89,7 +92,7 @@ fn expansion(before: &str, abbr: &str) -> Option<String> {
         .char_indices()
         .chain(std::iter::once((before.len(), ' ')))
     {
-        match (c.is_alphabetic(), start) {
+        match (crate::ru::is_letter(c), start) {
             (true, None) => start = Some(i),
             (false, Some(s)) => {
                 words.push((s, &before[s..i]));
@@ -123,7 +126,7 @@ fn expansion(before: &str, abbr: &str) -> Option<String> {
     if li != 0 {
         return None;
     }
-    let full = before[from..].trim_end_matches(|c: char| !c.is_alphabetic());
+    let full = before[from..].trim_end_matches(|c: char| !crate::ru::is_letter(c));
     Some(full.to_string())
 }
 

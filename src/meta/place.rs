@@ -239,13 +239,20 @@ fn regions_in(p: &str) -> Vec<String> {
     {
         return out;
     }
-    for c in OBLAST.captures_iter(p) {
+    // Each case-insensitive pattern needs its words in the lower-cased text (letters whose
+    // case folding is another letter's — the old Cyrillic variants — keep every pattern on).
+    let lower = crate::ru::lower(p);
+    let exotic = p.contains(|c: char| ('\u{1C80}'..='\u{1C88}').contains(&c));
+    let may = |word: &str| exotic || lower.contains(word);
+    let oblasts = may(" обл").then(|| OBLAST.captures_iter(p));
+    for c in oblasts.into_iter().flatten() {
         let stem = title_case(&c[1]);
         if stem.chars().count() >= 3 {
             out.push(format!("{stem}ская область"));
         }
     }
-    for c in KRAI.captures_iter(p) {
+    let krais = may(" кра").then(|| KRAI.captures_iter(p));
+    for c in krais.into_iter().flatten() {
         out.push(format!("{}ский край", title_case(&c[1])));
     }
     for c in REPUBLIC_AFTER.captures_iter(p) {
@@ -254,20 +261,23 @@ fn regions_in(p: &str) -> Vec<String> {
             out.push(format!("Республика {name}"));
         }
     }
-    for c in REPUBLIC_BEFORE.captures_iter(p) {
+    let republics = may(" республик").then(|| REPUBLIC_BEFORE.captures_iter(p));
+    for c in republics.into_iter().flatten() {
         let stem = title_case(&c[1]);
         if stem != "Российской" && !stem.starts_with("Росси") {
             out.push(format!("{stem}ская Республика"));
         }
     }
-    for c in AUTONOMOUS.captures_iter(p) {
+    let okrugs = may(" автономн").then(|| AUTONOMOUS.captures_iter(p));
+    for c in okrugs.into_iter().flatten() {
         out.push(format!(
             "{}{}кий автономный округ",
             title_case(&c[1]),
             c[2].to_lowercase()
         ));
     }
-    for c in FEDERAL_CITY.captures_iter(p) {
+    let cities = (may("москв") || may("санкт-петербург")).then(|| FEDERAL_CITY.captures_iter(p));
+    for c in cities.into_iter().flatten() {
         let w = c[1].to_lowercase();
         out.push(if w.starts_with("москв") {
             "Москва".to_string()

@@ -129,6 +129,13 @@ fn nominative_surname_in(word: &str, case: NameCase, in_parens: bool) -> String 
 /// parser drops parentheses); returns the rest and the persons, written «Фамилия И.О.» in
 /// the nominative.
 pub(super) fn take_persons(text: &str, case: NameCase) -> (String, Vec<String>) {
+    if !has_initial(text) {
+        // [`PERSON`] needs an initial: without one nothing is taken (spaces still collapsed).
+        return (
+            text.split_whitespace().collect::<Vec<_>>().join(" "),
+            Vec::new(),
+        );
+    }
     let mut persons = Vec::new();
     let mut rest = String::new();
     let mut last = 0;
@@ -166,6 +173,17 @@ pub(super) fn take_persons(text: &str, case: NameCase) -> (String, Vec<String>) 
     });
     let rest = rest.split_whitespace().collect::<Vec<_>>().join(" ");
     (rest, persons)
+}
+
+/// Whether `text` has a capital letter followed by a full stop, as every match of
+/// [`PERSON`] does (a cheap test that keeps the regex off most texts).
+fn has_initial(text: &str) -> bool {
+    let mut previous_capital = false;
+    text.chars().any(|c| {
+        let initial = c == '.' && previous_capital;
+        previous_capital = c.is_uppercase();
+        initial
+    })
 }
 
 /// Adds responsible persons not yet listed. A surname without initials (from a parenthesis,

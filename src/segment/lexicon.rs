@@ -96,7 +96,42 @@ pub(super) const ADDRESSING_VERBS: [&str; 6] = [
     "Поручить ",
     "поручить ",
 ];
-pub(super) static WORD: LazyLock<Regex> = LazyLock::new(|| re(r"[\p{L}][\p{L}-]*"));
+/// A word: a letter, then letters and hyphens (what [`words`] finds; the regex tells the
+/// letters outside the Russian and Latin alphabets).
+static WORD: LazyLock<Regex> = LazyLock::new(|| re(r"[\p{L}][\p{L}-]*"));
+
+/// Whether `c` is a letter (`\p{L}`), without the regex for ASCII and the Russian alphabet.
+fn is_word_letter(c: char) -> bool {
+    match c {
+        'a'..='z' | 'A'..='Z' | 'а'..='я' | 'А'..='Я' | 'ё' | 'Ё' => true,
+        '\0'..='\u{7f}' => false,
+        _ => WORD.is_match(c.encode_utf8(&mut [0; 4])),
+    }
+}
+
+/// Byte offsets and text of the words of `text` ([`WORD`]), found in one pass over its
+/// characters (the regex costs a noticeable share of parsing here).
+fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut chars = text.char_indices().peekable();
+    std::iter::from_fn(move || {
+        let start = loop {
+            let (i, c) = chars.next()?;
+            if is_word_letter(c) {
+                break i;
+            }
+        };
+        let mut end = text.len();
+        while let Some(&(i, c)) = chars.peek() {
+            if c == '-' || is_word_letter(c) {
+                chars.next();
+            } else {
+                end = i;
+                break;
+            }
+        }
+        Some((start, &text[start..end]))
+    })
+}
 
 /// Dative words that start an unnumbered addressee lead-in.
 const ORG_DATIVES: &[&str] = &[
@@ -148,8 +183,8 @@ pub(super) fn plain_words(text: &str) -> Vec<(usize, &str)> {
     let mut last = 0usize;
     // An unclosed quotation (a typo) would hide the rest of the paragraph: ignore quotes then.
     let quotes_balanced = text.matches('«').count() == text.matches('»').count();
-    for m in WORD.find_iter(text) {
-        for c in text[last..m.start()].chars() {
+    for (start, word) in words(text) {
+        for c in text[last..start].chars() {
             match c {
                 '«' if quotes_balanced => depth += 1,
                 '»' if quotes_balanced => depth = (depth - 1).max(0),
@@ -158,9 +193,9 @@ pub(super) fn plain_words(text: &str) -> Vec<(usize, &str)> {
                 _ => {}
             }
         }
-        last = m.start();
+        last = start;
         if depth == 0 {
-            out.push((m.start(), m.as_str()));
+            out.push((start, word));
         }
     }
     out
@@ -265,5 +300,25 @@ pub(super) fn clean_lead(lead: &str) -> String {
     match chars.next() {
         Some(c) if c.is_lowercase() => c.to_uppercase().chain(chars).collect(),
         _ => t,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_are_the_matches_of_the_word_regex() {
+        // Every character up to the CJK blocks, each between hyphens and spaces, then words.
+        let mut text: String = (0..0x3000u32)
+            .filter_map(char::from_u32)
+            .flat_map(|c| [c, '-', c, ' '])
+            .collect();
+        text.push_str(" -Пензы- «школа-интернат» café x1y Ёлка -- ");
+        let expected: Vec<(usize, &str)> = WORD
+            .find_iter(&text)
+            .map(|m| (m.start(), m.as_str()))
+            .collect();
+        assert_eq!(words(&text).collect::<Vec<_>>(), expected);
     }
 }
