@@ -22,6 +22,10 @@ use crate::model::{Entry, Role};
 use crate::search::query::UserQuery;
 use crate::search::{Facets, Hit, MAX_LIMIT, MAX_OFFSET, SearchRequest, SearchResponse, SortOrder};
 
+/// Matches from which the counts and the page of a request are computed on the index's
+/// threads, segments in parallel; fewer are computed on the request's own thread.
+const PARALLEL_MATCHES: usize = 50_000;
+
 impl EntryIndex {
     /// Runs a search.
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse> {
@@ -149,11 +153,18 @@ impl EntryIndex {
             rank_later: ranking != Ranking::DocOrder && !prepared.matches.scored(),
             direct: self.exhaustive,
         };
+        // Few matches are evaluated and ranked one segment after the other: splitting them
+        // across threads costs more than it saves (and more requests run side by side).
+        let single = tantivy::Executor::single_thread();
+        let executor = match prepared.matches.count() >= PARALLEL_MATCHES {
+            true => searcher.index().search_executor(),
+            false => &single,
+        };
         let mut collected = collect::evaluate(
             &prepared.matches,
             &self.columns,
             |ord| searcher.segment_reader(ord),
-            searcher.index().search_executor(),
+            executor,
             plan,
         )?;
         if plan.rank_later {
@@ -162,6 +173,7 @@ impl EntryIndex {
                 full: prepared.query.as_deref().filter(|_| scoring),
                 first: prepared.first.iter().map(|q| q.as_ref()).collect(),
                 rerank: self.rerank,
+                executor,
             };
             collected.top = collect::rank::page(&ranker, &collected.hits, ranking, k)?;
         }

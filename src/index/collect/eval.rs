@@ -13,11 +13,11 @@ use std::sync::Arc;
 use fixedbitset::FixedBitSet;
 use tantivy::DocId;
 
-use super::columns::{Row, SegmentColumns, YEAR_NONE, YEAR_OTHER};
+use super::columns::{Row, SMALL_NONE, SegmentColumns, YEAR_NONE, YEAR_OTHER};
 use super::matches::SegmentMatches;
 use super::{
     ALL_DIMS, AddresseeFilter, Candidate, D_ADDRESSEE, D_TOPIC, D_YEAR, Filters, HeapItem, Plan,
-    Ranking, STR_DIMS, YEAR_SLOTS, candidate, value_of,
+    Ranking, YEAR_SLOTS, candidate, value_of,
 };
 use crate::model::Role;
 use tantivy::SegmentReader;
@@ -309,6 +309,20 @@ fn top(
         .collect()
 }
 
+/// Counts ordinal `ord` in `counts` (nothing when it is out of range: no value).
+fn bump(counts: &mut [u64], ord: u32) {
+    if let Some(c) = counts.get_mut(ord as usize) {
+        *c += 1;
+    }
+}
+
+/// Counts a one-byte ordinal (nothing for [`SMALL_NONE`]).
+fn bump_small(counts: &mut [u64], ord: u8) {
+    if ord != SMALL_NONE {
+        bump(counts, u32::from(ord));
+    }
+}
+
 /// Facet counters of one segment, by ordinal.
 #[derive(Debug)]
 pub(super) struct Counters {
@@ -403,11 +417,14 @@ impl Counters {
             return;
         };
         self.add_year(cols, row, d);
-        for i in 0..STR_DIMS.len() {
-            if let Some(c) = self.strs[i].get_mut(row.str_ord(i) as usize) {
-                *c += 1;
-            }
-        }
+        // The row's fields directly (the hot loop of counting): "none" ordinals are past the
+        // end of the counters (`NO_ORD`) or the one-byte `SMALL_NONE`.
+        let [topic, level, kind, region, entry_type] = &mut self.strs;
+        bump(topic, row.topic);
+        bump_small(level, row.level);
+        bump_small(kind, row.kind);
+        bump(region, row.region);
+        bump_small(entry_type, row.entry_type);
         self.add_addressees(cols, d);
     }
 

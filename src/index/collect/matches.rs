@@ -146,6 +146,11 @@ impl MatchSet {
         })
     }
 
+    /// How many entries match.
+    pub fn count(&self) -> usize {
+        self.segments.iter().map(|s| s.docs.len()).sum()
+    }
+
     /// Whether the matches carry their scores (collected by a scoring [`MatchCollector`]).
     pub fn scored(&self) -> bool {
         self.scored

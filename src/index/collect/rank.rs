@@ -53,6 +53,8 @@ pub struct Ranker<'a> {
     pub first: Vec<&'a dyn Query>,
     /// How many candidates of the first ranking get the full score.
     pub rerank: usize,
+    /// Where the segments are ranked.
+    pub executor: &'a tantivy::Executor,
 }
 
 /// The best `k` hits in `ranking` order, best first. `ranking` is not [`Ranking::DocOrder`]
@@ -70,7 +72,7 @@ pub fn page(
     let n = ranker.rerank.max(k);
     let chosen: Vec<Vec<DocId>> = match (ranking, ranker.full) {
         (Ranking::Score, Some(_)) if !ranker.first.is_empty() && total > n => {
-            let chosen = first_ranking(ranker.searcher, &ranker.first, segments, n)?;
+            let chosen = first_ranking(ranker, segments, n)?;
             // Fewer candidates than asked: hits without any of the first ranking's terms (found
             // through alternatives only) may belong to the page; every hit is scored.
             if chosen.iter().map(Vec::len).sum::<usize>() < n {
@@ -86,8 +88,7 @@ pub fn page(
         Some(q) => Some(q.weight(EnableScoring::enabled_from_searcher(ranker.searcher))?),
         None => None,
     };
-    let executor = ranker.searcher.index().search_executor();
-    let parts = executor.map(
+    let parts = ranker.executor.map(
         |(seg, docs)| score_segment(ranker.searcher, full.as_deref(), seg, &docs, ranking, k),
         segments.iter().zip(chosen),
     )?;
@@ -105,24 +106,23 @@ fn ones(bits: &FixedBitSet) -> Vec<DocId> {
 /// The best `n` hits of all segments by the first ranking, per segment in ascending order:
 /// the best of the first tier, then of the next tiers while fewer than `n`.
 fn first_ranking(
-    searcher: &Searcher,
-    tiers: &[&dyn Query],
+    ranker: &Ranker<'_>,
     segments: &[SegmentHits],
     n: usize,
 ) -> tantivy::Result<Vec<Vec<DocId>>> {
+    let searcher = ranker.searcher;
     let mut chosen: Vec<Vec<DocId>> = vec![Vec::new(); segments.len()];
     let mut taken: Vec<FixedBitSet> = segments
         .iter()
         .map(|s| FixedBitSet::with_capacity(s.hits.len()))
         .collect();
     let mut count = 0;
-    for tier in tiers {
+    for tier in &ranker.first {
         if count >= n {
             break;
         }
         let weight = tier.weight(EnableScoring::enabled_from_searcher(searcher))?;
-        let executor = searcher.index().search_executor();
-        let per_segment = executor.map(
+        let per_segment = ranker.executor.map(
             |(i, (seg, taken))| {
                 let best = best_first(weight.as_ref(), searcher, seg, taken, n)?;
                 let cols = &seg.cols;
