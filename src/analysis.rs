@@ -248,7 +248,7 @@ impl TokenStream for EduTokenStream<'_> {
             };
             self.cursor = to;
             let raw = &self.text[from..to];
-            if raw.chars().count() > MAX_TOKEN_CHARS {
+            if raw.len() > MAX_TOKEN_CHARS && raw.chars().count() > MAX_TOKEN_CHARS {
                 continue;
             }
             self.token.text.clear();

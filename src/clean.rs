@@ -770,19 +770,50 @@ fn tidy(text: &str) -> String {
 }
 
 /// Whitespace other than single `' '`: what [`SPACES`] changes.
+///
+/// Scans bytes: every whitespace character but `' '` is an ASCII control or starts with one
+/// of four lead bytes (U+0085, U+00A0, U+1680, U+2000…U+205F, U+3000), decoded only then.
 fn has_odd_spaces(text: &str) -> bool {
-    let mut previous_space = false;
-    text.chars().any(|c| {
-        let space = c.is_whitespace();
-        let odd = space && (c != ' ' || previous_space);
-        previous_space = space;
-        odd
+    let bytes = text.as_bytes();
+    bytes.iter().enumerate().any(|(i, &b)| match b {
+        b'\t' | b'\n' | 0x0b | 0x0c | b'\r' => true,
+        b' ' => bytes.get(i + 1) == Some(&b' '),
+        0xC2 | 0xE1 | 0xE2 | 0xE3 => text[i..].chars().next().is_some_and(char::is_whitespace),
+        _ => false,
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn odd_spaces_are_whitespace_other_than_single_spaces() {
+        let reference = |text: &str| {
+            let mut previous_space = false;
+            text.chars().any(|c| {
+                let space = c.is_whitespace();
+                let odd = space && (c != ' ' || previous_space);
+                previous_space = space;
+                odd
+            })
+        };
+        let every_space = (0..=0x10FFFF)
+            .filter_map(char::from_u32)
+            .filter(|c| c.is_whitespace());
+        let alphabet: Vec<char> = ['а', 'x', '«', '\u{2010}', '\u{3001}', '\u{C0}']
+            .into_iter()
+            .chain(every_space)
+            .collect();
+        for a in &alphabet {
+            for b in &alphabet {
+                for c in ['я', ' '] {
+                    let text: String = [*a, *b, c].iter().collect();
+                    assert_eq!(has_odd_spaces(&text), reference(&text), "{text:?}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn short_title_lines_before_a_blank_line_stand_alone() {

@@ -30,6 +30,7 @@ use chrono::NaiveDate;
 use regex::Regex;
 
 use crate::model::{DocKind, DocumentMeta, Level};
+use crate::ru::WordRegex;
 use crate::ru_date;
 
 mod gazetteer;
@@ -37,6 +38,10 @@ mod place;
 
 fn re(pattern: &str) -> Regex {
     Regex::new(pattern).expect("constant regex is valid")
+}
+
+fn word_re(pattern: &str) -> WordRegex {
+    WordRegex::new(pattern).expect("constant regex is valid")
 }
 
 /// Paragraphs at the start of a document that count as its header.
@@ -116,14 +121,14 @@ static FEDERAL: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 /// Municipal issuing bodies and their signatures.
-static MUNICIPAL_BODY: LazyLock<Regex> = LazyLock::new(|| {
-    re(
+static MUNICIPAL_BODY: LazyLock<WordRegex> = LazyLock::new(|| {
+    word_re(
         r"(?i)(?:глав\p{L}*|мэр\p{L}*|мэри\p{L}*|администраци\p{L}*|дум\p{L}*|собрани\p{L}* представителей|совет\p{L}* депутатов|управлени\p{L}* образования|отдел\p{L}* образования|комитет\p{L}* образования|руководител\p{L}* администрации)(?:\s+\p{L}+){0,3}?\s+(?:(?:городск\p{L}*|муниципальн\p{L}*|сельск\p{L}*)\b|г\.|город|района?\b|округ|МОГО|\p{Lu}\p{Ll}+ск\p{L}* (?:район|округ|муниципальн|городск))|^мэр\b|^(?:и\.\s?о\.\s?)?глав\p{L}* (?:администрации )?(?:город|муниципальн|\p{Lu}\p{L}+ского)|\p{Lu}\p{L}+ская городская дума|городская дума|\b(?:МБОУ|МОУ|МАОУ|МКОУ)\b|\bшкол(?:а|ы|е|у|ой)\b",
     )
 });
 /// Regional issuing bodies and their signatures.
-static REGIONAL_BODY: LazyLock<Regex> = LazyLock::new(|| {
-    re(
+static REGIONAL_BODY: LazyLock<WordRegex> = LazyLock::new(|| {
+    word_re(
         r"(?i)(?:министерств\p{L}*|министр\b|департамент\p{L}*|комитет\p{L}*|управлени\p{L}*|правительств\p{L}*|администраци\p{L}*|губернатор\p{L}*|коллеги\p{L}* администрации)[^.;:]{0,60}?(?:област|кра[йяюе]\b|республик|автономн|города москвы|москвы|санкт-петербурга)|^губернатор|^министр\b|председател\p{L}* правительства",
     )
 });

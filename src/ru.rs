@@ -9,6 +9,72 @@ use regex::Regex;
 pub static DALEE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\s*\(далее\s*[-–—]?[^)]*\)").expect("constant regex is valid"));
 
+/// A regex with Unicode word boundaries (`\b`), searched only where the same pattern without
+/// them matches.
+///
+/// On Cyrillic text the regex crate's fast engine (a lazy DFA) gives up at a Unicode `\b` and
+/// the search falls back to a slower one over the whole text. Without the boundaries the
+/// pattern matches every text the original matches (an assertion only removes matches), so a
+/// text the boundary-free pattern does not match — most texts — is answered by the fast engine
+/// alone, and every answer is the original pattern's.
+#[derive(Debug)]
+pub struct WordRegex {
+    regex: Regex,
+    gate: Regex,
+}
+
+impl WordRegex {
+    /// Compiles `pattern` and its boundary-free gate.
+    pub fn new(pattern: &str) -> Result<Self, regex::Error> {
+        Ok(WordRegex {
+            regex: Regex::new(pattern)?,
+            gate: Regex::new(&without_word_boundaries(pattern))?,
+        })
+    }
+
+    /// [`Regex::find`].
+    pub fn find<'h>(&self, haystack: &'h str) -> Option<regex::Match<'h>> {
+        if self.gate.is_match(haystack) {
+            self.regex.find(haystack)
+        } else {
+            None
+        }
+    }
+
+    /// [`Regex::captures_iter`] (nothing when the gate does not match).
+    pub fn captures_iter<'r, 'h>(
+        &'r self,
+        haystack: &'h str,
+    ) -> impl Iterator<Item = regex::Captures<'h>> + use<'r, 'h> {
+        self.gate
+            .is_match(haystack)
+            .then(|| self.regex.captures_iter(haystack))
+            .into_iter()
+            .flatten()
+    }
+}
+
+/// `pattern` with every `\b` removed (escaped backslashes kept as they are).
+fn without_word_boundaries(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len());
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('b') => {}
+            Some(next) => {
+                out.push(c);
+                out.push(next);
+            }
+            None => out.push(c),
+        }
+    }
+    out
+}
+
 /// Lower case with ё as е: the form names are compared in (never displayed).
 pub fn fold(s: &str) -> String {
     lower(s).replace('ё', "е")
@@ -174,6 +240,24 @@ pub fn is_infinitive(word: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn word_boundaries_are_removed_from_the_gate_only() {
+        assert_eq!(
+            without_word_boundaries(r"\b(?:до|к)\s+\d{4}\b|\\b\w"),
+            r"(?:до|к)\s+\d{4}|\\b\w"
+        );
+        let re = WordRegex::new(r"(?i)\bдо\s+(\d{4})\b").expect("valid");
+        let text = "Обеспечить до 2025 года, ДО 2026; иначе подо 2027 и до 20281";
+        let found: Vec<&str> = re
+            .captures_iter(text)
+            .filter_map(|c| c.get(1).map(|m| m.as_str()))
+            .collect();
+        assert_eq!(found, ["2025", "2026"]);
+        assert_eq!(re.find(text).map(|m| m.start()), text.find("до"));
+        assert!(re.find("подо 2027").is_none());
+        assert!(re.captures_iter("нет срока").next().is_none());
+    }
 
     #[test]
     fn fast_letter_tests_agree_with_the_standard_library() {

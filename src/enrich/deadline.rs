@@ -22,6 +22,7 @@ use chrono::NaiveDate;
 use regex::Regex;
 
 use crate::model::Deadline;
+use crate::ru::WordRegex;
 use crate::ru_date;
 
 /// Which rule a regex implements.
@@ -35,7 +36,7 @@ enum Kind {
     BareYear,
 }
 
-static RULES: LazyLock<Vec<(Regex, Kind)>> = LazyLock::new(|| {
+static RULES: LazyLock<Vec<(WordRegex, Kind)>> = LazyLock::new(|| {
     let months = ru_date::months_alternation();
     let pre = r"\b(?:(?:в\s+срок\s+)?(?:до|не\s+позднее)|к)";
     let suffix = r"(?:\s*(?:года|году|г\.|г\b))?";
@@ -70,7 +71,7 @@ static RULES: LazyLock<Vec<(Regex, Kind)>> = LazyLock::new(|| {
         ),
     ];
     src.into_iter()
-        .filter_map(|(re, kind)| match Regex::new(&re) {
+        .filter_map(|(re, kind)| match WordRegex::new(&re) {
             Ok(r) => Some((r, kind)),
             Err(e) => {
                 tracing::error!("bad deadline regex: {e}");
