@@ -713,12 +713,14 @@ impl QueryBuilder {
                 hl.ru.extend(texts(&variant));
             }
             let weight = W_ALT * alt.weight * self.alt_scale(&alt_a, w.own_idf, searcher);
-            if let Some(q) = self.coordinated(&alt.text) {
-                ways.push(boost(q, W_COORDINATED));
-            }
             if let Some(q) = union(ways) {
                 clauses.push(boost(q, weight));
                 hl.ru.extend(texts(&alt_a.ru));
+            }
+            // A clause of its own, counted by the word's best: an entry with the whole phrase
+            // also has the tail after the head, and must not score both.
+            if let Some(q) = self.coordinated(&alt.text) {
+                clauses.push(boost(q, weight * W_COORDINATED));
             }
             // «доброволец» brings «добровольчество», «добровольческий».
             if let [(_, stem)] = alt_a.ru.as_slice()
