@@ -5,8 +5,9 @@
 //! the same index restricts CORS to one origin. The connection-limit tests start servers of their
 //! own and talk raw HTTP/1.1. One test runs the `edusearch serve` binary.
 
+mod common;
+
 use std::collections::HashMap;
-use std::future::Future;
 use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::process::{Command, Stdio};
@@ -46,45 +47,15 @@ fn start() -> Server {
         .add_documents(&[hostile_document()])
         .expect("add hostile document");
     let index = Arc::new(index);
-    let (tx, rx) = std::sync::mpsc::channel::<(SocketAddr, SocketAddr)>();
-    let shared = index.clone();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .expect("runtime");
-        rt.block_on(async move {
-            let open = tokio::net::TcpListener::bind("127.0.0.1:0")
-                .await
-                .expect("bind");
-            let strict = tokio::net::TcpListener::bind("127.0.0.1:0")
-                .await
-                .expect("bind");
-            let addrs = (
-                open.local_addr().expect("addr"),
-                strict.local_addr().expect("addr"),
-            );
-            let state = AppState { index: shared };
-            let app = api::app(state.clone(), &ServeConfig::default()).expect("app");
-            let config = ServeConfig {
-                cors_origins: vec![ALLOWED_ORIGIN.into()],
-                ..ServeConfig::default()
-            };
-            let strict_app = api::app(state, &config).expect("app");
-            tokio::spawn(api::serve(
-                strict,
-                strict_app,
-                &config,
-                std::future::pending(),
-            ));
-            tx.send(addrs).expect("send address");
-            api::serve(open, app, &ServeConfig::default(), std::future::pending())
-                .await
-                .expect("serve");
-        });
-    });
-    let (open, strict) = rx.recv().expect("server address");
+    let state = AppState {
+        index: index.clone(),
+    };
+    let open = common::serve_in_background(state.clone(), ServeConfig::default());
+    let config = ServeConfig {
+        cors_origins: vec![ALLOWED_ORIGIN.into()],
+        ..ServeConfig::default()
+    };
+    let strict = common::serve_in_background(state, config);
     Server {
         base: format!("http://{open}"),
         restricted: format!("http://{strict}"),
@@ -312,7 +283,7 @@ fn healthz_reports_parser_versions() {
         index: Arc::new(index),
     };
     let app = api::app(state, &ServeConfig::default()).expect("app");
-    let (addr, _) = spawn_serve(app, ServeConfig::default(), std::future::pending());
+    let (addr, _) = common::spawn_serve(app, ServeConfig::default(), 1, std::future::pending());
     let r = get_from(&format!("http://{addr}"), "/healthz", &[]);
     assert_eq!(r.status, 200, "{}", r.body);
     let j = r.json();
@@ -1080,41 +1051,13 @@ fn concurrent_requests_all_succeed() {
 
 // ---------------------------------------------------------------- connection limits
 
-/// Serves `app` with the connection limits of `config` on an ephemeral port, on a runtime thread
-/// of its own that ends when `serve` returns.
-fn spawn_serve(
-    app: Router,
-    config: ServeConfig,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> (SocketAddr, std::thread::JoinHandle<()>) {
-    let (tx, rx) = std::sync::mpsc::channel();
-    let thread = std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .expect("runtime");
-        rt.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-                .await
-                .expect("bind");
-            tx.send(listener.local_addr().expect("addr"))
-                .expect("send address");
-            api::serve(listener, app, &config, shutdown)
-                .await
-                .expect("serve");
-        });
-    });
-    (rx.recv().expect("server address"), thread)
-}
-
 /// The production app over the shared index, served with `config`, until the test binary ends.
 fn spawn_app(config: ServeConfig) -> SocketAddr {
     let state = AppState {
         index: server().index.clone(),
     };
     let app = api::app(state, &config).expect("app");
-    spawn_serve(app, config, std::future::pending()).0
+    common::spawn_serve(app, config, 1, std::future::pending()).0
 }
 
 /// What waiting for the server gave.
@@ -1372,7 +1315,7 @@ fn shutdown_closes_idle_connections_and_lets_open_requests_finish() {
     let shutdown = async move {
         let _ = stop_rx.await;
     };
-    let (addr, thread) = spawn_serve(app, ServeConfig::default(), shutdown);
+    let (addr, thread) = common::spawn_serve(app, ServeConfig::default(), 1, shutdown);
 
     let mut idle = Raw::connect(addr);
     assert!(idle.send(b"GET /fast HTTP/1.1\r\nHost: test\r\n\r\n"));

@@ -1,16 +1,25 @@
 //! Helpers shared by the HTTP test targets (each target compiles this module on its own).
 
+use std::future::Future;
 use std::net::SocketAddr;
+use std::thread::JoinHandle;
 
+use axum::Router;
 use edusearch::api::{self, AppState, ServeConfig};
 
-/// Serves `state` with `config` on a free loopback port from a thread of its own (a two-worker
-/// runtime) for the rest of the test process; returns the address once it accepts.
-pub fn serve_in_background(state: AppState, config: ServeConfig) -> SocketAddr {
+/// Serves `app` with `config` on a free loopback port from a thread of its own (a runtime of
+/// `workers` threads) until `shutdown` resolves; returns the address once it accepts, and the
+/// thread, which ends when `serve` returns.
+pub fn spawn_serve(
+    app: Router,
+    config: ServeConfig,
+    workers: usize,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> (SocketAddr, JoinHandle<()>) {
     let (tx, rx) = std::sync::mpsc::channel::<SocketAddr>();
-    std::thread::spawn(move || {
+    let thread = std::thread::spawn(move || {
         let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
+            .worker_threads(workers)
             .enable_all()
             .build()
             .expect("runtime");
@@ -20,11 +29,17 @@ pub fn serve_in_background(state: AppState, config: ServeConfig) -> SocketAddr {
                 .expect("bind");
             tx.send(listener.local_addr().expect("addr"))
                 .expect("send address");
-            let app = api::app(state, &config).expect("app");
-            api::serve(listener, app, &config, std::future::pending())
+            api::serve(listener, app, &config, shutdown)
                 .await
                 .expect("serve");
         });
     });
-    rx.recv().expect("server address")
+    (rx.recv().expect("server address"), thread)
+}
+
+/// Serves `state` with `config` (a two-worker runtime) for the rest of the test process;
+/// returns the address once it accepts.
+pub fn serve_in_background(state: AppState, config: ServeConfig) -> SocketAddr {
+    let app = api::app(state, &config).expect("app");
+    spawn_serve(app, config, 2, std::future::pending()).0
 }
