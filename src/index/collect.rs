@@ -222,7 +222,7 @@ pub fn evaluate<'r>(
     let mut segments = Vec::with_capacity(matches.segments.len());
     // A segment without matches counts nothing: its columns are not even loaded (the first
     // search of a fresh process pays for the columns of the segments it matches only).
-    for seg in matches.segments.iter().filter(|s| !s.docs.is_empty()) {
+    for seg in matches.segments.iter().filter(|s| s.count > 0) {
         let reader = reader_of(seg.segment);
         let cols = columns.get(reader)?;
         let alive = cols.alive(reader);

@@ -104,6 +104,7 @@ impl EntryIndex {
         count_facets: bool,
         cache_matches: bool,
     ) -> Result<Execution> {
+        let started = Instant::now();
         let filters = self.resolve_filters(req)?;
         let user_query = crate::search::query::parse(&req.q);
         let searcher = self.reader.searcher();
@@ -138,6 +139,7 @@ impl EntryIndex {
                 p
             }
         };
+        let matched = started.elapsed();
         let scoring = prepared.scoring;
         let ranking = match (req.sort, scoring) {
             (SortOrder::Relevance, true) => Ranking::Score,
@@ -167,6 +169,7 @@ impl EntryIndex {
             executor,
             plan,
         )?;
+        let counted = started.elapsed();
         if plan.rank_later {
             let ranker = collect::rank::Ranker {
                 searcher: &searcher,
@@ -177,6 +180,14 @@ impl EntryIndex {
             };
             collected.top = collect::rank::page(&ranker, &collected.hits, ranking, k)?;
         }
+        tracing::debug!(
+            matches = prepared.matches.count(),
+            total = collected.total,
+            match_ms = ms(matched),
+            count_ms = ms(counted - matched),
+            rank_ms = ms(started.elapsed() - counted),
+            "search phases"
+        );
         Ok(Execution {
             searcher,
             collected,
@@ -362,6 +373,11 @@ impl Matching {
         self.next = end;
         Ok(batch)
     }
+}
+
+/// Milliseconds of a duration, for the logs.
+fn ms(d: std::time::Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
 }
 
 /// What [`EntryIndex::execute`] found: the searcher it used (to load stored entries from the

@@ -12,7 +12,7 @@ use tantivy::{DocId, SegmentReader};
 
 use super::eval::Alive;
 use super::merge::Dictionaries;
-use super::{NO_ORD, NONE, STR_DIMS, YEAR_BASE, YEAR_SLOTS};
+use super::{D_ADDRESSEE, D_TOPIC, D_YEAR, DIMS, NO_ORD, NONE, STR_DIMS, YEAR_BASE, YEAR_SLOTS};
 use crate::analysis::fold;
 use crate::index::schema::names;
 use crate::model::Role;
@@ -36,10 +36,14 @@ pub struct SegmentColumns {
     pub(super) doc: StrValues,
     /// Dictionaries of the string dimensions (their ordinals are in `rows`).
     pub(super) strs: [StrValues; 5],
-    /// Facet values per document, plus one last row that ends the addressee ranges.
+    /// Facet values per document.
     pub(super) rows: Vec<Row>,
-    /// Addressee ordinals of document `d`: `addr_ords[rows[d].addr_start..rows[d + 1].addr_start]`.
-    pub(super) addr_ords: Vec<u32>,
+    /// The distinct sets of addressee ordinals of the segment's entries (an entry holds the
+    /// number of its set, [`Row::addr_set`]): the ordinals of set `s` are
+    /// `set_ords[set_starts[s]..set_starts[s + 1]]`, ascending.
+    pub(super) set_ords: Vec<u32>,
+    /// See [`SegmentColumns::set_ords`]; one more than the sets.
+    pub(super) set_starts: Vec<u32>,
     /// Role index (into [`Role::ALL`]) per addressee ordinal, `u8::MAX` if unknown.
     pub(super) addr_role: Vec<u8>,
     /// `/role/name` per addressee ordinal.
@@ -48,6 +52,11 @@ pub struct SegmentColumns {
     pub(super) addr_role_id: Vec<String>,
     /// Folded canonical name per addressee ordinal.
     pub(super) addr_folded: Vec<String>,
+    /// Per facet dimension, the first entry of each run of consecutive entries with the same
+    /// value (the entries of one document share its year, level, kind and region, those of one
+    /// block its addressees): a set is counted per run, by the population count of the run's
+    /// bits, instead of per entry.
+    pub(super) runs: [Vec<u32>; DIMS],
     /// Bitsets of the entries passing recent filters, by filter key.
     filter_bits: Mutex<HashMap<String, Arc<FixedBitSet>>>,
     /// The live entries and their counts, for the last state of the deletes asked.
@@ -71,7 +80,8 @@ pub(super) const YEAR_OTHER: u16 = u16::MAX - 1;
 pub(super) struct Row {
     pub(super) topic: u32,
     pub(super) region: u32,
-    pub(super) addr_start: u32,
+    /// The entry's set of addressees (see [`SegmentColumns::set_ords`]).
+    pub(super) addr_set: u32,
     pub(super) year: u16,
     pub(super) level: u8,
     pub(super) kind: u8,
@@ -171,17 +181,23 @@ impl SegmentColumns {
         for (slot, name) in cols.strs.iter_mut().zip(STR_DIMS) {
             *slot = dense_str(reader, name)?;
         }
-        let mut addr_offsets = Vec::with_capacity(max as usize + 1);
-        addr_offsets.push(0);
+        let mut addr_sets = Vec::with_capacity(max as usize);
+        cols.set_starts.push(0);
         if let Some(col) = ff.str(names::ADDRESSEE)? {
             let mut scratch: Vec<u32> = Vec::new();
+            let mut known: HashMap<Vec<u32>, u32> = HashMap::new();
             for d in 0..max {
                 scratch.clear();
                 scratch.extend(col.term_ords(d).map(|o| o as u32));
                 scratch.sort_unstable();
                 scratch.dedup();
-                cols.addr_ords.extend_from_slice(&scratch);
-                addr_offsets.push(cols.addr_ords.len() as u32);
+                let next = known.len() as u32;
+                let set = *known.entry(scratch.clone()).or_insert_with(|| {
+                    cols.set_ords.extend_from_slice(&scratch);
+                    cols.set_starts.push(cols.set_ords.len() as u32);
+                    next
+                });
+                addr_sets.push(set);
             }
             for encoded in dictionary_names(&col)? {
                 let (role, name) = split_facet(encoded.as_bytes());
@@ -195,36 +211,67 @@ impl SegmentColumns {
                 cols.addr_role_id.push(role.to_string());
             }
         } else {
-            addr_offsets.resize(max as usize + 1, 0);
+            // One empty set, held by every entry.
+            cols.set_starts.push(0);
+            addr_sets.resize(max as usize, 0);
         }
-        cols.rows = cols.pack_rows(&addr_offsets);
+        cols.rows = cols.pack_rows(&addr_sets);
+        cols.runs = std::array::from_fn(|dim| cols.run_starts(dim));
         Ok(cols)
     }
 
     /// Packs the facet columns into rows and frees the per-column ordinals.
-    fn pack_rows(&mut self, addr_offsets: &[u32]) -> Vec<Row> {
+    fn pack_rows(&mut self, addr_sets: &[u32]) -> Vec<Row> {
         let small = |ords: &[u32], d: usize| match ords.get(d) {
             Some(&o) if o < u32::from(SMALL_NONE) => o as u8,
             _ => SMALL_NONE,
         };
         let ord = |ords: &[u32], d: usize| ords.get(d).copied().unwrap_or(NO_ORD);
-        let rows = addr_offsets
+        let rows = addr_sets
             .iter()
             .enumerate()
-            .map(|(d, &addr_start)| Row {
+            .map(|(d, &addr_set)| Row {
                 topic: ord(&self.strs[0].ords, d),
                 level: small(&self.strs[1].ords, d),
                 kind: small(&self.strs[2].ords, d),
                 region: ord(&self.strs[3].ords, d),
                 entry_type: small(&self.strs[4].ords, d),
                 year: self.year.get(d).map_or(YEAR_NONE, |&y| year_slot(y)),
-                addr_start,
+                addr_set,
             })
             .collect();
         for s in &mut self.strs {
             s.ords = Vec::new();
         }
         rows
+    }
+
+    /// The first entry of each run of equal values of dimension `dim` (see
+    /// [`SegmentColumns::runs`]).
+    fn run_starts(&self, dim: usize) -> Vec<u32> {
+        let mut starts = Vec::new();
+        for d in 0..self.max_doc() {
+            if d == 0 || !self.same_value(dim, d - 1, d) {
+                starts.push(d as u32);
+            }
+        }
+        starts.shrink_to_fit();
+        starts
+    }
+
+    /// Whether entries `a` and `b` have the same value in dimension `dim`.
+    fn same_value(&self, dim: usize, a: usize, b: usize) -> bool {
+        let (Some(ra), Some(rb)) = (self.rows.get(a), self.rows.get(b)) else {
+            return false;
+        };
+        match dim {
+            D_ADDRESSEE => ra.addr_set == rb.addr_set,
+            D_YEAR => {
+                ra.year == rb.year
+                    && (ra.year != YEAR_OTHER || self.year.get(a) == self.year.get(b))
+            }
+            _ => ra.str_ord(dim - D_TOPIC) == rb.str_ord(dim - D_TOPIC),
+        }
     }
 
     /// Number of documents of the segment (deleted ones included).
@@ -277,15 +324,25 @@ impl SegmentColumns {
         alive
     }
 
+    /// The addressee ordinals of entry `doc`.
     pub(super) fn addressees(&self, doc: DocId) -> &[u32] {
-        let d = doc as usize;
-        match (self.rows.get(d), self.rows.get(d + 1)) {
-            (Some(a), Some(b)) => self
-                .addr_ords
-                .get(a.addr_start as usize..b.addr_start as usize)
-                .unwrap_or(&[]),
+        self.rows
+            .get(doc as usize)
+            .map_or(&[], |row| self.set(row.addr_set))
+    }
+
+    /// The addressee ordinals of set `set` (see [`SegmentColumns::set_ords`]).
+    pub(super) fn set(&self, set: u32) -> &[u32] {
+        let s = set as usize;
+        match (self.set_starts.get(s), self.set_starts.get(s + 1)) {
+            (Some(&a), Some(&b)) => self.set_ords.get(a as usize..b as usize).unwrap_or(&[]),
             _ => &[],
         }
+    }
+
+    /// Number of distinct addressee sets.
+    pub(super) fn sets(&self) -> usize {
+        self.set_starts.len().saturating_sub(1)
     }
 }
 

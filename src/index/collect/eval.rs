@@ -68,9 +68,7 @@ impl Alive {
             None => bits.insert_range(..),
         }
         let mut counts = Counters::new(cols);
-        for d in bits.ones() {
-            counts.add_all(cols, d as DocId);
-        }
+        counts.add_set(cols, None, &bits, ALL_DIMS, true);
         Alive {
             deleted: reader.num_deleted_docs(),
             count: bits.count_ones(..),
@@ -92,7 +90,7 @@ pub(super) fn run(
     kept: bool,
 ) -> SegmentFruit {
     let filters = active_filters(cols, plan.filters);
-    let matched = seg.bits(cols.max_doc());
+    let matched = &seg.bits;
     let hits = intersect(matched, filters.iter().map(|f| f.bits.as_ref()));
     let facets = if plan.count_facets {
         let base = (!plan.direct).then_some(alive);
@@ -227,7 +225,8 @@ fn active_filters(cols: &SegmentColumns, filters: &Filters) -> Vec<ActiveFilter>
 
 /// Disjunctive counts: dimensions without a filter count the hits; a filtered dimension counts
 /// the matches passing every other filter. Dimensions in `skip` are left at zero. With `alive`
-/// (the segment's live entries), large sets are counted through their complement.
+/// (the segment's live entries), sets are counted run by run or through their complement; the
+/// reference path (no `alive`) counts entry by entry.
 fn count_facets(
     cols: &SegmentColumns,
     alive: Option<&Alive>,
@@ -243,7 +242,7 @@ fn count_facets(
         .fold(0u8, |m, d| m | 1 << d);
     let over_hits = ALL_DIMS & !filtered & !skip;
     if over_hits != 0 {
-        counters.add_set(cols, alive, hits, over_hits);
+        counters.add_set(cols, alive, hits, over_hits, alive.is_some());
     }
     for f in filters {
         let Some(dim) = f.dim.filter(|&d| skip & (1 << d) == 0) else {
@@ -253,7 +252,13 @@ fn count_facets(
             .iter()
             .filter(|o| o.dim != Some(dim))
             .map(|o| o.bits.as_ref());
-        counters.add_set(cols, alive, &intersect(matched, others), 1 << dim);
+        counters.add_set(
+            cols,
+            alive,
+            &intersect(matched, others),
+            1 << dim,
+            alive.is_some(),
+        );
     }
     counters
 }
@@ -268,7 +273,8 @@ fn top(
     kept: bool,
 ) -> Vec<Candidate> {
     let (k, ranking) = (plan.k, plan.ranking);
-    let passes = |i: usize| hits.contains(seg.docs[i] as usize);
+    let docs = seg.docs();
+    let passes = |i: usize| hits.contains(docs[i] as usize);
     let items: Vec<HeapItem> = match seg.ordered(ranking, cols, kept) {
         Some(order) => order
             .iter()
@@ -279,13 +285,13 @@ fn top(
             .collect(),
         None => {
             let mut heap: BinaryHeap<HeapItem> = BinaryHeap::with_capacity(k + 1);
-            for i in (0..seg.docs.len()).filter(|&i| passes(i)) {
+            for i in (0..docs.len()).filter(|&i| passes(i)) {
                 // In document order an entry of a later document than the worst kept cannot
                 // enter a full heap: skipped before its key is made (browsing walks them all).
                 if ranking == Ranking::DocOrder
                     && heap.len() >= k
                     && heap.peek().is_some_and(|worst| {
-                        cols.doc.ords.get(seg.docs[i] as usize).copied() > Some(worst.1)
+                        cols.doc.ords.get(docs[i] as usize).copied() > Some(worst.1)
                     })
                 {
                     continue;
@@ -316,6 +322,13 @@ fn bump(counts: &mut [u64], ord: u32) {
     }
 }
 
+/// Counts `n` entries of ordinal `ord` in `counts` (nothing when it is out of range).
+fn bump_n(counts: &mut [u64], ord: u32, n: u64) {
+    if let Some(c) = counts.get_mut(ord as usize) {
+        *c += n;
+    }
+}
+
 /// Counts a one-byte ordinal (nothing for [`SMALL_NONE`]).
 fn bump_small(counts: &mut [u64], ord: u8) {
     if ord != SMALL_NONE {
@@ -336,6 +349,9 @@ pub(super) struct Counters {
     pub(super) other_years: HashMap<i32, u64>,
     /// By ordinal of each string dimension.
     pub(super) strs: [Vec<u64>; 5],
+    /// Entries by addressee set (see [`SegmentColumns::set_ords`]), not yet added to `names`
+    /// and `roles` (see [`Counters::settle`]).
+    sets: Vec<u64>,
 }
 
 impl Counters {
@@ -346,32 +362,131 @@ impl Counters {
             years: vec![0; YEAR_SLOTS],
             other_years: HashMap::new(),
             strs: std::array::from_fn(|i| vec![0; cols.strs[i].names.len()]),
+            sets: vec![0; cols.sets()],
         }
     }
 
-    /// Counts the entries of `set` in the dimensions `dims`: one by one, or, when `alive` is
-    /// given and `set` (a subset of it) holds more than half of it, as the counts of `alive`
-    /// minus those of the live entries outside `set`.
+    /// Adds the entries counted by addressee set to their addressees and roles: each
+    /// `/role/name` of the set, and `/role` once per entry with an addressee of the role.
+    fn settle(&mut self, cols: &SegmentColumns) {
+        for (set, count) in self.sets.iter_mut().enumerate() {
+            let n = std::mem::take(count);
+            if n == 0 {
+                continue;
+            }
+            let mut seen: u32 = 0;
+            for &ord in cols.set(set as u32) {
+                if let Some(c) = self.names.get_mut(ord as usize) {
+                    *c += n;
+                }
+                if let Some(&r) = cols.addr_role.get(ord as usize)
+                    && (r as usize) < Role::ALL.len()
+                {
+                    seen |= 1 << r;
+                }
+            }
+            while seen != 0 {
+                self.roles[seen.trailing_zeros() as usize] += n;
+                seen &= seen - 1;
+            }
+        }
+    }
+
+    /// Counts the entries of `set` in the dimensions `dims`. With `runs`, a dimension with
+    /// fewer runs of equal values than entries to visit is counted run by run (population
+    /// counts of the runs' bits); the others one entry at a time, or, when `alive` is given and `set` (a subset of
+    /// it) holds more than half of it, as the counts of `alive` minus those of the live entries
+    /// outside `set`.
     fn add_set(
         &mut self,
         cols: &SegmentColumns,
         alive: Option<&Alive>,
         set: &FixedBitSet,
         dims: u8,
+        runs: bool,
     ) {
-        match alive {
-            Some(alive) if 2 * set.count_ones(..) > alive.count => {
+        let n = set.count_ones(..);
+        let complement = alive.filter(|a| 2 * n > a.count);
+        let visits = complement.map_or(n, |a| a.count - n);
+        let mut by_entry = 0u8;
+        let mut rest = dims;
+        while rest != 0 {
+            let dim = rest.trailing_zeros() as usize;
+            rest &= rest - 1;
+            // A run costs a few times what one dimension of an entry does (the entries'
+            // dimensions are counted in one pass); a block of 64 entries about as much.
+            if runs && 4 * cols.runs[dim].len() + set.as_slice().len() < visits {
+                self.add_runs(cols, set, dim);
+            } else {
+                by_entry |= 1 << dim;
+            }
+        }
+        if by_entry != 0 {
+            self.add_by_entry(cols, complement, set, by_entry);
+        }
+        self.settle(cols);
+    }
+
+    /// Counts the entries of `set` in the dimensions `dims` one by one, or as the counts of
+    /// `complement` minus those of its entries outside `set`.
+    fn add_by_entry(
+        &mut self,
+        cols: &SegmentColumns,
+        complement: Option<&Alive>,
+        set: &FixedBitSet,
+        dims: u8,
+    ) {
+        match complement {
+            Some(alive) => {
                 let mut rest = alive.bits.clone();
                 rest.difference_with(set);
                 let mut outside = Counters::new(cols);
                 for d in rest.ones() {
                     outside.add_dims(cols, dims, d as DocId);
                 }
+                outside.settle(cols);
                 self.add_difference(dims, &alive.counts, &outside);
             }
-            _ => {
+            None => {
                 for d in set.ones() {
                     self.add_dims(cols, dims, d as DocId);
+                }
+            }
+        }
+    }
+
+    /// Counts the entries of `set` in dimension `dim` run by run (see
+    /// [`SegmentColumns::runs`]): each run's entries share one value, counted once with the
+    /// number of the run's entries in `set`.
+    fn add_runs(&mut self, cols: &SegmentColumns, set: &FixedBitSet, dim: usize) {
+        let starts = &cols.runs[dim];
+        let mut below = PrefixCount::new(set.as_slice());
+        let mut before = 0;
+        let mut counted = Vec::new();
+        for (i, &start) in starts.iter().enumerate() {
+            let end = starts.get(i + 1).map_or(cols.max_doc(), |&e| e as usize);
+            let upto = below.below(end);
+            if upto > before {
+                counted.push((start as usize, upto - before));
+            }
+            before = upto;
+        }
+        let rows = &cols.rows;
+        match dim {
+            D_ADDRESSEE => {
+                for (d, n) in counted {
+                    bump_n(&mut self.sets, rows[d].addr_set, n);
+                }
+            }
+            D_YEAR => {
+                for (d, n) in counted {
+                    self.add_year(cols, &rows[d], d as DocId, n);
+                }
+            }
+            _ => {
+                let i = dim - D_TOPIC;
+                for (d, n) in counted {
+                    bump_n(&mut self.strs[i], rows[d].str_ord(i), n);
                 }
             }
         }
@@ -416,7 +531,7 @@ impl Counters {
         let Some(row) = cols.rows.get(d as usize) else {
             return;
         };
-        self.add_year(cols, row, d);
+        self.add_year(cols, row, d, 1);
         // The row's fields directly (the hot loop of counting): "none" ordinals are past the
         // end of the counters (`NO_ORD`) or the one-byte `SMALL_NONE`.
         let [topic, level, kind, region, entry_type] = &mut self.strs;
@@ -425,7 +540,7 @@ impl Counters {
         bump_small(kind, row.kind);
         bump(region, row.region);
         bump_small(entry_type, row.entry_type);
-        self.add_addressees(cols, d);
+        bump(&mut self.sets, row.addr_set);
     }
 
     /// Counts entry `d` in the dimensions of the bit set `dims` (bit `i` = dimension `i`).
@@ -442,53 +557,79 @@ impl Counters {
 
     /// Counts entry `d` in dimension `dim` only.
     fn add_dim(&mut self, cols: &SegmentColumns, dim: usize, d: DocId) {
+        self.add_dim_n(cols, dim, d, 1);
+    }
+
+    /// Counts `n` entries with the value of entry `d` in dimension `dim`.
+    fn add_dim_n(&mut self, cols: &SegmentColumns, dim: usize, d: DocId, n: u64) {
         let Some(row) = cols.rows.get(d as usize) else {
             return;
         };
         match dim {
-            D_ADDRESSEE => self.add_addressees(cols, d),
-            D_YEAR => self.add_year(cols, row, d),
+            D_ADDRESSEE => {
+                if let Some(c) = self.sets.get_mut(row.addr_set as usize) {
+                    *c += n;
+                }
+            }
+            D_YEAR => self.add_year(cols, row, d, n),
             _ => {
                 let i = dim - D_TOPIC;
                 if let Some(c) = self.strs[i].get_mut(row.str_ord(i) as usize) {
-                    *c += 1;
+                    *c += n;
                 }
             }
         }
     }
 
-    fn add_year(&mut self, cols: &SegmentColumns, row: &Row, d: DocId) {
+    /// Counts `n` entries with the year of entry `d` (whose row is `row`).
+    fn add_year(&mut self, cols: &SegmentColumns, row: &Row, d: DocId, n: u64) {
         match row.year {
             YEAR_NONE => {}
             YEAR_OTHER => {
                 if let Some(&y) = cols.year.get(d as usize) {
-                    *self.other_years.entry(y).or_insert(0) += 1;
+                    *self.other_years.entry(y).or_insert(0) += n;
                 }
             }
             slot => {
                 if let Some(c) = self.years.get_mut(slot as usize) {
-                    *c += 1;
+                    *c += n;
                 }
             }
         }
     }
+}
 
-    /// Counts `/role` once per entry with an addressee of the role, and each `/role/name`.
-    fn add_addressees(&mut self, cols: &SegmentColumns, d: DocId) {
-        let mut seen: u32 = 0;
-        for &ord in cols.addressees(d) {
-            if let Some(c) = self.names.get_mut(ord as usize) {
-                *c += 1;
-            }
-            if let Some(&r) = cols.addr_role.get(ord as usize)
-                && (r as usize) < Role::ALL.len()
-            {
-                seen |= 1 << r;
-            }
+/// Population counts of a bitset's prefixes, asked at ascending positions: one pass over the
+/// blocks in all.
+struct PrefixCount<'a> {
+    blocks: &'a [usize],
+    /// Blocks counted into `full`.
+    next: usize,
+    /// Set bits in `blocks[..next]`.
+    full: u64,
+}
+
+impl<'a> PrefixCount<'a> {
+    fn new(blocks: &'a [usize]) -> Self {
+        PrefixCount {
+            blocks,
+            next: 0,
+            full: 0,
         }
-        while seen != 0 {
-            self.roles[seen.trailing_zeros() as usize] += 1;
-            seen &= seen - 1;
+    }
+
+    /// Set bits below position `pos` (positions asked never decrease).
+    fn below(&mut self, pos: usize) -> u64 {
+        let (block, bit) = (pos / usize::BITS as usize, pos % usize::BITS as usize);
+        let last = block.min(self.blocks.len());
+        while self.next < last {
+            self.full += u64::from(self.blocks[self.next].count_ones());
+            self.next += 1;
         }
+        let partial = match self.blocks.get(block) {
+            Some(&b) if bit > 0 => u64::from((b & ((1usize << bit) - 1)).count_ones()),
+            _ => 0,
+        };
+        self.full + partial
     }
 }

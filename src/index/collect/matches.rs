@@ -11,34 +11,43 @@ use super::columns::SegmentColumns;
 use super::{HeapItem, Ranking, item_of};
 use crate::search::Facets;
 
-/// Matching entries of one segment: ascending doc ids and, when the query scores, their scores.
+/// Matching entries of one segment: a bitset and, when the query scores, their scores in
+/// ascending document order.
 #[derive(Debug, Default)]
 pub struct SegmentMatches {
     pub(super) segment: SegmentOrdinal,
     /// Documents in the segment (the size of the bitset).
     pub(super) max_doc: DocId,
-    pub(super) docs: Vec<DocId>,
+    /// The matching documents.
+    pub(super) bits: FixedBitSet,
+    /// How many there are.
+    pub(super) count: usize,
+    /// The matching documents ascending, listed on first use.
+    docs: OnceLock<Vec<DocId>>,
     /// Empty when the query does not score.
     pub(super) scores: Vec<Score>,
     /// Indices into `docs` in [`Ranking::Score`] order, computed on first use.
     pub(super) by_score: OnceLock<Vec<u32>>,
     /// Indices into `docs` in [`Ranking::DocOrder`] order, computed on first use.
     pub(super) by_doc: OnceLock<Vec<u32>>,
-    /// The matching documents as a bitset, computed on first use.
-    pub(super) bits: OnceLock<FixedBitSet>,
 }
 
 impl SegmentMatches {
-    /// The matching documents as a bitset over the segment's `max_doc` documents.
-    pub(super) fn bits(&self, max_doc: usize) -> &FixedBitSet {
-        self.bits.get_or_init(|| {
-            let mut bits = FixedBitSet::with_capacity(max_doc);
-            for &d in &self.docs {
-                bits.grow(d as usize + 1);
-                bits.insert(d as usize);
-            }
-            bits
-        })
+    /// The matches `bits` of segment `segment` (of `max_doc` documents), unscored.
+    pub(crate) fn of_bits(segment: SegmentOrdinal, max_doc: DocId, bits: FixedBitSet) -> Self {
+        SegmentMatches {
+            segment,
+            max_doc,
+            count: bits.count_ones(..),
+            bits,
+            ..SegmentMatches::default()
+        }
+    }
+
+    /// The matching documents, ascending.
+    pub(super) fn docs(&self) -> &[DocId] {
+        self.docs
+            .get_or_init(|| self.bits.ones().map(|d| d as DocId).collect())
     }
 
     pub(super) fn score(&self, i: usize) -> Score {
@@ -47,7 +56,7 @@ impl SegmentMatches {
 
     /// The sort key of match `i` under `ranking` (the order of [`HeapItem`]).
     pub(super) fn item(&self, i: usize, ranking: Ranking, cols: &SegmentColumns) -> HeapItem {
-        item_of(self.docs[i], self.score(i), ranking, cols)
+        item_of(self.docs()[i], self.score(i), ranking, cols)
     }
 
     /// All matches in `ranking` order when that order is kept (score and document order, the
@@ -78,9 +87,8 @@ impl SegmentMatches {
                 };
                 u64::from(hi) << 32 | u64::from(lo)
             };
-            let mut keyed: Vec<(u64, u32)> = (0..self.docs.len())
-                .map(|i| (prefix(i), i as u32))
-                .collect();
+            let mut keyed: Vec<(u64, u32)> =
+                (0..self.count).map(|i| (prefix(i), i as u32)).collect();
             keyed.sort_unstable_by(|a, b| {
                 a.0.cmp(&b.0).then_with(|| {
                     self.item(a.1 as usize, ranking, cols).cmp(&self.item(
@@ -129,13 +137,11 @@ impl MatchSet {
         let mut segments = Vec::new();
         for (ord, reader) in searcher.segment_readers().iter().enumerate() {
             let alive = columns.get(reader)?.alive(reader);
-            segments.push(SegmentMatches {
-                segment: ord as SegmentOrdinal,
-                max_doc: reader.max_doc(),
-                docs: alive.bits.ones().map(|d| d as DocId).collect(),
-                bits: OnceLock::from(alive.bits.clone()),
-                ..SegmentMatches::default()
-            });
+            segments.push(SegmentMatches::of_bits(
+                ord as SegmentOrdinal,
+                reader.max_doc(),
+                alive.bits.clone(),
+            ));
         }
         Ok(MatchSet {
             segments,
@@ -148,7 +154,7 @@ impl MatchSet {
 
     /// How many entries match.
     pub fn count(&self) -> usize {
-        self.segments.iter().map(|s| s.docs.len()).sum()
+        self.segments.iter().map(|s| s.count).sum()
     }
 
     /// Whether the matches carry their scores (collected by a scoring [`MatchCollector`]).
@@ -170,7 +176,7 @@ impl crate::cache::Weigh for MatchSet {
             .iter()
             .map(|s| {
                 std::mem::size_of::<SegmentMatches>()
-                    + s.docs.capacity() * (std::mem::size_of::<DocId>() + 4)
+                    + s.count * (std::mem::size_of::<DocId>() + 4)
                     + s.scores.capacity() * std::mem::size_of::<Score>()
                     + s.max_doc as usize / 8
                     + 8
@@ -198,6 +204,7 @@ impl Collector for MatchCollector {
         Ok(SegmentMatches {
             segment,
             max_doc: reader.max_doc(),
+            bits: FixedBitSet::with_capacity(reader.max_doc() as usize),
             ..SegmentMatches::default()
         })
     }
@@ -209,7 +216,7 @@ impl Collector for MatchCollector {
     fn merge_fruits(&self, mut fruits: Vec<SegmentMatches>) -> tantivy::Result<MatchSet> {
         fruits.sort_by_key(|f| f.segment);
         for f in &mut fruits {
-            f.docs.shrink_to_fit();
+            f.count = f.bits.count_ones(..);
             if self.scoring {
                 f.scores.shrink_to_fit();
             } else {
@@ -230,12 +237,14 @@ impl SegmentCollector for SegmentMatches {
     type Fruit = SegmentMatches;
 
     fn collect(&mut self, doc: DocId, score: Score) {
-        self.docs.push(doc);
+        self.bits.insert(doc as usize);
         self.scores.push(score);
     }
 
     fn collect_block(&mut self, docs: &[DocId]) {
-        self.docs.extend_from_slice(docs);
+        for &d in docs {
+            self.bits.insert(d as usize);
+        }
     }
 
     fn harvest(self) -> SegmentMatches {
