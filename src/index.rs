@@ -20,6 +20,7 @@ mod coord;
 mod highlight;
 mod ids;
 mod lookups;
+mod nodes;
 mod provenance;
 mod schema;
 mod searcher;

@@ -15,10 +15,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, PhraseQuery, Query, RegexQuery,
-    TermQuery,
-};
+use tantivy::query::{AllQuery, BooleanQuery, Occur, PhraseQuery, Query, RegexQuery, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 
@@ -26,6 +23,7 @@ use tantivy::{Searcher, Term};
 
 use super::coord::CoordQuery;
 use super::highlight::HighlightTerms;
+use super::nodes::{Best, Boosted};
 use super::schema::Fields;
 use super::thesaurus::Thesaurus;
 use super::vocab;
@@ -317,7 +315,7 @@ fn boost(q: Box<dyn Query>, weight: f32) -> Box<dyn Query> {
     if (weight - 1.0).abs() < f32::EPSILON {
         q
     } else {
-        Box::new(BoostQuery::new(q, weight))
+        Box::new(Boosted::new(q, weight))
     }
 }
 
@@ -669,10 +667,7 @@ impl QueryBuilder {
         match clauses.len() {
             0 => None,
             1 => clauses.pop(),
-            _ => Some(Box::new(DisjunctionMaxQuery::with_tie_breaker(
-                clauses,
-                TIE_BREAKER,
-            ))),
+            _ => Some(Box::new(Best::new(clauses, TIE_BREAKER))),
         }
     }
 

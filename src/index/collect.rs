@@ -10,6 +10,7 @@
 mod columns;
 pub mod doc_counter;
 mod eval;
+mod matcher;
 mod matches;
 mod merge;
 pub mod pushdown;
@@ -23,6 +24,7 @@ use crate::search::{FacetCount, Facets};
 use crate::vocabulary::Facet;
 
 pub use columns::{ColumnCache, SegmentColumns};
+pub use matcher::match_set;
 use matches::SegmentMatches;
 pub use matches::{MatchCollector, MatchSet};
 use rank::SegmentHits;

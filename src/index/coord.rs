@@ -24,6 +24,16 @@ impl CoordQuery {
             min: min.max(1),
         }
     }
+
+    /// The clauses.
+    pub fn clauses(&self) -> &[Box<dyn Query>] {
+        &self.clauses
+    }
+
+    /// How many clauses must match at least.
+    pub fn min(&self) -> usize {
+        self.min
+    }
 }
 
 impl Clone for CoordQuery {

@@ -241,7 +241,11 @@ impl EntryIndex {
                 searcher.search(&both, &collector)?
             }
             (None, Some(p)) => searcher.search(&p, &collector)?,
-            (Some(q), None) => searcher.search(q.as_ref(), &collector)?,
+            // The reference path matches through tantivy's scorers.
+            (Some(q), None) if self.exhaustive => searcher.search(q.as_ref(), &collector)?,
+            (Some(q), None) => {
+                collect::match_set(q.as_ref(), searcher, searcher.index().search_executor())?
+            }
             // The reference path collects them like any query.
             (None, None) if self.exhaustive => searcher.search(&AllQuery, &collector)?,
             (None, None) => MatchSet::everything(searcher, &self.columns)?,

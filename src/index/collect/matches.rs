@@ -152,6 +152,17 @@ impl MatchSet {
         })
     }
 
+    /// The unscored matches of each segment, in segment order.
+    pub(super) fn of_segments(segments: Vec<SegmentMatches>) -> MatchSet {
+        MatchSet {
+            segments,
+            unfiltered: OnceLock::new(),
+            everything: false,
+            kept: false,
+            scored: false,
+        }
+    }
+
     /// How many entries match.
     pub fn count(&self) -> usize {
         self.segments.iter().map(|s| s.count).sum()
