@@ -23,7 +23,7 @@ use tantivy::{Searcher, Term};
 
 use super::coord::CoordQuery;
 use super::highlight::HighlightTerms;
-use super::nodes::{Best, Boosted};
+use super::nodes::{Boosted, Union};
 use super::schema::Fields;
 use super::thesaurus::Thesaurus;
 use super::vocab;
@@ -338,7 +338,7 @@ fn union(clauses: Vec<Box<dyn Query>>) -> Option<Box<dyn Query>> {
     match clauses.len() {
         0 => None,
         1 => clauses.into_iter().next(),
-        _ => Some(Box::new(BooleanQuery::union(clauses))),
+        _ => Some(Box::new(Union::sum(clauses))),
     }
 }
 
@@ -667,7 +667,7 @@ impl QueryBuilder {
         match clauses.len() {
             0 => None,
             1 => clauses.pop(),
-            _ => Some(Box::new(Best::new(clauses, TIE_BREAKER))),
+            _ => Some(Box::new(Union::best(clauses, TIE_BREAKER))),
         }
     }
 

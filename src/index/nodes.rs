@@ -1,9 +1,9 @@
-//! Query nodes that keep their parts visible. tantivy's `BoostQuery` and
-//! `DisjunctionMaxQuery` hide the queries they wrap; these score exactly as they do, and let
+//! Query nodes that keep their parts visible. tantivy's `BoostQuery`, unions and
+//! `DisjunctionMaxQuery` hide the queries they wrap; these score as they do, and let
 //! [`super::collect::matcher`] walk a built query to collect its matches as bitsets.
 
-use tantivy::query::{BoostWeight, DisjunctionMaxQuery, EnableScoring, Query, Weight};
-use tantivy::{Score, Term};
+use tantivy::query::{BoostWeight, EnableScoring, Explanation, Query, Scorer, Weight};
+use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, TantivyError, Term};
 
 /// A query whose score is multiplied by `boost` (tantivy's `BoostQuery`, parts visible).
 #[derive(Debug)]
@@ -44,18 +44,41 @@ impl Query for Boosted {
     }
 }
 
-/// Any of several queries, scored by the best plus `tie` times the others (tantivy's
-/// `DisjunctionMaxQuery`, parts visible).
+/// Any of several queries (a union), scored by their sum or by the best plus `tie` times the
+/// others (tantivy's `BooleanQuery::union` and `DisjunctionMaxQuery`, parts visible). Its scorer
+/// moves each clause only to the entries asked: scoring a few hundred candidates of a page
+/// seeks every clause to each of them, where tantivy's union fills 4,096-entry windows of every
+/// clause's scores on each seek. The scores are the same (summed in clause order).
 #[derive(Debug)]
-pub struct Best {
+pub struct Union {
     clauses: Vec<Box<dyn Query>>,
-    tie: Score,
+    combine: Combine,
 }
 
-impl Best {
+/// How a union combines its matching clauses' scores.
+#[derive(Debug, Clone, Copy)]
+enum Combine {
+    /// Their sum.
+    Sum,
+    /// The best plus the tie factor times the others.
+    Best(Score),
+}
+
+impl Union {
+    /// Any of `clauses`, scored by the sum of those matching.
+    pub fn sum(clauses: Vec<Box<dyn Query>>) -> Self {
+        Union {
+            clauses,
+            combine: Combine::Sum,
+        }
+    }
+
     /// Any of `clauses`, scored by the best plus `tie` times the others.
-    pub fn new(clauses: Vec<Box<dyn Query>>, tie: Score) -> Self {
-        Best { clauses, tie }
+    pub fn best(clauses: Vec<Box<dyn Query>>, tie: Score) -> Self {
+        Union {
+            clauses,
+            combine: Combine::Best(tie),
+        }
     }
 
     /// The alternatives.
@@ -64,24 +87,136 @@ impl Best {
     }
 }
 
-impl Clone for Best {
+impl Clone for Union {
     fn clone(&self) -> Self {
-        Best::new(
-            self.clauses.iter().map(|c| c.box_clone()).collect(),
-            self.tie,
-        )
+        Union {
+            clauses: self.clauses.iter().map(|c| c.box_clone()).collect(),
+            combine: self.combine,
+        }
     }
 }
 
-impl Query for Best {
+impl Query for Union {
     fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
-        let clauses = self.clauses.iter().map(|c| c.box_clone()).collect();
-        DisjunctionMaxQuery::with_tie_breaker(clauses, self.tie).weight(scoring)
+        let weights = self
+            .clauses
+            .iter()
+            .map(|c| c.weight(scoring))
+            .collect::<tantivy::Result<Vec<_>>>()?;
+        Ok(Box::new(UnionWeight {
+            weights,
+            combine: self.combine,
+        }))
     }
 
     fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
         for c in &self.clauses {
             c.query_terms(visitor);
+        }
+    }
+}
+
+struct UnionWeight {
+    weights: Vec<Box<dyn Weight>>,
+    combine: Combine,
+}
+
+impl Weight for UnionWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        let clauses = self
+            .weights
+            .iter()
+            .map(|w| w.scorer(reader, boost))
+            .collect::<tantivy::Result<Vec<_>>>()?;
+        let mut scorer = UnionScorer {
+            clauses,
+            combine: self.combine,
+            doc: TERMINATED,
+        };
+        scorer.doc = scorer.first();
+        Ok(Box::new(scorer))
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        let mut s = self.scorer(reader, 1.0)?;
+        if s.seek(doc) != doc {
+            return Err(TantivyError::InvalidArgument(format!(
+                "document {doc} does not match"
+            )));
+        }
+        Ok(Explanation::new("union", s.score()))
+    }
+}
+
+struct UnionScorer {
+    clauses: Vec<Box<dyn Scorer>>,
+    combine: Combine,
+    doc: DocId,
+}
+
+impl UnionScorer {
+    /// The first entry of any clause.
+    fn first(&self) -> DocId {
+        self.clauses
+            .iter()
+            .map(|c| c.doc())
+            .min()
+            .unwrap_or(TERMINATED)
+    }
+}
+
+impl DocSet for UnionScorer {
+    fn advance(&mut self) -> DocId {
+        let current = self.doc;
+        for c in &mut self.clauses {
+            if c.doc() == current {
+                c.advance();
+            }
+        }
+        self.doc = self.first();
+        self.doc
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        if self.doc >= target {
+            return self.doc;
+        }
+        for c in &mut self.clauses {
+            if c.doc() < target {
+                c.seek(target);
+            }
+        }
+        self.doc = self.first();
+        self.doc
+    }
+
+    fn doc(&self) -> DocId {
+        self.doc
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.clauses
+            .iter()
+            .map(|c| c.size_hint())
+            .max()
+            .unwrap_or(0)
+    }
+}
+
+impl Scorer for UnionScorer {
+    fn score(&mut self) -> Score {
+        let doc = self.doc;
+        let (mut max, mut sum): (Score, Score) = (0.0, 0.0);
+        for c in &mut self.clauses {
+            if c.doc() == doc {
+                let s = c.score();
+                max = Score::max(s, max);
+                sum += s;
+            }
+        }
+        match self.combine {
+            Combine::Sum => sum,
+            Combine::Best(tie) => max + (sum - max) * tie,
         }
     }
 }

@@ -3,7 +3,7 @@
 //! doc in 4,096-document windows, and check the positions of every phrase).
 //!
 //! - a term sets the bits of its postings, block by block;
-//! - a union (a `BooleanQuery` of `Should` clauses, [`Best`], a [`CoordQuery`] needing one
+//! - a union ([`Union`], a `BooleanQuery` of `Should` clauses, a [`CoordQuery`] needing one
 //!   clause; through [`Boosted`]) is flattened to its terms and other parts: the terms' postings
 //!   are written into one bitset, and a part that requires one of those terms (a phrase of the
 //!   word's own stem, «общее образование» beside «образование») is skipped: it cannot add a
@@ -22,7 +22,7 @@ use tantivy::{DocId, Searcher, SegmentOrdinal, SegmentReader, Term};
 
 use super::matches::{MatchSet, SegmentMatches};
 use crate::index::coord::CoordQuery;
-use crate::index::nodes::{Best, Boosted};
+use crate::index::nodes::{Boosted, Union};
 
 /// The matches of `query` in every segment of `searcher`, segments on `executor`.
 pub fn match_set(
@@ -80,8 +80,8 @@ impl Evaluator<'_> {
             self.add_postings(t.term(), &mut bits)?;
             return Ok(bits);
         }
-        if let Some(b) = query.downcast_ref::<Best>() {
-            return self.at_least(b.clauses(), 1);
+        if let Some(u) = query.downcast_ref::<Union>() {
+            return self.at_least(u.clauses(), 1);
         }
         if let Some(c) = query.downcast_ref::<CoordQuery>() {
             return self.at_least(c.clauses(), c.min());
@@ -233,8 +233,8 @@ fn flatten<'q>(query: &'q dyn Query, terms: &mut Vec<&'q Term>, others: &mut Vec
     if let Some(t) = query.downcast_ref::<TermQuery>() {
         return terms.push(t.term());
     }
-    if let Some(b) = query.downcast_ref::<Best>() {
-        return b
+    if let Some(u) = query.downcast_ref::<Union>() {
+        return u
             .clauses()
             .iter()
             .for_each(|c| flatten(c.as_ref(), terms, others));
