@@ -322,6 +322,18 @@ fn bump(counts: &mut [u64], ord: u32) {
     }
 }
 
+/// Calls `f` with each entry of `set`, ascending.
+fn for_each_one(set: &FixedBitSet, mut f: impl FnMut(DocId)) {
+    let width = usize::BITS as usize;
+    for (i, &block) in set.as_slice().iter().enumerate() {
+        let mut rest = block;
+        while rest != 0 {
+            f((i * width + rest.trailing_zeros() as usize) as DocId);
+            rest &= rest - 1;
+        }
+    }
+}
+
 /// Counts `n` entries of ordinal `ord` in `counts` (nothing when it is out of range).
 fn bump_n(counts: &mut [u64], ord: u32, n: u64) {
     if let Some(c) = counts.get_mut(ord as usize) {
@@ -441,18 +453,40 @@ impl Counters {
                 let mut rest = alive.bits.clone();
                 rest.difference_with(set);
                 let mut outside = Counters::new(cols);
-                for d in rest.ones() {
-                    outside.add_dims(cols, dims, d as DocId);
-                }
+                outside.add_entries(cols, &rest, dims);
                 outside.settle(cols);
                 self.add_difference(dims, &alive.counts, &outside);
             }
-            None => {
-                for d in set.ones() {
-                    self.add_dims(cols, dims, d as DocId);
+            None => self.add_entries(cols, set, dims),
+        }
+    }
+
+    /// Counts each entry of `set` in the dimensions `dims` (the hot loop of counting: the
+    /// bitset's blocks walked directly, one row read per entry, the dimensions' tests the same
+    /// for every entry).
+    fn add_entries(&mut self, cols: &SegmentColumns, set: &FixedBitSet, dims: u8) {
+        if dims == ALL_DIMS {
+            return for_each_one(set, |d| self.add_all(cols, d));
+        }
+        let has = |dim: usize| dims & (1 << dim) != 0;
+        let (addressee, year) = (has(D_ADDRESSEE), has(D_YEAR));
+        let strs: [bool; 5] = std::array::from_fn(|i| has(D_TOPIC + i));
+        for_each_one(set, |d| {
+            let Some(row) = cols.rows.get(d as usize) else {
+                return;
+            };
+            if addressee {
+                bump(&mut self.sets, row.addr_set);
+            }
+            if year {
+                self.add_year(cols, row, d, 1);
+            }
+            for (i, counts) in self.strs.iter_mut().enumerate() {
+                if strs[i] {
+                    bump(counts, row.str_ord(i));
                 }
             }
-        }
+        });
     }
 
     /// Counts the entries of `set` in dimension `dim` run by run (see
@@ -541,44 +575,6 @@ impl Counters {
         bump(region, row.region);
         bump_small(entry_type, row.entry_type);
         bump(&mut self.sets, row.addr_set);
-    }
-
-    /// Counts entry `d` in the dimensions of the bit set `dims` (bit `i` = dimension `i`).
-    fn add_dims(&mut self, cols: &SegmentColumns, dims: u8, d: DocId) {
-        if dims == ALL_DIMS {
-            return self.add_all(cols, d);
-        }
-        let mut rest = dims;
-        while rest != 0 {
-            self.add_dim(cols, rest.trailing_zeros() as usize, d);
-            rest &= rest - 1;
-        }
-    }
-
-    /// Counts entry `d` in dimension `dim` only.
-    fn add_dim(&mut self, cols: &SegmentColumns, dim: usize, d: DocId) {
-        self.add_dim_n(cols, dim, d, 1);
-    }
-
-    /// Counts `n` entries with the value of entry `d` in dimension `dim`.
-    fn add_dim_n(&mut self, cols: &SegmentColumns, dim: usize, d: DocId, n: u64) {
-        let Some(row) = cols.rows.get(d as usize) else {
-            return;
-        };
-        match dim {
-            D_ADDRESSEE => {
-                if let Some(c) = self.sets.get_mut(row.addr_set as usize) {
-                    *c += n;
-                }
-            }
-            D_YEAR => self.add_year(cols, row, d, n),
-            _ => {
-                let i = dim - D_TOPIC;
-                if let Some(c) = self.strs[i].get_mut(row.str_ord(i) as usize) {
-                    *c += n;
-                }
-            }
-        }
     }
 
     /// Counts `n` entries with the year of entry `d` (whose row is `row`).
