@@ -15,6 +15,7 @@ use super::build::{Built, QueryNotes};
 use super::collect::pushdown::{self, PushedDocs};
 use super::collect::{self, AddresseeFilter, Filters, MatchCollector, MatchSet, Plan, Ranking};
 use super::highlight::HighlightTerms;
+use super::nodes::Union;
 use super::schema::day_number;
 use crate::analysis::fold;
 use crate::error::{Error, Result};
@@ -174,7 +175,7 @@ impl EntryIndex {
             let ranker = collect::rank::Ranker {
                 searcher: &searcher,
                 full: prepared.query.as_deref().filter(|_| scoring),
-                first: prepared.first.iter().map(|q| q.as_ref()).collect(),
+                first: &prepared.first,
                 rerank: self.rerank,
                 executor,
             };
@@ -403,25 +404,38 @@ pub(super) struct Prepared {
     cost: std::time::Duration,
     /// The text query (`None` when browsing), to score the candidates of a page.
     query: Option<Box<dyn Query>>,
-    /// The queries of the first ranking of a page, in tiers (see [`collect::rank`]).
-    first: Vec<Box<dyn Query>>,
+    /// The tiers of the first ranking of a page (see [`collect::rank`]).
+    first: Vec<collect::rank::Tier>,
 }
 
 /// The tiers of the first ranking of a query with these term groups (one per word or phrase):
 /// with several groups, first the entries with every group (a conjunction, as the coordination
 /// of the full score ranks them first), then any (a union, pruned by block-max WAND); each tier
-/// scores BM25 of its weighted terms.
-fn first_ranking(groups: Vec<Vec<(Term, f32)>>) -> Vec<Box<dyn Query>> {
-    let any = weighted_union(groups.iter().flatten().cloned().collect());
+/// scores BM25 of its weighted terms. Each tier twice, with the same scores: built of tantivy's
+/// unions (to walk all entries, pruned) and of [`Union`]s (to seek a few entries).
+fn first_ranking(groups: Vec<Vec<(Term, f32)>>) -> Vec<collect::rank::Tier> {
+    let all: Vec<(Term, f32)> = groups.iter().flatten().cloned().collect();
+    let any = collect::rank::Tier {
+        walk: weighted_union(all.clone(), false),
+        seek: weighted_union(all, true),
+    };
     if groups.len() < 2 {
         return vec![any];
     }
-    let every = groups.into_iter().map(weighted_union).collect();
-    vec![Box::new(BooleanQuery::intersection(every)), any]
+    let every = |seeking: bool| -> Box<dyn Query> {
+        let groups = groups.iter().map(|g| weighted_union(g.clone(), seeking));
+        Box::new(BooleanQuery::intersection(groups.collect()))
+    };
+    let every = collect::rank::Tier {
+        walk: every(false),
+        seek: every(true),
+    };
+    vec![every, any]
 }
 
-/// BM25 of weighted terms (the same term once, weights summed).
-fn weighted_union(terms: Vec<(Term, f32)>) -> Box<dyn Query> {
+/// BM25 of weighted terms (the same term once, weights summed): tantivy's union (block-max
+/// WAND prunes it when alone), or with `seeking` a [`Union`] (the same scores, cheap seeks).
+fn weighted_union(terms: Vec<(Term, f32)>, seeking: bool) -> Box<dyn Query> {
     let mut merged: Vec<(Term, f32)> = Vec::new();
     for (term, weight) in terms {
         match merged.iter_mut().find(|(t, _)| *t == term) {
@@ -436,7 +450,10 @@ fn weighted_union(terms: Vec<(Term, f32)>) -> Box<dyn Query> {
             Box::new(BoostQuery::new(q, weight)) as Box<dyn Query>
         })
         .collect();
-    Box::new(BooleanQuery::union(clauses))
+    match seeking {
+        true => Box::new(Union::sum(clauses)),
+        false => Box::new(BooleanQuery::union(clauses)),
+    }
 }
 
 impl crate::cache::Weigh for Prepared {

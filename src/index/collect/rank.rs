@@ -23,7 +23,7 @@ use std::sync::Arc;
 
 use fixedbitset::FixedBitSet;
 use tantivy::query::{EnableScoring, Query, Weight};
-use tantivy::{DocId, Score, Searcher, SegmentOrdinal};
+use tantivy::{DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
 
 use super::columns::SegmentColumns;
 use super::{Candidate, HeapItem, Ranking, candidate, item_of, ranking_key, score_key};
@@ -50,12 +50,26 @@ pub struct Ranker<'a> {
     pub full: Option<&'a dyn Query>,
     /// The tiers of the first ranking (empty when the query has none): candidates come from
     /// the first tier, then from the next ones while fewer than asked.
-    pub first: Vec<&'a dyn Query>,
+    pub first: &'a [Tier],
     /// How many candidates of the first ranking get the full score.
     pub rerank: usize,
     /// Where the segments are ranked.
     pub executor: &'a tantivy::Executor,
 }
+
+/// One tier of the first ranking, built twice with the same scores: to walk every entry
+/// (tantivy's unions, pruned by block-max WAND) and to seek a few (unions that move their terms
+/// only to the entries asked).
+pub struct Tier {
+    /// For many hits.
+    pub walk: Box<dyn Query>,
+    /// For few hits.
+    pub seek: Box<dyn Query>,
+}
+
+/// Hits of a segment scored one by one (seeking the first ranking to each) when they are at
+/// most this share (1/8) of its entries; more are walked with pruning.
+const SEEK_SHARE: usize = 8;
 
 /// The best `k` hits in `ranking` order, best first. `ranking` is not [`Ranking::DocOrder`]
 /// (which needs no score and is cut from the matches directly).
@@ -117,14 +131,20 @@ fn first_ranking(
         .map(|s| FixedBitSet::with_capacity(s.hits.len()))
         .collect();
     let mut count = 0;
-    for tier in &ranker.first {
+    for tier in ranker.first {
         if count >= n {
             break;
         }
-        let weight = tier.weight(EnableScoring::enabled_from_searcher(searcher))?;
+        let scoring = EnableScoring::enabled_from_searcher(searcher);
+        let walk = tier.walk.weight(scoring)?;
+        let seek = tier.seek.weight(scoring)?;
         let per_segment = ranker.executor.map(
             |(i, (seg, taken))| {
-                let best = best_first(weight.as_ref(), searcher, seg, taken, n)?;
+                let reader = searcher.segment_reader(seg.segment);
+                let best = match seg.hits.count_ones(..) * SEEK_SHARE < seg.hits.len() {
+                    true => best_sought(seek.as_ref(), reader, seg, taken, n)?,
+                    false => best_first(walk.as_ref(), reader, seg, taken, n)?,
+                };
                 let cols = &seg.cols;
                 // Ties in document order, as the full ranking breaks them.
                 Ok(best.into_iter().map(move |(key, doc)| {
@@ -154,37 +174,92 @@ fn first_ranking(
 /// `(score key, doc)`, unordered.
 fn best_first(
     weight: &dyn Weight,
-    searcher: &Searcher,
+    reader: &SegmentReader,
     seg: &SegmentHits,
     taken: &FixedBitSet,
     n: usize,
 ) -> tantivy::Result<Vec<(u64, DocId)>> {
-    // Max-heap on the key: the top is the worst kept (the lowest score, then the last in
-    // document order).
-    let mut heap: BinaryHeap<((u64, u32, u32), DocId, u32)> = BinaryHeap::with_capacity(n + 1);
-    let reader = searcher.segment_reader(seg.segment);
-    let cols = &seg.cols;
+    let mut best = Best::new(&seg.cols, n);
     weight.for_each_pruning(Score::MIN, reader, &mut |doc, score| {
         if seg.hits.contains(doc as usize) && !taken.contains(doc as usize) {
-            let d = doc as usize;
-            let key = (score_key(score), cols.doc.ords[d], cols.position[d]);
-            // Keys are distinct (document and position): one worse than the worst kept of a
-            // full heap would be popped at once.
-            let full = heap.len() >= n;
-            if !full || heap.peek().is_some_and(|worst| key < worst.0) {
-                heap.push((key, doc, score.to_bits()));
-                if full {
-                    heap.pop();
-                }
+            best.offer(doc, score);
+        }
+        best.threshold()
+    })?;
+    Ok(best.into_keys())
+}
+
+/// [`best_first`] for few hits: each hit not `taken` is sought and scored.
+fn best_sought(
+    weight: &dyn Weight,
+    reader: &SegmentReader,
+    seg: &SegmentHits,
+    taken: &FixedBitSet,
+    n: usize,
+) -> tantivy::Result<Vec<(u64, DocId)>> {
+    let mut best = Best::new(&seg.cols, n);
+    let mut scorer = weight.scorer(reader, 1.0)?;
+    for d in seg.hits.ones().filter(|&d| !taken.contains(d)) {
+        let doc = d as DocId;
+        if scorer.doc() <= doc && scorer.seek(doc) == doc {
+            best.offer(doc, scorer.score());
+        }
+    }
+    Ok(best.into_keys())
+}
+
+/// The best `n` entries offered, by score, then in document order.
+struct Best<'a> {
+    cols: &'a SegmentColumns,
+    n: usize,
+    /// Max-heap on the key: the top is the worst kept (the lowest score, then the last in
+    /// document order).
+    heap: BinaryHeap<((u64, u32, u32), DocId, u32)>,
+}
+
+impl<'a> Best<'a> {
+    fn new(cols: &'a SegmentColumns, n: usize) -> Self {
+        Best {
+            cols,
+            n,
+            heap: BinaryHeap::with_capacity(n + 1),
+        }
+    }
+
+    fn offer(&mut self, doc: DocId, score: Score) {
+        let d = doc as usize;
+        let key = (
+            score_key(score),
+            self.cols.doc.ords[d],
+            self.cols.position[d],
+        );
+        // Keys are distinct (document and position): one worse than the worst kept of a full
+        // heap would be popped at once.
+        let full = self.heap.len() >= self.n;
+        if !full || self.heap.peek().is_some_and(|worst| key < worst.0) {
+            self.heap.push((key, doc, score.to_bits()));
+            if full {
+                self.heap.pop();
             }
         }
-        match heap.peek() {
+    }
+
+    /// The score below which an entry cannot enter.
+    fn threshold(&self) -> Score {
+        match self.heap.peek() {
             // Ties with the worst kept may still enter (earlier in document order).
-            Some(&(_, _, bits)) if heap.len() == n => f32::from_bits(bits).next_down(),
+            Some(&(_, _, bits)) if self.heap.len() == self.n => f32::from_bits(bits).next_down(),
             _ => Score::MIN,
         }
-    })?;
-    Ok(heap.into_iter().map(|(key, doc, _)| (key.0, doc)).collect())
+    }
+
+    /// `(score key, doc)` of the kept entries, unordered.
+    fn into_keys(self) -> Vec<(u64, DocId)> {
+        self.heap
+            .into_iter()
+            .map(|(key, doc, _)| (key.0, doc))
+            .collect()
+    }
 }
 
 /// The hits whose primary key (date or deadline) is at most the `k`-th smallest of all hits.
