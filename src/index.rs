@@ -32,7 +32,7 @@ mod writer;
 mod writer_budget;
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
 
 use serde::{Deserialize, Serialize};
@@ -187,6 +187,9 @@ pub struct EntryIndex {
     rerank: usize,
     /// Every match scored while matching, the page cut from all of them (the reference path).
     exhaustive: bool,
+    /// Searches running now: a search alone splits its work across the cores; with others
+    /// running the cores are busy anyway, and splitting only adds hand-offs.
+    searching: AtomicUsize,
 }
 
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
@@ -262,6 +265,7 @@ impl EntryIndex {
             writer_memory: DEFAULT_WRITER_MEMORY,
             rerank: collect::rank::DEFAULT_RERANK,
             exhaustive: false,
+            searching: AtomicUsize::new(0),
         })
     }
 

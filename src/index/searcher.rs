@@ -4,6 +4,7 @@
 //! [`super::collect::rank`]), and the page's entries are loaded with their snippets.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Query, TermQuery};
@@ -106,6 +107,7 @@ impl EntryIndex {
         cache_matches: bool,
     ) -> Result<Execution> {
         let started = Instant::now();
+        let running = Running::start(&self.searching);
         let filters = self.resolve_filters(req)?;
         let user_query = crate::search::query::parse(&req.q);
         let searcher = self.reader.searcher();
@@ -121,10 +123,12 @@ impl EntryIndex {
         };
         let prepared = match (pushed, self.match_cache.get(&key)) {
             // Matches among the pushed entries serve this request only.
-            (Some(pushed), _) => Arc::new(self.prepare(&user_query, &searcher, Some(pushed))?),
+            (Some(pushed), _) => {
+                Arc::new(self.prepare(&user_query, &searcher, Some(pushed), running.alone)?)
+            }
             (None, Some(p)) => p,
             (None, None) => {
-                let mut p = self.prepare(&user_query, &searcher, None)?;
+                let mut p = self.prepare(&user_query, &searcher, None, running.alone)?;
                 // Browsing keeps all entries: the corpus's own counts live with them.
                 let keep = cache_matches
                     && self.match_cache.enabled()
@@ -159,7 +163,7 @@ impl EntryIndex {
         // Few matches are evaluated and ranked one segment after the other: splitting them
         // across threads costs more than it saves (and more requests run side by side).
         let single = tantivy::Executor::single_thread();
-        let executor = match prepared.matches.count() >= PARALLEL_MATCHES {
+        let executor = match running.alone && prepared.matches.count() >= PARALLEL_MATCHES {
             true => searcher.index().search_executor(),
             false => &single,
         };
@@ -196,12 +200,14 @@ impl EntryIndex {
         })
     }
 
-    /// Builds a text query and collects its matches, only among `pushed` entries when given.
+    /// Builds a text query and collects its matches, only among `pushed` entries when given;
+    /// segments in parallel when `parallel`.
     fn prepare(
         &self,
         user_query: &UserQuery,
         searcher: &tantivy::Searcher,
         pushed: Option<PushedDocs>,
+        parallel: bool,
     ) -> Result<Prepared> {
         // A new searcher generation shows up here first (its keys miss): forget the columns of
         // segments merged away.
@@ -245,7 +251,12 @@ impl EntryIndex {
             // The reference path matches through tantivy's scorers.
             (Some(q), None) if self.exhaustive => searcher.search(q.as_ref(), &collector)?,
             (Some(q), None) => {
-                collect::match_set(q.as_ref(), searcher, searcher.index().search_executor())?
+                let single = tantivy::Executor::single_thread();
+                let executor = match parallel {
+                    true => searcher.index().search_executor(),
+                    false => &single,
+                };
+                collect::match_set(q.as_ref(), searcher, executor)?
             }
             // The reference path collects them like any query.
             (None, None) if self.exhaustive => searcher.search(&AllQuery, &collector)?,
@@ -377,6 +388,29 @@ impl Matching {
             .collect::<Result<Vec<_>>>()?;
         self.next = end;
         Ok(batch)
+    }
+}
+
+/// A search counted as running while alive (see `EntryIndex::searching`).
+struct Running<'a> {
+    count: &'a AtomicUsize,
+    /// Whether no other search was running when this one started.
+    alone: bool,
+}
+
+impl<'a> Running<'a> {
+    fn start(count: &'a AtomicUsize) -> Self {
+        let before = count.fetch_add(1, Ordering::SeqCst);
+        Running {
+            count,
+            alone: before == 0,
+        }
+    }
+}
+
+impl Drop for Running<'_> {
+    fn drop(&mut self) {
+        self.count.fetch_sub(1, Ordering::SeqCst);
     }
 }
 
