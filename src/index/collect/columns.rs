@@ -191,12 +191,22 @@ impl SegmentColumns {
                 scratch.extend(col.term_ords(d).map(|o| o as u32));
                 scratch.sort_unstable();
                 scratch.dedup();
-                let next = known.len() as u32;
-                let set = *known.entry(scratch.clone()).or_insert_with(|| {
-                    cols.set_ords.extend_from_slice(&scratch);
-                    cols.set_starts.push(cols.set_ords.len() as u32);
-                    next
-                });
+                // Entries of one block share their addressees: the previous entry's set first.
+                let previous = addr_sets.last().copied();
+                if let Some(set) = previous.filter(|&p| cols.set(p) == scratch.as_slice()) {
+                    addr_sets.push(set);
+                    continue;
+                }
+                let set = match known.get(scratch.as_slice()) {
+                    Some(&set) => set,
+                    None => {
+                        let set = known.len() as u32;
+                        known.insert(scratch.clone(), set);
+                        cols.set_ords.extend_from_slice(&scratch);
+                        cols.set_starts.push(cols.set_ords.len() as u32);
+                        set
+                    }
+                };
                 addr_sets.push(set);
             }
             for encoded in dictionary_names(&col)? {
@@ -216,7 +226,7 @@ impl SegmentColumns {
             addr_sets.resize(max as usize, 0);
         }
         cols.rows = cols.pack_rows(&addr_sets);
-        cols.runs = std::array::from_fn(|dim| cols.run_starts(dim));
+        cols.runs = cols.run_starts();
         Ok(cols)
     }
 
@@ -246,16 +256,20 @@ impl SegmentColumns {
         rows
     }
 
-    /// The first entry of each run of equal values of dimension `dim` (see
+    /// The first entry of each run of equal values of every dimension (see
     /// [`SegmentColumns::runs`]).
-    fn run_starts(&self, dim: usize) -> Vec<u32> {
-        let mut starts = Vec::new();
+    fn run_starts(&self) -> [Vec<u32>; DIMS] {
+        let mut starts: [Vec<u32>; DIMS] = Default::default();
         for d in 0..self.max_doc() {
-            if d == 0 || !self.same_value(dim, d - 1, d) {
-                starts.push(d as u32);
+            for (dim, runs) in starts.iter_mut().enumerate() {
+                if d == 0 || !self.same_value(dim, d - 1, d) {
+                    runs.push(d as u32);
+                }
             }
         }
-        starts.shrink_to_fit();
+        for runs in &mut starts {
+            runs.shrink_to_fit();
+        }
         starts
     }
 
