@@ -7,7 +7,9 @@
 //! matching clauses: the same documents, collected in blocks with no score computed.
 
 use tantivy::query::{BooleanQuery, EnableScoring, Explanation, Query, Scorer, Weight};
-use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, TantivyError, Term};
+
+use super::nodes::{explain_score, scorers, visit_terms, weights};
+use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, Term};
 
 /// See the module documentation.
 #[derive(Debug)]
@@ -52,21 +54,14 @@ impl Query for CoordQuery {
             return BooleanQuery::union_with_minimum_required_clauses(clauses, self.min)
                 .weight(scoring);
         }
-        let weights = self
-            .clauses
-            .iter()
-            .map(|c| c.weight(scoring))
-            .collect::<tantivy::Result<Vec<_>>>()?;
         Ok(Box::new(CoordWeight {
-            weights,
+            weights: weights(&self.clauses, scoring)?,
             min: self.min,
         }))
     }
 
     fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
-        for c in &self.clauses {
-            c.query_terms(visitor);
-        }
+        visit_terms(&self.clauses, visitor);
     }
 }
 
@@ -77,11 +72,7 @@ struct CoordWeight {
 
 impl Weight for CoordWeight {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
-        let scorers = self
-            .weights
-            .iter()
-            .map(|w| w.scorer(reader, boost))
-            .collect::<tantivy::Result<Vec<_>>>()?;
+        let scorers = scorers(&self.weights, reader, boost)?;
         let mut s = CoordScorer {
             n: scorers.len(),
             scorers,
@@ -94,13 +85,7 @@ impl Weight for CoordWeight {
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
-        let mut s = self.scorer(reader, 1.0)?;
-        if s.seek(doc) != doc {
-            return Err(TantivyError::InvalidArgument(format!(
-                "document {doc} does not match"
-            )));
-        }
-        Ok(Explanation::new("coordinated union", s.score()))
+        explain_score(self, reader, doc, "coordinated union")
     }
 }
 

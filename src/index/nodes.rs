@@ -99,22 +99,58 @@ impl Clone for Union {
 
 impl Query for Union {
     fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
-        let weights = self
-            .clauses
-            .iter()
-            .map(|c| c.weight(scoring))
-            .collect::<tantivy::Result<Vec<_>>>()?;
         Ok(Box::new(UnionWeight {
-            weights,
+            weights: weights(&self.clauses, scoring)?,
             combine: self.combine,
         }))
     }
 
     fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
-        for c in &self.clauses {
-            c.query_terms(visitor);
-        }
+        visit_terms(&self.clauses, visitor);
     }
+}
+
+/// The weights of `clauses`.
+pub(super) fn weights(
+    clauses: &[Box<dyn Query>],
+    scoring: EnableScoring<'_>,
+) -> tantivy::Result<Vec<Box<dyn Weight>>> {
+    clauses.iter().map(|c| c.weight(scoring)).collect()
+}
+
+/// The scorers of `weights` on the segment of `reader`.
+pub(super) fn scorers(
+    weights: &[Box<dyn Weight>],
+    reader: &SegmentReader,
+    boost: Score,
+) -> tantivy::Result<Vec<Box<dyn Scorer>>> {
+    weights.iter().map(|w| w.scorer(reader, boost)).collect()
+}
+
+/// Shows the terms of `clauses` to `visitor`.
+pub(super) fn visit_terms<'a>(
+    clauses: &'a [Box<dyn Query>],
+    visitor: &mut dyn FnMut(&'a Term, bool),
+) {
+    for c in clauses {
+        c.query_terms(visitor);
+    }
+}
+
+/// The explanation of `doc`'s score under `weight`: its score only, labelled `label`.
+pub(super) fn explain_score(
+    weight: &dyn Weight,
+    reader: &SegmentReader,
+    doc: DocId,
+    label: &'static str,
+) -> tantivy::Result<Explanation> {
+    let mut s = weight.scorer(reader, 1.0)?;
+    if s.seek(doc) != doc {
+        return Err(TantivyError::InvalidArgument(format!(
+            "document {doc} does not match"
+        )));
+    }
+    Ok(Explanation::new(label, s.score()))
 }
 
 struct UnionWeight {
@@ -124,13 +160,8 @@ struct UnionWeight {
 
 impl Weight for UnionWeight {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
-        let clauses = self
-            .weights
-            .iter()
-            .map(|w| w.scorer(reader, boost))
-            .collect::<tantivy::Result<Vec<_>>>()?;
         let mut scorer = UnionScorer {
-            clauses,
+            clauses: scorers(&self.weights, reader, boost)?,
             combine: self.combine,
             doc: TERMINATED,
         };
@@ -139,13 +170,7 @@ impl Weight for UnionWeight {
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
-        let mut s = self.scorer(reader, 1.0)?;
-        if s.seek(doc) != doc {
-            return Err(TantivyError::InvalidArgument(format!(
-                "document {doc} does not match"
-            )));
-        }
-        Ok(Explanation::new("union", s.score()))
+        explain_score(self, reader, doc, "union")
     }
 }
 
@@ -229,37 +254,36 @@ mod tests {
     use tantivy::schema::{IndexRecordOption, Schema, TEXT};
     use tantivy::{Index, TantivyDocument};
 
-    /// Every matching document's score under `query`, walking its scorer (as the full score
-    /// of a page's candidates does).
-    fn scores(index: &Index, query: &dyn Query) -> Vec<(DocId, u32)> {
+    /// `query`'s scorer on the index's only segment.
+    fn scorer(index: &Index, query: &dyn Query) -> Box<dyn Scorer> {
         let searcher = index.reader().expect("reader").searcher();
         let weight = query
             .weight(EnableScoring::enabled_from_searcher(&searcher))
             .expect("weight");
-        let mut scorer = weight
+        weight
             .scorer(searcher.segment_reader(0), 1.0)
-            .expect("scorer");
+            .expect("scorer")
+    }
+
+    /// Every matching document's score under `query`, walking its scorer (as the full score
+    /// of a page's candidates does).
+    fn scores(index: &Index, query: &dyn Query) -> Vec<(DocId, u32)> {
+        let mut s = scorer(index, query);
         let mut all = Vec::new();
-        while scorer.doc() != TERMINATED {
-            all.push((scorer.doc(), scorer.score().to_bits()));
-            scorer.advance();
+        while s.doc() != TERMINATED {
+            all.push((s.doc(), s.score().to_bits()));
+            s.advance();
         }
         all
     }
 
     /// The documents of `query` found by seeking its scorer to every third document.
     fn sought(index: &Index, query: &dyn Query) -> Vec<(DocId, u32)> {
-        let searcher = index.reader().expect("reader").searcher();
-        let weight = query
-            .weight(EnableScoring::enabled_from_searcher(&searcher))
-            .expect("weight");
-        let mut scorer = weight
-            .scorer(searcher.segment_reader(0), 1.0)
-            .expect("scorer");
+        let mut s = scorer(index, query);
         let mut all = Vec::new();
         for d in (0..60).step_by(3) {
-            if scorer.doc() <= d && scorer.seek(d) == d {
-                all.push((d, scorer.score().to_bits()));
+            if s.doc() <= d && s.seek(d) == d {
+                all.push((d, s.score().to_bits()));
             }
         }
         all

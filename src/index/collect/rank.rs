@@ -141,10 +141,9 @@ fn first_ranking(
         let per_segment = ranker.executor.map(
             |(i, (seg, taken))| {
                 let reader = searcher.segment_reader(seg.segment);
-                let best = match seg.hits.count_ones(..) * SEEK_SHARE < seg.hits.len() {
-                    true => best_sought(seek.as_ref(), reader, seg, taken, n)?,
-                    false => best_first(walk.as_ref(), reader, seg, taken, n)?,
-                };
+                let few = seg.hits.count_ones(..) * SEEK_SHARE < seg.hits.len();
+                let weight = if few { seek.as_ref() } else { walk.as_ref() };
+                let best = best_first(weight, reader, seg, taken, (n, few))?;
                 let cols = &seg.cols;
                 // Ties in document order, as the full ranking breaks them.
                 Ok(best.into_iter().map(move |(key, doc)| {
@@ -171,39 +170,31 @@ fn first_ranking(
 }
 
 /// The best `n` hits of one segment by the first ranking not `taken` by an earlier tier:
-/// `(score key, doc)`, unordered.
+/// `(score key, doc)`, unordered. With `seek` each such hit is sought and scored (few hits);
+/// otherwise every entry of the tier is walked, pruned by block-max WAND.
 fn best_first(
     weight: &dyn Weight,
     reader: &SegmentReader,
     seg: &SegmentHits,
     taken: &FixedBitSet,
-    n: usize,
+    (n, seek): (usize, bool),
 ) -> tantivy::Result<Vec<(u64, DocId)>> {
     let mut best = Best::new(&seg.cols, n);
-    weight.for_each_pruning(Score::MIN, reader, &mut |doc, score| {
-        if seg.hits.contains(doc as usize) && !taken.contains(doc as usize) {
-            best.offer(doc, score);
+    if seek {
+        let mut scorer = weight.scorer(reader, 1.0)?;
+        for doc in seg.hits.ones().filter(|&d| !taken.contains(d)) {
+            let doc = doc as DocId;
+            if scorer.doc() <= doc && scorer.seek(doc) == doc {
+                best.offer(doc, scorer.score());
+            }
         }
-        best.threshold()
-    })?;
-    Ok(best.into_keys())
-}
-
-/// [`best_first`] for few hits: each hit not `taken` is sought and scored.
-fn best_sought(
-    weight: &dyn Weight,
-    reader: &SegmentReader,
-    seg: &SegmentHits,
-    taken: &FixedBitSet,
-    n: usize,
-) -> tantivy::Result<Vec<(u64, DocId)>> {
-    let mut best = Best::new(&seg.cols, n);
-    let mut scorer = weight.scorer(reader, 1.0)?;
-    for d in seg.hits.ones().filter(|&d| !taken.contains(d)) {
-        let doc = d as DocId;
-        if scorer.doc() <= doc && scorer.seek(doc) == doc {
-            best.offer(doc, scorer.score());
-        }
+    } else {
+        weight.for_each_pruning(Score::MIN, reader, &mut |doc, score| {
+            if seg.hits.contains(doc as usize) && !taken.contains(doc as usize) {
+                best.offer(doc, score);
+            }
+            best.threshold()
+        })?;
     }
     Ok(best.into_keys())
 }
