@@ -90,7 +90,7 @@ impl Filters {
     }
 
     /// The facet dimensions with a filter, as a bit set (bit `i` = dimension `i`).
-    fn facet_dims(&self) -> u8 {
+    pub(super) fn facet_dims(&self) -> u8 {
         let mut dims = 0u8;
         if self.addressee.is_some() {
             dims |= 1 << D_ADDRESSEE;
@@ -107,7 +107,7 @@ impl Filters {
     }
 
     /// Whether the deadline is filtered.
-    fn deadline_active(&self) -> bool {
+    pub(super) fn deadline_active(&self) -> bool {
         self.deadline_before.is_some() || self.deadline_after.is_some()
     }
 

@@ -34,6 +34,12 @@ pub fn pushed_docs(
     filters: &Filters,
     count_facets: bool,
 ) -> tantivy::Result<Option<PushedDocs>> {
+    // Nothing to push without filters, nor with one facet filter when its facet is counted
+    // (every entry can count there): known before any column is read.
+    let facet_filters = filters.facet_dims().count_ones();
+    if !filters.deadline_active() && (facet_filters == 0 || (count_facets && facet_filters == 1)) {
+        return Ok(None);
+    }
     let all: usize = searcher
         .segment_readers()
         .iter()
