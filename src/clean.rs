@@ -351,7 +351,7 @@ impl Layout {
         if last_len + 1 + first_word <= self.wrap_width {
             return true;
         }
-        let folded = crate::ru::lower(&line.text).replace('ё', "е");
+        let folded = crate::ru::fold(&line.text);
         PARAGRAPH_OPENERS.iter().any(|o| folded.starts_with(o))
             || opener(&line.text)
                 .iter()
@@ -398,7 +398,7 @@ fn opener(text: &str) -> Vec<String> {
         .split(|c: char| !crate::ru::is_alphanumeric(c) && c != '-')
         .filter(|w| !w.is_empty())
         .take(3)
-        .map(|w| crate::ru::lower(w).replace('ё', "е"))
+        .map(crate::ru::fold)
         .collect();
     let Some(first) = words.first() else {
         return Vec::new();

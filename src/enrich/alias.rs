@@ -27,6 +27,8 @@
 
 use std::collections::HashMap;
 
+use crate::ru::fold;
+
 /// Well-known bodies whose short form is used when a document gives no definition:
 /// (short official form, full name inside the quotes). The short forms are those the seed
 /// documents define themselves (003: «(далее – ГАУ ДПО «СОИРО»)», «(далее – ГАУ СО «РЦОКО»)»;
@@ -113,10 +115,6 @@ fn well_known(key: &Key) -> Option<&'static str> {
         };
         hit.then_some(*short)
     })
-}
-
-fn fold(s: &str) -> String {
-    crate::ru::lower(s).replace('ё', "е")
 }
 
 /// A quoted name folded for matching: lower case, «ё» → «е», words separated by one space.

@@ -199,7 +199,7 @@ pub fn role_of(canonical: &str) -> Role {
 
 /// [`role_of`], computed.
 fn classify(canonical: &str) -> Role {
-    let folded = format!(" {} ", crate::ru::lower(canonical).replace('ё', "е"));
+    let folded = format!(" {} ", crate::ru::fold(canonical));
     // Deputies of a head of administration, mayor or governor are not the administration.
     if DEPUTY_OF_HEAD.iter().any(|k| folded.contains(k)) {
         return Role::Other;

@@ -194,6 +194,9 @@ impl UnionScorer {
 impl DocSet for UnionScorer {
     fn advance(&mut self) -> DocId {
         let current = self.doc;
+        if current == TERMINATED {
+            return current;
+        }
         for c in &mut self.clauses {
             if c.doc() == current {
                 c.advance();

@@ -3,8 +3,8 @@
 //! [`super::collect::evaluate`]) and the page (ranked over the hits, see
 //! [`super::collect::rank`]), and the page's entries are loaded with their snippets.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, LazyLock};
 use std::time::Instant;
 
 use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Query, TermQuery};
@@ -162,11 +162,8 @@ impl EntryIndex {
         };
         // Few matches are evaluated and ranked one segment after the other: splitting them
         // across threads costs more than it saves (and more requests run side by side).
-        let single = tantivy::Executor::single_thread();
-        let executor = match running.alone && prepared.matches.count() >= PARALLEL_MATCHES {
-            true => searcher.index().search_executor(),
-            false => &single,
-        };
+        let parallel = running.alone && prepared.matches.count() >= PARALLEL_MATCHES;
+        let executor = executor(&searcher, parallel);
         let mut collected = collect::evaluate(
             &prepared.matches,
             &self.columns,
@@ -251,12 +248,7 @@ impl EntryIndex {
             // The reference path matches through tantivy's scorers.
             (Some(q), None) if self.exhaustive => searcher.search(q.as_ref(), &collector)?,
             (Some(q), None) => {
-                let single = tantivy::Executor::single_thread();
-                let executor = match parallel {
-                    true => searcher.index().search_executor(),
-                    false => &single,
-                };
-                collect::match_set(q.as_ref(), searcher, executor)?
+                collect::match_set(q.as_ref(), searcher, executor(searcher, parallel))?
             }
             // The reference path collects them like any query.
             (None, None) if self.exhaustive => searcher.search(&AllQuery, &collector)?,
@@ -388,6 +380,15 @@ impl Matching {
             .collect::<Result<Vec<_>>>()?;
         self.next = end;
         Ok(batch)
+    }
+}
+
+/// The executor of the index's threads when `parallel`, else the calling thread's.
+fn executor(searcher: &tantivy::Searcher, parallel: bool) -> &tantivy::Executor {
+    static SINGLE: LazyLock<tantivy::Executor> = LazyLock::new(tantivy::Executor::single_thread);
+    match parallel {
+        true => searcher.index().search_executor(),
+        false => &SINGLE,
     }
 }
 

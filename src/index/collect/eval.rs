@@ -317,9 +317,7 @@ fn top(
 
 /// Counts ordinal `ord` in `counts` (nothing when it is out of range: no value).
 fn bump(counts: &mut [u64], ord: u32) {
-    if let Some(c) = counts.get_mut(ord as usize) {
-        *c += 1;
-    }
+    bump_n(counts, ord, 1);
 }
 
 /// Calls `f` with each entry of `set`, ascending.
@@ -406,9 +404,9 @@ impl Counters {
 
     /// Counts the entries of `set` in the dimensions `dims`. With `runs`, a dimension with
     /// fewer runs of equal values than entries to visit is counted run by run (population
-    /// counts of the runs' bits); the others one entry at a time, or, when `alive` is given and `set` (a subset of
-    /// it) holds more than half of it, as the counts of `alive` minus those of the live entries
-    /// outside `set`.
+    /// counts of the runs' bits); the others one entry at a time, or, when `alive` is given and
+    /// `set` (a subset of it) holds more than half of it, as the counts of `alive` minus those
+    /// of the live entries outside `set`.
     fn add_set(
         &mut self,
         cols: &SegmentColumns,
@@ -494,17 +492,17 @@ impl Counters {
     /// number of the run's entries in `set`.
     fn add_runs(&mut self, cols: &SegmentColumns, set: &FixedBitSet, dim: usize) {
         let starts = &cols.runs[dim];
-        let mut below = PrefixCount::new(set.as_slice());
-        let mut before = 0;
-        let mut counted = Vec::new();
-        for (i, &start) in starts.iter().enumerate() {
-            let end = starts.get(i + 1).map_or(cols.max_doc(), |&e| e as usize);
-            let upto = below.below(end);
-            if upto > before {
-                counted.push((start as usize, upto - before));
-            }
-            before = upto;
-        }
+        let ends = starts.iter().skip(1).map(|&e| e as usize);
+        let counted: Vec<(usize, u64)> = starts
+            .iter()
+            .map(|&s| s as usize)
+            .zip(ends.chain([cols.max_doc()]))
+            .map(|(start, end)| {
+                let len = set.len();
+                (start, set.count_ones(start.min(len)..end.min(len)) as u64)
+            })
+            .filter(|&(_, n)| n > 0)
+            .collect();
         let rows = &cols.rows;
         match dim {
             D_ADDRESSEE => {
@@ -592,40 +590,5 @@ impl Counters {
                 }
             }
         }
-    }
-}
-
-/// Population counts of a bitset's prefixes, asked at ascending positions: one pass over the
-/// blocks in all.
-struct PrefixCount<'a> {
-    blocks: &'a [usize],
-    /// Blocks counted into `full`.
-    next: usize,
-    /// Set bits in `blocks[..next]`.
-    full: u64,
-}
-
-impl<'a> PrefixCount<'a> {
-    fn new(blocks: &'a [usize]) -> Self {
-        PrefixCount {
-            blocks,
-            next: 0,
-            full: 0,
-        }
-    }
-
-    /// Set bits below position `pos` (positions asked never decrease).
-    fn below(&mut self, pos: usize) -> u64 {
-        let (block, bit) = (pos / usize::BITS as usize, pos % usize::BITS as usize);
-        let last = block.min(self.blocks.len());
-        while self.next < last {
-            self.full += u64::from(self.blocks[self.next].count_ones());
-            self.next += 1;
-        }
-        let partial = match self.blocks.get(block) {
-            Some(&b) if bit > 0 => u64::from((b & ((1usize << bit) - 1)).count_ones()),
-            _ => 0,
-        };
-        self.full + partial
     }
 }

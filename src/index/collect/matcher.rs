@@ -186,8 +186,22 @@ impl Evaluator<'_> {
         Ok(bits)
     }
 
+    /// Sets the bits of `term`'s postings (deleted entries included).
     fn add_postings(&self, term: &Term, bits: &mut FixedBitSet) -> tantivy::Result<()> {
-        add_postings(self.reader, term, bits)
+        let index = self.reader.inverted_index(term.field())?;
+        let Some(mut postings) = index.read_block_postings(term, IndexRecordOption::Basic)? else {
+            return Ok(());
+        };
+        loop {
+            let docs = postings.docs();
+            if docs.is_empty() {
+                return Ok(());
+            }
+            for &d in docs {
+                bits.insert(d as usize);
+            }
+            postings.advance();
+        }
     }
 
     /// Any other query, run by tantivy without scores.
@@ -200,28 +214,6 @@ impl Evaluator<'_> {
             }
         })?;
         Ok(bits)
-    }
-}
-
-/// Sets the bits of `term`'s postings in the segment of `reader` (deleted entries included).
-pub(super) fn add_postings(
-    reader: &SegmentReader,
-    term: &Term,
-    bits: &mut FixedBitSet,
-) -> tantivy::Result<()> {
-    let index = reader.inverted_index(term.field())?;
-    let Some(mut postings) = index.read_block_postings(term, IndexRecordOption::Basic)? else {
-        return Ok(());
-    };
-    loop {
-        let docs = postings.docs();
-        if docs.is_empty() {
-            return Ok(());
-        }
-        for &d in docs {
-            bits.insert(d as usize);
-        }
-        postings.advance();
     }
 }
 

@@ -131,19 +131,28 @@ fn first_ranking(
         .map(|s| FixedBitSet::with_capacity(s.hits.len()))
         .collect();
     let mut count = 0;
+    // Segments whose hits are sought one by one; the other segments walk the tier.
+    let few: Vec<bool> = segments
+        .iter()
+        .map(|s| s.hits.count_ones(..) * SEEK_SHARE < s.hits.len())
+        .collect();
+    let scoring = EnableScoring::enabled_from_searcher(searcher);
+    // Only the weights some segment uses are built (each reads its terms' statistics).
+    let weight_if = |needed: bool, q: &dyn Query| needed.then(|| q.weight(scoring)).transpose();
     for tier in ranker.first {
         if count >= n {
             break;
         }
-        let scoring = EnableScoring::enabled_from_searcher(searcher);
-        let walk = tier.walk.weight(scoring)?;
-        let seek = tier.seek.weight(scoring)?;
+        let walk = weight_if(few.iter().any(|&f| !f), tier.walk.as_ref())?;
+        let seek = weight_if(few.iter().any(|&f| f), tier.seek.as_ref())?;
         let per_segment = ranker.executor.map(
             |(i, (seg, taken))| {
                 let reader = searcher.segment_reader(seg.segment);
-                let few = seg.hits.count_ones(..) * SEEK_SHARE < seg.hits.len();
-                let weight = if few { seek.as_ref() } else { walk.as_ref() };
-                let best = best_first(weight, reader, seg, taken, (n, few))?;
+                let weight = if few[i] { &seek } else { &walk };
+                let best = match weight {
+                    Some(w) => best_first(w.as_ref(), reader, seg, taken, (n, few[i]))?,
+                    None => Vec::new(),
+                };
                 let cols = &seg.cols;
                 // Ties in document order, as the full ranking breaks them.
                 Ok(best.into_iter().map(move |(key, doc)| {
