@@ -27,11 +27,8 @@ DIST=${DIST:-zipf}         # how requests pick URLs of the list: zipf | uniform
 TAIL=${TAIL:-0}            # percent of requests with a never-repeated two-word query (cold: no
                            # cache can help), drawn from the corpus vocabulary
 WORK=${WORK:-/tmp/edusearch-load}
-GEN=${GEN:-/work/shared/tools/gen_corpus.py}
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
-BIN=${BIN:-$TARGET/release/edusearch}
-BASE=http://127.0.0.1:$PORT
+# shellcheck source=benches/common.sh
+source "$(dirname "$0")/common.sh"
 
 # Milliseconds since a `date +%s%N` timestamp.
 ms_since() { echo $((($(date +%s%N) - $1) / 1000000)); }
@@ -45,11 +42,7 @@ if [[ -z ${SKIP_BUILD:-} ]]; then
 fi
 mkdir -p "$WORK"
 
-if [[ ! -d $WORK/corpus-$DOCS ]]; then
-    echo "== generating $DOCS documents"
-    python3 "$GEN" --docs "$DOCS" --out "$WORK/corpus-$DOCS.tmp" >/dev/null
-    mv "$WORK/corpus-$DOCS.tmp" "$WORK/corpus-$DOCS"
-fi
+generate_corpus "$DOCS" "$WORK/corpus-$DOCS"
 INDEX=$WORK/index-$DOCS
 if [[ ! -d $INDEX || -n ${REINDEX:-} ]]; then
     echo "== indexing"

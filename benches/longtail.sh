@@ -22,11 +22,8 @@ SECS=${SECS:-5}
 COUNT=${COUNT:-60000}
 CONCURRENCY=${CONCURRENCY:-2 4 8}
 WORK=${WORK:-/tmp/edusearch-scale}
-GEN=${GEN:-/work/shared/tools/gen_corpus.py}
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
-BIN=${BIN:-$TARGET/release/edusearch}
-BASE=http://127.0.0.1:$PORT
+# shellcheck source=benches/common.sh
+source "$(dirname "$0")/common.sh"
 
 if [[ -z ${SKIP_BUILD:-} ]]; then
     (cd "$ROOT" && cargo build --release --quiet --bin edusearch --bench longtail)
@@ -37,10 +34,7 @@ fi
 mkdir -p "$WORK"
 corpus=$WORK/corpus-$DOCS
 index=$WORK/index-$DOCS
-if [[ ! -d $corpus ]]; then
-    python3 "$GEN" --docs "$DOCS" --out "$corpus.tmp" >/dev/null
-    mv "$corpus.tmp" "$corpus"
-fi
+generate_corpus "$DOCS" "$corpus"
 if [[ ! -d $index ]]; then
     "$BIN" --index "$index" --log warn index --rebuild "$corpus" >/dev/null || [[ $? == 2 ]]
 fi

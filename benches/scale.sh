@@ -24,11 +24,8 @@ set -euo pipefail
 DOCS=${DOCS:-10000 50000}
 PORT=${PORT:-18093}
 WORK=${WORK:-/tmp/edusearch-scale}
-GEN=${GEN:-/work/shared/tools/gen_corpus.py}
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
-BIN=${BIN:-$TARGET/release/edusearch}
-BASE=http://127.0.0.1:$PORT
+# shellcheck source=benches/common.sh
+source "$(dirname "$0")/common.sh"
 MEMORY_ARGS=()
 [[ -n ${MEMORY_MB:-} ]] && MEMORY_ARGS=(--memory-mb "$MEMORY_MB")
 
@@ -81,11 +78,7 @@ summary=()
 for n in $DOCS; do
     corpus=$WORK/corpus-$n
     index=$WORK/index-$n
-    if [[ ! -d $corpus ]]; then
-        echo "== generating $n documents"
-        python3 "$GEN" --docs "$n" --out "$corpus.tmp" >/dev/null
-        mv "$corpus.tmp" "$corpus"
-    fi
+    generate_corpus "$n" "$corpus"
     mb=$(du -smL --apparent-size "$corpus" | cut -f1)
 
     if [[ ! -d $index || -n ${REINDEX:-} ]]; then
