@@ -10,7 +10,7 @@
 //! splits at everything else, so «1–4», «2021/2022» and «dobro.ru» become consecutive tokens that a
 //! phrase query finds again. A `+` or `%` right after a number is a token of its own («500+»).
 
-use std::collections::HashMap;
+use crate::cache::Memo;
 
 use rust_stemmers::{Algorithm, Stemmer};
 use tantivy::tokenizer::{
@@ -317,9 +317,14 @@ const STEM_CACHE_WORDS: usize = 32_768;
 /// Stems of the words an analyzer has seen (`None`: stemming leaves the word as it is). The
 /// words of a corpus repeat (a few thousand make up most of its tokens), and Snowball is the
 /// costliest step of analysing them. A clone starts empty: the analyzers registered with the
-/// index are cloned for every use, and an empty cache is cheaper to copy than a full one.
-#[derive(Default)]
-struct StemCache(HashMap<String, Option<String>>);
+/// index are cloned for every use, and an empty memo is cheaper to copy than a full one.
+struct StemCache(Memo<Option<String>>);
+
+impl Default for StemCache {
+    fn default() -> Self {
+        StemCache(Memo::new(STEM_CACHE_WORDS))
+    }
+}
 
 impl Clone for StemCache {
     fn clone(&self) -> Self {
@@ -333,11 +338,8 @@ impl StemCache {
         let stem = match self.0.get(word.as_str()) {
             Some(stem) => stem,
             None => {
-                if self.0.len() >= STEM_CACHE_WORDS {
-                    self.0.clear();
-                }
                 let stem = stem_word(stemmer, word).map(std::borrow::Cow::into_owned);
-                self.0.entry(word.clone()).or_insert(stem)
+                self.0.insert(word, stem)
             }
         };
         if let Some(stem) = stem {

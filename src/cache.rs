@@ -162,12 +162,54 @@ impl<V: Weigh> Generations<V> {
     }
 }
 
+/// Values of a costly function of a word (a stem, a role, an inflection), remembered by
+/// the word while they fit: when `limit` are held, all are forgotten. Words repeat across a
+/// corpus and across queries; the bound keeps memory flat on any input.
+#[derive(Debug)]
+pub struct Memo<V> {
+    map: HashMap<String, V>,
+    limit: usize,
+}
+
+impl<V> Memo<V> {
+    /// An empty memo holding at most `limit` values.
+    pub fn new(limit: usize) -> Self {
+        Memo {
+            map: HashMap::new(),
+            limit,
+        }
+    }
+
+    /// The value remembered for `key`.
+    pub fn get(&self, key: &str) -> Option<&V> {
+        self.map.get(key)
+    }
+
+    /// Remembers `value` for `key` (forgetting everything first when full), and returns it.
+    pub fn insert(&mut self, key: &str, value: V) -> &V {
+        if self.map.len() >= self.limit {
+            self.map.clear();
+        }
+        self.map.entry(key.to_owned()).or_insert(value)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn body(n: usize) -> Bytes {
         Bytes::from(vec![b'x'; n])
+    }
+
+    #[test]
+    fn a_memo_forgets_everything_when_full() {
+        let mut m = Memo::new(2);
+        assert_eq!(*m.insert("a", 1), 1);
+        m.insert("b", 2);
+        assert_eq!(m.get("a"), Some(&1));
+        m.insert("c", 3);
+        assert_eq!((m.get("a"), m.get("c")), (None, Some(&3)));
     }
 
     #[test]

@@ -111,13 +111,7 @@ impl Reading {
             return found;
         }
         let found = self.inflect_in(morph, required);
-        INFLECTIONS.with_borrow_mut(|m| {
-            if m.len() >= INFLECTIONS_LIMIT {
-                m.clear();
-            }
-            m.insert(key, found.clone());
-        });
-        found
+        INFLECTIONS.with_borrow_mut(|m| m.insert(&key, found).clone())
     }
 
     /// [`Self::inflect`], computed: the lexeme is walked form by form.
@@ -151,8 +145,8 @@ const INFLECTIONS_LIMIT: usize = 8192;
 thread_local! {
     /// Recent inflections (reading and grammemes asked → form): walking a lexeme costs more
     /// than the rest of reading an addressee, and addressees repeat the same words.
-    static INFLECTIONS: std::cell::RefCell<HashMap<String, Option<String>>> =
-        std::cell::RefCell::new(HashMap::new());
+    static INFLECTIONS: std::cell::RefCell<crate::cache::Memo<Option<String>>> =
+        std::cell::RefCell::new(crate::cache::Memo::new(INFLECTIONS_LIMIT));
 }
 
 const CASES: [&str; 10] = [

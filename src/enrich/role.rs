@@ -178,8 +178,8 @@ const REMEMBERED_ROLES: usize = 4096;
 
 thread_local! {
     /// Roles of recently classified names: a corpus names the same bodies over and over.
-    static ROLES: std::cell::RefCell<std::collections::HashMap<String, Role>> =
-        std::cell::RefCell::new(std::collections::HashMap::new());
+    static ROLES: std::cell::RefCell<crate::cache::Memo<Role>> =
+        std::cell::RefCell::new(crate::cache::Memo::new(REMEMBERED_ROLES));
 }
 
 /// Classifies a canonical (nominative) addressee into the role taxonomy.
@@ -188,13 +188,7 @@ pub fn role_of(canonical: &str) -> Role {
         return role;
     }
     let role = classify(canonical);
-    ROLES.with_borrow_mut(|roles| {
-        if roles.len() >= REMEMBERED_ROLES {
-            roles.clear();
-        }
-        roles.insert(canonical.to_owned(), role);
-    });
-    role
+    ROLES.with_borrow_mut(|roles| *roles.insert(canonical, role))
 }
 
 /// [`role_of`], computed.

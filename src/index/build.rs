@@ -28,6 +28,7 @@ use super::schema::Fields;
 use super::thesaurus::Thesaurus;
 use super::vocab;
 use crate::analysis::{en_analyzer, exact_analyzer, ru_analyzer, tokens};
+use crate::cache::Memo;
 use crate::enrich::morph;
 use crate::search::query::UserQuery;
 
@@ -97,9 +98,8 @@ const MAX_VARIANTS: usize = 4;
 /// Inflection stems of typed words and of the words of the thesaurus, looked up once per word
 /// (bounded: emptied when full).
 fn cached_inflections(b: &mut QueryBuilder, word: &str, a: &Analyzed) -> Vec<String> {
-    static CACHE: std::sync::LazyLock<std::sync::Mutex<HashMap<String, Vec<String>>>> =
-        std::sync::LazyLock::new(Default::default);
-    const LIMIT: usize = 20_000;
+    static CACHE: std::sync::LazyLock<std::sync::Mutex<Memo<Vec<String>>>> =
+        std::sync::LazyLock::new(|| std::sync::Mutex::new(Memo::new(20_000)));
     if let Ok(cache) = CACHE.lock()
         && let Some(found) = cache.get(word)
     {
@@ -107,10 +107,7 @@ fn cached_inflections(b: &mut QueryBuilder, word: &str, a: &Analyzed) -> Vec<Str
     }
     let found = b.inflections(word, a);
     if let Ok(mut cache) = CACHE.lock() {
-        if cache.len() >= LIMIT {
-            cache.clear();
-        }
-        cache.insert(word.to_string(), found.clone());
+        cache.insert(word, found.clone());
     }
     found
 }
