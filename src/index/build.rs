@@ -15,7 +15,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use tantivy::query::{AllQuery, BooleanQuery, Occur, PhraseQuery, Query, RegexQuery, TermQuery};
+use tantivy::query::{AllQuery, BooleanQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 
@@ -23,7 +23,7 @@ use tantivy::{Searcher, Term};
 
 use super::coord::CoordQuery;
 use super::highlight::HighlightTerms;
-use super::nodes::{Boosted, Union};
+use super::nodes::{Boosted, Prefix, Union};
 use super::schema::Fields;
 use super::thesaurus::Thesaurus;
 use super::vocab;
@@ -639,9 +639,8 @@ impl QueryBuilder {
             && with_prefix
             && stem.chars().count() >= MIN_PREFIX_CHARS
             && stem.chars().all(char::is_alphabetic)
-            && let Ok(q) = RegexQuery::from_pattern(&format!("{stem}.+"), f.stem_ru)
         {
-            clauses.push(boost(Box::new(q), W_PREFIX));
+            clauses.push(boost(Box::new(Prefix::new(f.stem_ru, stem)), W_PREFIX));
         }
         if W_AUX > 0.0 {
             clauses.extend(field_query(f.aux_ru, &a.ru, 0).map(|q| boost(q, W_AUX)));

@@ -2,8 +2,12 @@
 //! `DisjunctionMaxQuery` hide the queries they wrap; these score as they do, and let
 //! [`super::collect::matcher`] walk a built query to collect its matches as bitsets.
 
-use tantivy::query::{BoostWeight, EnableScoring, Explanation, Query, Scorer, Weight};
+use tantivy::query::{
+    AutomatonWeight, BoostWeight, EnableScoring, Explanation, Query, Scorer, Weight,
+};
+use tantivy::schema::Field;
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, TantivyError, Term};
+use tantivy_fst::Automaton;
 
 /// A query whose score is multiplied by `boost` (tantivy's `BoostQuery`, parts visible).
 #[derive(Debug)]
@@ -41,6 +45,65 @@ impl Query for Boosted {
 
     fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
         self.query.query_terms(visitor);
+    }
+}
+
+/// The terms of a field that begin with a prefix and are longer than it, scored 1 (the
+/// regular expression `prefix.+` without building its automaton per query: the term
+/// dictionary is walked by a byte-by-byte comparison with the prefix).
+#[derive(Debug, Clone)]
+pub struct Prefix {
+    field: Field,
+    prefix: Vec<u8>,
+}
+
+impl Prefix {
+    /// The terms of `field` that strictly extend `prefix`.
+    pub fn new(field: Field, prefix: &str) -> Self {
+        Prefix {
+            field,
+            prefix: prefix.as_bytes().to_vec(),
+        }
+    }
+}
+
+impl Query for Prefix {
+    fn weight(&self, _scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        let automaton = Extends(self.prefix.clone());
+        Ok(Box::new(AutomatonWeight::new(self.field, automaton)))
+    }
+}
+
+/// The automaton of [`Prefix`]: the state is the number of the prefix's bytes read so far
+/// (`len + 1` once past it, `None` after a mismatch).
+#[derive(Debug)]
+struct Extends(Vec<u8>);
+
+impl Automaton for Extends {
+    type State = Option<usize>;
+
+    fn start(&self) -> Option<usize> {
+        Some(0)
+    }
+
+    fn is_match(&self, state: &Option<usize>) -> bool {
+        *state == Some(self.0.len() + 1)
+    }
+
+    fn can_match(&self, state: &Option<usize>) -> bool {
+        state.is_some()
+    }
+
+    fn will_always_match(&self, state: &Option<usize>) -> bool {
+        self.is_match(state)
+    }
+
+    fn accept(&self, state: &Option<usize>, byte: u8) -> Option<usize> {
+        let read = (*state)?;
+        match self.0.get(read) {
+            Some(&expected) => (expected == byte).then_some(read + 1),
+            None => Some(self.0.len() + 1),
+        }
     }
 }
 

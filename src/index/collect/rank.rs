@@ -227,16 +227,18 @@ impl<'a> Best<'a> {
     }
 
     fn offer(&mut self, doc: DocId, score: Score) {
+        let score_key = score_key(score);
+        let full = self.heap.len() >= self.n;
+        let worst = self.heap.peek().map(|w| w.0);
+        // Below the worst kept of a full heap by its score alone: no column read.
+        if full && worst.is_some_and(|w| score_key > w.0) {
+            return;
+        }
         let d = doc as usize;
-        let key = (
-            score_key(score),
-            self.cols.doc.ords[d],
-            self.cols.position[d],
-        );
+        let key = (score_key, self.cols.doc.ords[d], self.cols.position[d]);
         // Keys are distinct (document and position): one worse than the worst kept of a full
         // heap would be popped at once.
-        let full = self.heap.len() >= self.n;
-        if !full || self.heap.peek().is_some_and(|worst| key < worst.0) {
+        if !full || worst.is_some_and(|w| key < w) {
             self.heap.push((key, doc, score.to_bits()));
             if full {
                 self.heap.pop();
