@@ -69,6 +69,18 @@ const MATCH_SHARE: usize = 4;
 /// Most threads matching the segments of one search.
 const SEARCH_THREADS: usize = 4;
 
+/// Threads searching the segments of one search: the cores, at most [`SEARCH_THREADS`];
+/// `EDUSEARCH_SEARCH_THREADS` overrides the number (1: one segment after the other), for
+/// measuring. A bulk batch leaves as many segments (see `writer::compact`).
+fn search_threads() -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    std::env::var("EDUSEARCH_SEARCH_THREADS")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or(cores.min(SEARCH_THREADS))
+        .max(1)
+}
+
 /// Default heap budget of the index writer, in bytes (see [`EntryIndex::set_writer_memory`]).
 pub const DEFAULT_WRITER_MEMORY: usize = writer_budget::DEFAULT_BYTES;
 
@@ -225,13 +237,7 @@ impl EntryIndex {
         analysis::register(index.tokenizers());
         // The segments of one search are matched in parallel: a broad query's cost is mostly
         // its matching, split evenly across segments of similar size.
-        // EDUSEARCH_SEARCH_THREADS overrides the number (1: one segment after the other), for
-        // measuring.
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let threads = std::env::var("EDUSEARCH_SEARCH_THREADS")
-            .ok()
-            .and_then(|v| v.parse::<usize>().ok())
-            .unwrap_or(cores.min(SEARCH_THREADS));
+        let threads = search_threads();
         if threads > 1 {
             index.set_multithread_executor(threads)?;
         }

@@ -6,6 +6,8 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use tantivy::index::SegmentId;
+use tantivy::indexer::NoMergePolicy;
 use tantivy::query::AllQuery;
 use tantivy::schema::Facet;
 use tantivy::{IndexWriter, TantivyDocument, Term};
@@ -15,7 +17,8 @@ use super::collect::doc_counter::DocCounter;
 use super::schema::day_number;
 use super::stored::StoredEntry;
 use super::{
-    Abbreviations, DocOrigin, EntryIndex, IndexReport, IndexSource, Provenance, ids, writer_budget,
+    Abbreviations, DocOrigin, EntryIndex, IndexReport, IndexSource, Provenance, ids,
+    search_threads, writer_budget,
 };
 use crate::analysis::{self, Lang};
 use crate::error::{Error, RejectReason, Result};
@@ -211,6 +214,66 @@ pub struct EntryWriter<'a> {
     payload: Option<String>,
 }
 
+/// A batch that adds at least 1/`BULK_SHARE` of the index's entries (or rebuilds it) ends with
+/// [`compact`]; smaller batches (one uploaded document) leave the segments to tantivy's merge
+/// policy, which never rewrites a large segment for a small one.
+const BULK_SHARE: u64 = 4;
+
+/// Merges the index's small segments so that about `parts` remain. Each segment costs a search
+/// a fixed share (its terms looked up, its own best candidates ranked, its counts merged), and a
+/// search splits its work across the cores by segment: one segment per search thread spends the
+/// least and still uses every core. Only segments below half the ideal size (the entries over
+/// `parts`) are merged, into groups of about the ideal size, one after the other: large segments
+/// are never rewritten, and a merge reads no more than the small segments. Each merge is an
+/// atomic commit of tantivy's: a crash leaves the batch's commit as it was.
+fn compact(index: &tantivy::Index, parts: usize) -> Result<()> {
+    let sizes: Vec<(u32, SegmentId)> = index
+        .searchable_segment_metas()?
+        .iter()
+        .map(|m| (m.num_docs(), m.id()))
+        .collect();
+    let groups = small_groups(sizes, parts);
+    if groups.is_empty() {
+        return Ok(());
+    }
+    let mut writer: IndexWriter<TantivyDocument> =
+        index.writer_with_num_threads(1, writer_budget::MIN_PER_THREAD)?;
+    writer.set_merge_policy(Box::new(NoMergePolicy));
+    for group in &groups {
+        writer.merge(group).wait()?;
+    }
+    writer.wait_merging_threads()?;
+    Ok(())
+}
+
+/// The groups of segments `(live entries, id)` to merge: the segments below half of the ideal
+/// size (all entries over `parts`) in as many groups as their entries make ideal segments, of
+/// similar sizes (the largest first, each into the group with the fewest entries so far); only
+/// groups of two segments or more.
+fn small_groups(sizes: Vec<(u32, SegmentId)>, parts: usize) -> Vec<Vec<SegmentId>> {
+    let total: u64 = sizes.iter().map(|s| u64::from(s.0)).sum();
+    let ideal = (total / parts.max(1) as u64).max(1);
+    let mut small: Vec<(u32, SegmentId)> = sizes
+        .into_iter()
+        .filter(|s| 2 * u64::from(s.0) < ideal)
+        .collect();
+    small.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let entries: u64 = small.iter().map(|s| u64::from(s.0)).sum();
+    let count = ((entries + ideal / 2) / ideal).max(1) as usize;
+    let mut groups: Vec<(u64, Vec<SegmentId>)> = vec![(0, Vec::new()); count];
+    for (n, id) in small {
+        if let Some(g) = groups.iter_mut().min_by_key(|g| g.0) {
+            g.0 += u64::from(n);
+            g.1.push(id);
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(_, ids)| ids)
+        .filter(|ids| ids.len() > 1)
+        .collect()
+}
+
 /// One file's result from a reading thread: its document, bytes of text and origin.
 type ParsedFile = Result<(Document, usize, DocOrigin)>;
 
@@ -396,6 +459,15 @@ impl EntryWriter<'_> {
         prepared.commit()?;
         self.writer.wait_merging_threads()?;
         let idx = self.index;
+        let total: u64 = idx
+            .index
+            .searchable_segment_metas()?
+            .iter()
+            .map(|m| u64::from(m.num_docs()))
+            .sum();
+        if self.fresh || self.report.entries * BULK_SHARE >= total {
+            compact(&idx.index, search_threads())?;
+        }
         idx.pending_clear.store(false, Ordering::SeqCst);
         self.abbreviations.save(&idx.dir)?;
         let builder = QueryBuilder::new(
@@ -423,5 +495,54 @@ impl EntryWriter<'_> {
             after.write(&idx.dir)?;
         }
         Ok(self.report)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn segments(sizes: &[u32]) -> Vec<(u32, SegmentId)> {
+        sizes
+            .iter()
+            .map(|&n| (n, SegmentId::generate_random()))
+            .collect()
+    }
+
+    fn group_sizes(sizes: &[(u32, SegmentId)], groups: &[Vec<SegmentId>]) -> Vec<u32> {
+        let size = |id: &SegmentId| sizes.iter().find(|s| s.1 == *id).map_or(0, |s| s.0);
+        let mut out: Vec<u32> = groups.iter().map(|g| g.iter().map(size).sum()).collect();
+        out.sort_unstable();
+        out
+    }
+
+    #[test]
+    fn equal_small_segments_become_one_per_thread() {
+        let sizes = segments(&[43_286, 42_944, 42_901, 42_867, 42_855, 38_794]);
+        let groups = small_groups(sizes.clone(), 2);
+        assert_eq!(groups.len(), 2);
+        assert_eq!(groups.iter().map(Vec::len).sum::<usize>(), 6);
+        assert_eq!(group_sizes(&sizes, &groups), vec![124_947, 128_700]);
+    }
+
+    #[test]
+    fn large_segments_are_never_rewritten() {
+        let sizes = segments(&[
+            343_977, 343_369, 342_574, 43_048, 42_941, 42_707, 42_662, 27_895, 27_077,
+        ]);
+        let groups = small_groups(sizes.clone(), 2);
+        assert_eq!(groups.len(), 1);
+        assert_eq!(group_sizes(&sizes, &groups), vec![226_330]);
+        let large: Vec<SegmentId> = sizes[..3].iter().map(|s| s.1).collect();
+        assert!(groups.iter().flatten().all(|id| !large.contains(id)));
+    }
+
+    #[test]
+    fn nothing_to_merge() {
+        assert!(small_groups(segments(&[500_000, 490_000]), 2).is_empty());
+        assert!(small_groups(segments(&[1_000]), 2).is_empty());
+        assert!(small_groups(Vec::new(), 2).is_empty());
+        // One small segment beside large ones stays as it is.
+        assert!(small_groups(segments(&[500_000, 490_000, 20_000]), 2).is_empty());
     }
 }
