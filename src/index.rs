@@ -17,6 +17,7 @@ mod abbrev;
 mod build;
 mod collect;
 mod coord;
+mod expressions;
 mod highlight;
 mod ids;
 mod lookups;
@@ -49,6 +50,7 @@ use build::QueryBuilder;
 use collect::ColumnCache;
 pub use collect::FACET_VALUES;
 pub use collect::rank::DEFAULT_RERANK;
+use expressions::{EXPR, ExprTokenizer, Expressions};
 use highlight::Highlighter;
 pub use provenance::{IndexSource, PROVENANCE_FILE, Provenance};
 use schema::Fields;
@@ -65,6 +67,22 @@ pub const DEFAULT_MATCH_MIN_COST: std::time::Duration = std::time::Duration::fro
 /// Share of the match cache one query's matches may use (1/4): the broadest queries are the
 /// costliest to recompute.
 const MATCH_SHARE: usize = 4;
+
+/// Writes a file of the index folder through a temporary file and a rename, so that a reader
+/// never sees half of it.
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".tmp");
+    let tmp = PathBuf::from(tmp);
+    std::fs::write(&tmp, bytes).map_err(|source| Error::Io {
+        path: tmp.clone(),
+        source,
+    })?;
+    std::fs::rename(&tmp, path).map_err(|source| Error::Io {
+        path: path.to_owned(),
+        source,
+    })
+}
 
 /// Most threads matching the segments of one search.
 const SEARCH_THREADS: usize = 4;
@@ -184,6 +202,9 @@ pub struct EntryIndex {
     /// Addressee and topic names for suggestions, of the last searcher generation asked.
     names: std::sync::Mutex<Arc<suggest::Names>>,
     builder: RwLock<QueryBuilder>,
+    /// The expressions every entry was indexed with (see [`expressions`]), searched by their
+    /// keys; `None`: phrases are searched by positions.
+    expressions: RwLock<Option<Arc<Expressions>>>,
     highlighter: Highlighter,
     /// Set by `create(.., rebuild = true)`: the next commit starts from empty.
     pending_clear: AtomicBool,
@@ -235,6 +256,9 @@ impl EntryIndex {
 
     fn from_index(dir: &Path, mut index: Index) -> Result<Self> {
         analysis::register(index.tokenizers());
+        index
+            .tokenizers()
+            .register(EXPR, ExprTokenizer::new(Arc::default()));
         // The segments of one search are matched in parallel: a broad query's cost is mostly
         // its matching, split evenly across segments of similar size.
         let threads = search_threads();
@@ -248,7 +272,12 @@ impl EntryIndex {
             .try_into()?;
         let abbreviations = Abbreviations::load(dir)?;
         let thesaurus = Arc::new(Thesaurus::builtin());
-        let builder = QueryBuilder::new(fields, &abbreviations.pairs(), &thesaurus);
+        let expressions = fields
+            .expr
+            .map(|_| expressions::builtin())
+            .filter(|e| e.recorded_in(dir));
+        let mut builder = QueryBuilder::new(fields, &abbreviations.pairs(), &thesaurus);
+        builder.set_expressions(expressions.clone());
         Ok(EntryIndex {
             dir: dir.to_owned(),
             index,
@@ -261,6 +290,7 @@ impl EntryIndex {
                 ..suggest::Names::default()
             })),
             builder: RwLock::new(builder),
+            expressions: RwLock::new(expressions),
             highlighter: Highlighter {
                 exact: analysis::exact_analyzer(),
             },
@@ -494,7 +524,7 @@ impl EntryIndex {
     /// [`Thesaurus::with_files`]); the next searches expand words with it.
     pub fn set_thesaurus(&self, thesaurus: Thesaurus) -> Result<()> {
         let thesaurus = Arc::new(thesaurus);
-        let builder = QueryBuilder::new(self.fields, &self.abbreviations(), &thesaurus);
+        let builder = self.query_builder(&self.abbreviations(), &thesaurus);
         *self
             .thesaurus
             .write()
@@ -505,6 +535,23 @@ impl EntryIndex {
             .map_err(|_| Error::Index("query builder poisoned".into()))? = builder;
         self.match_cache.clear();
         Ok(())
+    }
+
+    /// A query builder of the abbreviations and the thesaurus, searching the expressions the
+    /// entries were indexed with by their keys.
+    fn query_builder(
+        &self,
+        abbreviations: &[(String, String)],
+        thesaurus: &Thesaurus,
+    ) -> QueryBuilder {
+        let mut builder = QueryBuilder::new(self.fields, abbreviations, thesaurus);
+        builder.set_expressions(self.expressions());
+        builder
+    }
+
+    /// The expressions every entry was indexed with, if any.
+    fn expressions(&self) -> Option<Arc<Expressions>> {
+        self.expressions.read().ok().and_then(|e| e.clone())
     }
 
     fn thesaurus_snapshot(&self) -> Arc<Thesaurus> {

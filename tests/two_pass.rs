@@ -330,3 +330,78 @@ fn counts_stay_exact_when_documents_are_removed() {
         "removing documents changes the corpus's counts"
     );
 }
+
+/// Queries whose words have thesaurus alternatives of two words or more.
+const THESAURUS_QUERIES: &[&str] = &[
+    "школа",
+    "школ",
+    "ВСОКО",
+    "детей с ОВЗ",
+    "родителей",
+    "рабочие программы воспитания",
+    "наставничество молодых педагогов",
+    "дополнительное образование",
+    "педагогов школ",
+];
+
+#[test]
+fn expressions_found_while_indexing_match_as_their_phrases_do() {
+    let (dir, docs) = corpus(10);
+    let marker = dir.path().join("edusearch-expressions");
+    assert!(marker.is_file(), "a built index records its expressions");
+    // The alternative «общеобразовательная организация» of «школа» was found in the entries.
+    let raw = tantivy::Index::open_in_dir(dir.path()).unwrap();
+    let expr = raw.schema().get_field("expr").unwrap();
+    let searcher = raw.reader().unwrap().searcher();
+    let key = tantivy::Term::from_field_text(expr, "общеобразовательн организац~1");
+    assert!(
+        searcher.doc_freq(&key).unwrap() > 0,
+        "no entry has the expression"
+    );
+    let requests: Vec<SearchRequest> = THESAURUS_QUERIES
+        .iter()
+        .map(|q| SearchRequest {
+            q: q.to_string(),
+            limit: 20,
+            ..SearchRequest::default()
+        })
+        .collect();
+    let with = EntryIndex::open(dir.path()).unwrap();
+    let found: Vec<SearchResponse> = requests.iter().map(|r| with.search(r).unwrap()).collect();
+    assert!(found.iter().all(|r| r.total > 0));
+    // Without the record the same entries are searched for the phrases by their positions:
+    // the same totals, counts, pages and scores.
+    std::fs::remove_file(&marker).unwrap();
+    let without = EntryIndex::open(dir.path()).unwrap();
+    for (req, got) in requests.iter().zip(&found) {
+        compare(req, got, &without.search(req).unwrap(), true);
+    }
+    // A document added while no record speaks for the index leaves it unrecorded (its entries
+    // were indexed without the expressions) and is found through the phrase.
+    let mut idx = without;
+    let mut doc = docs[0].clone();
+    doc.meta.doc_id = "added".into();
+    for (n, e) in doc.entries.iter_mut().enumerate() {
+        e.doc_id = "added".into();
+        e.id = format!("added/e{n}");
+        e.text = "Обеспечить методическую поддержку общеобразовательных организаций района".into();
+    }
+    let added = doc.entries.len();
+    idx.add_documents(&[doc]).unwrap();
+    assert!(
+        !marker.exists(),
+        "an index with entries lacking expressions stays unrecorded"
+    );
+    let school = SearchRequest {
+        q: "школа".into(),
+        limit: 20,
+        ..SearchRequest::default()
+    };
+    let after = idx.search(&school).unwrap();
+    assert_eq!(after.total, found[0].total + added as u64);
+    // Rebuilt, the index is recorded again.
+    let mut rebuilt = EntryIndex::create(dir.path(), true).unwrap();
+    rebuilt.add_documents(&docs).unwrap();
+    assert!(marker.is_file(), "a rebuilt index records its expressions");
+    compare(&school, &rebuilt.search(&school).unwrap(), &found[0], true);
+}

@@ -144,14 +144,8 @@ impl Abbreviations {
 
     /// Writes the abbreviations atomically (temp file + rename).
     pub fn save(&self, dir: &Path) -> Result<()> {
-        let path = dir.join(FILE);
-        let tmp = dir.join(format!("{FILE}.tmp"));
         let json = serde_json::to_string(self).map_err(|e| Error::Index(e.to_string()))?;
-        std::fs::write(&tmp, json).map_err(|source| Error::Io {
-            path: tmp.clone(),
-            source,
-        })?;
-        std::fs::rename(&tmp, &path).map_err(|source| Error::Io { path, source })
+        super::write_atomically(&dir.join(FILE), json.as_bytes())
     }
 
     /// Forgets the definitions of one removed document, so that its abbreviations no longer

@@ -22,8 +22,9 @@ use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Searcher, Term};
 
 use super::coord::CoordQuery;
+use super::expressions::Expressions;
 use super::highlight::HighlightTerms;
-use super::nodes::{Boosted, Prefix, Union};
+use super::nodes::{Boosted, Expression, Prefix, Union};
 use super::schema::Fields;
 use super::thesaurus::Thesaurus;
 use super::vocab;
@@ -200,6 +201,8 @@ pub struct QueryBuilder {
     en: TextAnalyzer,
     exact: TextAnalyzer,
     alternatives: Arc<AltTable>,
+    /// Phrases every entry of the index was searched for at indexing time.
+    expressions: Option<Arc<Expressions>>,
 }
 
 /// Another way to say an expression, with its share of [`W_ALT`].
@@ -363,6 +366,7 @@ impl QueryBuilder {
             en: en_analyzer(),
             exact: exact_analyzer(),
             alternatives: Arc::new(AltTable::default()),
+            expressions: None,
         };
         let mut table = AltTable::default();
         // The documents' own definitions first: an alternative already known keeps its weight.
@@ -474,6 +478,47 @@ impl QueryBuilder {
         b
     }
 
+    /// Searches the phrases of `expressions` through their keys (every entry of the index was
+    /// indexed with them), or, with `None`, by positions.
+    pub fn set_expressions(&mut self, expressions: Option<Arc<Expressions>>) {
+        self.expressions = expressions;
+    }
+
+    /// The Russian stem phrases of the alternatives (each searched with slop 1): what the
+    /// writer finds at indexing time (see [`super::expressions`]).
+    pub fn alternative_phrases(&mut self) -> Vec<(Vec<(usize, String)>, u32)> {
+        let table = Arc::clone(&self.alternatives);
+        let alts = table
+            .entries
+            .iter()
+            .flat_map(|(_, alts)| alts)
+            .chain(table.case_sensitive.values().flatten());
+        let mut out = Vec::new();
+        for alt in alts {
+            let ru = self.analyze(&alt.text).ru;
+            if ru.len() >= 2 {
+                out.push((ru, 1));
+            }
+        }
+        out
+    }
+
+    /// A query of Russian stems: a term, an expression found at indexing time, or a phrase.
+    fn ru_query(&self, toks: &[(usize, String)], slop: u32) -> Option<Box<dyn Query>> {
+        let f = &self.fields;
+        if let (Some(expressions), Some(expr), [_, _, ..]) = (&self.expressions, f.expr, toks)
+            && let Some(key) = expressions.contains(toks, slop)
+        {
+            let words = toks
+                .iter()
+                .map(|(_, t)| Term::from_field_text(f.stem_ru, t))
+                .collect();
+            let key = Term::from_field_text(expr, &key);
+            return Some(Box::new(Expression::new(key, words)));
+        }
+        field_query(f.stem_ru, toks, slop)
+    }
+
     /// Adds `alts` (with `weight`) to the alternatives of `expression`; a text already there
     /// keeps its weight.
     /// A local name a document defines, whose full form is a kind of an expression the table
@@ -554,7 +599,7 @@ impl QueryBuilder {
     fn stem_clause(&self, a: &Analyzed, slop: u32) -> Option<Box<dyn Query>> {
         let f = &self.fields;
         let mut clauses = Vec::new();
-        clauses.extend(field_query(f.stem_ru, &a.ru, slop));
+        clauses.extend(self.ru_query(&a.ru, slop));
         clauses.extend(field_query(f.stem_en, &a.en, slop));
         if clauses.is_empty() {
             clauses.extend(field_query(f.exact, &a.exact, slop));
@@ -691,7 +736,6 @@ impl QueryBuilder {
         hl: &mut HighlightTerms,
         searcher: &Searcher,
     ) -> Vec<Box<dyn Query>> {
-        let f = self.fields;
         let mut clauses = Vec::new();
         let mut families = Vec::new();
         for alt in &w.alternatives {
@@ -700,7 +744,7 @@ impl QueryBuilder {
             ways.extend(self.stem_clause(&alt_a, 1));
             // The same expression with other inflections where the stemmer splits a word.
             for variant in self.inflected_variants(&alt.text, &alt_a) {
-                ways.extend(field_query(f.stem_ru, &variant, 1));
+                ways.extend(self.ru_query(&variant, 1));
                 hl.ru.extend(texts(&variant));
             }
             let weight = W_ALT * alt.weight * self.alt_scale(&alt_a, w.own_idf, searcher);

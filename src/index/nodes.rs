@@ -2,10 +2,13 @@
 //! `DisjunctionMaxQuery` hide the queries they wrap; these score as they do, and let
 //! [`super::collect::matcher`] walk a built query to collect its matches as bitsets.
 
+use tantivy::fieldnorm::FieldNormReader;
+use tantivy::postings::{Postings, SegmentPostings};
 use tantivy::query::{
-    AutomatonWeight, BoostWeight, EnableScoring, Explanation, Query, Scorer, Weight,
+    AutomatonWeight, Bm25Weight, BoostWeight, EmptyScorer, EnableScoring, Explanation, Query,
+    Scorer, Weight,
 };
-use tantivy::schema::Field;
+use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, TantivyError, Term};
 use tantivy_fst::Automaton;
 
@@ -103,6 +106,128 @@ impl Automaton for Extends {
         match self.0.get(read) {
             Some(&expected) => (expected == byte).then_some(read + 1),
             None => Some(self.0.len() + 1),
+        }
+    }
+}
+
+/// A phrase of the thesaurus found at indexing time (see [`super::expressions`]): matched by
+/// the postings of its key in the `expr` field, scored as tantivy scores the phrase — BM25 over
+/// its words' statistics with the `stem_ru` field's lengths, the occurrences as its frequency.
+#[derive(Debug, Clone)]
+pub struct Expression {
+    /// The key's term in the `expr` field.
+    key: Term,
+    /// The phrase's stems in `stem_ru`.
+    words: Vec<Term>,
+}
+
+impl Expression {
+    /// The expression of `key` (a term of the `expr` field) standing for the phrase `words`.
+    pub fn new(key: Term, words: Vec<Term>) -> Self {
+        Expression { key, words }
+    }
+
+    /// The key's term.
+    pub fn key(&self) -> &Term {
+        &self.key
+    }
+
+    /// The phrase's stems.
+    pub fn words(&self) -> &[Term] {
+        &self.words
+    }
+}
+
+impl Query for Expression {
+    fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        let bm25 = match scoring {
+            EnableScoring::Enabled {
+                statistics_provider,
+                ..
+            } => Some(Bm25Weight::for_terms(statistics_provider, &self.words)?),
+            EnableScoring::Disabled { .. } => None,
+        };
+        let norms = self.words.first().map(Term::field);
+        Ok(Box::new(ExpressionWeight {
+            key: self.key.clone(),
+            norms,
+            bm25,
+        }))
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        visitor(&self.key, false);
+    }
+}
+
+struct ExpressionWeight {
+    key: Term,
+    /// The field whose lengths the score uses.
+    norms: Option<Field>,
+    bm25: Option<Bm25Weight>,
+}
+
+impl Weight for ExpressionWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        let postings = reader
+            .inverted_index(self.key.field())?
+            .read_postings(&self.key, IndexRecordOption::WithFreqs)?;
+        let Some(postings) = postings else {
+            return Ok(Box::new(EmptyScorer));
+        };
+        let norms = match self.norms {
+            Some(field) => Some(reader.get_fieldnorms_reader(field)?),
+            None => None,
+        };
+        Ok(Box::new(ExpressionScorer {
+            postings,
+            norms,
+            bm25: self.bm25.as_ref().map(|w| w.boost_by(boost)),
+        }))
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        let mut scorer = self.scorer(reader, 1.0)?;
+        if scorer.seek(doc) != doc {
+            return Err(TantivyError::InvalidArgument(format!(
+                "entry {doc} does not have the expression"
+            )));
+        }
+        Ok(Explanation::new("expression", scorer.score()))
+    }
+}
+
+struct ExpressionScorer {
+    postings: SegmentPostings,
+    norms: Option<FieldNormReader>,
+    bm25: Option<Bm25Weight>,
+}
+
+impl DocSet for ExpressionScorer {
+    fn advance(&mut self) -> DocId {
+        self.postings.advance()
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        self.postings.seek(target)
+    }
+
+    fn doc(&self) -> DocId {
+        self.postings.doc()
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.postings.size_hint()
+    }
+}
+
+impl Scorer for ExpressionScorer {
+    fn score(&mut self) -> Score {
+        match (&self.bm25, &self.norms) {
+            (Some(bm25), Some(norms)) => {
+                bm25.score(norms.fieldnorm_id(self.doc()), self.postings.term_freq())
+            }
+            _ => 0.0,
         }
     }
 }

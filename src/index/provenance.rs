@@ -128,14 +128,7 @@ impl Provenance {
     /// Writes the marker of the index at `dir` (through a temporary file and a rename, so that a
     /// reader never sees half a marker).
     pub(crate) fn write(&self, dir: &Path) -> Result<()> {
-        let path = dir.join(PROVENANCE_FILE);
-        let tmp = dir.join(format!("{PROVENANCE_FILE}.tmp"));
-        let io = |path: &Path| {
-            let path = path.to_owned();
-            move |source| Error::Io { path, source }
-        };
-        std::fs::write(&tmp, self.render()).map_err(io(&tmp))?;
-        std::fs::rename(&tmp, &path).map_err(io(&path))
+        super::write_atomically(&dir.join(PROVENANCE_FILE), self.render().as_bytes())
     }
 
     fn render(&self) -> String {

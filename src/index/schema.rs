@@ -5,6 +5,7 @@ use tantivy::schema::{
     TextFieldIndexing, TextOptions,
 };
 
+use super::expressions::EXPR;
 use crate::analysis::{EN_STEM, EXACT, RU_STEM};
 use crate::error::{Error, Result};
 
@@ -33,6 +34,7 @@ pub mod names {
     pub const REGION: &str = "region";
     pub const ENTRY_TYPE: &str = "entry_type";
     pub const LANG: &str = "lang";
+    pub const EXPR: &str = "expr";
 }
 
 /// Handles of every field.
@@ -74,6 +76,9 @@ pub struct Fields {
     pub entry_type: Field,
     /// Detected language code (raw, fast, stored).
     pub lang: Field,
+    /// The thesaurus's expressions found in the entry text (see [`super::expressions`]);
+    /// `None` in indexes written before it existed.
+    pub expr: Option<Field>,
 }
 
 fn text_field(tokenizer: &str) -> TextOptions {
@@ -81,6 +86,16 @@ fn text_field(tokenizer: &str) -> TextOptions {
         TextFieldIndexing::default()
             .set_tokenizer(tokenizer)
             .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    )
+}
+
+/// The `expr` field: occurrence counts of expression keys, no positions, no lengths.
+fn expr_field() -> TextOptions {
+    TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(EXPR)
+            .set_index_option(IndexRecordOption::WithFreqs)
+            .set_fieldnorms(false),
     )
 }
 
@@ -106,6 +121,7 @@ pub fn build() -> (Schema, Fields) {
         region: b.add_text_field(names::REGION, STRING | FAST),
         entry_type: b.add_text_field(names::ENTRY_TYPE, STRING | FAST),
         lang: b.add_text_field(names::LANG, STRING | FAST | STORED),
+        expr: Some(b.add_text_field(names::EXPR, expr_field())),
     };
     (b.build(), fields)
 }
@@ -136,6 +152,7 @@ pub fn fields_of(schema: &Schema) -> Result<Fields> {
         region: f(names::REGION)?,
         entry_type: f(names::ENTRY_TYPE)?,
         lang: f(names::LANG)?,
+        expr: schema.get_field(names::EXPR).ok(),
     })
 }
 

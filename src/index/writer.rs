@@ -4,6 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use tantivy::index::SegmentId;
@@ -12,8 +13,8 @@ use tantivy::query::AllQuery;
 use tantivy::schema::Facet;
 use tantivy::{IndexWriter, TantivyDocument, Term};
 
-use super::build::QueryBuilder;
 use super::collect::doc_counter::DocCounter;
+use super::expressions::{self, ExprTokenizer, Expressions, RecordingRu};
 use super::schema::day_number;
 use super::stored::StoredEntry;
 use super::{
@@ -68,6 +69,19 @@ impl EntryIndex {
         let fresh = pending_clear || self.reader.searcher().num_docs() == 0;
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         let (threads, memory) = writer_budget::plan(self.writer_memory, cores);
+        // The expressions are found in a batch's entries when every other entry has them too:
+        // the index is (re)built, or was written with the same registry.
+        let annotate = self.fields.expr.is_some() && (fresh || self.expressions().is_some());
+        let registry = match annotate {
+            true => expressions::builtin(),
+            false => Arc::default(),
+        };
+        let tokenizers = self.index.tokenizers();
+        match annotate {
+            true => tokenizers.register(analysis::RU_STEM, RecordingRu::new(Arc::clone(&registry))),
+            false => tokenizers.register(analysis::RU_STEM, analysis::ru_analyzer()),
+        }
+        tokenizers.register(expressions::EXPR, ExprTokenizer::new(registry));
         let writer: IndexWriter<TantivyDocument> =
             self.index.writer_with_num_threads(threads, memory)?;
         let mut abbreviations = self
@@ -94,6 +108,7 @@ impl EntryIndex {
             held,
             batch: HashSet::new(),
             payload: None,
+            annotate,
         })
     }
 
@@ -116,7 +131,12 @@ impl EntryIndex {
         d.add_text(f.doc_id, &entry.doc_id);
         d.add_text(f.stored, &json);
         match lang {
-            Lang::Russian => d.add_text(f.stem_ru, &entry.text),
+            Lang::Russian => {
+                d.add_text(f.stem_ru, &entry.text);
+                if let Some(expr) = f.expr {
+                    d.add_text(expr, &entry.text);
+                }
+            }
             Lang::English => d.add_text(f.stem_en, &entry.text),
             Lang::Other(_) => {}
         }
@@ -212,6 +232,8 @@ pub struct EntryWriter<'a> {
     batch: HashSet<String>,
     /// Payload recorded with the commit (see [`EntryIndex::commit_payload`]).
     payload: Option<String>,
+    /// The batch's entries are indexed with the expressions of the built-in registry.
+    annotate: bool,
 }
 
 /// A batch that adds at least 1/`BULK_SHARE` of the index's entries (or rebuilds it) ends with
@@ -452,6 +474,10 @@ impl EntryWriter<'_> {
         if meanwhile != self.before {
             meanwhile.write(&self.index.dir)?;
         }
+        if !self.annotate {
+            // Entries without the expressions join the index: no registry speaks for it.
+            Expressions::unrecord(&self.index.dir)?;
+        }
         let mut prepared = self.writer.prepare_commit()?;
         if let Some(payload) = &self.payload {
             prepared.set_payload(payload);
@@ -470,11 +496,16 @@ impl EntryWriter<'_> {
         }
         idx.pending_clear.store(false, Ordering::SeqCst);
         self.abbreviations.save(&idx.dir)?;
-        let builder = QueryBuilder::new(
-            idx.fields,
-            &self.abbreviations.pairs(),
-            &idx.thesaurus_snapshot(),
-        );
+        if self.annotate {
+            let registry = expressions::builtin();
+            if !registry.recorded_in(&idx.dir) {
+                registry.record(&idx.dir)?;
+            }
+            if let Ok(mut e) = idx.expressions.write() {
+                *e = Some(registry);
+            }
+        }
+        let builder = idx.query_builder(&self.abbreviations.pairs(), &idx.thesaurus_snapshot());
         if let Ok(mut b) = idx.builder.write() {
             *b = builder;
         }

@@ -2,7 +2,8 @@
 //! structure instead of through tantivy's scorers (which merge every clause's postings doc by
 //! doc in 4,096-document windows, and check the positions of every phrase).
 //!
-//! - a term sets the bits of its postings, block by block;
+//! - a term (or an expression found at indexing time: its key's term) sets the bits of its
+//!   postings, block by block;
 //! - a union ([`Union`], a `BooleanQuery` of `Should` clauses, a [`CoordQuery`] needing one
 //!   clause; through [`Boosted`]) is flattened to its terms and other parts: the terms' postings
 //!   are written into one bitset, and a part that requires one of those terms (a phrase of the
@@ -22,7 +23,7 @@ use tantivy::{DocId, Searcher, SegmentOrdinal, SegmentReader, Term};
 
 use super::matches::{MatchSet, SegmentMatches};
 use crate::index::coord::CoordQuery;
-use crate::index::nodes::{Boosted, Union};
+use crate::index::nodes::{Boosted, Expression, Union};
 
 /// The matches of `query` in every segment of `searcher`, segments on `executor`.
 pub fn match_set(
@@ -75,9 +76,9 @@ impl Evaluator<'_> {
         if let Some(b) = query.downcast_ref::<Boosted>() {
             return self.eval(b.inner());
         }
-        if let Some(t) = query.downcast_ref::<TermQuery>() {
+        if let Some(key) = term_of(query) {
             let mut bits = self.empty();
-            self.add_postings(t.term(), &mut bits)?;
+            self.add_postings(key, &mut bits)?;
             return Ok(bits);
         }
         if let Some(u) = query.downcast_ref::<Union>() {
@@ -217,13 +218,21 @@ impl Evaluator<'_> {
     }
 }
 
+/// The one term whose postings are the matches of `query`: a term query's, an expression's key.
+fn term_of(query: &dyn Query) -> Option<&Term> {
+    if let Some(t) = query.downcast_ref::<TermQuery>() {
+        return Some(t.term());
+    }
+    query.downcast_ref::<Expression>().map(Expression::key)
+}
+
 /// Splits a union's clause into terms and other parts, through nested unions and boosts.
 fn flatten<'q>(query: &'q dyn Query, terms: &mut Vec<&'q Term>, others: &mut Vec<&'q dyn Query>) {
     if let Some(b) = query.downcast_ref::<Boosted>() {
         return flatten(b.inner(), terms, others);
     }
-    if let Some(t) = query.downcast_ref::<TermQuery>() {
-        return terms.push(t.term());
+    if let Some(t) = term_of(query) {
+        return terms.push(t);
     }
     if let Some(u) = query.downcast_ref::<Union>() {
         return u
@@ -263,6 +272,9 @@ fn required_terms(query: &dyn Query) -> Vec<Term> {
     }
     if let Some(p) = query.downcast_ref::<PhraseQuery>() {
         return p.phrase_terms();
+    }
+    if let Some(e) = query.downcast_ref::<Expression>() {
+        return e.words().to_vec();
     }
     if let Some(b) = query.downcast_ref::<BooleanQuery>() {
         return b

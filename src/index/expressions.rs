@@ -1,0 +1,413 @@
+//! Multi-word expressions of the thesaurus found at indexing time.
+//!
+//! A typed word is also searched as its thesaurus alternatives: «школа» as «общеобразовательная
+//! организация», a phrase of two of the corpus's most common words. Matching such a phrase
+//! reads the positions of every entry holding both words, and did cost more than everything
+//! else of the query. So the writer finds the alternatives' phrases in each Russian entry while
+//! indexing it (the `expr` field, through the [`EXPR`] analyzer: one token per occurrence, named
+//! by [`key`]) and a search reads one posting list instead ([`super::nodes::Expression`]),
+//! scored as the phrase was: BM25 of the phrase's words, the occurrences as its frequency.
+//!
+//! An occurrence: the expression's stems in order, each at its offset after the previous one
+//! plus at most the slop left (the gaps beyond the offsets add up to at most the slop) — what a
+//! phrase query of those stems with that slop finds among tokens at distinct positions.
+//!
+//! The registry of expressions is derived from the built-in thesaurus and named by a hash of
+//! its keys. The index records the hash (marker file [`MARKER`]) once every entry it holds was
+//! indexed with that registry; a search uses the expression terms only when the recorded hash
+//! is its own, and phrases otherwise (an index written by another version, a local thesaurus's
+//! other expressions).
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, LazyLock};
+
+use sha2::{Digest, Sha256};
+use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
+
+use super::build::QueryBuilder;
+use super::thesaurus::Thesaurus;
+use crate::analysis::{self, ru_analyzer};
+use crate::error::{Error, Result};
+
+/// Name of the analyzer of the `expr` field.
+pub const EXPR: &str = "edu_expr";
+/// Marker file in the index directory: the hash of the registry every entry was indexed with.
+pub const MARKER: &str = "edusearch-expressions";
+
+/// The key of a phrase of stems `(position, stem)` with `slop`: the stems at their offsets
+/// from the first, a gap written `_`, then `~slop`.
+pub fn key(toks: &[(usize, String)], slop: u32) -> Option<String> {
+    let first = toks.first()?.0;
+    let mut out = String::new();
+    let mut next = first;
+    for (pos, stem) in toks {
+        while next < *pos {
+            out.push_str("_ ");
+            next += 1;
+        }
+        out.push_str(stem);
+        out.push(' ');
+        next = pos + 1;
+    }
+    out.pop();
+    out.push_str(&format!("~{slop}"));
+    Some(out)
+}
+
+/// One expression: the steps after its first stem.
+#[derive(Debug, Clone)]
+struct Pattern {
+    key: String,
+    /// `(offset from the previous stem, stem)`.
+    steps: Vec<(usize, String)>,
+    slop: usize,
+}
+
+/// The expressions found at indexing time.
+#[derive(Debug, Clone, Default)]
+pub struct Expressions {
+    by_first: HashMap<String, Vec<Pattern>>,
+    id: String,
+}
+
+impl Expressions {
+    /// The registry of the phrases `(stems, slop)` of two stems or more.
+    pub fn new(phrases: impl IntoIterator<Item = (Vec<(usize, String)>, u32)>) -> Self {
+        let mut by_first: HashMap<String, Vec<Pattern>> = HashMap::new();
+        let mut keys = Vec::new();
+        for (toks, slop) in phrases {
+            let Some(key) = key(&toks, slop).filter(|_| toks.len() >= 2) else {
+                continue;
+            };
+            if keys.contains(&key) {
+                continue;
+            }
+            let steps = toks
+                .windows(2)
+                .map(|w| (w[1].0.saturating_sub(w[0].0), w[1].1.clone()))
+                .collect();
+            by_first
+                .entry(toks[0].1.clone())
+                .or_default()
+                .push(Pattern {
+                    key: key.clone(),
+                    steps,
+                    slop: slop as usize,
+                });
+            keys.push(key);
+        }
+        keys.sort();
+        let mut hash = Sha256::new();
+        for k in &keys {
+            hash.update(k.as_bytes());
+            hash.update(b"\n");
+        }
+        let id = hash
+            .finalize()
+            .iter()
+            .take(12)
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        Expressions { by_first, id }
+    }
+
+    /// Whether the registry holds no expression.
+    pub fn is_empty(&self) -> bool {
+        self.by_first.is_empty()
+    }
+
+    /// Whether the phrase of `key` is in the registry.
+    pub fn contains(&self, toks: &[(usize, String)], slop: u32) -> Option<String> {
+        let key = key(toks, slop)?;
+        self.by_first
+            .get(&toks.first()?.1)?
+            .iter()
+            .any(|p| p.key == key)
+            .then_some(key)
+    }
+
+    /// The keys of the expressions occurring in `tokens` (`(position, stem)`, positions
+    /// increasing), once per occurrence.
+    pub fn find(&self, tokens: &[(usize, &str)]) -> Vec<String> {
+        let mut out = Vec::new();
+        for (i, (_, stem)) in tokens.iter().enumerate() {
+            for p in self.by_first.get(*stem).into_iter().flatten() {
+                if follows(tokens, i, &p.steps, p.slop) {
+                    out.push(p.key.clone());
+                }
+            }
+        }
+        out
+    }
+
+    /// Whether the index in `dir` was written with this registry.
+    pub fn recorded_in(&self, dir: &Path) -> bool {
+        std::fs::read_to_string(dir.join(MARKER)).is_ok_and(|s| s.trim() == self.id)
+    }
+
+    /// Records that every entry of the index in `dir` was written with this registry.
+    pub fn record(&self, dir: &Path) -> Result<()> {
+        crate::index::write_atomically(&dir.join(MARKER), self.id.as_bytes())
+    }
+
+    /// Removes the record: entries written without the registry are about to join the index.
+    pub fn unrecord(dir: &Path) -> Result<()> {
+        let path = dir.join(MARKER);
+        match std::fs::remove_file(&path) {
+            Err(source) if source.kind() != std::io::ErrorKind::NotFound => {
+                Err(Error::Io { path, source })
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+/// The registry of the built-in thesaurus's alternatives, derived once per process.
+pub fn builtin() -> Arc<Expressions> {
+    static BUILTIN: LazyLock<Arc<Expressions>> = LazyLock::new(|| {
+        let (_, fields) = super::schema::build();
+        let mut builder = QueryBuilder::new(fields, &[], &Thesaurus::builtin());
+        Arc::new(Expressions::new(builder.alternative_phrases()))
+    });
+    Arc::clone(&BUILTIN)
+}
+
+/// Whether the steps follow the token at `at`: each stem at its offset after the previous one,
+/// the gaps beyond the offsets adding up to at most `slop`.
+fn follows(tokens: &[(usize, &str)], at: usize, steps: &[(usize, String)], slop: usize) -> bool {
+    let Some(((offset, stem), rest)) = steps.split_first() else {
+        return true;
+    };
+    let from = tokens[at].0 + offset;
+    tokens[at + 1..]
+        .iter()
+        .enumerate()
+        .take_while(|(_, (pos, _))| *pos <= from + slop)
+        .any(|(k, (pos, s))| {
+            *pos >= from && s == stem && follows(tokens, at + 1 + k, rest, slop - (pos - from))
+        })
+}
+
+/// How many recent texts [`RecordingRu`] keeps per thread: an entry's Russian fields are its
+/// text, context, topic and block lead-in, indexed in field order before `expr`.
+const RECENT: usize = 4;
+
+thread_local! {
+    /// The last texts [`RecordingRu`] analysed on this thread, with the keys of the
+    /// expressions found in each.
+    static RECENT_TEXTS: RefCell<Vec<(String, Vec<String>)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The expressions in the tokens of an analysed text.
+fn keys_in(expressions: &Expressions, tokens: &[Token]) -> Vec<String> {
+    let stems: Vec<(usize, &str)> = tokens
+        .iter()
+        .map(|t| (t.position, t.text.as_str()))
+        .collect();
+    expressions.find(&stems)
+}
+
+/// The Russian analyzer of a writer that finds expressions: finds them in each text it analyses
+/// and keeps the keys of the last few texts of its thread, so that [`ExprTokenizer`], reading
+/// the entry text next, does not analyse it again.
+#[derive(Clone)]
+pub struct RecordingRu {
+    ru: TextAnalyzer,
+    expressions: Arc<Expressions>,
+}
+
+impl RecordingRu {
+    /// The analyzer finding `expressions`.
+    pub fn new(expressions: Arc<Expressions>) -> Self {
+        RecordingRu {
+            ru: ru_analyzer(),
+            expressions,
+        }
+    }
+}
+
+impl Tokenizer for RecordingRu {
+    type TokenStream<'a> = ExprTokenStream;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> ExprTokenStream {
+        let tokens = analysis::tokens(&mut self.ru, text);
+        let keys = keys_in(&self.expressions, &tokens);
+        RECENT_TEXTS.with(|recent| {
+            let mut recent = recent.borrow_mut();
+            if recent.len() == RECENT {
+                recent.remove(0);
+            }
+            recent.push((text.to_string(), keys));
+        });
+        ExprTokenStream { tokens, next: 0 }
+    }
+}
+
+/// The analyzer of the `expr` field: one token per occurrence of a registered expression in the
+/// Russian analysis of the text (found by [`RecordingRu`], or here).
+#[derive(Clone)]
+pub struct ExprTokenizer {
+    ru: TextAnalyzer,
+    expressions: Arc<Expressions>,
+}
+
+impl ExprTokenizer {
+    /// The analyzer finding `expressions`.
+    pub fn new(expressions: Arc<Expressions>) -> Self {
+        ExprTokenizer {
+            ru: ru_analyzer(),
+            expressions,
+        }
+    }
+
+    fn keys(&mut self, text: &str) -> Vec<String> {
+        let recorded = RECENT_TEXTS.with(|recent| {
+            let recent = recent.borrow();
+            let (_, keys) = recent.iter().rev().find(|(t, _)| t == text)?;
+            Some(keys.clone())
+        });
+        recorded.unwrap_or_else(|| {
+            let tokens = analysis::tokens(&mut self.ru, text);
+            keys_in(&self.expressions, &tokens)
+        })
+    }
+}
+
+/// Token stream of [`ExprTokenizer`] and [`RecordingRu`]: tokens made in advance.
+pub struct ExprTokenStream {
+    tokens: Vec<Token>,
+    next: usize,
+}
+
+impl Tokenizer for ExprTokenizer {
+    type TokenStream<'a> = ExprTokenStream;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> ExprTokenStream {
+        if self.expressions.is_empty() {
+            return ExprTokenStream {
+                tokens: Vec::new(),
+                next: 0,
+            };
+        }
+        let tokens = self
+            .keys(text)
+            .into_iter()
+            .enumerate()
+            .map(|(position, text)| Token {
+                position,
+                text,
+                ..Token::default()
+            })
+            .collect();
+        ExprTokenStream { tokens, next: 0 }
+    }
+}
+
+impl TokenStream for ExprTokenStream {
+    fn advance(&mut self) -> bool {
+        self.next += 1;
+        self.next <= self.tokens.len()
+    }
+
+    fn token(&self) -> &Token {
+        &self.tokens[self.next - 1]
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.tokens[self.next - 1]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn toks(words: &[(usize, &str)]) -> Vec<(usize, String)> {
+        words.iter().map(|&(p, w)| (p, w.to_string())).collect()
+    }
+
+    #[test]
+    fn keys_keep_offsets_and_slop() {
+        assert_eq!(
+            key(&toks(&[(3, "a"), (4, "b")]), 1).as_deref(),
+            Some("a b~1")
+        );
+        assert_eq!(
+            key(&toks(&[(0, "a"), (2, "b")]), 0).as_deref(),
+            Some("a _ b~0")
+        );
+        assert_eq!(key(&[], 1), None);
+    }
+
+    #[test]
+    fn occurrences_within_the_slop_in_order() {
+        let registry = Expressions::new([
+            (toks(&[(0, "общеобразовательн"), (1, "организац")]), 1),
+            (toks(&[(0, "дет"), (2, "овз")]), 1),
+            (toks(&[(0, "a"), (1, "b"), (2, "c")]), 1),
+        ]);
+        let found = |words: &[(usize, &str)]| registry.find(words);
+        let school = "общеобразовательн организац~1".to_string();
+        assert_eq!(
+            found(&[(0, "общеобразовательн"), (1, "организац")]),
+            vec![school.clone()]
+        );
+        // One word between: within the slop; two: not; the other order: not.
+        assert_eq!(
+            found(&[
+                (0, "общеобразовательн"),
+                (1, "муниципальн"),
+                (2, "организац")
+            ]),
+            vec![school.clone()]
+        );
+        assert!(
+            found(&[
+                (0, "общеобразовательн"),
+                (1, "x"),
+                (2, "y"),
+                (3, "организац")
+            ])
+            .is_empty()
+        );
+        assert!(found(&[(0, "организац"), (1, "общеобразовательн")]).is_empty());
+        // Twice: two tokens.
+        assert_eq!(
+            found(&[
+                (0, "общеобразовательн"),
+                (1, "организац"),
+                (5, "общеобразовательн"),
+                (6, "организац")
+            ]),
+            vec![school.clone(), school]
+        );
+        // A stop word's gap is part of the expression's offsets.
+        assert_eq!(
+            found(&[(4, "дет"), (6, "овз")]),
+            vec!["дет _ овз~1".to_string()]
+        );
+        assert_eq!(
+            found(&[(4, "дет"), (7, "овз")]),
+            vec!["дет _ овз~1".to_string()]
+        );
+        assert!(found(&[(4, "дет"), (5, "овз")]).is_empty());
+        // Three stems: the gaps share one slop.
+        assert_eq!(found(&[(0, "a"), (2, "b"), (3, "c")]).len(), 1);
+        assert!(found(&[(0, "a"), (2, "b"), (4, "c")]).is_empty());
+        // A repeated stem does not hide a later start.
+        assert_eq!(found(&[(0, "a"), (1, "a"), (2, "b"), (3, "c")]).len(), 2);
+    }
+
+    #[test]
+    fn the_registry_is_named_by_its_keys() {
+        let a = Expressions::new([(toks(&[(0, "a"), (1, "b")]), 1)]);
+        let b = Expressions::new([(toks(&[(0, "a"), (1, "b")]), 1)]);
+        let c = Expressions::new([(toks(&[(0, "a"), (1, "c")]), 1)]);
+        assert_eq!(a.id, b.id);
+        assert_ne!(a.id, c.id);
+        assert!(a.contains(&toks(&[(5, "a"), (6, "b")]), 1).is_some());
+        assert!(a.contains(&toks(&[(5, "a"), (6, "b")]), 0).is_none());
+    }
+}
