@@ -8,9 +8,10 @@
 //! by [`key`]) and a search reads one posting list instead ([`super::nodes::Expression`]),
 //! scored as the phrase was: BM25 of the phrase's words, the occurrences as its frequency.
 //!
-//! An occurrence: the expression's stems in order, each at its offset after the previous one
-//! plus at most the slop left (the gaps beyond the offsets add up to at most the slop) — what a
-//! phrase query of those stems with that slop finds among tokens at distinct positions.
+//! An occurrence: the expression's stems, each at its offset after the previous one give or take
+//! the slop left (the deviations add up to at most the slop) — what tantivy's phrase query of
+//! those stems with that slop finds (it counts occurrences a little differently: one per
+//! matched last stem, here one per first stem).
 //!
 //! The registry of expressions is derived from the built-in thesaurus and named by a hash of
 //! its keys. The index records the hash (marker file [`MARKER`]) once every entry it holds was
@@ -19,7 +20,7 @@
 //! other expressions).
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::{Arc, LazyLock};
 
@@ -76,12 +77,12 @@ impl Expressions {
     /// The registry of the phrases `(stems, slop)` of two stems or more.
     pub fn new(phrases: impl IntoIterator<Item = (Vec<(usize, String)>, u32)>) -> Self {
         let mut by_first: HashMap<String, Vec<Pattern>> = HashMap::new();
-        let mut keys = Vec::new();
+        let mut keys = HashSet::new();
         for (toks, slop) in phrases {
             let Some(key) = key(&toks, slop).filter(|_| toks.len() >= 2) else {
                 continue;
             };
-            if keys.contains(&key) {
+            if !keys.insert(key.clone()) {
                 continue;
             }
             let steps = toks
@@ -92,12 +93,12 @@ impl Expressions {
                 .entry(toks[0].1.clone())
                 .or_default()
                 .push(Pattern {
-                    key: key.clone(),
+                    key,
                     steps,
                     slop: slop as usize,
                 });
-            keys.push(key);
         }
+        let mut keys: Vec<String> = keys.into_iter().collect();
         keys.sort();
         let mut hash = Sha256::new();
         for k in &keys {
@@ -132,9 +133,9 @@ impl Expressions {
     /// increasing), once per occurrence.
     pub fn find(&self, tokens: &[(usize, &str)]) -> Vec<String> {
         let mut out = Vec::new();
-        for (i, (_, stem)) in tokens.iter().enumerate() {
+        for (position, stem) in tokens {
             for p in self.by_first.get(*stem).into_iter().flatten() {
-                if follows(tokens, i, &p.steps, p.slop) {
+                if follows(tokens, *position, &p.steps, p.slop) {
                     out.push(p.key.clone());
                 }
             }
@@ -174,20 +175,25 @@ pub fn builtin() -> Arc<Expressions> {
     Arc::clone(&BUILTIN)
 }
 
-/// Whether the steps follow the token at `at`: each stem at its offset after the previous one,
-/// the gaps beyond the offsets adding up to at most `slop`.
-fn follows(tokens: &[(usize, &str)], at: usize, steps: &[(usize, String)], slop: usize) -> bool {
+/// Whether the steps follow a stem at `position`: each next stem within the slop left of its
+/// offset after the previous one, before or after it, the deviations adding up to at most
+/// `slop` (tantivy's phrase with slop: two stems `a b` with slop 1 match `a b` and `a x b`, with
+/// slop 4 also `b a`).
+fn follows(
+    tokens: &[(usize, &str)],
+    position: usize,
+    steps: &[(usize, String)],
+    slop: usize,
+) -> bool {
     let Some(((offset, stem), rest)) = steps.split_first() else {
         return true;
     };
-    let from = tokens[at].0 + offset;
-    tokens[at + 1..]
+    let target = position + offset;
+    let from = tokens.partition_point(|(p, _)| *p + slop < target);
+    tokens[from..]
         .iter()
-        .enumerate()
-        .take_while(|(_, (pos, _))| *pos <= from + slop)
-        .any(|(k, (pos, s))| {
-            *pos >= from && s == stem && follows(tokens, at + 1 + k, rest, slop - (pos - from))
-        })
+        .take_while(|(p, _)| *p <= target + slop)
+        .any(|(p, s)| s == stem && follows(tokens, *p, rest, slop - p.abs_diff(target)))
 }
 
 /// How many recent texts [`RecordingRu`] keeps per thread: an entry's Russian fields are its
@@ -383,21 +389,23 @@ mod tests {
             ]),
             vec![school.clone(), school]
         );
-        // A stop word's gap is part of the expression's offsets.
-        assert_eq!(
-            found(&[(4, "дет"), (6, "овз")]),
-            vec!["дет _ овз~1".to_string()]
-        );
-        assert_eq!(
-            found(&[(4, "дет"), (7, "овз")]),
-            vec!["дет _ овз~1".to_string()]
-        );
-        assert!(found(&[(4, "дет"), (5, "овз")]).is_empty());
+        // A stop word's gap is part of the expression's offsets, the slop on either side of it.
+        let children = vec!["дет _ овз~1".to_string()];
+        assert_eq!(found(&[(4, "дет"), (6, "овз")]), children);
+        assert_eq!(found(&[(4, "дет"), (7, "овз")]), children);
+        assert_eq!(found(&[(4, "дет"), (5, "овз")]), children);
+        assert!(found(&[(4, "дет"), (8, "овз")]).is_empty());
         // Three stems: the gaps share one slop.
         assert_eq!(found(&[(0, "a"), (2, "b"), (3, "c")]).len(), 1);
         assert!(found(&[(0, "a"), (2, "b"), (4, "c")]).is_empty());
         // A repeated stem does not hide a later start.
         assert_eq!(found(&[(0, "a"), (1, "a"), (2, "b"), (3, "c")]).len(), 2);
+        // A wide slop also takes the second stem a little before the first.
+        let near = Expressions::new([(toks(&[(0, "дефицит"), (1, "кадр")]), 4)]);
+        assert_eq!(near.find(&[(3, "кадр"), (5, "дефицит")]).len(), 1);
+        assert_eq!(near.find(&[(5, "дефицит"), (10, "кадр")]).len(), 1);
+        assert!(near.find(&[(5, "дефицит"), (11, "кадр")]).is_empty());
+        assert!(near.find(&[(1, "кадр"), (5, "дефицит")]).is_empty());
     }
 
     #[test]

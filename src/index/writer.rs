@@ -491,8 +491,12 @@ impl EntryWriter<'_> {
             .iter()
             .map(|m| u64::from(m.num_docs()))
             .sum();
-        if self.fresh || self.report.entries * BULK_SHARE >= total {
-            compact(&idx.index, search_threads())?;
+        // The batch is committed: merging is only faster searching, and its failure (a full
+        // disk) leaves the segments as they were.
+        if (self.fresh || self.report.entries * BULK_SHARE >= total)
+            && let Err(e) = compact(&idx.index, search_threads())
+        {
+            tracing::warn!("merging the small segments failed: {e}");
         }
         idx.pending_clear.store(false, Ordering::SeqCst);
         self.abbreviations.save(&idx.dir)?;
