@@ -354,10 +354,8 @@ fn expressions_found_while_indexing_match_as_their_phrases_do() {
     let expr = raw.schema().get_field("expr").unwrap();
     let searcher = raw.reader().unwrap().searcher();
     let key = tantivy::Term::from_field_text(expr, "общеобразовательн организац~1");
-    assert!(
-        searcher.doc_freq(&key).unwrap() > 0,
-        "no entry has the expression"
-    );
+    let school_entries = searcher.doc_freq(&key).unwrap();
+    assert!(school_entries > 0, "no entry has the expression");
     let requests: Vec<SearchRequest> = THESAURUS_QUERIES
         .iter()
         .map(|q| SearchRequest {
@@ -387,6 +385,7 @@ fn expressions_found_while_indexing_match_as_their_phrases_do() {
         e.text = "Обеспечить методическую поддержку общеобразовательных организаций района".into();
     }
     let added = doc.entries.len();
+    let added_doc = doc.clone();
     idx.add_documents(&[doc]).unwrap();
     assert!(
         !marker.exists(),
@@ -404,4 +403,15 @@ fn expressions_found_while_indexing_match_as_their_phrases_do() {
     rebuilt.add_documents(&docs).unwrap();
     assert!(marker.is_file(), "a rebuilt index records its expressions");
     compare(&school, &rebuilt.search(&school).unwrap(), &found[0], true);
+    // A document added to a recorded index has its expressions found too.
+    rebuilt.add_documents(&[added_doc]).unwrap();
+    assert!(
+        marker.is_file(),
+        "adding to a recorded index keeps the record"
+    );
+    let after = rebuilt.search(&school).unwrap();
+    assert_eq!(after.total, found[0].total + added as u64);
+    let raw = tantivy::Index::open_in_dir(dir.path()).unwrap();
+    let with_added = raw.reader().unwrap().searcher().doc_freq(&key).unwrap();
+    assert_eq!(with_added, school_entries + added as u64);
 }
