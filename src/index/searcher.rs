@@ -240,15 +240,18 @@ impl EntryIndex {
             scoring: scoring && self.exhaustive,
         };
         let matches = match (&query, pushed) {
-            (Some(q), Some(p)) => {
+            (Some(q), Some(p)) if p.seeking_pays(q.as_ref(), searcher) => {
                 let both = BooleanQuery::intersection(vec![q.box_clone(), Box::new(p)]);
                 searcher.search(&both, &collector)?
+            }
+            (Some(q), Some(p)) => {
+                collect::match_set(q.as_ref(), searcher, executor(searcher, parallel), Some(&p))?
             }
             (None, Some(p)) => searcher.search(&p, &collector)?,
             // The reference path matches through tantivy's scorers.
             (Some(q), None) if self.exhaustive => searcher.search(q.as_ref(), &collector)?,
             (Some(q), None) => {
-                collect::match_set(q.as_ref(), searcher, executor(searcher, parallel))?
+                collect::match_set(q.as_ref(), searcher, executor(searcher, parallel), None)?
             }
             // The reference path collects them like any query.
             (None, None) if self.exhaustive => searcher.search(&AllQuery, &collector)?,

@@ -22,18 +22,24 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, Searcher, SegmentOrdinal, SegmentReader, Term};
 
 use super::matches::{MatchSet, SegmentMatches};
+use super::pushdown::PushedDocs;
 use crate::index::coord::CoordQuery;
 use crate::index::nodes::{Boosted, Expression, Union};
 
-/// The matches of `query` in every segment of `searcher`, segments on `executor`.
+/// The matches of `query` in every segment of `searcher` (only among the `within` entries when
+/// given), segments on `executor`.
 pub fn match_set(
     query: &dyn Query,
     searcher: &Searcher,
     executor: &tantivy::Executor,
+    within: Option<&PushedDocs>,
 ) -> tantivy::Result<MatchSet> {
     let segments = executor.map(
         |(ord, reader)| {
-            let bits = Evaluator { searcher, reader }.live(query)?;
+            let mut bits = Evaluator { searcher, reader }.live(query)?;
+            if let Some(pushed) = within {
+                bits.intersect_with(&pushed.bits(reader));
+            }
             Ok(SegmentMatches::of_bits(
                 ord as SegmentOrdinal,
                 reader.max_doc(),

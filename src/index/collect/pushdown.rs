@@ -1,6 +1,8 @@
 //! Filters pushed into the matching: when the filters leave few entries that any count can
-//! need, the text query is matched only there (tantivy's intersection lets these entries lead
-//! and seeks the query's postings to them), so a narrow filter makes a broad query cheap.
+//! need, the text query is matched only there — by seeking the query to these entries (tantivy's
+//! intersection lets them lead) when they are few against the query's postings, otherwise by
+//! matching it everywhere into bitsets and keeping these entries — so a narrow filter makes a
+//! broad query cheap.
 //!
 //! Which entries the counts can need: with facet counts, those passing the deadline filter and
 //! failing at most one facet filter (a filtered facet counts the matches passing every *other*
@@ -9,6 +11,8 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
+
+use fixedbitset::FixedBitSet;
 
 use tantivy::index::SegmentId;
 use tantivy::query::{EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight};
@@ -62,6 +66,39 @@ pub fn pushed_docs(
     Ok(Some(PushedDocs {
         docs: Arc::new(docs),
     }))
+}
+
+/// Postings of the query's terms whose decoding costs about what seeking the query to one pushed
+/// entry does (measured at 6.3 M entries: seeking a broad word's unions to 40,000 entries took
+/// 40 ms, decoding its 15 M postings into bitsets 10 ms of CPU).
+const POSTINGS_PER_SEEK: u64 = 512;
+
+impl PushedDocs {
+    /// How many entries are pushed.
+    fn count(&self) -> usize {
+        self.docs.values().map(|d| d.len()).sum()
+    }
+
+    /// Whether seeking `query` to the pushed entries costs less than matching it everywhere
+    /// (writing its terms' postings into bitsets) and keeping the pushed entries.
+    pub fn seeking_pays(&self, query: &dyn Query, searcher: &Searcher) -> bool {
+        let mut postings = 0u64;
+        query.query_terms(&mut |term, _| {
+            postings += searcher.doc_freq(term).unwrap_or(0);
+        });
+        self.count() as u64 * POSTINGS_PER_SEEK <= postings
+    }
+
+    /// The pushed entries of a segment as a bitset.
+    pub fn bits(&self, reader: &SegmentReader) -> FixedBitSet {
+        let mut bits = FixedBitSet::with_capacity(reader.max_doc() as usize);
+        if let Some(docs) = self.docs.get(&reader.segment_id()) {
+            for &d in docs.iter() {
+                bits.insert(d as usize);
+            }
+        }
+        bits
+    }
 }
 
 impl Query for PushedDocs {
