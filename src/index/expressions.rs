@@ -119,7 +119,7 @@ impl Expressions {
         self.by_first.is_empty()
     }
 
-    /// Whether the phrase of `key` is in the registry.
+    /// The key of the phrase `toks` with `slop` when the registry holds it.
     pub fn contains(&self, toks: &[(usize, String)], slop: u32) -> Option<String> {
         let key = key(toks, slop)?;
         self.by_first
