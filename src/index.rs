@@ -272,10 +272,7 @@ impl EntryIndex {
             .try_into()?;
         let abbreviations = Abbreviations::load(dir)?;
         let thesaurus = Arc::new(Thesaurus::builtin());
-        let expressions = fields
-            .expr
-            .map(|_| expressions::builtin())
-            .filter(|e| e.recorded_in(dir));
+        let expressions = fields.expr.and_then(|_| expressions::recorded(dir));
         let mut builder = QueryBuilder::new(fields, &abbreviations.pairs(), &thesaurus);
         builder.set_expressions(expressions.clone());
         Ok(EntryIndex {

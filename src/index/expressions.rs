@@ -165,6 +165,15 @@ impl Expressions {
     }
 }
 
+/// The built-in registry when the index in `dir` records it. Without a record no registry is
+/// derived (opening a new or an older index does not pay for it).
+pub fn recorded(dir: &Path) -> Option<Arc<Expressions>> {
+    if !dir.join(MARKER).is_file() {
+        return None;
+    }
+    Some(builtin()).filter(|e| e.recorded_in(dir))
+}
+
 /// The registry of the built-in thesaurus's alternatives, derived once per process.
 pub fn builtin() -> Arc<Expressions> {
     static BUILTIN: LazyLock<Arc<Expressions>> = LazyLock::new(|| {
