@@ -209,12 +209,18 @@ fn best_first(
 }
 
 /// The best `n` entries offered, by score, then in document order.
+///
+/// Entries of equal score are common (BM25 of the same frequency in entries of the same
+/// length) and the entries of a segment are not in document-name order, so ties are not ordered
+/// while they arrive: the heap keeps `n` entries by score alone, the entries tied with its worst
+/// score wait in `ties`, and only the tie at the boundary is broken, once, at the end.
 struct Best<'a> {
     cols: &'a SegmentColumns,
     n: usize,
-    /// Max-heap on the key: the top is the worst kept (the lowest score, then the last in
-    /// document order).
-    heap: BinaryHeap<((u64, u32, u32), DocId, u32)>,
+    /// Max-heap on the score key: the top is the worst score kept.
+    heap: BinaryHeap<(u64, DocId, u32)>,
+    /// Entries offered with exactly the worst score kept, not in the heap.
+    ties: Vec<DocId>,
 }
 
 impl<'a> Best<'a> {
@@ -223,26 +229,34 @@ impl<'a> Best<'a> {
             cols,
             n,
             heap: BinaryHeap::with_capacity(n + 1),
+            ties: Vec::new(),
         }
     }
 
     fn offer(&mut self, doc: DocId, score: Score) {
-        let score_key = score_key(score);
-        let full = self.heap.len() >= self.n;
-        let worst = self.heap.peek().map(|w| w.0);
-        // Below the worst kept of a full heap by its score alone: no column read.
-        if full && worst.is_some_and(|w| score_key > w.0) {
+        let key = score_key(score);
+        if self.heap.len() < self.n {
+            self.heap.push((key, doc, score.to_bits()));
             return;
         }
-        let d = doc as usize;
-        let key = (score_key, self.cols.doc.ords[d], self.cols.position[d]);
-        // Keys are distinct (document and position): one worse than the worst kept of a full
-        // heap would be popped at once.
-        if !full || worst.is_some_and(|w| key < w) {
-            self.heap.push((key, doc, score.to_bits()));
-            if full {
-                self.heap.pop();
-            }
+        let Some(mut worst) = self.heap.peek_mut() else {
+            return;
+        };
+        if key > worst.0 {
+            return;
+        }
+        if key == worst.0 {
+            self.ties.push(doc);
+            return;
+        }
+        let (old, out, _) = std::mem::replace(&mut *worst, (key, doc, score.to_bits()));
+        drop(worst);
+        // The entry pushed out still ties with the boundary, or the boundary moved up past
+        // every waiting tie.
+        if self.heap.peek().is_some_and(|w| w.0 == old) {
+            self.ties.push(out);
+        } else {
+            self.ties.clear();
         }
     }
 
@@ -255,12 +269,33 @@ impl<'a> Best<'a> {
         }
     }
 
-    /// `(score key, doc)` of the kept entries, unordered.
+    /// `(score key, doc)` of the `n` best entries, unordered: the tie at the boundary broken
+    /// in document order.
     fn into_keys(self) -> Vec<(u64, DocId)> {
-        self.heap
+        let Some(&(boundary, _, _)) = self.heap.peek() else {
+            return Vec::new();
+        };
+        let (mut kept, tied): (Vec<_>, Vec<_>) = self
+            .heap
             .into_iter()
-            .map(|(key, doc, _)| (key.0, doc))
-            .collect()
+            .map(|(key, doc, _)| (key, doc))
+            .partition(|&(key, _)| key < boundary);
+        let room = self.n.saturating_sub(kept.len());
+        let order = |&d: &DocId| {
+            (
+                self.cols.doc.ords[d as usize],
+                self.cols.position[d as usize],
+            )
+        };
+        let mut tied: Vec<DocId> = tied.into_iter().map(|(_, d)| d).chain(self.ties).collect();
+        if tied.len() > room {
+            if room > 0 {
+                tied.select_nth_unstable_by_key(room - 1, order);
+            }
+            tied.truncate(room);
+        }
+        kept.extend(tied.into_iter().map(|d| (boundary, d)));
+        kept
     }
 }
 
