@@ -36,8 +36,13 @@ pub struct SegmentColumns {
     pub(super) doc: StrValues,
     /// Dictionaries of the string dimensions (their ordinals are in `rows`).
     pub(super) strs: [StrValues; 5],
-    /// Facet values per document.
+    /// The distinct facet rows of the segment's entries (see [`SegmentColumns::row`]).
     pub(super) rows: Vec<Row>,
+    /// Per entry, the number of its row in `rows` (4 bytes read per entry counted instead of
+    /// a whole row: counting a large set is bound by memory reads).
+    pub(super) row_of: Vec<u32>,
+    /// Per row, an entry holding it (its year is the row's when the slot is [`YEAR_OTHER`]).
+    pub(super) row_entry: Vec<DocId>,
     /// The distinct sets of addressee ordinals of the segment's entries (an entry holds the
     /// number of its set, [`Row::addr_set`]): the ordinals of set `s` are
     /// `set_ords[set_starts[s]..set_starts[s + 1]]`, ascending.
@@ -76,7 +81,7 @@ pub(super) const YEAR_OTHER: u16 = u16::MAX - 1;
 /// The facet values of one entry packed together, so that counting every facet of an entry
 /// touches one cache line instead of one per column. Level, kind and entry type are enums with
 /// a handful of values; their ordinals fit a byte.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(super) struct Row {
     pub(super) topic: u32,
     pub(super) region: u32,
@@ -225,22 +230,23 @@ impl SegmentColumns {
             cols.set_starts.push(0);
             addr_sets.resize(max as usize, 0);
         }
-        cols.rows = cols.pack_rows(&addr_sets);
+        cols.pack_rows(&addr_sets);
         cols.runs = cols.run_starts();
         Ok(cols)
     }
 
-    /// Packs the facet columns into rows and frees the per-column ordinals.
-    fn pack_rows(&mut self, addr_sets: &[u32]) -> Vec<Row> {
+    /// Packs the facet columns into rows, numbers the distinct ones and frees the per-column
+    /// ordinals.
+    fn pack_rows(&mut self, addr_sets: &[u32]) {
         let small = |ords: &[u32], d: usize| match ords.get(d) {
             Some(&o) if o < u32::from(SMALL_NONE) => o as u8,
             _ => SMALL_NONE,
         };
         let ord = |ords: &[u32], d: usize| ords.get(d).copied().unwrap_or(NO_ORD);
-        let rows = addr_sets
-            .iter()
-            .enumerate()
-            .map(|(d, &addr_set)| Row {
+        let mut known: HashMap<(Row, i32), u32> = HashMap::new();
+        let mut row_of = Vec::with_capacity(addr_sets.len());
+        for (d, &addr_set) in addr_sets.iter().enumerate() {
+            let row = Row {
                 topic: ord(&self.strs[0].ords, d),
                 level: small(&self.strs[1].ords, d),
                 kind: small(&self.strs[2].ords, d),
@@ -248,12 +254,31 @@ impl SegmentColumns {
                 entry_type: small(&self.strs[4].ords, d),
                 year: self.year.get(d).map_or(YEAR_NONE, |&y| year_slot(y)),
                 addr_set,
-            })
-            .collect();
+            };
+            // A year outside the slots is told apart by its value.
+            let other = if row.year == YEAR_OTHER {
+                self.year.get(d).copied().unwrap_or(NONE)
+            } else {
+                0
+            };
+            let number = *known.entry((row, other)).or_insert_with(|| {
+                self.rows.push(row);
+                self.row_entry.push(d as DocId);
+                (self.rows.len() - 1) as u32
+            });
+            row_of.push(number);
+        }
+        self.row_of = row_of;
+        self.rows.shrink_to_fit();
+        self.row_entry.shrink_to_fit();
         for s in &mut self.strs {
             s.ords = Vec::new();
         }
-        rows
+    }
+
+    /// The facet row of entry `d`.
+    pub(super) fn row(&self, d: usize) -> Option<&Row> {
+        self.row_of.get(d).and_then(|&r| self.rows.get(r as usize))
     }
 
     /// The first entry of each run of equal values of every dimension (see
@@ -275,7 +300,7 @@ impl SegmentColumns {
 
     /// Whether entries `a` and `b` have the same value in dimension `dim`.
     fn same_value(&self, dim: usize, a: usize, b: usize) -> bool {
-        let (Some(ra), Some(rb)) = (self.rows.get(a), self.rows.get(b)) else {
+        let (Some(ra), Some(rb)) = (self.row(a), self.row(b)) else {
             return false;
         };
         match dim {
@@ -340,8 +365,7 @@ impl SegmentColumns {
 
     /// The addressee ordinals of entry `doc`.
     pub(super) fn addressees(&self, doc: DocId) -> &[u32] {
-        self.rows
-            .get(doc as usize)
+        self.row(doc as usize)
             .map_or(&[], |row| self.set(row.addr_set))
     }
 

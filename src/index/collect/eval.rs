@@ -207,8 +207,7 @@ fn active_filters(cols: &SegmentColumns, filters: &Filters) -> Vec<ActiveFilter>
         let names = &cols.strs[i].names;
         let pass: Vec<bool> = names.iter().map(|n| wanted.contains(n)).collect();
         add(Some(D_TOPIC + i), format!("s{i}{wanted:?}"), &|d| {
-            cols.rows
-                .get(d as usize)
+            cols.row(d as usize)
                 .and_then(|r| pass.get(r.str_ord(i) as usize))
                 .copied()
                 .unwrap_or(false)
@@ -320,6 +319,12 @@ fn bump(counts: &mut [u64], ord: u32) {
     bump_n(counts, ord, 1);
 }
 
+/// Whether `visits` entries are counted by rows ([`Counters::add_rows`]): when they are not
+/// much fewer than the rows, whose counters are allocated and read once.
+fn by_rows(cols: &SegmentColumns, visits: usize) -> bool {
+    4 * visits >= cols.rows.len()
+}
+
 /// Calls `f` with each entry of `set`, ascending.
 fn for_each_one(set: &FixedBitSet, mut f: impl FnMut(DocId)) {
     let width = usize::BITS as usize;
@@ -404,9 +409,10 @@ impl Counters {
 
     /// Counts the entries of `set` in the dimensions `dims`. With `runs`, a dimension with
     /// fewer runs of equal values than entries to visit is counted run by run (population
-    /// counts of the runs' bits); the others one entry at a time, or, when `alive` is given and
-    /// `set` (a subset of it) holds more than half of it, as the counts of `alive` minus those
-    /// of the live entries outside `set`.
+    /// counts of the runs' bits), and many entries by rows ([`Counters::add_rows`]); the others
+    /// one entry at a time. When `alive` is given and `set` (a subset of it) holds more than
+    /// half of it, the entries visited are the live ones outside `set`, subtracted from the
+    /// counts of `alive`.
     fn add_set(
         &mut self,
         cols: &SegmentColumns,
@@ -418,7 +424,7 @@ impl Counters {
         let n = set.count_ones(..);
         let complement = alive.filter(|a| 2 * n > a.count);
         let visits = complement.map_or(n, |a| a.count - n);
-        let mut by_entry = 0u8;
+        let (mut by_runs, mut by_entry) = (0u8, 0u8);
         let mut rest = dims;
         while rest != 0 {
             let dim = rest.trailing_zeros() as usize;
@@ -426,13 +432,22 @@ impl Counters {
             // A run costs a few times what one dimension of an entry does (the entries'
             // dimensions are counted in one pass); a block of 64 entries about as much.
             if runs && 4 * cols.runs[dim].len() + set.as_slice().len() < visits {
-                self.add_runs(cols, set, dim);
+                by_runs |= 1 << dim;
             } else {
                 by_entry |= 1 << dim;
             }
         }
+        // Counted by rows, every dimension costs the same pass over the entries.
+        let rows = runs && by_rows(cols, visits);
+        if by_entry != 0 && rows {
+            (by_runs, by_entry) = (0, dims);
+        }
+        while by_runs != 0 {
+            self.add_runs(cols, set, by_runs.trailing_zeros() as usize);
+            by_runs &= by_runs - 1;
+        }
         if by_entry != 0 {
-            self.add_by_entry(cols, complement, set, by_entry);
+            self.add_by_entry(cols, complement, set, by_entry, rows);
         }
         self.settle(cols);
     }
@@ -445,24 +460,28 @@ impl Counters {
         complement: Option<&Alive>,
         set: &FixedBitSet,
         dims: u8,
+        rows: bool,
     ) {
         match complement {
             Some(alive) => {
                 let mut rest = alive.bits.clone();
                 rest.difference_with(set);
                 let mut outside = Counters::new(cols);
-                outside.add_entries(cols, &rest, dims);
+                outside.add_entries(cols, &rest, dims, rows);
                 outside.settle(cols);
                 self.add_difference(dims, &alive.counts, &outside);
             }
-            None => self.add_entries(cols, set, dims),
+            None => self.add_entries(cols, set, dims, rows),
         }
     }
 
     /// Counts each entry of `set` in the dimensions `dims` (the hot loop of counting: the
-    /// bitset's blocks walked directly, one row read per entry, the dimensions' tests the same
-    /// for every entry).
-    fn add_entries(&mut self, cols: &SegmentColumns, set: &FixedBitSet, dims: u8) {
+    /// bitset's blocks walked directly): with `rows` by rows, else one row read per entry, the
+    /// dimensions' tests the same for every entry.
+    fn add_entries(&mut self, cols: &SegmentColumns, set: &FixedBitSet, dims: u8, rows: bool) {
+        if rows {
+            return self.add_rows(cols, set, dims);
+        }
         if dims == ALL_DIMS {
             return for_each_one(set, |d| self.add_all(cols, d));
         }
@@ -470,7 +489,7 @@ impl Counters {
         let (addressee, year) = (has(D_ADDRESSEE), has(D_YEAR));
         let strs: [bool; 5] = std::array::from_fn(|i| has(D_TOPIC + i));
         for_each_one(set, |d| {
-            let Some(row) = cols.rows.get(d as usize) else {
+            let Some(row) = cols.row(d as usize) else {
                 return;
             };
             if addressee {
@@ -485,6 +504,39 @@ impl Counters {
                 }
             }
         });
+    }
+
+    /// Counts the entries of `set` in the dimensions `dims` by rows: the entries of each
+    /// distinct row counted first, then each row's values once with that number.
+    fn add_rows(&mut self, cols: &SegmentColumns, set: &FixedBitSet, dims: u8) {
+        let mut per_row = vec![0u32; cols.rows.len()];
+        for_each_one(set, |d| {
+            if let Some(n) = cols
+                .row_of
+                .get(d as usize)
+                .and_then(|&r| per_row.get_mut(r as usize))
+            {
+                *n += 1;
+            }
+        });
+        let has = |dim: usize| dims & (1 << dim) != 0;
+        let (addressee, year) = (has(D_ADDRESSEE), has(D_YEAR));
+        let strs: [bool; 5] = std::array::from_fn(|i| has(D_TOPIC + i));
+        let rows = cols.rows.iter().zip(&cols.row_entry);
+        for ((row, &d), &n) in rows.zip(&per_row).filter(|(_, n)| **n != 0) {
+            let n = u64::from(n);
+            if addressee {
+                bump_n(&mut self.sets, row.addr_set, n);
+            }
+            if year {
+                self.add_year(cols, row, d, n);
+            }
+            for (i, counts) in self.strs.iter_mut().enumerate() {
+                if strs[i] {
+                    bump_n(counts, row.str_ord(i), n);
+                }
+            }
+        }
     }
 
     /// Counts the entries of `set` in dimension `dim` run by run (see
@@ -503,22 +555,24 @@ impl Counters {
             })
             .filter(|&(_, n)| n > 0)
             .collect();
-        let rows = &cols.rows;
+        let rows = counted
+            .into_iter()
+            .filter_map(|(d, n)| cols.row(d).map(|row| (d, row, n)));
         match dim {
             D_ADDRESSEE => {
-                for (d, n) in counted {
-                    bump_n(&mut self.sets, rows[d].addr_set, n);
+                for (_, row, n) in rows {
+                    bump_n(&mut self.sets, row.addr_set, n);
                 }
             }
             D_YEAR => {
-                for (d, n) in counted {
-                    self.add_year(cols, &rows[d], d as DocId, n);
+                for (d, row, n) in rows {
+                    self.add_year(cols, row, d as DocId, n);
                 }
             }
             _ => {
                 let i = dim - D_TOPIC;
-                for (d, n) in counted {
-                    bump_n(&mut self.strs[i], rows[d].str_ord(i), n);
+                for (_, row, n) in rows {
+                    bump_n(&mut self.strs[i], row.str_ord(i), n);
                 }
             }
         }
@@ -560,7 +614,7 @@ impl Counters {
 
     /// Counts entry `d` in every dimension.
     fn add_all(&mut self, cols: &SegmentColumns, d: DocId) {
-        let Some(row) = cols.rows.get(d as usize) else {
+        let Some(row) = cols.row(d as usize) else {
             return;
         };
         self.add_year(cols, row, d, 1);
