@@ -164,8 +164,12 @@ fn first_ranking(
             segments.iter().zip(&taken).enumerate(),
         )?;
         let mut all: Vec<_> = per_segment.into_iter().flatten().collect();
-        all.sort_unstable();
-        all.truncate(n - count);
+        // The best `n - count`, in no order (each segment's are sorted below).
+        let room = n - count;
+        if all.len() > room && room > 0 {
+            all.select_nth_unstable(room - 1);
+        }
+        all.truncate(room);
         count += all.len();
         for (_, _, _, i, doc) in all {
             chosen[i].push(doc);
