@@ -319,9 +319,12 @@ impl SegmentColumns {
     }
 
     /// The entries passing a filter as a bitset: kept under `key`, computed by `passes` once.
+    /// A filter on the facet dimension `dim` depends only on the entry's value in it, so
+    /// `passes` is asked once per run of equal values ([`SegmentColumns::runs`]).
     pub(super) fn filter_bits(
         &self,
         key: &str,
+        dim: Option<usize>,
         passes: impl Fn(DocId) -> bool,
     ) -> Arc<FixedBitSet> {
         if let Some(bits) = self
@@ -332,18 +335,44 @@ impl SegmentColumns {
         {
             return bits;
         }
-        let mut bits = FixedBitSet::with_capacity(self.max_doc());
-        for d in 0..self.max_doc() {
-            if passes(d as DocId) {
-                bits.insert(d);
-            }
-        }
+        let bits = match dim.and_then(|dim| self.runs.get(dim)) {
+            Some(starts) => self.passing_runs(starts, &passes),
+            None => self.passing_entries(&passes),
+        };
+        debug_assert!(
+            bits == self.passing_entries(&passes),
+            "filter {key} by runs"
+        );
         let bits = Arc::new(bits);
         if let Ok(mut m) = self.filter_bits.lock() {
             if m.len() >= FILTER_BITS_KEPT {
                 m.clear();
             }
             m.insert(key.to_owned(), Arc::clone(&bits));
+        }
+        bits
+    }
+
+    /// The entries passing `passes`, asked entry by entry.
+    fn passing_entries(&self, passes: &impl Fn(DocId) -> bool) -> FixedBitSet {
+        let mut bits = FixedBitSet::with_capacity(self.max_doc());
+        for d in 0..self.max_doc() {
+            if passes(d as DocId) {
+                bits.insert(d);
+            }
+        }
+        bits
+    }
+
+    /// The entries passing `passes`, asked for the first entry of each run of `starts`.
+    fn passing_runs(&self, starts: &[u32], passes: &impl Fn(DocId) -> bool) -> FixedBitSet {
+        let max = self.max_doc();
+        let mut bits = FixedBitSet::with_capacity(max);
+        let ends = starts.iter().skip(1).map(|&e| e as usize).chain([max]);
+        for (start, end) in starts.iter().map(|&s| s as usize).zip(ends) {
+            if start < end && end <= max && passes(start as DocId) {
+                bits.insert_range(start..end);
+            }
         }
         bits
     }

@@ -173,7 +173,7 @@ fn active_filters(cols: &SegmentColumns, filters: &Filters) -> Vec<ActiveFilter>
     let mut add = |dim: Option<usize>, key: String, passes: &dyn Fn(DocId) -> bool| {
         out.push(ActiveFilter {
             dim,
-            bits: cols.filter_bits(&key, passes),
+            bits: cols.filter_bits(&key, dim, passes),
         });
     };
     if let Some(wanted) = &filters.addressee {
