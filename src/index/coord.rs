@@ -72,9 +72,12 @@ struct CoordWeight {
 
 impl Weight for CoordWeight {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
-        let scorers = scorers(&self.weights, reader, boost)?;
+        let mut scorers = scorers(&self.weights, reader, boost)?;
+        let n = scorers.len();
+        // The clauses without an entry in this segment count in `n` but are never asked.
+        scorers.retain(|s| s.doc() != TERMINATED);
         let mut s = CoordScorer {
-            n: scorers.len(),
+            n,
             scorers,
             min: self.min,
             doc: 0,

@@ -353,6 +353,7 @@ impl Weight for UnionWeight {
             combine: self.combine,
             doc: TERMINATED,
         };
+        scorer.drop_finished();
         scorer.doc = scorer.first();
         Ok(Box::new(scorer))
     }
@@ -369,6 +370,12 @@ struct UnionScorer {
 }
 
 impl UnionScorer {
+    /// Drops the clauses that have no entry left (the terms a segment lacks start so): every
+    /// step of the union asks each clause, and a query of many alternatives has many such.
+    fn drop_finished(&mut self) {
+        self.clauses.retain(|c| c.doc() != TERMINATED);
+    }
+
     /// The first entry of any clause.
     fn first(&self) -> DocId {
         self.clauses
@@ -385,10 +392,14 @@ impl DocSet for UnionScorer {
         if current == TERMINATED {
             return current;
         }
+        let mut finished = false;
         for c in &mut self.clauses {
             if c.doc() == current {
-                c.advance();
+                finished |= c.advance() == TERMINATED;
             }
+        }
+        if finished {
+            self.drop_finished();
         }
         self.doc = self.first();
         self.doc
@@ -398,10 +409,14 @@ impl DocSet for UnionScorer {
         if self.doc >= target {
             return self.doc;
         }
+        let mut finished = false;
         for c in &mut self.clauses {
             if c.doc() < target {
-                c.seek(target);
+                finished |= c.seek(target) == TERMINATED;
             }
+        }
+        if finished {
+            self.drop_finished();
         }
         self.doc = self.first();
         self.doc
