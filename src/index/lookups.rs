@@ -32,7 +32,7 @@ impl EntryIndex {
             .get_first(self.fields.stored)
             .and_then(|v| v.as_str())
             .ok_or_else(|| Error::Index("entry without stored data".into()))?;
-        serde_json::from_str(json).map_err(|e| Error::Index(format!("stored entry: {e}")))
+        StoredEntry::from_json(json).map_err(|e| Error::Index(format!("stored entry: {e}")))
     }
 
     /// Entries matching a term, in document order.
@@ -75,7 +75,7 @@ impl EntryIndex {
         );
         let addresses = searcher.search(&query, &DocSetCollector)?;
         match addresses.into_iter().next() {
-            Some(address) => Ok(self.load_stored(&searcher, address)?.file),
+            Some(address) => Ok(self.load_stored(&searcher, address)?.extra.file),
             None => Ok(None),
         }
     }
@@ -87,7 +87,7 @@ impl EntryIndex {
         let mut out = Vec::with_capacity(per_doc.len());
         for (doc_id, (count, address)) in per_doc {
             let stored = self.load_stored(&searcher, address)?;
-            let file = stored.file.clone();
+            let file = stored.extra.file.clone();
             let e = stored.into_entry();
             out.push(DocumentSummary {
                 doc_id,

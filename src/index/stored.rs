@@ -1,4 +1,7 @@
 //! What the index stores per entry besides its fields.
+//!
+//! The stored form is one JSON object: the entry's `parse --json` fields followed by the fields
+//! `parse --json` leaves out, named with a leading `_`.
 
 use serde::{Deserialize, Serialize};
 
@@ -6,10 +9,15 @@ use crate::model::Entry;
 
 /// What the index stores per entry: the entry (its `parse --json` fields) plus the fields
 /// `parse --json` leaves out.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone)]
 pub(super) struct StoredEntry {
-    #[serde(flatten)]
     pub(super) entry: Entry,
+    pub(super) extra: Extra,
+}
+
+/// The stored fields that are not the entry's `parse --json` fields.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub(super) struct Extra {
     #[serde(rename = "_position")]
     pub(super) position: u32,
     #[serde(rename = "_block", default)]
@@ -29,12 +37,81 @@ pub(super) struct StoredEntry {
     pub(super) content: Option<String>,
 }
 
+/// The stored form being written: the entry borrowed, not copied.
+#[derive(Serialize)]
+struct Writing<'a> {
+    #[serde(flatten)]
+    entry: &'a Entry,
+    #[serde(flatten)]
+    extra: &'a Extra,
+}
+
 impl StoredEntry {
+    /// The stored JSON of `entry` with `extra`.
+    pub(super) fn to_json(entry: &Entry, extra: &Extra) -> serde_json::Result<String> {
+        serde_json::to_string(&Writing { entry, extra })
+    }
+
+    /// Reads the stored JSON. The entry and the extra fields are read in two passes, each
+    /// skipping the other's fields: serde's `flatten` would first copy every value into an
+    /// intermediate tree, and this is read for every entry of every page.
+    pub(super) fn from_json(json: &str) -> serde_json::Result<StoredEntry> {
+        Ok(StoredEntry {
+            entry: serde_json::from_str(json)?,
+            extra: serde_json::from_str(json)?,
+        })
+    }
+
     pub(super) fn into_entry(self) -> Entry {
         let mut e = self.entry;
-        e.position = self.position;
-        e.block = self.block;
-        e.block_title = self.block_title;
+        e.position = self.extra.position;
+        e.block = self.extra.block;
+        e.block_title = self.extra.block_title;
         e
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The stored form as `flatten` wrote it before: entry fields, then the extra ones.
+    #[derive(Serialize, Deserialize)]
+    struct Flattened {
+        #[serde(flatten)]
+        entry: Entry,
+        #[serde(flatten)]
+        extra: Extra,
+    }
+
+    #[test]
+    fn stored_form_round_trips_and_matches_the_flattened_form() {
+        let seeds = crate::pipeline::embedded_seeds();
+        let doc = crate::pipeline::parse_source(seeds.first().expect("seed documents"));
+        assert!(!doc.entries.is_empty());
+        for entry in &doc.entries {
+            let extra = Extra {
+                position: entry.position,
+                block: entry.block,
+                block_title: entry.block_title.clone(),
+                lang: "ru".into(),
+                file: Some("000.txt".into()),
+                origin: None,
+                content: Some("abc".into()),
+            };
+            let json = StoredEntry::to_json(entry, &extra).expect("serialise");
+            let flat = serde_json::to_string(&Flattened {
+                entry: entry.clone(),
+                extra: extra.clone(),
+            })
+            .expect("serialise flattened");
+            assert_eq!(json, flat);
+            let old: Flattened = serde_json::from_str(&json).expect("read flattened");
+            let back = StoredEntry::from_json(&json).expect("read");
+            assert_eq!(back.extra.file.as_deref(), Some("000.txt"));
+            assert_eq!(back.extra.origin, None);
+            assert_eq!(old.entry, back.entry);
+            assert_eq!(&back.into_entry(), entry);
+        }
     }
 }

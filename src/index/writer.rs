@@ -16,7 +16,7 @@ use tantivy::{IndexWriter, TantivyDocument, Term};
 use super::collect::doc_counter::DocCounter;
 use super::expressions::{self, ExprTokenizer, Expressions, RecordingRu};
 use super::schema::day_number;
-use super::stored::StoredEntry;
+use super::stored::{Extra, StoredEntry};
 use super::{
     Abbreviations, DocOrigin, EntryIndex, IndexReport, IndexSource, Provenance, ids,
     search_threads, writer_budget,
@@ -115,8 +115,7 @@ impl EntryIndex {
     fn make_document(&self, entry: &Entry, origin: Option<&DocOrigin>) -> Result<TantivyDocument> {
         let f = &self.fields;
         let lang = analysis::detect_language(&entry.text);
-        let stored = StoredEntry {
-            entry: entry.clone(),
+        let extra = Extra {
             position: entry.position,
             block: entry.block,
             block_title: entry.block_title.clone(),
@@ -125,7 +124,7 @@ impl EntryIndex {
             origin: origin.map(|o| o.origin.clone()),
             content: origin.map(|o| o.content.clone()),
         };
-        let json = serde_json::to_string(&stored).map_err(|e| Error::Index(e.to_string()))?;
+        let json = StoredEntry::to_json(entry, &extra).map_err(|e| Error::Index(e.to_string()))?;
         let mut d = TantivyDocument::default();
         d.add_text(f.id, &entry.id);
         d.add_text(f.doc_id, &entry.doc_id);
@@ -188,8 +187,8 @@ impl EntryIndex {
             out.insert(
                 doc_id,
                 ids::HeldDoc {
-                    origin: stored.origin,
-                    content: stored.content,
+                    origin: stored.extra.origin,
+                    content: stored.extra.content,
                 },
             );
         }
