@@ -10,6 +10,9 @@
 //! splits at everything else, so «1–4», «2021/2022» and «dobro.ru» become consecutive tokens that a
 //! phrase query finds again. A `+` or `%` right after a number is a token of its own («500+»).
 
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
 use crate::cache::Memo;
 
 use rust_stemmers::{Algorithm, Stemmer};
@@ -395,6 +398,131 @@ pub fn stem_word<'a>(stemmer: &Stemmer, word: &'a str) -> Option<std::borrow::Co
     }
     let stemmed = stemmer.stem(word);
     (stemmed.len() != word.len() && !stemmed.is_empty()).then_some(stemmed)
+}
+
+/// Tokens of one analysed text kept in one buffer, without an allocation per token: what one
+/// field's analysis records for another field of the same entry to replay.
+#[derive(Clone, Debug, Default)]
+pub struct Tape {
+    text: String,
+    marks: Vec<Mark>,
+}
+
+/// One token of a [`Tape`]: its position, offsets and where its text ends in the buffer.
+#[derive(Clone, Copy, Debug)]
+struct Mark {
+    position: usize,
+    from: usize,
+    to: usize,
+    end: usize,
+}
+
+impl Tape {
+    /// Appends a token (its text, position and offsets).
+    pub fn push(&mut self, token: &Token) {
+        self.text.push_str(&token.text);
+        self.marks.push(Mark {
+            position: token.position,
+            from: token.offset_from,
+            to: token.offset_to,
+            end: self.text.len(),
+        });
+    }
+
+    /// The tokens' `(position, text)`.
+    pub fn words(&self) -> impl Iterator<Item = (usize, &str)> {
+        self.marks.iter().enumerate().map(|(i, m)| {
+            let start = i.checked_sub(1).map_or(0, |p| self.marks[p].end);
+            (m.position, &self.text[start..m.end])
+        })
+    }
+
+    /// The tokens as a token stream.
+    pub fn into_stream(self) -> TapeStream {
+        TapeStream {
+            tape: self,
+            next: 0,
+            token: Token::default(),
+        }
+    }
+}
+
+/// Token stream over a [`Tape`].
+pub struct TapeStream {
+    tape: Tape,
+    next: usize,
+    token: Token,
+}
+
+impl TokenStream for TapeStream {
+    fn advance(&mut self) -> bool {
+        let Some(mark) = self.tape.marks.get(self.next) else {
+            return false;
+        };
+        let start = self
+            .next
+            .checked_sub(1)
+            .map_or(0, |p| self.tape.marks[p].end);
+        self.token.text.clear();
+        self.token.text.push_str(&self.tape.text[start..mark.end]);
+        self.token.position = mark.position;
+        self.token.offset_from = mark.from;
+        self.token.offset_to = mark.to;
+        self.token.position_length = 1;
+        self.next += 1;
+        true
+    }
+
+    fn token(&self) -> &Token {
+        &self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.token
+    }
+}
+
+/// [`RU_STOP_WORDS`] as a set.
+static RU_STOP_SET: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| RU_STOP_WORDS.iter().copied().collect());
+
+/// The exact and the Russian analyses of a text in one pass over it: the tokens
+/// [`exact_analyzer`] gives and those [`ru_analyzer`] gives (the same tokens without the stop
+/// words, stemmed). The index writer analyses an entry's text once for both fields.
+#[derive(Clone, Default)]
+pub struct RuAndExact {
+    tokenizer: EduTokenizer,
+    cache: StemCache,
+}
+
+impl RuAndExact {
+    /// The exact tokens of `text` and its Russian stems.
+    pub fn analyse(&mut self, text: &str) -> (Tape, Tape) {
+        let stemmer = Stemmer::create(Algorithm::Russian);
+        let mut words = Tape::default();
+        let mut stems = Tape::default();
+        let mut stream = self.tokenizer.token_stream(text);
+        while stream.advance() {
+            let token = stream.token_mut();
+            words.push(token);
+            if !RU_STOP_SET.contains(token.text.as_str()) {
+                self.cache.stem(&stemmer, &mut token.text);
+                stems.push(token);
+            }
+        }
+        (words, stems)
+    }
+}
+
+/// A text's exact tokens as a [`Tape`] (what [`exact_analyzer`] gives).
+pub fn exact_tape(text: &str) -> Tape {
+    let mut tokenizer = EduTokenizer::default();
+    let mut tape = Tape::default();
+    let mut stream = tokenizer.token_stream(text);
+    while stream.advance() {
+        tape.push(stream.token());
+    }
+    tape
 }
 
 /// The Russian analyzer ([`RU_STEM`]).

@@ -23,6 +23,7 @@ mod ids;
 mod lookups;
 mod nodes;
 mod provenance;
+mod recording;
 mod schema;
 mod searcher;
 mod stored;

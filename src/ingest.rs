@@ -232,8 +232,9 @@ pub fn decode_text(bytes: &[u8]) -> Result<Decoded, RejectReason> {
     }
     let (raw, encoding) = decode_raw(bytes)?;
     let (raw, nul_removed) = strip_nul(raw)?;
-    check_binary(&raw)?;
-    let text = normalise(&raw);
+    let scan = Scan::of(&raw);
+    check_binary(&scan)?;
+    let text = normalise(&raw, scan.surely_nfc);
     if text.trim().is_empty() {
         return Err(RejectReason::Empty);
     }
@@ -465,18 +466,63 @@ fn is_cyrillic(c: char) -> bool {
     matches!(c, '\u{0400}'..='\u{04FF}' | '\u{0500}'..='\u{052F}')
 }
 
-/// Rejects text with too many control or replacement characters.
-fn check_binary(text: &str) -> Result<(), RejectReason> {
-    let (mut total, mut control, mut replacement) = (0usize, 0usize, 0usize);
-    for c in text.chars() {
-        total += 1;
-        match c {
-            '\u{FFFD}' => replacement += 1,
-            '\n' | '\r' | '\t' | '\u{0C}' => {}
-            c if c.is_control() => control += 1,
-            _ => {}
+/// What one pass over a decoded text finds: its characters, control characters other than
+/// line and page breaks and tabs, replacement characters, and whether it is surely in NFC.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Scan {
+    chars: usize,
+    control: usize,
+    replacement: usize,
+    /// Every character is one NFC keeps as it is whatever surrounds it (see [`keeps_nfc`]).
+    surely_nfc: bool,
+}
+
+impl Scan {
+    fn of(text: &str) -> Scan {
+        let mut scan = Scan {
+            chars: 0,
+            control: 0,
+            replacement: 0,
+            surely_nfc: true,
+        };
+        for c in text.chars() {
+            scan.chars += 1;
+            match c {
+                '\u{FFFD}' => scan.replacement += 1,
+                '\n' | '\r' | '\t' | '\u{0C}' => {}
+                c if c.is_control() => scan.control += 1,
+                _ => {}
+            }
+            scan.surely_nfc &= keeps_nfc(c);
         }
+        scan
     }
+}
+
+/// Characters of Russian texts that are starters (combining class 0) with the NFC quick-check
+/// answer «yes»: a text of them only is in NFC, so normalising it changes nothing. Checked
+/// against the Unicode tables in a test; the quick check of `unicode-normalization` decides for
+/// any other character.
+fn keeps_nfc(c: char) -> bool {
+    matches!(
+        c,
+        '\0'..='\u{02FF}'
+            | '\u{0400}'..='\u{0482}'
+            | '\u{048A}'..='\u{052F}'
+            | '\u{2010}'..='\u{2027}'
+            | '\u{2030}'..='\u{205E}'
+            | '\u{2116}'
+    )
+}
+
+/// Rejects text with too many control or replacement characters.
+fn check_binary(scan: &Scan) -> Result<(), RejectReason> {
+    let Scan {
+        chars: total,
+        control,
+        replacement,
+        ..
+    } = *scan;
     let share = |n: usize| n as f64 / total.max(1) as f64;
     if control > 0 && share(control) > MAX_BAD_CHAR_SHARE {
         return Err(RejectReason::Binary(format!(
@@ -493,8 +539,9 @@ fn check_binary(text: &str) -> Result<(), RejectReason> {
     Ok(())
 }
 
-/// NFC, `\n` line ends, no leading BOM.
-fn normalise(text: &str) -> String {
+/// NFC, `\n` line ends, no leading BOM. `surely_nfc`: the text is known to be in NFC (see
+/// [`Scan`]), so the costlier quick check of every character is skipped.
+fn normalise(text: &str, surely_nfc: bool) -> String {
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
@@ -507,7 +554,7 @@ fn normalise(text: &str) -> String {
         }
     }
     out.push_str(rest);
-    if is_nfc_quick(out.chars()) == IsNormalized::Yes {
+    if surely_nfc || is_nfc_quick(out.chars()) == IsNormalized::Yes {
         out
     } else {
         out.nfc().collect()
@@ -998,4 +1045,31 @@ pub fn read_all_with(inputs: &[PathBuf], limits: &ReadLimits) -> (Vec<SourceFile
         }
     }
     (files, errors)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use unicode_normalization::char::canonical_combining_class;
+
+    #[test]
+    fn characters_kept_by_nfc_are_starters_the_quick_check_accepts() {
+        let kept: Vec<char> = (0..=0x10FFFFu32)
+            .filter_map(char::from_u32)
+            .filter(|&c| keeps_nfc(c))
+            .collect();
+        assert!(kept.len() > 1000);
+        for c in kept {
+            assert_eq!(canonical_combining_class(c), 0, "{c:?}");
+            assert_eq!(is_nfc_quick(std::iter::once(c)), IsNormalized::Yes, "{c:?}");
+        }
+    }
+
+    #[test]
+    fn a_combining_mark_needs_the_full_check() {
+        assert!(Scan::of("Ёмкость «№ 5» — 10 %").surely_nfc);
+        let decomposed = "Е\u{308}мкость";
+        assert!(!Scan::of(decomposed).surely_nfc);
+        assert_eq!(normalise(decomposed, false), "Ёмкость");
+    }
 }

@@ -19,7 +19,6 @@
 //! is its own, and phrases otherwise (an index written by another version, a local thesaurus's
 //! other expressions).
 
-use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::{Arc, LazyLock};
@@ -28,6 +27,7 @@ use sha2::{Digest, Sha256};
 use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
 
 use super::build::QueryBuilder;
+use super::recording;
 use super::thesaurus::Thesaurus;
 use crate::analysis::{self, ru_analyzer};
 use crate::error::{Error, Result};
@@ -205,63 +205,17 @@ fn follows(
         .any(|(p, s)| s == stem && follows(tokens, *p, rest, slop - p.abs_diff(target)))
 }
 
-/// How many recent texts [`RecordingRu`] keeps per thread: an entry's Russian fields are its
-/// text, context, topic and block lead-in, indexed in field order before `expr`.
-const RECENT: usize = 4;
-
-thread_local! {
-    /// The last texts [`RecordingRu`] analysed on this thread, with the keys of the
-    /// expressions found in each.
-    static RECENT_TEXTS: RefCell<Vec<(String, Vec<String>)>> = const { RefCell::new(Vec::new()) };
-}
-
-/// The expressions in the tokens of an analysed text.
-fn keys_in(expressions: &Expressions, tokens: &[Token]) -> Vec<String> {
-    let stems: Vec<(usize, &str)> = tokens
-        .iter()
-        .map(|t| (t.position, t.text.as_str()))
-        .collect();
+/// The expressions in stems `(position, stem)` of an analysed text.
+fn keys_in<'t>(
+    expressions: &Expressions,
+    stems: impl Iterator<Item = (usize, &'t str)>,
+) -> Vec<String> {
+    let stems: Vec<(usize, &str)> = stems.collect();
     expressions.find(&stems)
 }
 
-/// The Russian analyzer of a writer that finds expressions: finds them in each text it analyses
-/// and keeps the keys of the last few texts of its thread, so that [`ExprTokenizer`], reading
-/// the entry text next, does not analyse it again.
-#[derive(Clone)]
-pub struct RecordingRu {
-    ru: TextAnalyzer,
-    expressions: Arc<Expressions>,
-}
-
-impl RecordingRu {
-    /// The analyzer finding `expressions`.
-    pub fn new(expressions: Arc<Expressions>) -> Self {
-        RecordingRu {
-            ru: ru_analyzer(),
-            expressions,
-        }
-    }
-}
-
-impl Tokenizer for RecordingRu {
-    type TokenStream<'a> = ExprTokenStream;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> ExprTokenStream {
-        let tokens = analysis::tokens(&mut self.ru, text);
-        let keys = keys_in(&self.expressions, &tokens);
-        RECENT_TEXTS.with(|recent| {
-            let mut recent = recent.borrow_mut();
-            if recent.len() == RECENT {
-                recent.remove(0);
-            }
-            recent.push((text.to_string(), keys));
-        });
-        ExprTokenStream { tokens, next: 0 }
-    }
-}
-
 /// The analyzer of the `expr` field: one token per occurrence of a registered expression in the
-/// Russian analysis of the text (found by [`RecordingRu`], or here).
+/// Russian analysis of the text (recorded by [`super::recording::RecordingRu`], or made here).
 #[derive(Clone)]
 pub struct ExprTokenizer {
     ru: TextAnalyzer,
@@ -278,19 +232,18 @@ impl ExprTokenizer {
     }
 
     fn keys(&mut self, text: &str) -> Vec<String> {
-        let recorded = RECENT_TEXTS.with(|recent| {
-            let recent = recent.borrow();
-            let (_, keys) = recent.iter().rev().find(|(t, _)| t == text)?;
-            Some(keys.clone())
-        });
-        recorded.unwrap_or_else(|| {
-            let tokens = analysis::tokens(&mut self.ru, text);
-            keys_in(&self.expressions, &tokens)
-        })
+        recording::with_stems(text, |stems| keys_in(&self.expressions, stems.words()))
+            .unwrap_or_else(|| {
+                let tokens = analysis::tokens(&mut self.ru, text);
+                keys_in(
+                    &self.expressions,
+                    tokens.iter().map(|t| (t.position, t.text.as_str())),
+                )
+            })
     }
 }
 
-/// Token stream of [`ExprTokenizer`] and [`RecordingRu`]: tokens made in advance.
+/// Token stream of [`ExprTokenizer`]: tokens made in advance.
 pub struct ExprTokenStream {
     tokens: Vec<Token>,
     next: usize,

@@ -14,7 +14,8 @@ use tantivy::schema::Facet;
 use tantivy::{IndexWriter, TantivyDocument, Term};
 
 use super::collect::doc_counter::DocCounter;
-use super::expressions::{self, ExprTokenizer, Expressions, RecordingRu};
+use super::expressions::{self, ExprTokenizer, Expressions};
+use super::recording::{RecordingRu, ReplayExact};
 use super::schema::day_number;
 use super::stored::{Extra, StoredEntry};
 use super::{
@@ -77,10 +78,9 @@ impl EntryIndex {
             false => Arc::default(),
         };
         let tokenizers = self.index.tokenizers();
-        match annotate {
-            true => tokenizers.register(analysis::RU_STEM, RecordingRu::new(Arc::clone(&registry))),
-            false => tokenizers.register(analysis::RU_STEM, analysis::ru_analyzer()),
-        }
+        // The entry text is analysed once for its Russian, exact and expression fields.
+        tokenizers.register(analysis::RU_STEM, RecordingRu::default());
+        tokenizers.register(analysis::EXACT, ReplayExact);
         tokenizers.register(expressions::EXPR, ExprTokenizer::new(registry));
         let writer: IndexWriter<TantivyDocument> =
             self.index.writer_with_num_threads(threads, memory)?;
