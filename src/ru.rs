@@ -3,7 +3,7 @@
 
 use std::sync::LazyLock;
 
-use regex::Regex;
+use regex::{Regex, RegexSet};
 
 /// A «(далее – …)» definition in parentheses, with the space before it.
 pub static DALEE: LazyLock<Regex> =
@@ -51,6 +51,36 @@ impl WordRegex {
             .then(|| self.regex.captures_iter(haystack))
             .into_iter()
             .flatten()
+    }
+}
+
+/// Several [`WordRegex`]es searched together: their gates (the patterns without `\b`) run as
+/// one set, in one pass over a text, and a pattern is searched only where its gate matched.
+#[derive(Debug)]
+pub struct WordRegexSet {
+    regexes: Vec<Regex>,
+    gates: RegexSet,
+}
+
+impl WordRegexSet {
+    /// Compiles the patterns and their gates.
+    pub fn new<S: AsRef<str>>(patterns: &[S]) -> Result<Self, regex::Error> {
+        Ok(WordRegexSet {
+            regexes: patterns
+                .iter()
+                .map(|p| Regex::new(p.as_ref()))
+                .collect::<Result<_, _>>()?,
+            gates: RegexSet::new(patterns.iter().map(|p| without_word_boundaries(p.as_ref())))?,
+        })
+    }
+
+    /// The patterns (index and regex, in the order given) whose gate matches `haystack`: only
+    /// they can match it.
+    pub fn gated(&self, haystack: &str) -> impl Iterator<Item = (usize, &Regex)> {
+        self.gates
+            .matches(haystack)
+            .into_iter()
+            .filter_map(|i| Some((i, self.regexes.get(i)?)))
     }
 }
 
