@@ -8,7 +8,8 @@
 //! records them for the thread's next fields; [`ReplayExact`] and
 //! [`super::expressions::ExprTokenizer`] replay what was recorded for the same text and
 //! analyse it themselves otherwise (another field order, an English entry): the tokens are the
-//! same either way.
+//! same either way. A text recorded lately (an entry's context, topic and block lead-in are
+//! mostly the previous entry's) is not analysed again.
 
 use std::cell::RefCell;
 
@@ -45,6 +46,15 @@ impl Tokenizer for RecordingRu {
     type TokenStream<'a> = TapeStream;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> TapeStream {
+        // An entry's context, topic and block lead-in are most often the previous entry's.
+        let again = RECENT_TEXTS.with(|recent| {
+            let recent = recent.borrow();
+            let found = recent.iter().rev().find(|r| r.text == text)?;
+            found.words.is_some().then(|| found.stems.clone())
+        });
+        if let Some(stems) = again {
+            return stems.into_stream();
+        }
         let (words, stems) = self.analysis.analyse(text);
         let recorded = Recorded {
             text: text.to_owned(),
@@ -135,6 +145,14 @@ mod tests {
                 let direct: Vec<(usize, String)> =
                     stems.iter().map(|t| (t.position, t.text.clone())).collect();
                 assert_eq!(recorded, direct);
+                // The aux texts, mostly the previous entry's: recorded stems served again.
+                for aux in [&entry.context, &entry.topic, &entry.block_title]
+                    .into_iter()
+                    .flatten()
+                {
+                    let stems = drain(recording.token_stream(aux));
+                    assert!(same(&stems, &tokens(&mut ru, aux)), "{aux}");
+                }
             }
         }
     }
