@@ -661,7 +661,7 @@ static FIRST_WORD: LazyLock<Regex> = LazyLock::new(|| re(r"^(\p{Ll}+)"));
 /// with a hyphen needs them.
 struct Vocabulary<'a> {
     text: &'a str,
-    words: std::cell::OnceCell<HashSet<String>>,
+    words: std::cell::OnceCell<Words>,
 }
 
 impl<'a> Vocabulary<'a> {
@@ -672,13 +672,16 @@ impl<'a> Vocabulary<'a> {
         }
     }
 
-    fn words(&self) -> &HashSet<String> {
+    fn words(&self) -> &Words {
         self.words.get_or_init(|| vocabulary(self.text))
     }
 }
 
-fn vocabulary(text: &str) -> HashSet<String> {
-    let mut vocab = HashSet::new();
+/// A text's words (foldhash: every word of a document goes in).
+type Words = HashSet<String, foldhash::fast::RandomState>;
+
+fn vocabulary(text: &str) -> Words {
+    let mut vocab = Words::default();
     let mut prev_hyphen = false;
     for line in text.split('\n') {
         let line = line.trim();

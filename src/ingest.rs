@@ -234,7 +234,7 @@ pub fn decode_text(bytes: &[u8]) -> Result<Decoded, RejectReason> {
     let (raw, nul_removed) = strip_nul(raw)?;
     let scan = Scan::of(&raw);
     check_binary(&scan)?;
-    let text = normalise(&raw, scan.surely_nfc);
+    let text = normalise(raw, scan.surely_nfc);
     if text.trim().is_empty() {
         return Err(RejectReason::Empty);
     }
@@ -485,17 +485,37 @@ impl Scan {
             replacement: 0,
             surely_nfc: true,
         };
-        for c in text.chars() {
-            scan.chars += 1;
-            match c {
-                '\u{FFFD}' => scan.replacement += 1,
-                '\n' | '\r' | '\t' | '\u{0C}' => {}
-                c if c.is_control() => scan.control += 1,
-                _ => {}
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while let Some(&b) = bytes.get(i) {
+            // Fast paths for ASCII and the Cyrillic letters U+0400–U+047F (lead byte D0 or D1):
+            // most of a Russian text, decided from the first byte.
+            if b.is_ascii() {
+                scan.add(char::from(b));
+                i += 1;
+            } else if matches!(b, 0xD0 | 0xD1) {
+                scan.chars += 1;
+                i += 2;
+            } else {
+                let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else {
+                    break;
+                };
+                scan.add(c);
+                i += c.len_utf8();
             }
-            scan.surely_nfc &= keeps_nfc(c);
         }
         scan
+    }
+
+    fn add(&mut self, c: char) {
+        self.chars += 1;
+        match c {
+            '\u{FFFD}' => self.replacement += 1,
+            '\n' | '\r' | '\t' | '\u{0C}' => {}
+            c if c.is_control() => self.control += 1,
+            _ => {}
+        }
+        self.surely_nfc &= keeps_nfc(c);
     }
 }
 
@@ -541,8 +561,11 @@ fn check_binary(scan: &Scan) -> Result<(), RejectReason> {
 
 /// NFC, `\n` line ends, no leading BOM. `surely_nfc`: the text is known to be in NFC (see
 /// [`Scan`]), so the costlier quick check of every character is skipped.
-fn normalise(text: &str, surely_nfc: bool) -> String {
-    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+fn normalise(raw: String, surely_nfc: bool) -> String {
+    if surely_nfc && !raw.starts_with('\u{FEFF}') && !raw.contains('\r') {
+        return raw;
+    }
+    let text = raw.strip_prefix('\u{FEFF}').unwrap_or(&raw);
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(i) = rest.find('\r') {
@@ -567,12 +590,29 @@ fn language_sample(text: &str) -> String {
     if n <= 3 * LANG_WINDOW_CHARS {
         return text.to_owned();
     }
+    // Where the windows start, found without decoding the characters before them.
+    let middle = text
+        .bytes()
+        .enumerate()
+        .filter(|&(_, b)| !is_continuation_byte(b))
+        .nth(n / 2)
+        .map_or(text.len(), |(i, _)| i);
+    let end = text
+        .char_indices()
+        .rev()
+        .nth(LANG_WINDOW_CHARS - 1)
+        .map_or(0, |(i, _)| i);
     let mut sample = String::new();
-    for start in [0, n / 2, n - LANG_WINDOW_CHARS] {
-        sample.extend(text.chars().skip(start).take(LANG_WINDOW_CHARS));
+    for start in [0, middle, end] {
+        sample.extend(text[start..].chars().take(LANG_WINDOW_CHARS));
         sample.push('\n');
     }
     sample
+}
+
+/// A byte that continues a UTF-8 sequence (never the first byte of a character).
+fn is_continuation_byte(b: u8) -> bool {
+    b & 0xC0 == 0x80
 }
 
 /// Letters of Cyrillic languages other than Russian.
@@ -1066,10 +1106,41 @@ mod tests {
     }
 
     #[test]
+    fn the_scan_counts_as_a_walk_over_the_characters_does() {
+        let text =
+            "Обеспечить\u{0}\u{7}\t\r\n «№ 5» — ёлка\u{85}\u{FFFD}е\u{308} Ѐ ҈ ԯ 日本 😀 abc\u{7f}";
+        let mut reference = Scan {
+            chars: 0,
+            control: 0,
+            replacement: 0,
+            surely_nfc: true,
+        };
+        text.chars().for_each(|c| reference.add(c));
+        assert_eq!(Scan::of(text), reference);
+        assert_eq!(reference.chars, text.chars().count());
+        assert_eq!((reference.control, reference.replacement), (4, 1));
+        assert!(!reference.surely_nfc);
+    }
+
+    #[test]
+    fn the_language_sample_is_three_windows_of_characters() {
+        let text: String = (0..5 * LANG_WINDOW_CHARS)
+            .map(|i| ['а', 'b', 'ё', '日', '😀'][i % 7 % 5])
+            .collect();
+        let n = text.chars().count();
+        let mut expected = String::new();
+        for start in [0, n / 2, n - LANG_WINDOW_CHARS] {
+            expected.extend(text.chars().skip(start).take(LANG_WINDOW_CHARS));
+            expected.push('\n');
+        }
+        assert_eq!(language_sample(&text), expected);
+    }
+
+    #[test]
     fn a_combining_mark_needs_the_full_check() {
         assert!(Scan::of("Ёмкость «№ 5» — 10 %").surely_nfc);
         let decomposed = "Е\u{308}мкость";
         assert!(!Scan::of(decomposed).surely_nfc);
-        assert_eq!(normalise(decomposed, false), "Ёмкость");
+        assert_eq!(normalise(decomposed.to_owned(), false), "Ёмкость");
     }
 }
