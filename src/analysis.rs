@@ -209,65 +209,68 @@ impl Tokenizer for EduTokenizer {
 }
 
 impl EduTokenStream<'_> {
-    /// Finds the next token span `[from, to)` starting at the cursor.
-    fn next_span(&mut self) -> Option<(usize, usize)> {
-        let rest = &self.text[self.cursor..];
-        let mut chars = rest.char_indices().peekable();
-        // Skip separators, but a `+`/`%` right after a digit is a token.
-        let start = loop {
-            let (i, c) = chars.next()?;
-            if is_word_char(c) && !is_combining_mark(c) {
-                break i;
-            }
-            if (c == '+' || c == '%') && self.previous_is_digit(self.cursor + i) {
-                let from = self.cursor + i;
-                return Some((from, from + c.len_utf8()));
-            }
-        };
-        let mut end = rest.len();
-        for (i, c) in chars {
-            if !is_word_char(c) {
-                end = i;
-                break;
-            }
-        }
-        Some((self.cursor + start, self.cursor + end))
-    }
-
     fn previous_is_digit(&self, byte: usize) -> bool {
         self.text[..byte]
             .chars()
             .next_back()
             .is_some_and(|c| c.is_ascii_digit())
     }
+
+    fn emit(&mut self, from: usize, to: usize) {
+        self.token.offset_from = from;
+        self.token.offset_to = to;
+        self.token.position = self.position;
+        self.token.position_length = 1;
+        self.position += 1;
+    }
 }
 
 impl TokenStream for EduTokenStream<'_> {
+    /// The next run of word characters, lower-cased and folded as it is read (one pass); a
+    /// run longer than [`MAX_TOKEN_CHARS`] is skipped.
     fn advance(&mut self) -> bool {
+        let text = self.text;
         loop {
-            let Some((from, to)) = self.next_span() else {
-                self.cursor = self.text.len();
-                return false;
+            let rest = &text[self.cursor..];
+            let mut chars = rest.char_indices();
+            // Skip separators, but a `+`/`%` right after a digit is a token.
+            let (start, first) = loop {
+                let Some((i, c)) = chars.next() else {
+                    self.cursor = text.len();
+                    return false;
+                };
+                if is_word_char(c) && !is_combining_mark(c) {
+                    break (i, c);
+                }
+                if (c == '+' || c == '%') && self.previous_is_digit(self.cursor + i) {
+                    let from = self.cursor + i;
+                    self.cursor = from + c.len_utf8();
+                    self.token.text.clear();
+                    push_lower_folded(c, &mut self.token.text);
+                    self.emit(from, self.cursor);
+                    return true;
+                }
             };
-            self.cursor = to;
-            let raw = &self.text[from..to];
-            if raw.len() > MAX_TOKEN_CHARS && raw.chars().count() > MAX_TOKEN_CHARS {
-                continue;
-            }
             self.token.text.clear();
-            for c in raw.chars() {
-                if !is_combining_mark(c) {
+            push_lower_folded(first, &mut self.token.text);
+            let mut count = 1;
+            let mut end = rest.len();
+            for (i, c) in chars {
+                if !is_word_char(c) {
+                    end = i;
+                    break;
+                }
+                count += 1;
+                if count <= MAX_TOKEN_CHARS && !is_combining_mark(c) {
                     push_lower_folded(c, &mut self.token.text);
                 }
             }
-            if self.token.text.is_empty() {
+            let from = self.cursor + start;
+            self.cursor += end;
+            if count > MAX_TOKEN_CHARS || self.token.text.is_empty() {
                 continue;
             }
-            self.token.offset_from = from;
-            self.token.offset_to = to;
-            self.token.position = self.position;
-            self.token.position_length = 1;
-            self.position += 1;
+            self.emit(from, self.cursor);
             return true;
         }
     }
@@ -661,6 +664,65 @@ mod tests {
 
     fn texts(analyzer: &mut TextAnalyzer, s: &str) -> Vec<String> {
         tokens(analyzer, s).into_iter().map(|t| t.text).collect()
+    }
+
+    /// The tokenizer's rule written plainly: spans of word characters (not starting with a
+    /// combining mark), a `+`/`%` after a digit, then each span folded; over-long spans dropped.
+    fn reference_tokens(text: &str) -> Vec<(String, usize, usize, usize)> {
+        let chars: Vec<(usize, char)> = text.char_indices().collect();
+        let mut out = Vec::new();
+        let mut k = 0;
+        while k < chars.len() {
+            let (i, c) = chars[k];
+            let after_digit = k > 0 && chars[k - 1].1.is_ascii_digit();
+            if (c == '+' || c == '%') && after_digit {
+                out.push((c.to_string(), i, i + 1, out.len()));
+                k += 1;
+                continue;
+            }
+            if !is_word_char(c) || is_combining_mark(c) {
+                k += 1;
+                continue;
+            }
+            let mut j = k;
+            while j < chars.len() && is_word_char(chars[j].1) {
+                j += 1;
+            }
+            let to = chars.get(j).map_or(text.len(), |&(b, _)| b);
+            let mut folded = String::new();
+            for &(_, c) in &chars[k..j] {
+                if !is_combining_mark(c) {
+                    push_lower_folded(c, &mut folded);
+                }
+            }
+            if j - k <= MAX_TOKEN_CHARS && !folded.is_empty() {
+                out.push((folded, i, to, out.len()));
+            }
+            k = j;
+        }
+        out
+    }
+
+    #[test]
+    fn the_tokenizer_follows_its_rule() {
+        let long = "а".repeat(MAX_TOKEN_CHARS);
+        let mut samples = vec![
+            format!("{long} {long}я {long}\u{301} x"),
+            "ЁЛКА ёлка Е\u{308}лка \u{301}ударение 500+ 100% + % 5 % 2021/2022 dobro.ru ΣΊΣΥΦΟΣ İstanbul 日本語 ١٢٣".into(),
+        ];
+        for source in crate::pipeline::embedded_seeds() {
+            samples.push(source.text.clone());
+        }
+        let mut tokenizer = EduTokenizer::default();
+        for text in &samples {
+            let mut stream = tokenizer.token_stream(text);
+            let mut got = Vec::new();
+            while stream.advance() {
+                let t = stream.token();
+                got.push((t.text.clone(), t.offset_from, t.offset_to, t.position));
+            }
+            assert_eq!(got, reference_tokens(text));
+        }
     }
 
     #[test]

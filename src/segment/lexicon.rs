@@ -177,13 +177,12 @@ const DATIVE_ENDINGS: &[&str] = &[
 ];
 
 /// Byte offsets and text of the words of `text` outside «quotes» and (parentheses).
-pub(super) fn plain_words(text: &str) -> Vec<(usize, &str)> {
-    let mut out = Vec::new();
+pub(super) fn plain_words(text: &str) -> impl Iterator<Item = (usize, &str)> {
     let mut depth = 0i32;
     let mut last = 0usize;
     // An unclosed quotation (a typo) would hide the rest of the paragraph: ignore quotes then.
     let quotes_balanced = text.matches('«').count() == text.matches('»').count();
-    for (start, word) in words(text) {
+    words(text).filter(move |&(start, _)| {
         for c in text[last..start].chars() {
             match c {
                 '«' if quotes_balanced => depth += 1,
@@ -194,11 +193,8 @@ pub(super) fn plain_words(text: &str) -> Vec<(usize, &str)> {
             }
         }
         last = start;
-        if depth == 0 {
-            out.push((start, word));
-        }
-    }
-    out
+        depth == 0
+    })
 }
 
 /// Byte offset of the first infinitive among the first `limit` plain words. An infinitive
@@ -206,7 +202,6 @@ pub(super) fn plain_words(text: &str) -> Vec<(usize, &str)> {
 /// that word.
 pub(super) fn find_infinitive(text: &str, limit: usize) -> Option<usize> {
     plain_words(text)
-        .into_iter()
         .take(limit)
         .find(|(_, w)| is_infinitive(w))
         .map(|(pos, w)| pos + glued_infinitive(w).unwrap_or(0))
@@ -233,8 +228,8 @@ fn glued_infinitive(word: &str) -> Option<usize> {
 
 pub(super) fn starts_with_infinitive(text: &str) -> bool {
     plain_words(text)
-        .first()
-        .is_some_and(|(pos, w)| *pos < 3 && is_infinitive(w))
+        .next()
+        .is_some_and(|(pos, w)| pos < 3 && is_infinitive(w))
 }
 
 /// The first word of a lead-in (after «Рекомендовать»), if it names an addressee.
