@@ -3,7 +3,7 @@
 //! time, kept in the index directory, and used at query time to search the full form when the
 //! abbreviation is typed (and the abbreviation when the full form is typed).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -162,9 +162,14 @@ impl Abbreviations {
     /// Learns the definitions of one document (replacing what was known of it).
     pub fn learn(&mut self, doc: &Document) {
         let mut defs: Vec<(String, String)> = Vec::new();
+        // A context or block lead-in is shared by the entries under it: read once.
+        let mut shared: HashSet<&str> = HashSet::new();
         for e in &doc.entries {
-            let texts = [Some(&e.text), e.context.as_ref(), e.block_title.as_ref()];
-            for text in texts.into_iter().flatten() {
+            let lead_ins = [e.context.as_deref(), e.block_title.as_deref()]
+                .into_iter()
+                .flatten()
+                .filter(|t| shared.insert(t));
+            for text in std::iter::once(e.text.as_str()).chain(lead_ins) {
                 for d in find_definitions(text) {
                     if !defs.contains(&d) {
                         defs.push(d);
