@@ -432,12 +432,18 @@ impl Tape {
         });
     }
 
+    /// The `i`-th token: its mark and text (which starts where the previous token's ends).
+    fn get(&self, i: usize) -> Option<(&Mark, &str)> {
+        let mark = self.marks.get(i)?;
+        let start = i.checked_sub(1).map_or(0, |p| self.marks[p].end);
+        Some((mark, &self.text[start..mark.end]))
+    }
+
     /// The tokens' `(position, text)`.
     pub fn words(&self) -> impl Iterator<Item = (usize, &str)> {
-        self.marks.iter().enumerate().map(|(i, m)| {
-            let start = i.checked_sub(1).map_or(0, |p| self.marks[p].end);
-            (m.position, &self.text[start..m.end])
-        })
+        (0..self.marks.len())
+            .filter_map(|i| self.get(i))
+            .map(|(m, text)| (m.position, text))
     }
 
     /// The tokens as a token stream.
@@ -459,15 +465,11 @@ pub struct TapeStream {
 
 impl TokenStream for TapeStream {
     fn advance(&mut self) -> bool {
-        let Some(mark) = self.tape.marks.get(self.next) else {
+        let Some((mark, text)) = self.tape.get(self.next) else {
             return false;
         };
-        let start = self
-            .next
-            .checked_sub(1)
-            .map_or(0, |p| self.tape.marks[p].end);
         self.token.text.clear();
-        self.token.text.push_str(&self.tape.text[start..mark.end]);
+        self.token.text.push_str(text);
         self.token.position = mark.position;
         self.token.offset_from = mark.from;
         self.token.offset_to = mark.to;

@@ -34,6 +34,14 @@ thread_local! {
     static RECENT_TEXTS: RefCell<Vec<Recorded>> = const { RefCell::new(Vec::new()) };
 }
 
+/// `f` of the latest record of `text` on this thread, if there is one.
+fn with_recorded<T>(text: &str, f: impl FnOnce(&mut Recorded) -> T) -> Option<T> {
+    RECENT_TEXTS.with(|recent| {
+        let mut recent = recent.borrow_mut();
+        recent.iter_mut().rev().find(|r| r.text == text).map(f)
+    })
+}
+
 /// The Russian analyzer of the writer ([`analysis::RU_STEM`]): the tokens of
 /// [`analysis::ru_analyzer`], with the text's exact tokens and stems recorded for the fields
 /// analysed next on the thread.
@@ -47,11 +55,7 @@ impl Tokenizer for RecordingRu {
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> TapeStream {
         // An entry's context, topic and block lead-in are most often the previous entry's.
-        let again = RECENT_TEXTS.with(|recent| {
-            let recent = recent.borrow();
-            let found = recent.iter().rev().find(|r| r.text == text)?;
-            found.words.is_some().then(|| found.stems.clone())
-        });
+        let again = with_recorded(text, |r| r.words.is_some().then(|| r.stems.clone())).flatten();
         if let Some(stems) = again {
             return stems.into_stream();
         }
@@ -81,12 +85,8 @@ impl Tokenizer for ReplayExact {
     type TokenStream<'a> = TapeStream;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> TapeStream {
-        let recorded = RECENT_TEXTS.with(|recent| {
-            let mut recent = recent.borrow_mut();
-            let found = recent.iter_mut().rev().find(|r| r.text == text)?;
-            found.words.take()
-        });
-        recorded
+        with_recorded(text, |r| r.words.take())
+            .flatten()
             .unwrap_or_else(|| analysis::exact_tape(text))
             .into_stream()
     }
@@ -94,11 +94,7 @@ impl Tokenizer for ReplayExact {
 
 /// `f` of the stems [`RecordingRu`] recorded for `text` on this thread, if it did.
 pub fn with_stems<T>(text: &str, f: impl FnOnce(&Tape) -> T) -> Option<T> {
-    RECENT_TEXTS.with(|recent| {
-        let recent = recent.borrow();
-        let found = recent.iter().rev().find(|r| r.text == text)?;
-        Some(f(&found.stems))
-    })
+    with_recorded(text, |r| f(&r.stems))
 }
 
 #[cfg(test)]
