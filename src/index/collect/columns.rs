@@ -66,6 +66,9 @@ pub struct SegmentColumns {
     filter_bits: Mutex<HashMap<String, Arc<FixedBitSet>>>,
     /// The live entries and their counts, for the last state of the deletes asked.
     alive: Mutex<Option<Arc<Alive>>>,
+    /// Zeroed per-row counters lent to counting passes (see [`SegmentColumns::row_counter`]):
+    /// at most one per pass running at once.
+    row_counters: Mutex<Vec<Vec<u32>>>,
 }
 
 /// Most filter bitsets kept per segment (each `max_doc / 8` bytes); when full, all are dropped.
@@ -232,6 +235,13 @@ impl SegmentColumns {
         }
         cols.pack_rows(&addr_sets);
         cols.runs = cols.run_starts();
+        tracing::debug!(
+            entries = max,
+            rows = cols.rows.len(),
+            addressee_sets = cols.sets(),
+            runs = ?cols.runs.each_ref().map(Vec::len),
+            "segment columns"
+        );
         Ok(cols)
     }
 
@@ -410,6 +420,25 @@ impl SegmentColumns {
     /// Number of distinct addressee sets.
     pub(super) fn sets(&self) -> usize {
         self.set_starts.len().saturating_sub(1)
+    }
+
+    /// A zeroed counter per row, lent until [`SegmentColumns::return_row_counter`] (a fresh one
+    /// when all are lent): counting many sets allocates and clears no row table.
+    pub(super) fn row_counter(&self) -> Vec<u32> {
+        let lent = self
+            .row_counters
+            .lock()
+            .ok()
+            .and_then(|mut pool| pool.pop());
+        lent.unwrap_or_else(|| vec![0; self.rows.len()])
+    }
+
+    /// Takes back a counter of [`SegmentColumns::row_counter`], which the caller zeroed again.
+    pub(super) fn return_row_counter(&self, counter: Vec<u32>) {
+        debug_assert!(counter.iter().all(|&n| n == 0));
+        if let Ok(mut pool) = self.row_counters.lock() {
+            pool.push(counter);
+        }
     }
 }
 

@@ -344,10 +344,10 @@ fn bump_n(counts: &mut [u64], ord: u32, n: u64) {
     }
 }
 
-/// Counts a one-byte ordinal (nothing for [`SMALL_NONE`]).
-fn bump_small(counts: &mut [u64], ord: u8) {
+/// Counts `n` entries of a one-byte ordinal (nothing for [`SMALL_NONE`]).
+fn bump_small(counts: &mut [u64], ord: u8, n: u64) {
     if ord != SMALL_NONE {
-        bump(counts, u32::from(ord));
+        bump_n(counts, u32::from(ord), n);
     }
 }
 
@@ -507,24 +507,37 @@ impl Counters {
     }
 
     /// Counts the entries of `set` in the dimensions `dims` by rows: the entries of each
-    /// distinct row counted first, then each row's values once with that number.
+    /// distinct row counted first (the rows met listed as they are first met), then each row
+    /// met counted once with that number.
     fn add_rows(&mut self, cols: &SegmentColumns, set: &FixedBitSet, dims: u8) {
-        let mut per_row = vec![0u32; cols.rows.len()];
+        let mut per_row = cols.row_counter();
+        let mut met: Vec<u32> = Vec::new();
         for_each_one(set, |d| {
-            if let Some(n) = cols
-                .row_of
-                .get(d as usize)
-                .and_then(|&r| per_row.get_mut(r as usize))
-            {
+            let Some(&r) = cols.row_of.get(d as usize) else {
+                return;
+            };
+            if let Some(n) = per_row.get_mut(r as usize) {
+                if *n == 0 {
+                    met.push(r);
+                }
                 *n += 1;
             }
         });
         let has = |dim: usize| dims & (1 << dim) != 0;
         let (addressee, year) = (has(D_ADDRESSEE), has(D_YEAR));
         let strs: [bool; 5] = std::array::from_fn(|i| has(D_TOPIC + i));
-        let rows = cols.rows.iter().zip(&cols.row_entry);
-        for ((row, &d), &n) in rows.zip(&per_row).filter(|(_, n)| **n != 0) {
-            let n = u64::from(n);
+        for &r in &met {
+            let r = r as usize;
+            let (Some(n), Some(row), Some(&d)) =
+                (per_row.get_mut(r), cols.rows.get(r), cols.row_entry.get(r))
+            else {
+                continue;
+            };
+            let n = u64::from(std::mem::take(n));
+            if dims == ALL_DIMS {
+                self.add_row(cols, row, d, n);
+                continue;
+            }
             if addressee {
                 bump_n(&mut self.sets, row.addr_set, n);
             }
@@ -537,6 +550,7 @@ impl Counters {
                 }
             }
         }
+        cols.return_row_counter(per_row);
     }
 
     /// Counts the entries of `set` in dimension `dim` run by run (see
@@ -614,19 +628,23 @@ impl Counters {
 
     /// Counts entry `d` in every dimension.
     fn add_all(&mut self, cols: &SegmentColumns, d: DocId) {
-        let Some(row) = cols.row(d as usize) else {
-            return;
-        };
-        self.add_year(cols, row, d, 1);
+        if let Some(row) = cols.row(d as usize) {
+            self.add_row(cols, row, d, 1);
+        }
+    }
+
+    /// Counts `n` entries holding `row` (entry `d` one of them) in every dimension.
+    fn add_row(&mut self, cols: &SegmentColumns, row: &Row, d: DocId, n: u64) {
+        self.add_year(cols, row, d, n);
         // The row's fields directly (the hot loop of counting): "none" ordinals are past the
         // end of the counters (`NO_ORD`) or the one-byte `SMALL_NONE`.
         let [topic, level, kind, region, entry_type] = &mut self.strs;
-        bump(topic, row.topic);
-        bump_small(level, row.level);
-        bump_small(kind, row.kind);
-        bump(region, row.region);
-        bump_small(entry_type, row.entry_type);
-        bump(&mut self.sets, row.addr_set);
+        bump_n(topic, row.topic, n);
+        bump_small(level, row.level, n);
+        bump_small(kind, row.kind, n);
+        bump_n(region, row.region, n);
+        bump_small(entry_type, row.entry_type, n);
+        bump_n(&mut self.sets, row.addr_set, n);
     }
 
     /// Counts `n` entries with the year of entry `d` (whose row is `row`).
