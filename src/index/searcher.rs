@@ -453,9 +453,11 @@ pub(super) struct Prepared {
 /// unions (to walk all entries, pruned) and of [`Union`]s (to seek a few entries).
 fn first_ranking(groups: Vec<Vec<(Term, f32)>>) -> Vec<collect::rank::Tier> {
     let all: Vec<(Term, f32)> = groups.iter().flatten().cloned().collect();
+    let terms = all.iter().map(|(t, _)| t.clone()).collect();
     let any = collect::rank::Tier {
         walk: weighted_union(all.clone(), false),
         seek: weighted_union(all, true),
+        few: collect::rank::FewHits::Postings(terms),
     };
     if groups.len() < 2 {
         return vec![any];
@@ -467,6 +469,7 @@ fn first_ranking(groups: Vec<Vec<(Term, f32)>>) -> Vec<collect::rank::Tier> {
     let every = collect::rank::Tier {
         walk: every(false),
         seek: every(true),
+        few: collect::rank::FewHits::Entries,
     };
     vec![every, any]
 }
