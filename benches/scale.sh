@@ -15,6 +15,10 @@
 #   SKIP_BUILD=1 BIN=/path/to/edusearch DOCS=2000 benches/scale.sh
 #   REINDEX=1 ...                             # index again even if the index exists
 #   MEMORY_MB=300 ...                         # passed to `index --memory-mb`
+#   LIMIT_MB=500 ...                          # index inside a memory cgroup of this limit (root;
+#                                             # cgroup v1 or v2): shows that the page cache of
+#                                             # the memory-mapped segments counted in peak RSS is
+#                                             # reclaimable (the run ends, nothing OOM-killed)
 #
 # Needs: cargo, python3, /usr/bin/time (GNU time). Targets (2 cores, caches off): 10k docs p50
 # <= 3 ms and p99 <= 15 ms; 50k docs p99 <= 60 ms; indexing >= 15 MB/s with <= 500 MB RSS; a
@@ -60,6 +64,29 @@ peak_anon() {
     echo $((peak / 1024))
 }
 
+# Creates a memory cgroup limited to $LIMIT_MB and prints its directory (nothing when cgroups
+# cannot be written here: v2 needs the memory controller enabled for the children of the root).
+make_limit() {
+    local cg bytes=$((LIMIT_MB * 1024 * 1024))
+    if [[ -f /sys/fs/cgroup/cgroup.controllers ]]; then
+        cg=/sys/fs/cgroup/edusearch-scale-$$
+        mkdir -p "$cg" 2>/dev/null && echo "$bytes" >"$cg/memory.max" 2>/dev/null && echo "$cg"
+    elif [[ -d /sys/fs/cgroup/memory ]]; then
+        cg=/sys/fs/cgroup/memory/edusearch-scale-$$
+        mkdir -p "$cg" 2>/dev/null && echo "$bytes" >"$cg/memory.limit_in_bytes" 2>/dev/null &&
+            echo "$cg"
+    fi
+    return 0
+}
+
+# Peak memory charged to cgroup $1 (MB) and the number of its processes the kernel OOM-killed.
+limit_report() {
+    local peak kills
+    peak=$(cat "$1/memory.peak" 2>/dev/null || cat "$1/memory.max_usage_in_bytes" 2>/dev/null || echo 0)
+    kills=$(awk '/^oom_kill / {print $2}' "$1/memory.events" "$1/memory.oom_control" 2>/dev/null | head -1)
+    echo "cgroup limit ${LIMIT_MB} MB: peak charged $((peak / 1024 / 1024)) MB (page cache included), OOM kills ${kills:-0}"
+}
+
 # Prints `key=value` lines of GNU time's report that matter here.
 time_field() { grep -F "$1" "$2" | head -1 | sed 's/.*: //'; }
 
@@ -85,8 +112,16 @@ for n in $DOCS; do
         echo "== indexing $n documents ($mb MB)"
         rm -rf "$index"
         code=0
-        /usr/bin/time -v -o "$WORK/index-$n.time" "$BIN" --index "$index" --log warn \
-            index --rebuild "${MEMORY_ARGS[@]}" "$corpus" >"$WORK/index-$n.log" 2>&1 &
+        cgroup=
+        if [[ -n ${LIMIT_MB:-} ]]; then
+            cgroup=$(make_limit)
+            [[ -n $cgroup ]] || echo "scale.sh: cannot create a memory cgroup here; LIMIT_MB ignored" >&2
+        fi
+        (
+            [[ -z $cgroup ]] || echo "$BASHPID" >"$cgroup/cgroup.procs"
+            exec /usr/bin/time -v -o "$WORK/index-$n.time" "$BIN" --index "$index" --log warn \
+                index --rebuild "${MEMORY_ARGS[@]}" "$corpus" >"$WORK/index-$n.log" 2>&1
+        ) &
         timer=$!
         sleep 0.2
         anon=$(peak_anon "$(pgrep -P "$timer" | head -1)")
@@ -101,6 +136,12 @@ for n in $DOCS; do
         eps=$(python3 -c "print(f'{${entries:-0}/$secs:.0f}')")
         echo "indexing: ${secs}s, ${rate} MB/s, ${eps} entries/s (${entries:-?} entries), peak RSS ${rss} MB (anonymous ${anon} MB), CPU ${cpu}s"
         summary+=("N=$n index: ${secs}s ${rate} MB/s ${eps} entries/s peak ${rss} MB anon ${anon} MB cpu ${cpu}s")
+        if [[ -n $cgroup ]]; then
+            limited=$(limit_report "$cgroup")
+            echo "$limited"
+            summary+=("N=$n $limited")
+            rmdir "$cgroup" 2>/dev/null || true
+        fi
     fi
 
     echo "== opening in a fresh process (median of 5)"
