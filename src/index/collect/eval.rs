@@ -511,18 +511,21 @@ impl Counters {
     /// met counted once with that number.
     fn add_rows(&mut self, cols: &SegmentColumns, set: &FixedBitSet, dims: u8) {
         let mut per_row = cols.row_counter();
-        let mut met: Vec<u32> = Vec::new();
+        // Every entry's row is written at the end of `met`, which grows only when the row is
+        // new: no branch to mispredict per entry.
+        let mut met: Vec<u32> = vec![0; set.count_ones(..).min(cols.rows.len()) + 1];
+        let mut len = 0;
         for_each_one(set, |d| {
             let Some(&r) = cols.row_of.get(d as usize) else {
                 return;
             };
-            if let Some(n) = per_row.get_mut(r as usize) {
-                if *n == 0 {
-                    met.push(r);
-                }
+            if let (Some(n), Some(slot)) = (per_row.get_mut(r as usize), met.get_mut(len)) {
+                *slot = r;
+                len += usize::from(*n == 0);
                 *n += 1;
             }
         });
+        met.truncate(len);
         let has = |dim: usize| dims & (1 << dim) != 0;
         let (addressee, year) = (has(D_ADDRESSEE), has(D_YEAR));
         let strs: [bool; 5] = std::array::from_fn(|i| has(D_TOPIC + i));
