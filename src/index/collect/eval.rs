@@ -531,12 +531,14 @@ impl Counters {
         let strs: [bool; 5] = std::array::from_fn(|i| has(D_TOPIC + i));
         for &r in &met {
             let r = r as usize;
-            let (Some(n), Some(row), Some(&d)) =
-                (per_row.get_mut(r), cols.rows.get(r), cols.row_entry.get(r))
-            else {
+            // Taken first: the counter goes back to the segment zeroed, whatever follows.
+            let Some(n) = per_row.get_mut(r).map(std::mem::take) else {
                 continue;
             };
-            let n = u64::from(std::mem::take(n));
+            let n = u64::from(n);
+            let (Some(row), Some(&d)) = (cols.rows.get(r), cols.row_entry.get(r)) else {
+                continue;
+            };
             if dims == ALL_DIMS {
                 self.add_row(cols, row, d, n);
                 continue;
