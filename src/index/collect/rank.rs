@@ -403,3 +403,177 @@ fn score_segment(
         .map(|item| candidate(seg.segment, cols, item))
         .collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::index::nodes::Union;
+    use tantivy::indexer::NoMergePolicy;
+    use tantivy::query::{BooleanQuery, BoostQuery, TermQuery};
+    use tantivy::schema::{Field, IndexRecordOption, Schema, TEXT};
+    use tantivy::{Index, TantivyDocument};
+
+    const WORDS: [&str; 4] = ["школа", "педагог", "наставник", "учитель"];
+
+    /// Three segments of 60 documents of a few words: frequencies and lengths vary (so scores
+    /// vary and tie), or with `alike` every document is the same (every score ties, across
+    /// segments too: document order alone decides).
+    fn index(alike: bool) -> (Index, Field) {
+        let mut schema = Schema::builder();
+        let text = schema.add_text_field("text", TEXT);
+        let index = Index::create_in_ram(schema.build());
+        let mut writer = index.writer(15_000_000).expect("writer");
+        writer.set_merge_policy(Box::new(NoMergePolicy));
+        for seg in 0..3usize {
+            for i in 0..60usize {
+                let n = 1 + (i * 7 + seg) % 9;
+                let body: Vec<&str> = (0..n)
+                    .map(|k| WORDS[(i * 5 + k * k + seg) % 4])
+                    .chain((0..i % 4).map(|_| "и"))
+                    .collect();
+                let body = match alike {
+                    true => "наставник школа".to_string(),
+                    false => body.join(" "),
+                };
+                let mut doc = TantivyDocument::default();
+                doc.add_text(text, body);
+                writer.add_document(doc).expect("add");
+            }
+            writer.commit().expect("commit");
+        }
+        (index, text)
+    }
+
+    /// Columns naming each entry's document (five entries per document, positions 0..5), the
+    /// later entries of a segment in the earlier documents (so that a tie met later wins).
+    fn columns(reader: &SegmentReader, segment: usize) -> Arc<SegmentColumns> {
+        let max = reader.max_doc() as usize;
+        let mut cols = SegmentColumns::default();
+        cols.doc.names = (0..max.div_ceil(5))
+            .map(|k| format!("doc{k:03}-{segment}"))
+            .collect();
+        cols.doc.ords = (0..max).map(|d| ((max - 1 - d) / 5) as u32).collect();
+        cols.position = (0..max).map(|d| (d % 5) as u32).collect();
+        Arc::new(cols)
+    }
+
+    fn tier(text: Field, few: FewHits) -> Tier {
+        let clauses = || -> Vec<Box<dyn Query>> {
+            WORDS[..3]
+                .iter()
+                .enumerate()
+                .map(|(i, w)| {
+                    let term = Term::from_field_text(text, w);
+                    let q = TermQuery::new(term, IndexRecordOption::WithFreqs);
+                    Box::new(BoostQuery::new(Box::new(q), 1.0 + i as f32)) as Box<dyn Query>
+                })
+                .collect()
+        };
+        Tier {
+            walk: Box::new(BooleanQuery::union(clauses())),
+            seek: Box::new(Union::sum(clauses())),
+            few,
+        }
+    }
+
+    /// The best `n` hits of all segments scored one by one: per segment, ascending.
+    fn brute_force(
+        searcher: &Searcher,
+        tier: &Tier,
+        segments: &[SegmentHits],
+        n: usize,
+    ) -> Vec<Vec<DocId>> {
+        let weight = tier
+            .seek
+            .weight(EnableScoring::enabled_from_searcher(searcher))
+            .expect("weight");
+        let mut all = Vec::new();
+        for (i, seg) in segments.iter().enumerate() {
+            let mut scorer = weight
+                .scorer(searcher.segment_reader(seg.segment), 1.0)
+                .expect("scorer");
+            for d in seg.hits.ones() {
+                let doc = d as DocId;
+                if scorer.doc() <= doc && scorer.seek(doc) == doc {
+                    let name = seg.cols.doc.names[seg.cols.doc.ords[d] as usize].clone();
+                    all.push((
+                        score_key(scorer.score()),
+                        name,
+                        seg.cols.position[d],
+                        i,
+                        doc,
+                    ));
+                }
+            }
+        }
+        all.sort();
+        all.truncate(n);
+        let mut chosen = vec![Vec::new(); segments.len()];
+        for (_, _, _, i, doc) in all {
+            chosen[i].push(doc);
+        }
+        for docs in &mut chosen {
+            docs.sort_unstable();
+        }
+        chosen
+    }
+
+    #[test]
+    fn first_ranking_keeps_exactly_the_best_by_bm25_then_document_order() {
+        for alike in [false, true] {
+            first_ranking_matches_brute_force(alike);
+        }
+    }
+
+    fn first_ranking_matches_brute_force(alike: bool) {
+        let (index, text) = index(alike);
+        let searcher = index.reader().expect("reader").searcher();
+        assert_eq!(searcher.segment_readers().len(), 3);
+        let single = tantivy::Executor::single_thread();
+        let parallel = tantivy::Executor::multi_thread(2, "rank-test").expect("threads");
+        // Every entry a hit (walked), or every fourth in one segment (sought there).
+        for sparse in [false, true] {
+            let segments: Vec<SegmentHits> = searcher
+                .segment_readers()
+                .iter()
+                .enumerate()
+                .map(|(i, reader)| {
+                    let max = reader.max_doc() as usize;
+                    let mut hits = FixedBitSet::with_capacity(max);
+                    for d in (0..max).filter(|d| !sparse || i != 1 || d % 4 == 0) {
+                        hits.insert(d);
+                    }
+                    SegmentHits {
+                        segment: i as SegmentOrdinal,
+                        hits,
+                        cols: columns(reader, i),
+                    }
+                })
+                .collect();
+            let terms: Vec<Term> = WORDS[..3]
+                .iter()
+                .map(|w| Term::from_field_text(text, w))
+                .collect();
+            // Walked where dense (the entries rule), walked everywhere (no postings), sought
+            // everywhere (the terms' postings counted many times over).
+            let always_seek = FewHits::Postings((0..100).flat_map(|_| terms.clone()).collect());
+            for few in [FewHits::Entries, FewHits::Postings(Vec::new()), always_seek] {
+                let tiers = [tier(text, few)];
+                for executor in [&single, &parallel] {
+                    for n in [1, 7, 20, 40, 60, 90, 150] {
+                        let ranker = Ranker {
+                            searcher: &searcher,
+                            full: None,
+                            first: &tiers,
+                            rerank: n,
+                            executor,
+                        };
+                        let got = first_ranking(&ranker, &segments, n).expect("ranking");
+                        let want = brute_force(&searcher, &tiers[0], &segments, n);
+                        assert_eq!(got, want, "n = {n}, sparse = {sparse}, alike = {alike}");
+                    }
+                }
+            }
+        }
+    }
+}
