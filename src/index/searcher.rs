@@ -453,11 +453,15 @@ pub(super) struct Prepared {
 /// unions (to walk all entries, pruned) and of [`Union`]s (to seek a few entries).
 fn first_ranking(groups: Vec<Vec<(Term, f32)>>) -> Vec<collect::rank::Tier> {
     let all: Vec<(Term, f32)> = groups.iter().flatten().cloned().collect();
-    let terms = all.iter().map(|(t, _)| t.clone()).collect();
+    let terms: Vec<Term> = all.iter().map(|(t, _)| t.clone()).collect();
+    let mut fields: Vec<_> = terms.iter().map(Term::field).collect();
+    fields.sort_unstable();
+    fields.dedup();
     let any = collect::rank::Tier {
         walk: weighted_union(all.clone(), false),
         seek: weighted_union(all, true),
         few: collect::rank::FewHits::Postings(terms),
+        fields: fields.clone(),
     };
     if groups.len() < 2 {
         return vec![any];
@@ -470,6 +474,7 @@ fn first_ranking(groups: Vec<Vec<(Term, f32)>>) -> Vec<collect::rank::Tier> {
         walk: every(false),
         seek: every(true),
         few: collect::rank::FewHits::Entries,
+        fields,
     };
     vec![every, any]
 }

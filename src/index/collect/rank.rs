@@ -20,9 +20,11 @@
 
 use std::collections::BinaryHeap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use fixedbitset::FixedBitSet;
 use tantivy::query::{EnableScoring, Query, Weight};
+use tantivy::schema::Field;
 use tantivy::{DocId, Score, Searcher, SegmentOrdinal, SegmentReader, Term};
 
 use super::columns::SegmentColumns;
@@ -67,6 +69,8 @@ pub struct Tier {
     pub seek: Box<dyn Query>,
     /// When a segment's hits are few.
     pub few: FewHits,
+    /// The fields of its terms (whose lengths the block maxima depend on).
+    pub fields: Vec<Field>,
 }
 
 /// When the hits of a segment are few enough to be sought one by one in a tier rather than the
@@ -177,12 +181,18 @@ fn first_ranking(
             .collect::<tantivy::Result<Vec<bool>>>()?;
         let walk = weight_if(few.iter().any(|&f| !f), tier.walk.as_ref())?;
         let seek = weight_if(few.iter().any(|&f| f), tier.seek.as_ref())?;
+        let slack = BoundSlack::new(searcher, &tier.fields)?;
+        let floor = Floor::default();
         let per_segment = ranker.executor.map(
             |(i, (seg, taken))| {
                 let reader = searcher.segment_reader(seg.segment);
                 let weight = if few[i] { &seek } else { &walk };
+                let walk = Walk {
+                    slack: slack.of(reader)?,
+                    floor: &floor,
+                };
                 let best = match weight {
-                    Some(w) => best_first(w.as_ref(), reader, seg, taken, (n, few[i]))?,
+                    Some(w) => best_first(w.as_ref(), reader, seg, taken, (n, few[i]), walk)?,
                     None => Vec::new(),
                 };
                 let cols = &seg.cols;
@@ -214,15 +224,102 @@ fn first_ranking(
     Ok(chosen)
 }
 
+/// How much above tantivy's block maxima the scores of a block may be, per segment.
+///
+/// tantivy stores with each block of postings the (length, frequency) pair of its best entry,
+/// chosen while the segment was written with *that segment's* average length; a query scores
+/// that pair with the searcher's average length. Another pair of the block may score higher
+/// with that average: BM25's length term `k1·(1 − b + b·len/avg)` changes by at most the
+/// ratio `t` of the two averages, so a score changes by a factor between `1/t` and `t` (or
+/// `t` and `1/t`), and the true best of a block is at most `max(t, 1/t)` times its stored
+/// pair's score. Dividing the pruning threshold by that factor keeps every entry that can
+/// reach it.
+struct BoundSlack {
+    /// Per field: the searcher's average length (`None` when the field has no tokens).
+    averages: Vec<(Field, Option<f64>)>,
+}
+
+impl BoundSlack {
+    fn new(searcher: &Searcher, fields: &[Field]) -> tantivy::Result<Self> {
+        let docs: u64 = searcher
+            .segment_readers()
+            .iter()
+            .map(|r| u64::from(r.max_doc()))
+            .sum();
+        let mut averages = Vec::with_capacity(fields.len());
+        for &field in fields {
+            let mut tokens = 0;
+            for reader in searcher.segment_readers() {
+                tokens += reader.inverted_index(field)?.total_num_tokens();
+            }
+            averages.push((field, average(tokens, docs)));
+        }
+        Ok(BoundSlack { averages })
+    }
+
+    /// The factor (≥ 1) for the segment `reader`, a little more for the rounding of sums.
+    fn of(&self, reader: &SegmentReader) -> tantivy::Result<Score> {
+        let mut slack: f64 = 1.0;
+        for &(field, all) in &self.averages {
+            let own = average(
+                reader.inverted_index(field)?.total_num_tokens(),
+                u64::from(reader.max_doc()),
+            );
+            if let (Some(all), Some(own)) = (all, own) {
+                let t = own / all;
+                slack = slack.max(t).max(1.0 / t);
+            }
+        }
+        Ok((slack * (1.0 + 1e-4)) as Score)
+    }
+}
+
+/// The average length of a field of `tokens` over `docs` entries (`None` without either).
+fn average(tokens: u64, docs: u64) -> Option<f64> {
+    (tokens > 0 && docs > 0).then(|| tokens as f64 / docs as f64)
+}
+
+/// The best score below which no segment of a tier needs an entry: the highest of the
+/// segments' `n`-th best scores (scores are not negative: their bits order as they do).
+#[derive(Default)]
+struct Floor(AtomicU32);
+
+impl Floor {
+    fn raise(&self, score: Score) {
+        if score > 0.0 {
+            self.0.fetch_max(score.to_bits(), Ordering::Relaxed);
+        }
+    }
+
+    /// The score below which an entry cannot enter the tier's best (ties may, by document
+    /// order).
+    fn threshold(&self) -> Score {
+        match f32::from_bits(self.0.load(Ordering::Relaxed)) {
+            f if f > 0.0 => f.next_down(),
+            _ => Score::MIN,
+        }
+    }
+}
+
+/// How one segment's walk is pruned.
+struct Walk<'a> {
+    /// See [`BoundSlack`].
+    slack: Score,
+    /// Shared by the segments of the tier.
+    floor: &'a Floor,
+}
+
 /// The best `n` hits of one segment by the first ranking not `taken` by an earlier tier:
 /// `(score key, doc)`, unordered. With `seek` each such hit is sought and scored (few hits);
-/// otherwise every entry of the tier is walked, pruned by block-max WAND.
+/// otherwise every entry of the tier is walked, pruned by block-max WAND below the higher of
+/// the segment's own `n`-th best and the tier's floor.
 fn best_first(
     weight: &dyn Weight,
     reader: &SegmentReader,
     seg: &SegmentHits,
     taken: &FixedBitSet,
     (n, seek): (usize, bool),
+    walk: Walk<'_>,
 ) -> tantivy::Result<Vec<(u64, DocId)>> {
     let mut best = Best::new(&seg.cols, n);
     if seek {
@@ -233,12 +330,21 @@ fn best_first(
                 best.offer(doc, scorer.score());
             }
         }
+        if let Some(worst) = best.worst() {
+            walk.floor.raise(worst);
+        }
     } else {
         weight.for_each_pruning(Score::MIN, reader, &mut |doc, score| {
             if seg.hits.contains(doc as usize) && !taken.contains(doc as usize) {
                 best.offer(doc, score);
+                if let Some(worst) = best.worst() {
+                    walk.floor.raise(worst);
+                }
             }
-            best.threshold()
+            match best.threshold().max(walk.floor.threshold()) {
+                t if t > 0.0 => t / walk.slack,
+                t => t,
+            }
         })?;
     }
     Ok(best.into_keys())
@@ -293,6 +399,14 @@ impl<'a> Best<'a> {
             self.ties.push(out);
         } else {
             self.ties.clear();
+        }
+    }
+
+    /// The worst score kept once `n` are.
+    fn worst(&self) -> Option<Score> {
+        match self.heap.peek() {
+            Some(&(_, _, bits)) if self.heap.len() == self.n => Some(f32::from_bits(bits)),
+            _ => None,
         }
     }
 
@@ -415,25 +529,47 @@ mod tests {
 
     const WORDS: [&str; 4] = ["школа", "педагог", "наставник", "учитель"];
 
-    /// Three segments of 60 documents of a few words: frequencies and lengths vary (so scores
-    /// vary and tie), or with `alike` every document is the same (every score ties, across
-    /// segments too: document order alone decides).
-    fn index(alike: bool) -> (Index, Field) {
+    /// The documents of a test index.
+    #[derive(Debug, Clone, Copy)]
+    enum Data {
+        /// Frequencies and lengths vary (so scores vary and tie), and so does each segment's
+        /// average length.
+        Varied,
+        /// Every document the same: every score ties, across segments too (document order
+        /// alone decides).
+        Alike,
+        /// The first segment of one-word documents, with a few long ones repeating the word;
+        /// the others long: the pair of a block's best entry, chosen with the first segment's
+        /// short average length, is not its best with the index's (block maxima below true
+        /// scores).
+        Skewed,
+    }
+
+    /// Three segments of 700 documents of a few words.
+    fn index(data: Data) -> (Index, Field) {
         let mut schema = Schema::builder();
         let text = schema.add_text_field("text", TEXT);
         let index = Index::create_in_ram(schema.build());
         let mut writer = index.writer(15_000_000).expect("writer");
         writer.set_merge_policy(Box::new(NoMergePolicy));
         for seg in 0..3usize {
-            for i in 0..60usize {
-                let n = 1 + (i * 7 + seg) % 9;
-                let body: Vec<&str> = (0..n)
-                    .map(|k| WORDS[(i * 5 + k * k + seg) % 4])
-                    .chain((0..i % 4).map(|_| "и"))
-                    .collect();
-                let body = match alike {
-                    true => "наставник школа".to_string(),
-                    false => body.join(" "),
+            for i in 0..700usize {
+                let body = match data {
+                    Data::Varied => {
+                        let n = 1 + (i * 7 + seg) % 9;
+                        let padding = [i % 4, 3 * (i % 11), (i * i) % 23][seg];
+                        let words = (0..n).map(|k| WORDS[(i * 5 + k * k + seg) % 4]);
+                        let body: Vec<&str> = words.chain((0..padding).map(|_| "и")).collect();
+                        body.join(" ")
+                    }
+                    Data::Alike => "наставник школа".to_string(),
+                    Data::Skewed if seg > 0 => {
+                        format!("{} {}", WORDS[3 * ((i + seg) % 2)], "и ".repeat(40))
+                    }
+                    Data::Skewed if i % 50 == 7 => {
+                        format!("{}{}", "школа ".repeat(5), "и ".repeat(5))
+                    }
+                    Data::Skewed => WORDS[0].to_string(),
                 };
                 let mut doc = TantivyDocument::default();
                 doc.add_text(text, body);
@@ -473,6 +609,7 @@ mod tests {
             walk: Box::new(BooleanQuery::union(clauses())),
             seek: Box::new(Union::sum(clauses())),
             few,
+            fields: vec![text],
         }
     }
 
@@ -520,13 +657,13 @@ mod tests {
 
     #[test]
     fn first_ranking_keeps_exactly_the_best_by_bm25_then_document_order() {
-        for alike in [false, true] {
-            first_ranking_matches_brute_force(alike);
+        for data in [Data::Varied, Data::Alike, Data::Skewed] {
+            first_ranking_matches_brute_force(data);
         }
     }
 
-    fn first_ranking_matches_brute_force(alike: bool) {
-        let (index, text) = index(alike);
+    fn first_ranking_matches_brute_force(data: Data) {
+        let (index, text) = index(data);
         let searcher = index.reader().expect("reader").searcher();
         assert_eq!(searcher.segment_readers().len(), 3);
         let single = tantivy::Executor::single_thread();
@@ -560,7 +697,7 @@ mod tests {
             for few in [FewHits::Entries, FewHits::Postings(Vec::new()), always_seek] {
                 let tiers = [tier(text, few)];
                 for executor in [&single, &parallel] {
-                    for n in [1, 7, 20, 40, 60, 90, 150] {
+                    for n in [1, 7, 20, 40, 60, 90, 150, 400, 1000] {
                         let ranker = Ranker {
                             searcher: &searcher,
                             full: None,
@@ -570,7 +707,7 @@ mod tests {
                         };
                         let got = first_ranking(&ranker, &segments, n).expect("ranking");
                         let want = brute_force(&searcher, &tiers[0], &segments, n);
-                        assert_eq!(got, want, "n = {n}, sparse = {sparse}, alike = {alike}");
+                        assert_eq!(got, want, "n = {n}, sparse = {sparse}, {data:?}");
                     }
                 }
             }
