@@ -78,7 +78,7 @@ impl EntryIndex {
         req: &SearchRequest,
         count_facets: bool,
         cache_matches: bool,
-    ) -> Result<Execution> {
+    ) -> Result<Execution<'_>> {
         let limit = req.limit;
         if !(1..=MAX_LIMIT).contains(&limit) {
             return Err(Error::invalid(
@@ -105,7 +105,7 @@ impl EntryIndex {
         k: usize,
         count_facets: bool,
         cache_matches: bool,
-    ) -> Result<Execution> {
+    ) -> Result<Execution<'_>> {
         let started = Instant::now();
         let running = Running::start(&self.searching);
         let filters = self.resolve_filters(req)?;
@@ -183,6 +183,7 @@ impl EntryIndex {
             collected.top = collect::rank::page(&ranker, &collected.hits, ranking, k)?;
         }
         tracing::debug!(
+            parallel,
             matches = prepared.matches.count(),
             total = collected.total,
             match_ms = ms(matched),
@@ -194,6 +195,7 @@ impl EntryIndex {
             searcher,
             collected,
             prepared,
+            _running: running,
         })
     }
 
@@ -425,10 +427,13 @@ fn ms(d: std::time::Duration) -> f64 {
 
 /// What [`EntryIndex::execute`] found: the searcher it used (to load stored entries from the
 /// same generation), the collected candidates, and what to highlight.
-struct Execution {
+struct Execution<'a> {
     searcher: tantivy::Searcher,
     collected: collect::Collected,
     prepared: Arc<Prepared>,
+    /// The search counts as running until its page is loaded: a search starting meanwhile
+    /// does not take the cores as if it were alone.
+    _running: Running<'a>,
 }
 
 /// A text query made ready: its matches (the costly part, cached per text and index
