@@ -229,11 +229,11 @@ fn first_ranking(
 /// tantivy stores with each block of postings the (length, frequency) pair of its best entry,
 /// chosen while the segment was written with *that segment's* average length; a query scores
 /// that pair with the searcher's average length. Another pair of the block may score higher
-/// with that average: BM25's length term `k1·(1 − b + b·len/avg)` changes by at most the
-/// ratio `t` of the two averages, so a score changes by a factor between `1/t` and `t` (or
-/// `t` and `1/t`), and the true best of a block is at most `max(t, 1/t)` times its stored
-/// pair's score. Dividing the pruning threshold by that factor keeps every entry that can
-/// reach it.
+/// with that average. With `t` the segment's average over the searcher's, BM25's length term
+/// `k1·(1 − b + b·len/avg)` of any entry changes by a factor within `[min(1, t), max(1, t)]`,
+/// so each pair's term-frequency factor by one within `[min(1, 1/t), max(1, 1/t)]`, and the
+/// true best of a block is at most `max(t, 1/t)` times its stored pair's score. Dividing the
+/// pruning threshold by that factor keeps every entry that can reach it.
 struct BoundSlack {
     /// Per field: the searcher's average length (`None` when the field has no tokens).
     averages: Vec<(Field, Option<f64>)>,
