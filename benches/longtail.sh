@@ -9,9 +9,15 @@
 # $CONCURRENCY for $SECS seconds. Prints requests/s, p50/p99, errors and the server's CPU time
 # per request for each concurrency.
 #
+# With BIN_B, a second binary serves the same index on PORT+1 and both servers are driven at the
+# same time, by two clients sending the same paths (lines tagged A: BIN, B: BIN_B): on a machine
+# whose speed drifts, only runs at the same time compare two binaries (run it twice, swapping
+# them, and compare the CPU time per request).
+#
 #   benches/longtail.sh
 #   SKIP_BUILD=1 BIN=/path/to/edusearch CLIENT=/path/to/longtail-bin benches/longtail.sh
 #   SERVE_ARGS="--rerank 100" benches/longtail.sh      # more options of `serve`
+#   BIN_B=/tmp/edusearch-old CONCURRENCY=2 SECS=8 benches/longtail.sh
 #
 # Needs: cargo, python3, curl. Target (2 cores, caches off): >= 2000 requests/s.
 set -euo pipefail
@@ -39,17 +45,40 @@ if [[ ! -d $index ]]; then
     "$BIN" --index "$index" --log warn index --rebuild "$corpus" >/dev/null || [[ $? == 2 ]]
 fi
 
-"$BIN" --index "$index" --log warn serve --addr "127.0.0.1:$PORT" --cache-mb 0 \
-    --match-cache-mb 0 ${SERVE_ARGS:-} >/dev/null 2>"$WORK/longtail-server.log" &
-SERVER_PID=$!
-trap 'kill -TERM $SERVER_PID 2>/dev/null; wait $SERVER_PID 2>/dev/null || true' EXIT
-for _ in $(seq 1 3000); do
-    curl -fsS -o /dev/null "$BASE/healthz" 2>/dev/null && break
-    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/longtail-server.log" >&2; exit 1; }
-    sleep 0.01
-done
+# Starts `$1` serving the index on port $2 with both caches off; its pid in SERVER_PIDS.
+SERVER_PIDS=()
+start_server() {
+    "$1" --index "$index" --log warn serve --addr "127.0.0.1:$2" --cache-mb 0 \
+        --match-cache-mb 0 ${SERVE_ARGS:-} >/dev/null 2>"$WORK/longtail-server-$2.log" &
+    local pid=$!
+    SERVER_PIDS+=("$pid")
+    for _ in $(seq 1 3000); do
+        curl -fsS -o /dev/null "http://127.0.0.1:$2/healthz" 2>/dev/null && return 0
+        kill -0 "$pid" 2>/dev/null || { cat "$WORK/longtail-server-$2.log" >&2; exit 1; }
+        sleep 0.01
+    done
+}
+trap 'kill -TERM "${SERVER_PIDS[@]}" 2>/dev/null; wait 2>/dev/null || true' EXIT
+start_server "$BIN" "$PORT"
+if [[ -n ${BIN_B:-} ]]; then
+    start_server "$BIN_B" "$((PORT + 1))"
+fi
+
 paths=$WORK/longtail-paths-$DOCS.txt
 [[ -s $paths && $(wc -l <"$paths") -ge $COUNT ]] ||
     python3 "$ROOT/benches/longtail_paths.py" "$corpus" "$BASE" "$COUNT" >"$paths"
-LONGTAIL_PATHS=$paths LONGTAIL_ADDR=127.0.0.1:$PORT LONGTAIL_SECS=$SECS LONGTAIL_PID=$SERVER_PID \
-    LONGTAIL_CONCURRENCY=$CONCURRENCY "$CLIENT" --bench
+# Drives the server on port $1 (pid $2).
+drive() {
+    LONGTAIL_PATHS=$paths LONGTAIL_ADDR=127.0.0.1:$1 LONGTAIL_SECS=$SECS LONGTAIL_PID=$2 \
+        LONGTAIL_CONCURRENCY=$CONCURRENCY "$CLIENT" --bench
+}
+if [[ -z ${BIN_B:-} ]]; then
+    drive "$PORT" "${SERVER_PIDS[0]}"
+else
+    drive "$PORT" "${SERVER_PIDS[0]}" >"$WORK/longtail-a.txt" &
+    client_a=$!
+    drive "$((PORT + 1))" "${SERVER_PIDS[1]}" >"$WORK/longtail-b.txt" &
+    wait "$client_a" "$!"
+    sed 's/^/A /' "$WORK/longtail-a.txt"
+    sed 's/^/B /' "$WORK/longtail-b.txt"
+fi
