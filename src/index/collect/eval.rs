@@ -314,9 +314,23 @@ fn top(
         .collect()
 }
 
-/// Counts ordinal `ord` in `counts` (nothing when it is out of range: no value).
-fn bump(counts: &mut [u64], ord: u32) {
-    bump_n(counts, ord, 1);
+/// Which dimensions of a mask are counted, tested once per set rather than per entry.
+struct Dims {
+    addressee: bool,
+    year: bool,
+    /// Topic, level, kind, region, entry type.
+    strs: [bool; 5],
+}
+
+impl Dims {
+    fn of(mask: u8) -> Dims {
+        let has = |dim: usize| mask & (1 << dim) != 0;
+        Dims {
+            addressee: has(D_ADDRESSEE),
+            year: has(D_YEAR),
+            strs: std::array::from_fn(|i| has(D_TOPIC + i)),
+        }
+    }
 }
 
 /// Whether `visits` entries are counted by rows ([`Counters::add_rows`]): when they are not
@@ -485,23 +499,10 @@ impl Counters {
         if dims == ALL_DIMS {
             return for_each_one(set, |d| self.add_all(cols, d));
         }
-        let has = |dim: usize| dims & (1 << dim) != 0;
-        let (addressee, year) = (has(D_ADDRESSEE), has(D_YEAR));
-        let strs: [bool; 5] = std::array::from_fn(|i| has(D_TOPIC + i));
+        let some = Dims::of(dims);
         for_each_one(set, |d| {
-            let Some(row) = cols.row(d as usize) else {
-                return;
-            };
-            if addressee {
-                bump(&mut self.sets, row.addr_set);
-            }
-            if year {
-                self.add_year(cols, row, d, 1);
-            }
-            for (i, counts) in self.strs.iter_mut().enumerate() {
-                if strs[i] {
-                    bump(counts, row.str_ord(i));
-                }
+            if let Some(row) = cols.row(d as usize) {
+                self.add_row_in(cols, row, d, 1, &some);
             }
         });
     }
@@ -526,9 +527,7 @@ impl Counters {
             }
         });
         met.truncate(len);
-        let has = |dim: usize| dims & (1 << dim) != 0;
-        let (addressee, year) = (has(D_ADDRESSEE), has(D_YEAR));
-        let strs: [bool; 5] = std::array::from_fn(|i| has(D_TOPIC + i));
+        let some = Dims::of(dims);
         for &r in &met {
             let r = r as usize;
             // Taken first: the counter goes back to the segment zeroed, whatever follows.
@@ -539,23 +538,27 @@ impl Counters {
             let (Some(row), Some(&d)) = (cols.rows.get(r), cols.row_entry.get(r)) else {
                 continue;
             };
-            if dims == ALL_DIMS {
-                self.add_row(cols, row, d, n);
-                continue;
-            }
-            if addressee {
-                bump_n(&mut self.sets, row.addr_set, n);
-            }
-            if year {
-                self.add_year(cols, row, d, n);
-            }
-            for (i, counts) in self.strs.iter_mut().enumerate() {
-                if strs[i] {
-                    bump_n(counts, row.str_ord(i), n);
-                }
+            match dims {
+                ALL_DIMS => self.add_row(cols, row, d, n),
+                _ => self.add_row_in(cols, row, d, n, &some),
             }
         }
         cols.return_row_counter(per_row);
+    }
+
+    /// Counts `n` entries holding `row` (entry `d` one of them) in the dimensions of `dims`.
+    fn add_row_in(&mut self, cols: &SegmentColumns, row: &Row, d: DocId, n: u64, dims: &Dims) {
+        if dims.addressee {
+            bump_n(&mut self.sets, row.addr_set, n);
+        }
+        if dims.year {
+            self.add_year(cols, row, d, n);
+        }
+        for (i, counts) in self.strs.iter_mut().enumerate() {
+            if dims.strs[i] {
+                bump_n(counts, row.str_ord(i), n);
+            }
+        }
     }
 
     /// Counts the entries of `set` in dimension `dim` run by run (see

@@ -169,6 +169,15 @@ fn first_ranking(
     let scoring = EnableScoring::enabled_from_searcher(searcher);
     // Only the weights some segment uses are built (each reads its terms' statistics).
     let weight_if = |needed: bool, q: &dyn Query| needed.then(|| q.weight(scoring)).transpose();
+    // Each segment's slack once, for the fields of every tier (the same terms' fields).
+    let mut fields: Vec<Field> = ranker.first.iter().flat_map(|t| t.fields.clone()).collect();
+    fields.sort_unstable();
+    fields.dedup();
+    let slack = BoundSlack::new(searcher, &fields)?;
+    let slacks = segments
+        .iter()
+        .map(|s| slack.of(searcher.segment_reader(s.segment)))
+        .collect::<tantivy::Result<Vec<Score>>>()?;
     for tier in ranker.first {
         if count >= n {
             break;
@@ -181,14 +190,13 @@ fn first_ranking(
             .collect::<tantivy::Result<Vec<bool>>>()?;
         let walk = weight_if(few.iter().any(|&f| !f), tier.walk.as_ref())?;
         let seek = weight_if(few.iter().any(|&f| f), tier.seek.as_ref())?;
-        let slack = BoundSlack::new(searcher, &tier.fields)?;
         let floor = Floor::default();
         let per_segment = ranker.executor.map(
             |(i, (seg, taken))| {
                 let reader = searcher.segment_reader(seg.segment);
                 let weight = if few[i] { &seek } else { &walk };
                 let walk = Walk {
-                    slack: slack.of(reader)?,
+                    slack: slacks[i],
                     floor: &floor,
                 };
                 let best = match weight {
