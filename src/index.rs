@@ -221,6 +221,9 @@ pub struct EntryIndex {
     rerank: usize,
     /// Every match scored while matching, the page cut from all of them (the reference path).
     exhaustive: bool,
+    /// Matches from which a search alone runs on the index's threads (see
+    /// [`EntryIndex::set_parallel_from`]).
+    parallel_from: usize,
     /// Searches running now: a search alone splits its work across the cores; with others
     /// running the cores are busy anyway, and splitting only adds hand-offs.
     searching: AtomicUsize,
@@ -299,6 +302,7 @@ impl EntryIndex {
             writer_memory: DEFAULT_WRITER_MEMORY,
             rerank: collect::rank::DEFAULT_RERANK,
             exhaustive: false,
+            parallel_from: searcher::PARALLEL_MATCHES,
             searching: AtomicUsize::new(0),
         })
     }
@@ -482,6 +486,14 @@ impl EntryIndex {
     pub fn set_exhaustive(&mut self, exhaustive: bool) {
         self.exhaustive = exhaustive;
         self.match_cache.clear();
+    }
+
+    /// Sets from how many matches a search that runs alone computes its matches, counts and
+    /// page on the index's threads, segments and its counting and ranking side by side (fewer
+    /// are computed on the request's own thread, where splitting costs more than it saves).
+    /// Tests set 0 to take that path on small corpora.
+    pub fn set_parallel_from(&mut self, matches: usize) {
+        self.parallel_from = matches;
     }
 
     /// The payload of the last commit (see [`EntryWriter::set_payload`]), read from disk.

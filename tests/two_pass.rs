@@ -221,6 +221,11 @@ fn two_pass_counts_and_pages_match_the_exhaustive_path() {
     let rerank = 40;
     let mut fast = EntryIndex::open(dir.path()).unwrap();
     fast.set_rerank(rerank);
+    // The same search on the index's threads (segments, and counting beside ranking), as a
+    // search alone with many matches runs: the same answers.
+    let mut split = EntryIndex::open(dir.path()).unwrap();
+    split.set_rerank(rerank);
+    split.set_parallel_from(0);
     let mut slow = EntryIndex::open(dir.path()).unwrap();
     slow.set_exhaustive(true);
     let facets = slow.facets().unwrap();
@@ -233,6 +238,7 @@ fn two_pass_counts_and_pages_match_the_exhaustive_path() {
         let (got, want) = (fast.search(&req).unwrap(), slow.search(&req).unwrap());
         let exact = req.sort != SortOrder::Relevance || got.total as usize <= rerank;
         compare(&req, &got, &want, exact);
+        compare(&req, &split.search(&req).unwrap(), &got, true);
         if !exact {
             approximate += 1;
             if req.offset == 0 {

@@ -319,6 +319,27 @@ pub fn evaluate<'r>(
     Ok(out)
 }
 
+/// The hits of every segment with matches (its matches passing every filter of `filters`),
+/// for ranking a page apart from the counts ([`rank::page`]): what [`evaluate`] gives in
+/// [`Collected::hits`] under [`Plan::rank_later`].
+pub fn hits<'r>(
+    matches: &MatchSet,
+    columns: &ColumnCache,
+    reader_of: impl Fn(SegmentOrdinal) -> &'r SegmentReader,
+    filters: &Filters,
+) -> tantivy::Result<Vec<SegmentHits>> {
+    let mut out = Vec::with_capacity(matches.segments.len());
+    for seg in matches.segments.iter().filter(|s| s.count > 0) {
+        let cols = columns.get(reader_of(seg.segment))?;
+        out.push(SegmentHits {
+            segment: seg.segment,
+            hits: eval::hits(seg, &cols, filters),
+            cols,
+        });
+    }
+    Ok(out)
+}
+
 /// The segments of one evaluation: their matches, columns, live entries and ids.
 type Evaluated<'m> = (
     &'m SegmentMatches,

@@ -24,9 +24,8 @@ use crate::model::{Entry, Role};
 use crate::search::query::UserQuery;
 use crate::search::{Facets, Hit, MAX_LIMIT, MAX_OFFSET, SearchRequest, SearchResponse, SortOrder};
 
-/// Matches from which the counts and the page of a request are computed on the index's
-/// threads, segments in parallel; fewer are computed on the request's own thread.
-const PARALLEL_MATCHES: usize = 50_000;
+/// Default of [`EntryIndex::set_parallel_from`].
+pub(super) const PARALLEL_MATCHES: usize = 50_000;
 
 impl EntryIndex {
     /// Runs a search.
@@ -162,33 +161,71 @@ impl EntryIndex {
         };
         // Few matches are evaluated and ranked one segment after the other: splitting them
         // across threads costs more than it saves (and more requests run side by side).
-        let parallel = running.alone && prepared.matches.count() >= PARALLEL_MATCHES;
+        let parallel = running.alone && prepared.matches.count() >= self.parallel_from;
         let executor = executor(&searcher, parallel);
-        let mut collected = collect::evaluate(
-            &prepared.matches,
-            &self.columns,
-            |ord| searcher.segment_reader(ord),
+        let ranker = collect::rank::Ranker {
+            searcher: &searcher,
+            full: prepared.query.as_deref().filter(|_| scoring),
+            first: &prepared.first,
+            rerank: self.rerank,
             executor,
-            plan,
-        )?;
-        let counted = started.elapsed();
-        if plan.rank_later {
-            let ranker = collect::rank::Ranker {
-                searcher: &searcher,
-                full: prepared.query.as_deref().filter(|_| scoring),
-                first: &prepared.first,
-                rerank: self.rerank,
-                executor,
+        };
+        let reader_of = |ord| searcher.segment_reader(ord);
+        let collected = if parallel && plan.rank_later && plan.count_facets {
+            // Counting and ranking need only the matches and the filters: side by side, the
+            // segments of each fill the cores the other leaves idle.
+            let counting = Plan {
+                rank_later: false,
+                k: 0,
+                ..plan
             };
-            collected.top = collect::rank::page(&ranker, &collected.hits, ranking, k)?;
-        }
+            let parts = executor.map(
+                |counts| match counts {
+                    true => {
+                        let c = collect::evaluate(
+                            &prepared.matches,
+                            &self.columns,
+                            reader_of,
+                            executor,
+                            counting,
+                        )?;
+                        Ok(Part::Counted(c))
+                    }
+                    false => {
+                        let hits =
+                            collect::hits(&prepared.matches, &self.columns, reader_of, &filters)?;
+                        let top = collect::rank::page(&ranker, &hits, ranking, k)?;
+                        Ok(Part::Ranked(top))
+                    }
+                },
+                [true, false].into_iter(),
+            )?;
+            let mut collected = collect::Collected::default();
+            for part in parts {
+                match part {
+                    Part::Counted(c) => {
+                        collected.total = c.total;
+                        collected.facets = c.facets;
+                    }
+                    Part::Ranked(top) => collected.top = top,
+                }
+            }
+            collected
+        } else {
+            let mut collected =
+                collect::evaluate(&prepared.matches, &self.columns, reader_of, executor, plan)?;
+            if plan.rank_later {
+                collected.top = collect::rank::page(&ranker, &collected.hits, ranking, k)?;
+            }
+            collected
+        };
+        let counted = started.elapsed();
         tracing::debug!(
             parallel,
             matches = prepared.matches.count(),
             total = collected.total,
             match_ms = ms(matched),
-            count_ms = ms(counted - matched),
-            rank_ms = ms(started.elapsed() - counted),
+            count_and_rank_ms = ms(counted - matched),
             "search phases"
         );
         Ok(Execution {
@@ -423,6 +460,12 @@ impl Drop for Running<'_> {
 /// Milliseconds of a duration, for the logs.
 fn ms(d: std::time::Duration) -> f64 {
     d.as_secs_f64() * 1000.0
+}
+
+/// What one side of a search whose counting and ranking run side by side found.
+enum Part {
+    Counted(collect::Collected),
+    Ranked(Vec<collect::Candidate>),
 }
 
 /// What [`EntryIndex::execute`] found: the searcher it used (to load stored entries from the

@@ -115,6 +115,12 @@ pub(super) fn run(
     }
 }
 
+/// The matches of a segment passing every filter of `filters`.
+pub(super) fn hits(seg: &SegmentMatches, cols: &SegmentColumns, filters: &Filters) -> FixedBitSet {
+    let active = active_filters(cols, filters);
+    intersect(&seg.bits, active.iter().map(|f| f.bits.as_ref())).into_owned()
+}
+
 /// `base` intersected with every bitset of `others` (borrowed when there are none).
 fn intersect<'a>(
     base: &'a FixedBitSet,
