@@ -171,7 +171,17 @@ impl EntryIndex {
             executor,
         };
         let reader_of = |ord| searcher.segment_reader(ord);
-        let collected = if parallel && plan.rank_later && plan.count_facets {
+        let count = |plan: Plan<'_>| {
+            let t = Instant::now();
+            let c = collect::evaluate(&prepared.matches, &self.columns, reader_of, executor, plan);
+            c.map(|c| Part::Counted(c, t.elapsed()))
+        };
+        let rank = |hits: &[collect::rank::SegmentHits]| {
+            let t = Instant::now();
+            let top = collect::rank::page(&ranker, hits, ranking, k);
+            top.map(|top| Part::Ranked(top, t.elapsed()))
+        };
+        let parts = if parallel && plan.rank_later && plan.count_facets {
             // Counting and ranking need only the matches and the filters: side by side, the
             // segments of each fill the cores the other leaves idle.
             let counting = Plan {
@@ -179,53 +189,50 @@ impl EntryIndex {
                 k: 0,
                 ..plan
             };
-            let parts = executor.map(
+            executor.map(
                 |counts| match counts {
-                    true => {
-                        let c = collect::evaluate(
-                            &prepared.matches,
-                            &self.columns,
-                            reader_of,
-                            executor,
-                            counting,
-                        )?;
-                        Ok(Part::Counted(c))
-                    }
-                    false => {
-                        let hits =
-                            collect::hits(&prepared.matches, &self.columns, reader_of, &filters)?;
-                        let top = collect::rank::page(&ranker, &hits, ranking, k)?;
-                        Ok(Part::Ranked(top))
-                    }
+                    true => count(counting),
+                    false => rank(&collect::hits(
+                        &prepared.matches,
+                        &self.columns,
+                        reader_of,
+                        &filters,
+                    )?),
                 },
                 [true, false].into_iter(),
-            )?;
-            let mut collected = collect::Collected::default();
-            for part in parts {
-                match part {
-                    Part::Counted(c) => {
-                        collected.total = c.total;
-                        collected.facets = c.facets;
-                    }
-                    Part::Ranked(top) => collected.top = top,
+            )?
+        } else {
+            let mut parts = vec![count(plan)?];
+            if let [Part::Counted(c, _)] = &mut parts[..]
+                && plan.rank_later
+            {
+                let hits = std::mem::take(&mut c.hits);
+                parts.push(rank(&hits)?);
+            }
+            parts
+        };
+        let mut collected = collect::Collected::default();
+        let (mut count_ms, mut rank_ms) = (0.0, 0.0);
+        for part in parts {
+            match part {
+                // First in `parts`: the ranked page, when there is one, replaces its `top`.
+                Part::Counted(c, t) => {
+                    count_ms = ms(t);
+                    collected = c;
+                }
+                Part::Ranked(top, t) => {
+                    rank_ms = ms(t);
+                    collected.top = top;
                 }
             }
-            collected
-        } else {
-            let mut collected =
-                collect::evaluate(&prepared.matches, &self.columns, reader_of, executor, plan)?;
-            if plan.rank_later {
-                collected.top = collect::rank::page(&ranker, &collected.hits, ranking, k)?;
-            }
-            collected
-        };
-        let counted = started.elapsed();
+        }
         tracing::debug!(
             parallel,
             matches = prepared.matches.count(),
             total = collected.total,
             match_ms = ms(matched),
-            count_and_rank_ms = ms(counted - matched),
+            count_ms,
+            rank_ms,
             "search phases"
         );
         Ok(Execution {
@@ -463,9 +470,10 @@ fn ms(d: std::time::Duration) -> f64 {
 }
 
 /// What one side of a search whose counting and ranking run side by side found.
+/// Each with the time it took.
 enum Part {
-    Counted(collect::Collected),
-    Ranked(Vec<collect::Candidate>),
+    Counted(collect::Collected, std::time::Duration),
+    Ranked(Vec<collect::Candidate>, std::time::Duration),
 }
 
 /// What [`EntryIndex::execute`] found: the searcher it used (to load stored entries from the
