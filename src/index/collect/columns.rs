@@ -450,6 +450,9 @@ type CorpusKey = Vec<(SegmentId, u32)>;
 #[derive(Default)]
 pub struct ColumnCache {
     map: Mutex<HashMap<SegmentId, Arc<SegmentColumns>>>,
+    /// A lock per segment whose columns are being read: searches asking for them meanwhile
+    /// wait for that reading instead of reading them too.
+    reading: Mutex<HashMap<SegmentId, Arc<Mutex<()>>>>,
     corpus: Mutex<Option<(CorpusKey, Arc<Facets>)>>,
     dictionaries: Mutex<Option<Arc<Dictionaries>>>,
 }
@@ -458,14 +461,29 @@ impl ColumnCache {
     /// The columns of a segment, read on first use.
     pub fn get(&self, reader: &SegmentReader) -> tantivy::Result<Arc<SegmentColumns>> {
         let id = reader.segment_id();
-        if let Some(c) = self.map.lock().ok().and_then(|m| m.get(&id).cloned()) {
+        let held = || self.map.lock().ok().and_then(|m| m.get(&id).cloned());
+        if let Some(c) = held() {
             return Ok(c);
         }
-        let built = Arc::new(SegmentColumns::build(reader)?);
-        if let Ok(mut m) = self.map.lock() {
-            m.insert(id, Arc::clone(&built));
+        let slot = self
+            .reading
+            .lock()
+            .map(|mut r| Arc::clone(r.entry(id).or_default()))
+            .unwrap_or_default();
+        let reading = slot.lock();
+        // Read by the search this one waited for.
+        if let Some(c) = held() {
+            return Ok(c);
         }
-        Ok(built)
+        let built = SegmentColumns::build(reader).map(Arc::new);
+        if let (Ok(built), Ok(mut m)) = (&built, self.map.lock()) {
+            m.insert(id, Arc::clone(built));
+        }
+        drop(reading);
+        if let Ok(mut r) = self.reading.lock() {
+            r.remove(&id);
+        }
+        built
     }
 
     /// The corpus's facet counts for the index state `key`, when kept.
