@@ -227,6 +227,9 @@ pub struct EntryIndex {
     /// Searches running now: a search alone splits its work across the cores; with others
     /// running the cores are busy anyway, and splitting only adds hand-offs.
     searching: AtomicUsize,
+    /// The numbers of documents and entries of the last searcher generation counted (see
+    /// [`EntryIndex::counts`]): health checks ask often, the index changes rarely.
+    counted: std::sync::Mutex<Option<(u64, (u64, u64))>>,
 }
 
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
@@ -304,6 +307,7 @@ impl EntryIndex {
             exhaustive: false,
             parallel_from: searcher::PARALLEL_MATCHES,
             searching: AtomicUsize::new(0),
+            counted: std::sync::Mutex::new(None),
         })
     }
 
@@ -575,6 +579,26 @@ impl EntryIndex {
     /// thread, so that the first query does not wait for it.
     pub fn warm_up_morphology() {
         std::thread::spawn(crate::enrich::morph::warm_up);
+    }
+
+    /// Reads in a background thread what the first searches of a fresh process would otherwise
+    /// wait for: every segment's columns and the corpus's facet counts.
+    /// A search asking for columns being read waits for them rather than reading them again.
+    pub fn warm_up(index: Arc<EntryIndex>) {
+        std::thread::spawn(move || {
+            let started = std::time::Instant::now();
+            let searcher = index.reader.searcher();
+            // One thread: the other cores stay free for the requests arriving meanwhile.
+            let read = searcher
+                .segment_readers()
+                .iter()
+                .try_for_each(|reader| index.columns.get(reader).map(drop));
+            let counted = read.map_err(Error::from).and_then(|_| index.facets());
+            match counted {
+                Ok(_) => tracing::debug!(ms = started.elapsed().as_millis(), "index warmed up"),
+                Err(e) => tracing::debug!(error = %e, "index not warmed up"),
+            }
+        });
     }
 
     /// The abbreviations learned from the indexed documents: `(abbreviation, full form)`.

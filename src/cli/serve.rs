@@ -158,6 +158,7 @@ pub fn run(index_dir: &Path, args: ServeArgs) -> anyhow::Result<ExitCode> {
     let state = AppState {
         index: Arc::new(index),
     };
+    let warm = Arc::clone(&state.index);
     let app = crate::api::app(state, &config)?;
     tracing::info!(
         header_timeout_secs = args.header_timeout_secs,
@@ -180,6 +181,8 @@ pub fn run(index_dir: &Path, args: ServeArgs) -> anyhow::Result<ExitCode> {
                 "serving http://{local}/ (API: http://{local}/api/search?q=, docs: http://{local}/docs/, metrics: http://{local}/metrics)"
             ),
         );
+        // Once listening: the columns and counts are read while the first requests arrive.
+        EntryIndex::warm_up(warm);
         crate::api::serve(listener, app, &config, crate::api::shutdown_signal())
             .await
             .context("server failed")

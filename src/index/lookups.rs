@@ -106,11 +106,22 @@ impl EntryIndex {
         Ok(out)
     }
 
-    /// Numbers of documents and entries.
+    /// Numbers of documents and entries (counted once per searcher generation).
     pub fn counts(&self) -> Result<(u64, u64)> {
         let searcher = self.reader.searcher();
+        let generation = searcher.generation().generation_id();
+        let held = self.counted.lock().ok().and_then(|c| *c);
+        if let Some((g, counts)) = held
+            && g == generation
+        {
+            return Ok(counts);
+        }
         let per_doc = searcher.search(&AllQuery, &DocCounter)?;
-        Ok((per_doc.len() as u64, searcher.num_docs()))
+        let counts = (per_doc.len() as u64, searcher.num_docs());
+        if let Ok(mut held) = self.counted.lock() {
+            *held = Some((generation, counts));
+        }
+        Ok(counts)
     }
 
     /// Suggestions for text being typed: completions of its last word (one per word, the most
