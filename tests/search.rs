@@ -484,12 +484,18 @@ fn stored_entries_round_trip_and_reindexing_replaces() {
     assert_eq!(summaries.len(), 2);
     assert_eq!(summaries[1].entries, 6);
 
+    for s in &summaries {
+        assert_eq!(idx.document(&s.doc_id).unwrap().as_ref(), Some(s));
+    }
+    assert_eq!(idx.document("doc_").unwrap(), None);
+
     // Re-index doc_b with one entry: its old entries go.
     let mut b = docs[1].clone();
     b.entries.truncate(1);
     idx.add_documents(&[b]).unwrap();
     assert_eq!(idx.counts().unwrap(), (2, 8));
     assert!(idx.entry("doc_b/e1").unwrap().is_none());
+    assert_eq!(idx.document("doc_b").unwrap().map(|d| d.entries), Some(1));
     drop(idx);
 
     // Reopen; rebuild starts from empty only at the commit.

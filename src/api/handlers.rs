@@ -185,7 +185,7 @@ pub async fn document(
     let id = doc_id.clone();
     let found = on_index(&state, move |index| {
         let entries = index.document_entries(&id)?;
-        let summary = index.documents()?.into_iter().find(|d| d.doc_id == id);
+        let summary = index.document(&id)?;
         Ok(summary.map(|s| (s, entries)))
     })
     .await?;

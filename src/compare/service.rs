@@ -52,7 +52,7 @@ pub fn entry_by_id(index: &EntryIndex, id: &str) -> Result<Entry> {
 /// Entries of a document in order; unknown documents are [`Error::Missing`].
 pub fn document_by_id(index: &EntryIndex, doc_id: &str) -> Result<Vec<Entry>> {
     let entries = index.document_entries(doc_id)?;
-    if entries.is_empty() && !index.documents()?.iter().any(|d| d.doc_id == doc_id) {
+    if entries.is_empty() && index.document(doc_id)?.is_none() {
         return Err(Error::missing(
             format!("unknown document id: {doc_id}"),
             format!("Нет документа с идентификатором «{doc_id}»"),

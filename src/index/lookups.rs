@@ -86,24 +86,57 @@ impl EntryIndex {
         let per_doc = searcher.search(&AllQuery, &DocCounter)?;
         let mut out = Vec::with_capacity(per_doc.len());
         for (doc_id, (count, address)) in per_doc {
-            let stored = self.load_stored(&searcher, address)?;
-            let file = stored.extra.file.clone();
-            let e = stored.into_entry();
-            out.push(DocumentSummary {
-                doc_id,
-                title: e.doc_title,
-                kind: e.kind,
-                level: e.level,
-                region: e.region,
-                municipality: e.municipality,
-                date: e.date,
-                year: e.year,
-                entries: count,
-                file,
-            });
+            out.push(self.summary(&searcher, doc_id, count, address)?);
         }
         out.sort_by(|a, b| a.doc_id.cmp(&b.doc_id));
         Ok(out)
+    }
+
+    /// One document with its entry count (`None` if the index has no entry of it): the cost
+    /// of its own entries, not of the index's documents.
+    pub fn document(&self, doc_id: &str) -> Result<Option<DocumentSummary>> {
+        let searcher = self.reader.searcher();
+        let query = TermQuery::new(
+            Term::from_field_text(self.fields.doc_id, doc_id),
+            IndexRecordOption::Basic,
+        );
+        let addresses = searcher.search(&query, &DocSetCollector)?;
+        let Some(&first) = addresses.iter().min() else {
+            return Ok(None);
+        };
+        let count = addresses.len() as u64;
+        Ok(Some(self.summary(
+            &searcher,
+            doc_id.to_string(),
+            count,
+            first,
+        )?))
+    }
+
+    /// The summary of document `doc_id` of `count` entries, its fields read from the entry
+    /// at `address`.
+    fn summary(
+        &self,
+        searcher: &tantivy::Searcher,
+        doc_id: String,
+        count: u64,
+        address: DocAddress,
+    ) -> Result<DocumentSummary> {
+        let stored = self.load_stored(searcher, address)?;
+        let file = stored.extra.file.clone();
+        let e = stored.into_entry();
+        Ok(DocumentSummary {
+            doc_id,
+            title: e.doc_title,
+            kind: e.kind,
+            level: e.level,
+            region: e.region,
+            municipality: e.municipality,
+            date: e.date,
+            year: e.year,
+            entries: count,
+            file,
+        })
     }
 
     /// Numbers of documents and entries (counted once per searcher generation).
