@@ -68,16 +68,7 @@ impl EntryIndex {
 
     /// The recorded file name of a document ([`DocumentSummary::file`]).
     pub fn document_file(&self, doc_id: &str) -> Result<Option<String>> {
-        let searcher = self.reader.searcher();
-        let query = TermQuery::new(
-            Term::from_field_text(self.fields.doc_id, doc_id),
-            IndexRecordOption::Basic,
-        );
-        let addresses = searcher.search(&query, &DocSetCollector)?;
-        match addresses.into_iter().next() {
-            Some(address) => Ok(self.load_stored(&searcher, address)?.extra.file),
-            None => Ok(None),
-        }
+        Ok(self.document(doc_id)?.and_then(|d| d.file))
     }
 
     /// All documents with entry counts, ordered by document id.

@@ -144,8 +144,7 @@ impl EntryIndex {
             }
         };
         let matched = started.elapsed();
-        let scoring = prepared.scoring;
-        let ranking = match (req.sort, scoring) {
+        let ranking = match (req.sort, prepared.scoring) {
             (SortOrder::Relevance, true) => Ranking::Score,
             (SortOrder::Relevance, false) => Ranking::DocOrder,
             (SortOrder::Date, _) => Ranking::Date,
@@ -163,9 +162,41 @@ impl EntryIndex {
         // across threads costs more than it saves (and more requests run side by side).
         let parallel = running.alone && prepared.matches.count() >= self.parallel_from;
         let executor = executor(&searcher, parallel);
+        let side_by_side = parallel && plan.rank_later && plan.count_facets;
+        let (collected, count_ms, rank_ms) =
+            self.count_and_rank(&prepared, &searcher, plan, executor, side_by_side)?;
+        tracing::debug!(
+            parallel,
+            matches = prepared.matches.count(),
+            total = collected.total,
+            match_ms = ms(matched),
+            count_ms,
+            rank_ms,
+            "search phases"
+        );
+        Ok(Execution {
+            searcher,
+            collected,
+            prepared,
+            _running: running,
+        })
+    }
+
+    /// The counts and the page of `prepared`'s matches under `plan`, with the milliseconds
+    /// each took; `side_by_side`, the counting and the ranking on `executor` at the same time
+    /// (both need only the matches and the filters: the segments of each fill the cores the
+    /// other leaves idle), else one after the other.
+    fn count_and_rank(
+        &self,
+        prepared: &Prepared,
+        searcher: &tantivy::Searcher,
+        plan: Plan<'_>,
+        executor: &tantivy::Executor,
+        side_by_side: bool,
+    ) -> Result<(collect::Collected, f64, f64)> {
         let ranker = collect::rank::Ranker {
-            searcher: &searcher,
-            full: prepared.query.as_deref().filter(|_| scoring),
+            searcher,
+            full: prepared.query.as_deref().filter(|_| prepared.scoring),
             first: &prepared.first,
             rerank: self.rerank,
             executor,
@@ -178,12 +209,10 @@ impl EntryIndex {
         };
         let rank = |hits: &[collect::rank::SegmentHits]| {
             let t = Instant::now();
-            let top = collect::rank::page(&ranker, hits, ranking, k);
+            let top = collect::rank::page(&ranker, hits, plan.ranking, plan.k);
             top.map(|top| Part::Ranked(top, t.elapsed()))
         };
-        let parts = if parallel && plan.rank_later && plan.count_facets {
-            // Counting and ranking need only the matches and the filters: side by side, the
-            // segments of each fill the cores the other leaves idle.
+        let parts = if side_by_side {
             let counting = Plan {
                 rank_later: false,
                 k: 0,
@@ -196,7 +225,7 @@ impl EntryIndex {
                         &prepared.matches,
                         &self.columns,
                         reader_of,
-                        &filters,
+                        plan.filters,
                     )?),
                 },
                 [true, false].into_iter(),
@@ -226,21 +255,7 @@ impl EntryIndex {
                 }
             }
         }
-        tracing::debug!(
-            parallel,
-            matches = prepared.matches.count(),
-            total = collected.total,
-            match_ms = ms(matched),
-            count_ms,
-            rank_ms,
-            "search phases"
-        );
-        Ok(Execution {
-            searcher,
-            collected,
-            prepared,
-            _running: running,
-        })
+        Ok((collected, count_ms, rank_ms))
     }
 
     /// Builds a text query and collects its matches, only among `pushed` entries when given;
@@ -469,8 +484,8 @@ fn ms(d: std::time::Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
-/// What one side of a search whose counting and ranking run side by side found.
-/// Each with the time it took.
+/// The counts or the page of a search (see [`EntryIndex::count_and_rank`]), with the time
+/// it took.
 enum Part {
     Counted(collect::Collected, std::time::Duration),
     Ranked(Vec<collect::Candidate>, std::time::Duration),
