@@ -25,6 +25,14 @@ pub(super) struct StrValues {
     pub(super) names: Vec<String>,
 }
 
+/// A segment's row table for counting a set by rows: a count per row (zero between passes)
+/// and room for the rows met, in the order met (any content: written before read).
+#[derive(Debug)]
+pub(super) struct RowCounter {
+    pub(super) per_row: Vec<u32>,
+    pub(super) met: Vec<u32>,
+}
+
 /// Dense copy of the columns the collector reads for one segment, built once and cached:
 /// reading plain vectors is several times faster than the columnar codecs in the hot loop.
 #[derive(Debug, Default)]
@@ -66,9 +74,9 @@ pub struct SegmentColumns {
     filter_bits: Mutex<HashMap<String, Arc<FixedBitSet>>>,
     /// The live entries and their counts, for the last state of the deletes asked.
     alive: Mutex<Option<Arc<Alive>>>,
-    /// Zeroed per-row counters lent to counting passes (see [`SegmentColumns::row_counter`]):
-    /// at most one per pass running at once.
-    row_counters: Mutex<Vec<Vec<u32>>>,
+    /// Row tables lent to counting passes (see [`SegmentColumns::row_counter`]): counting
+    /// many sets allocates no row table (large, so fresh pages of the system's) per pass.
+    row_counters: Mutex<Vec<RowCounter>>,
 }
 
 /// Most filter bitsets kept per segment (each `max_doc / 8` bytes); when full, all are dropped.
@@ -422,20 +430,23 @@ impl SegmentColumns {
         self.set_starts.len().saturating_sub(1)
     }
 
-    /// A zeroed counter per row, lent until [`SegmentColumns::return_row_counter`] (a fresh one
-    /// when all are lent): counting many sets allocates and clears no row table.
-    pub(super) fn row_counter(&self) -> Vec<u32> {
+    /// A row table, lent until [`SegmentColumns::return_row_counter`] (a fresh one when all
+    /// are lent).
+    pub(super) fn row_counter(&self) -> RowCounter {
         let lent = self
             .row_counters
             .lock()
             .ok()
             .and_then(|mut pool| pool.pop());
-        lent.unwrap_or_else(|| vec![0; self.rows.len()])
+        lent.unwrap_or_else(|| RowCounter {
+            per_row: vec![0; self.rows.len()],
+            met: vec![0; self.rows.len() + 1],
+        })
     }
 
-    /// Takes back a counter of [`SegmentColumns::row_counter`], which the caller zeroed again.
-    pub(super) fn return_row_counter(&self, counter: Vec<u32>) {
-        debug_assert!(counter.iter().all(|&n| n == 0));
+    /// Takes back a table of [`SegmentColumns::row_counter`], its counts zeroed again.
+    pub(super) fn return_row_counter(&self, counter: RowCounter) {
+        debug_assert!(counter.per_row.iter().all(|&n| n == 0));
         if let Ok(mut pool) = self.row_counters.lock() {
             pool.push(counter);
         }

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use fixedbitset::FixedBitSet;
 use tantivy::DocId;
 
-use super::columns::{Row, SMALL_NONE, SegmentColumns, YEAR_NONE, YEAR_OTHER};
+use super::columns::{Row, RowCounter, SMALL_NONE, SegmentColumns, YEAR_NONE, YEAR_OTHER};
 use super::matches::SegmentMatches;
 use super::{
     ALL_DIMS, AddresseeFilter, Candidate, D_ADDRESSEE, D_TOPIC, D_YEAR, Filters, HeapItem, Plan,
@@ -517,10 +517,10 @@ impl Counters {
     /// distinct row counted first (the rows met listed as they are first met), then each row
     /// met counted once with that number.
     fn add_rows(&mut self, cols: &SegmentColumns, set: &FixedBitSet, dims: u8) {
-        let mut per_row = cols.row_counter();
+        let mut table = cols.row_counter();
+        let RowCounter { per_row, met } = &mut table;
         // Every entry's row is written at the end of `met`, which grows only when the row is
         // new: no branch to mispredict per entry.
-        let mut met: Vec<u32> = vec![0; set.count_ones(..).min(cols.rows.len()) + 1];
         let mut len = 0;
         for_each_one(set, |d| {
             let Some(&r) = cols.row_of.get(d as usize) else {
@@ -532,9 +532,8 @@ impl Counters {
                 *n += 1;
             }
         });
-        met.truncate(len);
         let some = Dims::of(dims);
-        for &r in &met {
+        for &r in met.iter().take(len) {
             let r = r as usize;
             // Taken first: the counter goes back to the segment zeroed, whatever follows.
             let Some(n) = per_row.get_mut(r).map(std::mem::take) else {
@@ -549,7 +548,7 @@ impl Counters {
                 _ => self.add_row_in(cols, row, d, n, &some),
             }
         }
-        cols.return_row_counter(per_row);
+        cols.return_row_counter(table);
     }
 
     /// Counts `n` entries holding `row` (entry `d` one of them) in the dimensions of `dims`.
