@@ -20,9 +20,29 @@ pub const FILE: &str = "edusearch-abbreviations.json";
 /// Most words considered before the parenthesis.
 const MAX_WORDS_BACK: usize = 12;
 
-/// Abbreviations per document: `doc_id → [(abbreviation, full form)]`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+/// Abbreviations per document: `doc_id → [(abbreviation, full form)]`, each distinct pair
+/// held once (documents repeat the same definitions: at 50,000 documents the file of every
+/// document's pairs in full was 21 MB, read whole whenever an index is opened).
+#[derive(Debug, Clone, Default)]
 pub struct Abbreviations {
+    /// Every pair met, numbered in the order met (a pair no document defines any more stays
+    /// until the next save).
+    pairs: Vec<(String, String)>,
+    /// The number of each pair in `pairs`.
+    numbers: HashMap<(String, String), u32>,
+    /// The pairs each document defines, by number.
+    by_doc: BTreeMap<String, Vec<u32>>,
+}
+
+/// The file's form: the pairs once, each document's by number. Files of older binaries hold
+/// each document's pairs in full (`by_doc`); they are read as well.
+#[derive(Default, Serialize, Deserialize)]
+struct OnDisk {
+    #[serde(default)]
+    pairs: Vec<(String, String)>,
+    #[serde(default)]
+    docs: BTreeMap<String, Vec<u32>>,
+    #[serde(default, skip_serializing)]
     by_doc: BTreeMap<String, Vec<(String, String)>>,
 }
 
@@ -134,18 +154,62 @@ impl Abbreviations {
     /// Loads the abbreviations of an index directory (empty if there are none).
     pub fn load(dir: &Path) -> Result<Self> {
         let path = dir.join(FILE);
-        match std::fs::read_to_string(&path) {
-            Ok(text) => serde_json::from_str(&text)
-                .map_err(|e| Error::Index(format!("{}: {e}", path.display()))),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Self::default()),
-            Err(source) => Err(Error::Io { path, source }),
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Self::default()),
+            Err(source) => return Err(Error::Io { path, source }),
+        };
+        let disk: OnDisk = serde_json::from_str(&text)
+            .map_err(|e| Error::Index(format!("{}: {e}", path.display())))?;
+        let mut out = Abbreviations::default();
+        for pair in disk.pairs {
+            out.number(pair);
         }
+        let known = out.pairs.len();
+        for (doc, numbers) in disk.docs {
+            let valid = numbers.into_iter().filter(|&n| (n as usize) < known);
+            out.by_doc.insert(doc, valid.collect());
+        }
+        for (doc, pairs) in disk.by_doc {
+            let numbers = pairs.into_iter().map(|p| out.number(p)).collect();
+            out.by_doc.insert(doc, numbers);
+        }
+        Ok(out)
     }
 
-    /// Writes the abbreviations atomically (temp file + rename).
+    /// Writes the abbreviations atomically (temp file + rename), only the pairs some
+    /// document defines.
     pub fn save(&self, dir: &Path) -> Result<()> {
-        let json = serde_json::to_string(self).map_err(|e| Error::Index(e.to_string()))?;
+        let mut disk = OnDisk::default();
+        let mut renumbered: HashMap<u32, u32> = HashMap::new();
+        for (doc, numbers) in &self.by_doc {
+            let mut own = Vec::with_capacity(numbers.len());
+            for &n in numbers {
+                let Some(pair) = self.pairs.get(n as usize) else {
+                    continue;
+                };
+                let next = disk.pairs.len() as u32;
+                let m = *renumbered.entry(n).or_insert_with(|| {
+                    disk.pairs.push(pair.clone());
+                    next
+                });
+                own.push(m);
+            }
+            disk.docs.insert(doc.clone(), own);
+        }
+        let json = serde_json::to_string(&disk).map_err(|e| Error::Index(e.to_string()))?;
         super::write_atomically(&dir.join(FILE), json.as_bytes())
+    }
+
+    /// The number of `pair`, given one when new.
+    fn number(&mut self, pair: (String, String)) -> u32 {
+        if let Some(&n) = self.numbers.get(&pair) {
+            return n;
+        }
+        let n = self.pairs.len() as u32;
+        self.pairs.push(pair.clone());
+        self.numbers.insert(pair, n);
+        n
     }
 
     /// Forgets the definitions of one removed document, so that its abbreviations no longer
@@ -156,7 +220,7 @@ impl Abbreviations {
 
     /// Forgets everything.
     pub fn clear(&mut self) {
-        self.by_doc.clear();
+        *self = Abbreviations::default();
     }
 
     /// Learns the definitions of one document (replacing what was known of it).
@@ -177,10 +241,16 @@ impl Abbreviations {
                 }
             }
         }
+        self.define(&doc.meta.doc_id, defs);
+    }
+
+    /// Sets the pairs document `doc_id` defines (none: the document is forgotten).
+    fn define(&mut self, doc_id: &str, defs: Vec<(String, String)>) {
         if defs.is_empty() {
-            self.by_doc.remove(&doc.meta.doc_id);
+            self.by_doc.remove(doc_id);
         } else {
-            self.by_doc.insert(doc.meta.doc_id.clone(), defs);
+            let numbers = defs.into_iter().map(|d| self.number(d)).collect();
+            self.by_doc.insert(doc_id.to_string(), numbers);
         }
     }
 
@@ -189,21 +259,33 @@ impl Abbreviations {
     /// as the documents write it most often (ties: the most capitals, then code-point order);
     /// matching folds it anyway.
     pub fn pairs(&self) -> Vec<(String, String)> {
-        // (folded abbreviation, full form) → spellings with their numbers of documents.
-        let mut spellings: HashMap<(String, String), Vec<(String, usize)>> = HashMap::new();
-        let mut order: Vec<(String, String)> = Vec::new();
-        for defs in self.by_doc.values() {
-            for (a, f) in defs {
-                let key = (fold(a), f.clone());
-                let known = spellings.entry(key.clone()).or_insert_with(|| {
-                    order.push(key);
-                    Vec::new()
-                });
-                match known.iter_mut().find(|(s, _)| s == a) {
-                    Some((_, n)) => *n += 1,
-                    None => known.push((a.clone(), 1)),
+        // Documents per pair, then (folded abbreviation, full form) → its spellings with their
+        // numbers of documents, in the order the pairs are first met.
+        let mut docs = vec![0usize; self.pairs.len()];
+        let mut first: Vec<u32> = Vec::new();
+        for numbers in self.by_doc.values() {
+            for &n in numbers {
+                if let Some(c) = docs.get_mut(n as usize) {
+                    if *c == 0 {
+                        first.push(n);
+                    }
+                    *c += 1;
                 }
             }
+        }
+        let mut spellings: HashMap<(String, &str), Vec<(&str, usize)>> = HashMap::new();
+        let mut order: Vec<(String, &str)> = Vec::new();
+        for n in first {
+            let Some((a, f)) = self.pairs.get(n as usize) else {
+                continue;
+            };
+            let count = docs.get(n as usize).copied().unwrap_or(0);
+            let key = (fold(a), f.as_str());
+            let known = spellings.entry(key.clone()).or_insert_with(|| {
+                order.push(key);
+                Vec::new()
+            });
+            known.push((a.as_str(), count));
         }
         let capitals = |s: &str| s.chars().filter(|c| c.is_uppercase()).count();
         order
@@ -212,7 +294,7 @@ impl Abbreviations {
                 let best = spellings.get(&key)?.iter().max_by(|(a, n), (b, m)| {
                     n.cmp(m).then(capitals(a).cmp(&capitals(b))).then(b.cmp(a))
                 })?;
-                Some((best.0.clone(), key.1))
+                Some((best.0.to_string(), key.1.to_string()))
             })
             .collect()
     }
@@ -247,13 +329,44 @@ mod tests {
         let full = "всероссийской олимпиады школьников".to_string();
         let mut a = Abbreviations::default();
         for (id, spelling) in [("a", "ВсОШ"), ("b", "ВСОШ"), ("c", "ВсОШ")] {
-            a.by_doc
-                .insert(id.to_string(), vec![(spelling.to_string(), full.clone())]);
+            a.define(id, vec![(spelling.to_string(), full.clone())]);
         }
         assert_eq!(a.pairs(), [("ВсОШ".to_string(), full.clone())]);
         // A tie goes to the spelling with more capitals.
-        a.by_doc.remove("c");
+        a.forget("c");
         assert_eq!(a.pairs(), [("ВСОШ".to_string(), full)]);
+    }
+
+    #[test]
+    fn the_file_holds_each_pair_once_and_older_files_still_read() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let pair = |a: &str, f: &str| (a.to_string(), f.to_string());
+        let mut a = Abbreviations::default();
+        a.define(
+            "d1",
+            vec![
+                pair("НОР", "низкими результатами"),
+                pair("ОО", "организации"),
+            ],
+        );
+        a.define("d2", vec![pair("ОО", "организации")]);
+        a.define("d3", vec![pair("ГИА", "итоговой аттестации")]);
+        a.forget("d3");
+        a.save(dir.path()).expect("save");
+        let text = std::fs::read_to_string(dir.path().join(FILE)).expect("read");
+        assert_eq!(text.matches("организации").count(), 1, "{text}");
+        assert!(
+            !text.contains("ГИА"),
+            "a forgotten document's pairs are not written: {text}"
+        );
+        let back = Abbreviations::load(dir.path()).expect("load");
+        assert_eq!(back.pairs(), a.pairs());
+        assert_eq!(back.pairs().len(), 2);
+        // The form written by older binaries: every document's pairs in full.
+        let old = r#"{"by_doc":{"d1":[["НОР","низкими результатами"],["ОО","организации"]],"d2":[["ОО","организации"]]}}"#;
+        std::fs::write(dir.path().join(FILE), old).expect("write");
+        let legacy = Abbreviations::load(dir.path()).expect("load the older form");
+        assert_eq!(legacy.pairs(), a.pairs());
     }
 
     #[test]
