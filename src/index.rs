@@ -44,7 +44,7 @@ use crate::analysis;
 use crate::cache::SizedCache;
 use crate::error::{Error, Result};
 use crate::ingest::{self, SourceFile};
-use crate::model::{DocKind, Level};
+use crate::model::{DocKind, Entry, Level};
 
 pub use abbrev::Abbreviations;
 use build::QueryBuilder;
@@ -126,6 +126,25 @@ pub struct DocumentSummary {
     pub entries: u64,
     /// The source file's name as given (path relative to the folder indexed), when recorded.
     pub file: Option<String>,
+}
+
+impl DocumentSummary {
+    /// The summary of the document of `entry` (its document's fields), with `entries` entries
+    /// and the recorded `file`.
+    pub fn of(entry: &Entry, entries: u64, file: Option<String>) -> Self {
+        DocumentSummary {
+            doc_id: entry.doc_id.clone(),
+            title: entry.doc_title.clone(),
+            kind: entry.kind,
+            level: entry.level,
+            region: entry.region.clone(),
+            municipality: entry.municipality.clone(),
+            date: entry.date,
+            year: entry.year,
+            entries,
+            file,
+        }
+    }
 }
 
 /// Summary of an indexing run.

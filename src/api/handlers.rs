@@ -271,18 +271,7 @@ async fn entry(state: AppState, id: String) -> Result<Json<EntryDetail>, ApiErro
     let neighbour = |i: Option<usize>| i.and_then(|i| siblings.get(i)).cloned();
     let previous = neighbour(at.and_then(|i| i.checked_sub(1)));
     let next = neighbour(at.map(|i| i + 1));
-    let document = DocumentSummary {
-        doc_id: entry.doc_id.clone(),
-        title: entry.doc_title.clone(),
-        kind: entry.kind,
-        level: entry.level,
-        region: entry.region.clone(),
-        municipality: entry.municipality.clone(),
-        date: entry.date,
-        year: entry.year,
-        entries: siblings.len() as u64,
-        file,
-    };
+    let document = DocumentSummary::of(&entry, siblings.len() as u64, file);
     Ok(Json(EntryDetail {
         position: at.map_or(u64::from(entry.position), |i| i as u64),
         entry,

@@ -76,8 +76,8 @@ impl EntryIndex {
         let searcher = self.reader.searcher();
         let per_doc = searcher.search(&AllQuery, &DocCounter)?;
         let mut out = Vec::with_capacity(per_doc.len());
-        for (doc_id, (count, address)) in per_doc {
-            out.push(self.summary(&searcher, doc_id, count, address)?);
+        for (_, (count, address)) in per_doc {
+            out.push(self.summary(&searcher, count, address)?);
         }
         out.sort_by(|a, b| a.doc_id.cmp(&b.doc_id));
         Ok(out)
@@ -96,38 +96,20 @@ impl EntryIndex {
             return Ok(None);
         };
         let count = addresses.len() as u64;
-        Ok(Some(self.summary(
-            &searcher,
-            doc_id.to_string(),
-            count,
-            first,
-        )?))
+        Ok(Some(self.summary(&searcher, count, first)?))
     }
 
-    /// The summary of document `doc_id` of `count` entries, its fields read from the entry
-    /// at `address`.
+    /// The summary of a document of `count` entries, its fields read from the entry at
+    /// `address`.
     fn summary(
         &self,
         searcher: &tantivy::Searcher,
-        doc_id: String,
         count: u64,
         address: DocAddress,
     ) -> Result<DocumentSummary> {
         let stored = self.load_stored(searcher, address)?;
         let file = stored.extra.file.clone();
-        let e = stored.into_entry();
-        Ok(DocumentSummary {
-            doc_id,
-            title: e.doc_title,
-            kind: e.kind,
-            level: e.level,
-            region: e.region,
-            municipality: e.municipality,
-            date: e.date,
-            year: e.year,
-            entries: count,
-            file,
-        })
+        Ok(DocumentSummary::of(&stored.into_entry(), count, file))
     }
 
     /// Numbers of documents and entries (counted once per searcher generation).

@@ -203,56 +203,43 @@ impl EntryIndex {
         };
         let reader_of = |ord| searcher.segment_reader(ord);
         let count = |plan: Plan<'_>| {
-            let t = Instant::now();
-            let c = collect::evaluate(&prepared.matches, &self.columns, reader_of, executor, plan);
-            c.map(|c| Part::Counted(c, t.elapsed()))
+            timed(|| collect::evaluate(&prepared.matches, &self.columns, reader_of, executor, plan))
         };
         let rank = |hits: &[collect::rank::SegmentHits]| {
-            let t = Instant::now();
-            let top = collect::rank::page(&ranker, hits, plan.ranking, plan.k);
-            top.map(|top| Part::Ranked(top, t.elapsed()))
+            timed(|| collect::rank::page(&ranker, hits, plan.ranking, plan.k))
         };
-        let parts = if side_by_side {
-            let counting = Plan {
-                rank_later: false,
-                k: 0,
-                ..plan
-            };
-            executor.map(
-                |counts| match counts {
-                    true => count(counting),
-                    false => rank(&collect::hits(
-                        &prepared.matches,
-                        &self.columns,
-                        reader_of,
-                        plan.filters,
-                    )?),
-                },
-                [true, false].into_iter(),
-            )?
-        } else {
-            let mut parts = vec![count(plan)?];
-            if let [Part::Counted(c, _)] = &mut parts[..]
-                && plan.rank_later
-            {
-                let hits = std::mem::take(&mut c.hits);
-                parts.push(rank(&hits)?);
+        if !side_by_side {
+            let (mut collected, count_ms) = count(plan)?;
+            let mut rank_ms = 0.0;
+            if plan.rank_later {
+                let hits = std::mem::take(&mut collected.hits);
+                (collected.top, rank_ms) = rank(&hits)?;
             }
-            parts
+            return Ok((collected, count_ms, rank_ms));
+        }
+        let counting = Plan {
+            rank_later: false,
+            k: 0,
+            ..plan
         };
+        let parts = executor.map(
+            |counts| match counts {
+                true => count(counting).map(Part::Counted),
+                false => {
+                    let hits =
+                        collect::hits(&prepared.matches, &self.columns, reader_of, plan.filters)?;
+                    rank(&hits).map(Part::Ranked)
+                }
+            },
+            [true, false].into_iter(),
+        )?;
         let mut collected = collect::Collected::default();
         let (mut count_ms, mut rank_ms) = (0.0, 0.0);
         for part in parts {
             match part {
-                // First in `parts`: the ranked page, when there is one, replaces its `top`.
-                Part::Counted(c, t) => {
-                    count_ms = ms(t);
-                    collected = c;
-                }
-                Part::Ranked(top, t) => {
-                    rank_ms = ms(t);
-                    collected.top = top;
-                }
+                // First in `parts`: the ranked page replaces its (empty) `top`.
+                Part::Counted((c, t)) => (collected, count_ms) = (c, t),
+                Part::Ranked((top, t)) => (collected.top, rank_ms) = (top, t),
             }
         }
         Ok((collected, count_ms, rank_ms))
@@ -484,11 +471,17 @@ fn ms(d: std::time::Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
-/// The counts or the page of a search (see [`EntryIndex::count_and_rank`]), with the time
-/// it took.
+/// The counts or the page of a search (see [`EntryIndex::count_and_rank`]), with the
+/// milliseconds it took.
 enum Part {
-    Counted(collect::Collected, std::time::Duration),
-    Ranked(Vec<collect::Candidate>, std::time::Duration),
+    Counted((collect::Collected, f64)),
+    Ranked((Vec<collect::Candidate>, f64)),
+}
+
+/// The result of `f` with the milliseconds it took.
+fn timed<T>(f: impl FnOnce() -> tantivy::Result<T>) -> tantivy::Result<(T, f64)> {
+    let started = Instant::now();
+    f().map(|value| (value, ms(started.elapsed())))
 }
 
 /// What [`EntryIndex::execute`] found: the searcher it used (to load stored entries from the
