@@ -242,7 +242,7 @@ impl Documents {
         }
         let stored: HashSet<String> = store.documents().iter().map(|d| d.doc_id.clone()).collect();
         let seeds = crate::pipeline::embedded_seeds();
-        let held: Vec<String> = index.documents()?.into_iter().map(|d| d.doc_id).collect();
+        let held: Vec<String> = index.document_ids()?.into_iter().collect();
         let seed_ids: HashSet<&str> = seeds.iter().map(|s| s.doc_id.as_str()).collect();
         let unstored: Vec<&String> = held
             .iter()
@@ -316,7 +316,7 @@ impl Documents {
         let mut w = writer(index)?;
         let mut store = open_store(index)?;
         store.recover(index.commit_payload()?.as_deref())?;
-        let mut taken: HashSet<String> = index.documents()?.into_iter().map(|d| d.doc_id).collect();
+        let mut taken: HashSet<String> = index.document_ids()?.into_iter().collect();
         taken.extend(store.documents().iter().map(|d| d.doc_id.clone()));
         let Put {
             doc_id,

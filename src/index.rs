@@ -15,6 +15,7 @@
 
 mod abbrev;
 mod build;
+mod catalogue;
 mod collect;
 mod coord;
 mod expressions;
@@ -48,6 +49,7 @@ use crate::model::{DocKind, Entry, Level};
 
 pub use abbrev::Abbreviations;
 use build::QueryBuilder;
+pub use catalogue::{DocumentPage, DocumentQuery};
 use collect::ColumnCache;
 pub use collect::FACET_VALUES;
 pub use collect::rank::DEFAULT_RERANK;
@@ -249,6 +251,8 @@ pub struct EntryIndex {
     /// The numbers of documents and entries of the last searcher generation counted (see
     /// [`EntryIndex::counts`]): health checks ask often, the index changes rarely.
     counted: std::sync::Mutex<Option<(u64, (u64, u64))>>,
+    /// The list of documents with their metadata (see [`catalogue`]).
+    catalogue: std::sync::Mutex<catalogue::Catalogue>,
 }
 
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
@@ -327,6 +331,7 @@ impl EntryIndex {
             parallel_from: searcher::PARALLEL_MATCHES,
             searching: AtomicUsize::new(0),
             counted: std::sync::Mutex::new(None),
+            catalogue: std::sync::Mutex::default(),
         })
     }
 
@@ -458,7 +463,7 @@ impl EntryIndex {
                     .map(|s| s.doc_id)
                     .collect();
                 let held: std::collections::BTreeSet<String> =
-                    self.documents()?.into_iter().map(|d| d.doc_id).collect();
+                    self.document_ids()?.into_iter().collect();
                 Ok(held == seeds)
             }
         }
@@ -601,7 +606,7 @@ impl EntryIndex {
     }
 
     /// Reads in a background thread what the first searches of a fresh process would otherwise
-    /// wait for: every segment's columns and the corpus's facet counts.
+    /// wait for: every segment's columns, the corpus's facet counts and the list of documents.
     /// A search asking for columns being read waits for them rather than reading them again.
     pub fn warm_up(index: Arc<EntryIndex>) {
         std::thread::spawn(move || {
@@ -612,7 +617,10 @@ impl EntryIndex {
                 .segment_readers()
                 .iter()
                 .try_for_each(|reader| index.columns.get(reader).map(drop));
-            let counted = read.map_err(Error::from).and_then(|_| index.facets());
+            let counted = read
+                .map_err(Error::from)
+                .and_then(|_| index.facets())
+                .and_then(|_| index.catalogue().map(drop));
             match counted {
                 Ok(_) => tracing::debug!(ms = started.elapsed().as_millis(), "index warmed up"),
                 Err(e) => tracing::debug!(error = %e, "index not warmed up"),

@@ -140,6 +140,9 @@ pub enum Endpoint {
     Search,
     /// `/api/entries/{id}/similar` and `edusearch similar`: the filters and `limit`.
     Similar,
+    /// `GET /api/documents`: words of the documents' titles, places and ids, the document
+    /// filters (year, level, kind, region) and paging.
+    Documents,
 }
 
 /// What values a parameter takes.
@@ -231,7 +234,7 @@ macro_rules! params {
 
 params! {
     /// Free text: words, `"phrases"`, `-excluded` words.
-    Q = "q", flag "", aliases [], single, [Search], ValueKind::Query,
+    Q = "q", flag "", aliases [], single, [Search, Documents], ValueKind::Query,
         "Free text: words, \"exact phrases\", -excluded words; empty browses in document order",
         "Запрос";
     /// Addressee role or canonical name.
@@ -239,25 +242,25 @@ params! {
         "Addressee: a role id (school_heads) or a canonical name as listed in the addressee facet",
         "Адресат";
     /// Year of the document.
-    Year = "year", flag "year", aliases [], repeatable, [Search, Similar], ValueKind::Year,
+    Year = "year", flag "year", aliases [], repeatable, [Search, Similar, Documents], ValueKind::Year,
         "Year of the document", "Год";
     /// Inclusive lower bound of the year.
-    YearFrom = "year_from", flag "year-from", aliases [], single, [Search, Similar], ValueKind::Year,
+    YearFrom = "year_from", flag "year-from", aliases [], single, [Search, Similar, Documents], ValueKind::Year,
         "Inclusive lower bound of the year", "Год с";
     /// Inclusive upper bound of the year.
-    YearTo = "year_to", flag "year-to", aliases [], single, [Search, Similar], ValueKind::Year,
+    YearTo = "year_to", flag "year-to", aliases [], single, [Search, Similar, Documents], ValueKind::Year,
         "Inclusive upper bound of the year", "Год по";
     /// Session topic.
     Topic = "topic", flag "topic", aliases [], repeatable, [Search, Similar], ValueKind::Text,
         "Session topic, as listed in the topic facet", "Тема сессии";
     /// Level of the document.
-    Level = "level", flag "level", aliases [], repeatable, [Search, Similar],
+    Level = "level", flag "level", aliases [], repeatable, [Search, Similar, Documents],
         ValueKind::Term(values_of::<Level>), "Level of the document", "Уровень";
     /// Kind of the document.
-    Kind = "kind", flag "kind", aliases [], repeatable, [Search, Similar],
+    Kind = "kind", flag "kind", aliases [], repeatable, [Search, Similar, Documents],
         ValueKind::Term(values_of::<DocKind>), "Kind of the document", "Вид документа";
     /// Region of the document.
-    Region = "region", flag "region", aliases [], repeatable, [Search, Similar], ValueKind::Text,
+    Region = "region", flag "region", aliases [], repeatable, [Search, Similar, Documents], ValueKind::Text,
         "Region of the document, as listed in the region facet", "Регион";
     /// Entry type.
     EntryType = "entry_type", flag "entry-type", aliases ["type"], repeatable, [Search, Similar],
@@ -269,10 +272,10 @@ params! {
     DeadlineAfter = "deadline_after", flag "deadline-after", aliases [], single, [Search, Similar],
         ValueKind::Date, "Only entries with a deadline on or after this date (YYYY-MM-DD)", "Срок с";
     /// Page size.
-    Limit = "limit", flag "limit", aliases [], single, [Search, Similar],
+    Limit = "limit", flag "limit", aliases [], single, [Search, Similar, Documents],
         ValueKind::Count { min: 1, max: MAX_LIMIT }, "Number of results", "Количество";
     /// Results skipped.
-    Offset = "offset", flag "offset", aliases [], single, [Search],
+    Offset = "offset", flag "offset", aliases [], single, [Search, Documents],
         ValueKind::Count { min: 0, max: MAX_OFFSET }, "Results to skip", "Пропустить";
     /// Order of the results.
     Sort = "sort", flag "sort", aliases [], single, [Search],
@@ -302,6 +305,18 @@ impl Param {
             .iter()
             .copied()
             .filter(move |p| p.takes(endpoint))
+    }
+
+    /// The description of the parameter at `endpoint` (the query's words mean other things
+    /// for a list of documents than for a search).
+    pub const fn help_at(self, endpoint: Endpoint) -> &'static str {
+        match (self, endpoint) {
+            (Param::Q, Endpoint::Documents) => {
+                "Words of the documents listed: each a part of a word of the title, place, id or \
+                 file name (case and ё ignored); empty lists every document"
+            }
+            _ => self.help(),
+        }
     }
 
     /// `id (Label), …` for a closed set; `None` for other kinds.

@@ -683,6 +683,132 @@ fn documents_list_and_detail() {
     get("/api/documents/..%2F..%2Fetc%2Fpasswd").assert_error(404, "not_found");
 }
 
+/// The ids of a list of documents.
+fn listed_ids(list: &Value) -> Vec<String> {
+    list["documents"]
+        .as_array()
+        .expect("documents")
+        .iter()
+        .map(|d| d["doc_id"].as_str().expect("doc_id").to_owned())
+        .collect()
+}
+
+#[test]
+fn documents_are_found_by_words_filtered_and_paged() {
+    let all = get_ok("/api/documents?limit=100");
+    let docs = all["documents"].as_array().expect("documents").clone();
+    let held = docs.len();
+    assert_eq!(all["held"], held);
+    assert_eq!(all["total"], held);
+
+    // Pages: in id order, disjoint, together the whole list; each says where it starts.
+    let mut paged = Vec::new();
+    for offset in (0..held).step_by(2) {
+        let page = get_ok(&format!("/api/documents?limit=2&offset={offset}"));
+        assert_eq!(page["total"], held);
+        assert_eq!(page["offset"], offset);
+        paged.extend(listed_ids(&page));
+    }
+    assert_eq!(paged, listed_ids(&all));
+    let mut sorted = paged.clone();
+    sorted.sort();
+    assert_eq!(paged, sorted);
+    assert_eq!(
+        listed_ids(&get_ok(&format!("/api/documents?offset={held}"))),
+        Vec::<String>::new()
+    );
+
+    // Words: a part of a word of the title, any case, ё for е; every word must be there.
+    for d in &docs {
+        let id = d["doc_id"].as_str().expect("id");
+        let title = d["title"].as_str().expect("title");
+        let Some(word) = title
+            .split(|c: char| !c.is_alphabetic())
+            .find(|w| w.chars().count() >= 6 && w.contains(['е', 'Е']))
+        else {
+            continue;
+        };
+        let part: String = word.chars().skip(1).take(5).collect();
+        let yo = part
+            .replacen('е', "ё", 1)
+            .replacen('Е', "Ё", 1)
+            .to_uppercase();
+        for q in [part.to_lowercase(), yo] {
+            let found = get_ok(&format!("/api/documents?limit=100&q={}", enc(&q)));
+            let ids = listed_ids(&found);
+            assert!(ids.iter().any(|i| i == id), "{q} finds {id}: {found}");
+            assert_eq!(found["total"], ids.len());
+            for listed in found["documents"].as_array().expect("documents") {
+                let text = [
+                    &listed["title"],
+                    &listed["municipality"],
+                    &listed["region"],
+                    &listed["doc_id"],
+                    &listed["file"],
+                ]
+                .iter()
+                .filter_map(|v| v.as_str())
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_lowercase()
+                .replace('ё', "е");
+                assert!(
+                    text.contains(&q.to_lowercase().replace('ё', "е")),
+                    "{q} in {listed}"
+                );
+            }
+        }
+        let none = get_ok(&format!("/api/documents?q={}+щщщщщ", enc(&part)));
+        assert_eq!(none["total"], 0, "every word must be there");
+    }
+
+    // Filters: the documents of the full list that have the value, no other.
+    for (param, field, value) in [
+        ("level", "level", docs[0]["level"].clone()),
+        ("kind", "kind", docs[0]["kind"].clone()),
+        ("year", "year", docs[0]["year"].clone()),
+        ("region", "region", docs[0]["region"].clone()),
+    ] {
+        let Some(v) = value
+            .as_str()
+            .map(str::to_owned)
+            .or(value.as_i64().map(|y| y.to_string()))
+        else {
+            continue;
+        };
+        let want: Vec<String> = docs
+            .iter()
+            .filter(|d| d[field] == value)
+            .map(|d| d["doc_id"].as_str().expect("id").to_owned())
+            .collect();
+        let got = get_ok(&format!(
+            "/api/documents?limit=100&{param}={}",
+            enc(&v.to_uppercase())
+        ));
+        assert_eq!(listed_ids(&got), want, "{param}={v}");
+        assert!(!want.is_empty());
+    }
+    let years: Vec<i64> = docs.iter().filter_map(|d| d["year"].as_i64()).collect();
+    let (lo, hi) = (
+        years.iter().min().expect("a year"),
+        years.iter().max().expect("a year"),
+    );
+    let from = get_ok(&format!("/api/documents?limit=100&year_from={hi}"));
+    assert_eq!(from["total"], years.iter().filter(|y| *y == hi).count());
+    let to = get_ok(&format!("/api/documents?limit=100&year_to={lo}"));
+    assert_eq!(to["total"], years.iter().filter(|y| *y == lo).count());
+
+    // Bad parameters are 400s naming them; entry filters do not apply to documents.
+    get("/api/documents?limit=0").assert_error(400, "bad_parameter");
+    get("/api/documents?limit=100000").assert_error(400, "bad_parameter");
+    get("/api/documents?offset=-1").assert_error(400, "bad_parameter");
+    get("/api/documents?year=20x1").assert_error(400, "bad_parameter");
+    get("/api/documents?level=county").assert_error(400, "bad_parameter");
+    get("/api/documents?addressee=x").assert_error(400, "unknown_parameter");
+    get("/api/documents?sort=date").assert_error(400, "unknown_parameter");
+    get("/api/documents?q=a&q=b").assert_error(400, "repeated_parameter");
+}
+
 #[test]
 fn facets_of_the_whole_corpus() {
     let mut j = get_ok("/api/facets");

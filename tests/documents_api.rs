@@ -236,6 +236,33 @@ fn stored_ids(index_dir: &Path) -> Vec<String> {
 const FIRST: &str = "01_stavropolskiy_prikaz_2009.txt";
 const SECOND: &str = "05_rostovskaya_postanovlenie_2012.txt";
 
+/// The list of documents has `doc` (as parsed) under `id`, found by a word of its title and by
+/// its id, with its title and entry count as they are now (not as an earlier version had them).
+fn assert_listed(base: &str, id: &str, doc: &edusearch::Document) {
+    let word = doc
+        .meta
+        .title
+        .split(|c: char| !c.is_alphanumeric())
+        .find(|w| w.chars().count() > 4)
+        .expect("a word in the title");
+    for q in [word.to_uppercase(), id.to_owned()] {
+        let list = get(base, &format!("/api/documents?limit=100&q={}", enc(&q))).json();
+        let found: Vec<&Value> = list["documents"]
+            .as_array()
+            .expect("documents")
+            .iter()
+            .filter(|d| d["doc_id"] == id)
+            .collect();
+        assert_eq!(found.len(), 1, "{q}: {list}");
+        assert_eq!(found[0]["title"], doc.meta.title.as_str());
+        assert_eq!(found[0]["entries"], doc.entries.len());
+        assert!(
+            list["total"].as_u64() < list["held"].as_u64(),
+            "{q} narrows: {list}"
+        );
+    }
+}
+
 #[test]
 fn upload_replace_delete_round_trip() {
     let s = start(Some(TOKEN), 1 << 20);
@@ -277,6 +304,7 @@ fn upload_replace_delete_round_trip() {
         Some("/api/documents/prikaz_stavropol")
     );
     assert!(hit_docs(&s.base, &quote).contains(&id), "searchable");
+    assert_listed(&s.base, &id, &expected);
     let detail = get(&s.base, &format!("/api/documents/{id}"));
     assert_eq!(detail.status, 200, "{}", detail.body);
     let texts: Vec<String> = detail.json()["entries"]
@@ -324,6 +352,7 @@ fn upload_replace_delete_round_trip() {
         hit_docs(&s.base, &gold_quote(SECOND)).contains(&id),
         "new text searchable"
     );
+    assert_listed(&s.base, &id, &replaced);
     let stored = manifest(&s.index_dir);
     assert_eq!(stored["documents"][0]["name"], "postanovlenie.txt");
     assert_eq!(
@@ -342,6 +371,8 @@ fn upload_replace_delete_round_trip() {
     assert_eq!(r.json()["had_original"], true);
     assert!(!hit_docs(&s.base, &gold_quote(SECOND)).contains(&id));
     get(&s.base, &format!("/api/documents/{id}")).assert_error(404, "not_found");
+    let list = get(&s.base, &format!("/api/documents?q={}", enc(&id))).json();
+    assert_eq!(list["total"], 0, "{list}");
     assert!(stored_ids(&s.index_dir).is_empty());
     delete(&s.base, &id, Some(TOKEN)).assert_error(404, "not_found");
     replace_raw(&s.base, &id, "x.txt", &fixture_bytes(FIRST)).assert_error(404, "not_found");

@@ -62,11 +62,38 @@ async function run(label, action) {
   await loadDocuments();
 }
 
+/** Documents per page of the list. */
+const PAGE = 50;
+/** Most documents the API skips (its `offset` limit): beyond, the words must narrow the list. */
+const MAX_OFFSET = 10000;
+/** The list shown: the words looked for and the first document of the page. */
+const listing = { q: '', offset: 0 };
+let listController = null;
+
+/** Loads the page of the list the words and offset ask for (an older load still running is dropped). */
 async function loadDocuments() {
-  const tbody = $('#documents tbody');
-  const resp = await fetch('./api/documents', { cache: 'no-store' });
-  const body = await resp.json().catch(() => ({ documents: [] }));
-  const rows = (body.documents || []).map((d) => {
+  if (listController) listController.abort();
+  const controller = new AbortController();
+  listController = controller;
+  const params = new URLSearchParams({ limit: String(PAGE), offset: String(listing.offset) });
+  if (listing.q) params.set('q', listing.q);
+  let body;
+  try {
+    const resp = await fetch(`./api/documents?${params}`, { cache: 'no-store', signal: controller.signal });
+    body = await resp.json().catch(() => ({}));
+    if (!resp.ok) throw new Error(body?.error?.message_ru || `Ошибка ${resp.status}`);
+  } catch (e) {
+    if (e.name === 'AbortError') return;
+    $('#doc-range').textContent = `Список документов недоступен: ${e.message}`;
+    return;
+  }
+  const docs = body.documents || [];
+  if (!docs.length && listing.offset > 0 && body.total > 0) {
+    // The page emptied (documents removed): show the last page that has documents.
+    listing.offset = Math.max(0, Math.floor((body.total - 1) / PAGE) * PAGE);
+    return loadDocuments();
+  }
+  const rows = docs.map((d) => {
     const replaceInput = el('input', { type: 'file', className: 'replace-file', 'aria-label': `Файл для замены ${d.doc_id}` });
     replaceInput.addEventListener('change', () => {
       const file = replaceInput.files[0];
@@ -88,7 +115,23 @@ async function loadDocuments() {
       el('td', { textContent: String(d.entries) }),
       el('td', {}, replaceLabel, remove));
   });
-  tbody.replaceChildren(...rows);
+  $('#documents tbody').replaceChildren(...rows);
+  showRange(body, docs.length);
+}
+
+/** «Документы 51–100 из 1 234» (and how many the index holds when words narrow the list). */
+function showRange(body, shown) {
+  const n = (x) => Number(x).toLocaleString('ru-RU');
+  const total = body.total ?? 0;
+  let text;
+  if (!total) text = listing.q ? 'Документов с такими словами нет.' : 'В индексе нет документов.';
+  else text = `Документы ${n(listing.offset + 1)}–${n(listing.offset + shown)} из ${n(total)}`;
+  if (listing.q && body.held !== undefined) text += ` (всего в индексе: ${n(body.held)})`;
+  $('#doc-range').textContent = text;
+  $('#doc-prev').disabled = listing.offset === 0;
+  const beyond = listing.offset + PAGE > MAX_OFFSET;
+  $('#doc-next').disabled = listing.offset + shown >= total || beyond;
+  if (beyond && listing.offset + shown < total) $('#doc-range').textContent += '. Дальше — уточните слова поиска.';
 }
 
 function init() {
@@ -100,6 +143,24 @@ function init() {
     const file = $('#upload-file').files[0];
     if (!file) return;
     run('Загрузка не выполнена', async () => describeChange('Загружен', await send('POST', './api/documents', file)));
+  });
+  let typing = null;
+  $('#doc-q').addEventListener('input', () => {
+    clearTimeout(typing);
+    typing = setTimeout(() => {
+      listing.q = $('#doc-q').value.trim();
+      listing.offset = 0;
+      loadDocuments();
+    }, 200);
+  });
+  $('#doc-find').addEventListener('submit', (ev) => ev.preventDefault());
+  $('#doc-prev').addEventListener('click', () => {
+    listing.offset = Math.max(0, listing.offset - PAGE);
+    loadDocuments();
+  });
+  $('#doc-next').addEventListener('click', () => {
+    listing.offset += PAGE;
+    loadDocuments();
   });
   loadDocuments();
 }

@@ -9,20 +9,50 @@ import { rank } from './facets.js';
 import { openEntry } from './document.js';
 
 const RELATION_LABELS = { identical: 'Совпадает', edited: 'Изменено', related: 'Близко по смыслу' };
-let documentList = null; // Promise of /api/documents
+/** Documents offered at most in the picker (the API's page limit); more are found by words. */
+const PICKER_LIMIT = 100;
 
-function loadDocuments() {
-  if (!documentList) {
-    documentList = fetchJson('./api/documents').then((r) => (Array.isArray(r.documents) ? r.documents : []))
-      .catch((e) => { documentList = null; throw e; });
+/** Documents of the list `params` asks for (words, filters). */
+async function findDocuments(params, signal) {
+  const query = new URLSearchParams({ ...params, limit: String(PICKER_LIMIT) });
+  const r = await fetchJson(`./api/documents?${query}`, signal);
+  return Array.isArray(r.documents) ? r.documents : [];
+}
+
+/** The list's line of document `docId` (title, level, year), found by its id; null if unknown. */
+async function documentMeta(docId, signal) {
+  try {
+    const docs = await findDocuments({ q: docId }, signal);
+    return docs.find((d) => d.doc_id === docId) || null;
+  } catch (e) {
+    if (e.name === 'AbortError') throw e;
+    return null;
   }
-  return documentList;
+}
+
+/**
+ * Documents to offer for comparison with `meta`: those of its year first (a municipal act is
+ * compared with the regional one it follows), then others; or those with the words typed.
+ */
+async function candidates(meta, words, signal) {
+  if (words) return findDocuments({ q: words }, signal);
+  const lists = await Promise.all([
+    meta.year ? findDocuments({ year: String(meta.year) }, signal) : [],
+    findDocuments({}, signal),
+  ]);
+  const seen = new Set();
+  return lists.flat().filter((d) => !seen.has(d.doc_id) && seen.add(d.doc_id));
 }
 
 /** «Сравнить с документом …» in the document head: picks the other document of a comparison. */
 export function compareForm(meta) {
   const docId = meta.doc_id || state.doc;
-  const select = h('select', { id: 'cmp-with', disabled: true }, h('option', { value: '', text: 'Загрузка списка…' }));
+  const find = h('input', {
+    id: 'cmp-find', type: 'search', autocomplete: 'off', spellcheck: 'false',
+    placeholder: 'Найти документ по названию или месту', 'aria-label': 'Найти документ для сравнения',
+  });
+  const select = h('select', { id: 'cmp-with', disabled: true, 'aria-label': 'Документ для сравнения' },
+    h('option', { value: '', text: 'Загрузка списка…' }));
   const button = h('button', { type: 'submit', class: 'btn btn-secondary', disabled: true }, 'Сравнить');
   const form = h('form', {
     class: 'cmp-form',
@@ -32,28 +62,44 @@ export function compareForm(meta) {
       go({ ...cloneState(state), cmp: docId, with: select.value });
     },
   },
-  h('label', { for: 'cmp-with', text: 'Сравнить формулировки с документом' }),
-  h('div', { class: 'cmp-form-row' }, select, button));
-  loadDocuments().then((docs) => {
-    const others = docs.filter((d) => d.doc_id !== docId);
-    select.textContent = '';
-    if (!others.length) {
-      select.append(h('option', { value: '', text: 'Других документов нет' }));
-      return;
-    }
-    // Typically a municipal act is compared with the regional one it follows: same year first.
-    const rank = (d) => (d.level !== meta.level ? 0 : 2) + (d.year === meta.year ? 0 : 1);
-    others.sort((a, b) => rank(a) - rank(b));
-    for (const d of others) {
-      const label = [d.title, [LEVEL_LABELS[d.level], d.year].filter(Boolean).join(', ')].filter(Boolean).join(' — ');
-      select.append(h('option', { value: d.doc_id, text: label }));
-    }
-    select.disabled = false;
-    button.disabled = false;
-  }).catch(() => {
-    select.textContent = '';
-    select.append(h('option', { value: '', text: 'Список документов недоступен' }));
+  h('label', { for: 'cmp-find', text: 'Сравнить формулировки с документом' }),
+  h('div', { class: 'cmp-form-row' }, find, select, button));
+
+  let loading = null;
+  const fill = (words) => {
+    if (loading) loading.abort();
+    const controller = new AbortController();
+    loading = controller;
+    candidates(meta, words, controller.signal).then((docs) => {
+      const others = docs.filter((d) => d.doc_id !== docId);
+      select.textContent = '';
+      if (!others.length) {
+        select.append(h('option', { value: '', text: words ? 'Документов с такими словами нет' : 'Других документов нет' }));
+        select.disabled = true;
+        button.disabled = true;
+        return;
+      }
+      // Typically a municipal act is compared with the regional one it follows: same year first.
+      const rank = (d) => (d.level !== meta.level ? 0 : 2) + (d.year === meta.year ? 0 : 1);
+      others.sort((a, b) => rank(a) - rank(b));
+      for (const d of others) {
+        const label = [d.title, [LEVEL_LABELS[d.level], d.year].filter(Boolean).join(', ')].filter(Boolean).join(' — ');
+        select.append(h('option', { value: d.doc_id, text: label }));
+      }
+      select.disabled = false;
+      button.disabled = false;
+    }).catch((e) => {
+      if (e.name === 'AbortError') return;
+      select.textContent = '';
+      select.append(h('option', { value: '', text: 'Список документов недоступен' }));
+    });
+  };
+  let typing = null;
+  find.addEventListener('input', () => {
+    clearTimeout(typing);
+    typing = setTimeout(() => fill(find.value.trim()), 200);
   });
+  fill('');
   return form;
 }
 
@@ -92,9 +138,10 @@ export async function showComparison() {
   window.scrollTo(0, 0);
   try {
     const params = new URLSearchParams({ from: state.cmp, to: state.with });
-    const [alignment, docs] = await Promise.all([
+    const [alignment, ...docs] = await Promise.all([
       fetchJson(`./api/align?${params}`, controller.signal),
-      loadDocuments().catch(() => []),
+      documentMeta(state.cmp, controller.signal),
+      documentMeta(state.with, controller.signal),
     ]);
     if (controller !== cmpController) return;
     shownComparison = key;
@@ -112,7 +159,7 @@ export function percent(x) {
 }
 
 function renderComparison(al, docs, signal) {
-  const byId = new Map(docs.map((d) => [d.doc_id, d]));
+  const byId = new Map(docs.filter(Boolean).map((d) => [d.doc_id, d]));
   const from = byId.get(al.from_doc) || { doc_id: al.from_doc, title: al.from_doc };
   const to = byId.get(al.to_doc) || { doc_id: al.to_doc, title: al.to_doc };
   const pairs = Array.isArray(al.pairs) ? al.pairs : [];

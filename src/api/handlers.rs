@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::http::Uri;
 use serde::{Deserialize, Serialize};
 
-use super::params::{self, NoQuery, Query, SearchQuery, SimilarQuery};
+use super::params::{self, DocumentsQuery, NoQuery, Query, SearchQuery, SimilarQuery};
 use super::{ApiError, AppState, on_index};
 use crate::index::{DocumentSummary, IndexSource};
 use crate::model::Entry;
@@ -61,30 +61,41 @@ pub async fn facets(
     }))
 }
 
-/// The list of documents.
+/// A page of the list of documents.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct DocumentList {
-    /// Number of documents.
+    /// Documents that pass the words and filters (every page).
     pub total: u64,
-    /// Documents with metadata and entry counts.
+    /// Documents the index holds.
+    pub held: u64,
+    /// Documents skipped before this page.
+    pub offset: usize,
+    /// The page: metadata and entry counts, ordered by document id.
     pub documents: Vec<DocumentSummary>,
 }
 
-/// All documents with metadata and entry counts.
+/// The documents held, found by words of their titles, places and ids, filtered and paged.
 #[utoipa::path(
     get,
     path = "/api/documents",
     tag = "documents",
-    responses((status = 200, description = "All indexed documents", body = DocumentList))
+    params(DocumentsQuery),
+    responses(
+        (status = 200, description = "A page of the documents held", body = DocumentList),
+        (status = 400, description = "Bad parameter", body = super::error::ErrorBody),
+    )
 )]
 pub async fn documents(
     State(state): State<AppState>,
-    _: NoQuery,
+    DocumentsQuery(query): DocumentsQuery,
 ) -> Result<Json<DocumentList>, ApiError> {
-    let documents = on_index(&state, |index| index.documents()).await?;
+    let offset = query.offset;
+    let page = on_index(&state, move |index| index.list_documents(&query)).await?;
     Ok(Json(DocumentList {
-        total: documents.len() as u64,
-        documents,
+        total: page.total,
+        held: page.held,
+        offset,
+        documents: page.documents,
     }))
 }
 

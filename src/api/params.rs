@@ -5,7 +5,8 @@
 //! - [`Query`]: the decoded pairs (endpoints with parameters of their own: align, compare);
 //! - [`NoQuery`]: endpoints that take none;
 //! - [`SearchQuery`] / [`SimilarQuery`]: the checked [`SearchRequest`] of `/api/search` and
-//!   `/api/entries/{id}/similar`, documented in OpenAPI from the [`Param`] vocabulary.
+//!   `/api/entries/{id}/similar`, documented in OpenAPI from the [`Param`] vocabulary;
+//! - [`DocumentsQuery`]: the checked [`DocumentQuery`] of `GET /api/documents`, likewise.
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -14,6 +15,7 @@ use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, SchemaFormat,
 use utoipa::openapi::{KnownFormat, Required};
 
 use super::ApiError;
+use crate::index::DocumentQuery;
 use crate::search::SearchRequest;
 use crate::search::params::request;
 pub use crate::search::params::{
@@ -83,6 +85,26 @@ impl utoipa::IntoParams for SearchQuery {
     }
 }
 
+/// The checked request of `GET /api/documents`: words, document filters, paging.
+#[derive(Debug, Clone)]
+pub struct DocumentsQuery(pub DocumentQuery);
+
+impl<S: Send + Sync> FromRequestParts<S> for DocumentsQuery {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        let pairs = Pairs::parse(parts.uri.query())?;
+        let req = request(&pairs, Endpoint::Documents)?;
+        Ok(DocumentsQuery(DocumentQuery::from(&req)))
+    }
+}
+
+impl utoipa::IntoParams for DocumentsQuery {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        openapi_params(Endpoint::Documents)
+    }
+}
+
 impl utoipa::IntoParams for SimilarQuery {
     fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
         openapi_params(Endpoint::Similar)
@@ -93,7 +115,7 @@ impl utoipa::IntoParams for SimilarQuery {
 pub fn openapi_params(endpoint: Endpoint) -> Vec<Parameter> {
     Param::of(endpoint)
         .map(|p| {
-            let mut description = format!("{} ({}).", p.help(), p.label_ru());
+            let mut description = format!("{} ({}).", p.help_at(endpoint), p.label_ru());
             if let Some(list) = p.values_list() {
                 description.push_str(&format!(" Values: {list}; any case."));
             }

@@ -69,13 +69,13 @@ const MAX_CANDIDATES_SHOWN: usize = 10;
 /// [`Error::InvalidInput`] naming them (the command line accepts short unique prefixes:
 /// `align 000 001`).
 pub fn resolve_doc_id(index: &EntryIndex, prefix: &str) -> Result<String> {
-    let docs = index.documents()?;
-    if docs.iter().any(|d| d.doc_id == prefix) {
+    let ids = index.document_ids()?;
+    if ids.iter().any(|id| id == prefix) {
         return Ok(prefix.to_string());
     }
-    let matching: Vec<&str> = docs
+    let matching: Vec<&str> = ids
         .iter()
-        .map(|d| d.doc_id.as_str())
+        .map(String::as_str)
         .filter(|id| !prefix.is_empty() && id.starts_with(prefix))
         .collect();
     match matching.as_slice() {

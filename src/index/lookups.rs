@@ -5,11 +5,10 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use tantivy::collector::DocSetCollector;
-use tantivy::query::{AllQuery, TermQuery};
+use tantivy::query::TermQuery;
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, TantivyDocument, Term};
 
-use super::collect::doc_counter::DocCounter;
 use super::stored::StoredEntry;
 use super::{DocumentSummary, EntryIndex, suggest, vocab};
 use crate::analysis::{self, fold};
@@ -71,18 +70,6 @@ impl EntryIndex {
         Ok(self.document(doc_id)?.and_then(|d| d.file))
     }
 
-    /// All documents with entry counts, ordered by document id.
-    pub fn documents(&self) -> Result<Vec<DocumentSummary>> {
-        let searcher = self.reader.searcher();
-        let per_doc = searcher.search(&AllQuery, &DocCounter)?;
-        let mut out = Vec::with_capacity(per_doc.len());
-        for (_, (count, address)) in per_doc {
-            out.push(self.summary(&searcher, count, address)?);
-        }
-        out.sort_by(|a, b| a.doc_id.cmp(&b.doc_id));
-        Ok(out)
-    }
-
     /// One document with its entry count (`None` if the index has no entry of it): the cost
     /// of its own entries, not of the index's documents.
     pub fn document(&self, doc_id: &str) -> Result<Option<DocumentSummary>> {
@@ -101,7 +88,7 @@ impl EntryIndex {
 
     /// The summary of a document of `count` entries, its fields read from the entry at
     /// `address`.
-    fn summary(
+    pub(super) fn summary(
         &self,
         searcher: &tantivy::Searcher,
         count: u64,
@@ -122,8 +109,11 @@ impl EntryIndex {
         {
             return Ok(counts);
         }
-        let per_doc = searcher.search(&AllQuery, &DocCounter)?;
-        let counts = (per_doc.len() as u64, searcher.num_docs());
+        let documents = {
+            let mut catalogue = self.lock_catalogue()?;
+            self.held(&searcher, &mut catalogue)?.len() as u64
+        };
+        let counts = (documents, searcher.num_docs());
         if let Ok(mut held) = self.counted.lock() {
             *held = Some((generation, counts));
         }

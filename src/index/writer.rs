@@ -89,12 +89,14 @@ impl EntryIndex {
             .read()
             .map_err(|_| Error::Index("abbreviation table poisoned".into()))?
             .clone();
+        // What the index holds is read when a batch of files plans its ids (a stored entry per
+        // document: seconds at 50,000 documents, and an upload has its id already).
         let held = if pending_clear {
             writer.delete_all_documents()?;
             abbreviations.clear();
-            HashMap::new()
+            Some(HashMap::new())
         } else {
-            self.held_documents()?
+            None
         };
         Ok(EntryWriter {
             index: self,
@@ -225,8 +227,9 @@ pub struct EntryWriter<'a> {
     fresh: bool,
     /// Ids of the batch's documents that have entries.
     doc_ids: HashSet<String>,
-    /// What the index held before the batch (empty when the commit clears it).
-    held: HashMap<String, ids::HeldDoc>,
+    /// What the index held before the batch (empty when the commit clears it; `None` until a
+    /// batch of files plans its ids).
+    held: Option<HashMap<String, ids::HeldDoc>>,
     /// Ids of every document of the batch.
     batch: HashSet<String>,
     /// Payload recorded with the commit (see [`EntryIndex::commit_payload`]).
@@ -353,9 +356,18 @@ impl EntryWriter<'_> {
     }
 
     /// The ids of a batch of `(batch id, canonical path)` against the index (see [`ids`]).
-    fn plan_ids<'f>(&self, files: impl Iterator<Item = (&'f str, &'f str)>) -> Vec<ids::PlannedId> {
+    fn plan_ids<'f>(
+        &mut self,
+        files: impl Iterator<Item = (&'f str, &'f str)>,
+    ) -> Result<Vec<ids::PlannedId>> {
         let files: Vec<(&str, &str)> = files.collect();
-        ids::plan(&files, &self.held)
+        let held = match self.held.take() {
+            Some(held) => held,
+            None => self.index.held_documents()?,
+        };
+        let plan = ids::plan(&files, &held);
+        self.held = Some(held);
+        Ok(plan)
     }
 
     /// Adds decoded source files (the embedded seeds) one by one, with the ids of
@@ -369,7 +381,7 @@ impl EntryWriter<'_> {
             sources
                 .iter()
                 .map(|s| (s.doc_id.as_str(), s.origin.as_str())),
-        );
+        )?;
         for (src, planned) in sources.iter().zip(&plan) {
             let origin = DocOrigin::of(src);
             let mut src = src.clone();
@@ -416,7 +428,7 @@ impl EntryWriter<'_> {
         limits: &ReadLimits,
         mut on_file: impl FnMut(FileOutcome<'_>),
     ) -> Result<()> {
-        let plan = self.plan_ids(files.iter().map(|f| (f.doc_id.as_str(), f.origin.as_str())));
+        let plan = self.plan_ids(files.iter().map(|f| (f.doc_id.as_str(), f.origin.as_str())))?;
         let threads = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
             .clamp(1, 8);

@@ -23,6 +23,8 @@ pub const MAX_PAIRS: usize = 200;
 pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2100;
 /// Default number of similar entries.
 pub const DEFAULT_SIMILAR_LIMIT: usize = 10;
+/// Default number of documents of a page of the list of documents.
+pub const DEFAULT_DOCUMENTS_LIMIT: usize = 50;
 
 /// A bad parameter: a stable code and a message in English and in Russian.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -194,6 +196,7 @@ pub fn request(pairs: &Pairs, endpoint: Endpoint) -> Result<SearchRequest, Param
         limit: match endpoint {
             Endpoint::Search => DEFAULT_LIMIT,
             Endpoint::Similar => DEFAULT_SIMILAR_LIMIT,
+            Endpoint::Documents => DEFAULT_DOCUMENTS_LIMIT,
         },
         ..SearchRequest::default()
     };

@@ -58,6 +58,15 @@ describe('admin page', () => {
     assert.match(uploaded, /Загружен: prikaz_stavropol \(prikaz_stavropol\.txt\), записей: 5/);
     await page.waitForSelector('#documents tr[data-doc-id="prikaz_stavropol"]');
     assert.ok((await hitDocs(goldQuote(FIRST))).includes('prikaz_stavropol'));
+    assert.match(await page.textContent('#doc-range'), /^Документы 1–6 из 6$/);
+
+    // Words narrow the list (here a part of the id, any case); clearing them brings all back.
+    await page.fill('#doc-q', 'Prikaz_Stav');
+    await page.waitForFunction(() => document.querySelectorAll('#documents tbody tr').length === 1);
+    assert.equal(await page.getAttribute('#documents tbody tr', 'data-doc-id'), 'prikaz_stavropol');
+    assert.match(await page.textContent('#doc-range'), /^Документы 1–1 из 1 \(всего в индексе: 6\)$/);
+    await page.fill('#doc-q', '');
+    await page.waitForFunction(() => document.querySelectorAll('#documents tbody tr').length === 6);
     await screenshot(page, 'admin-uploaded');
 
     // Replace through the row's file input: the old text is gone, the new one searchable.

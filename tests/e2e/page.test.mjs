@@ -225,6 +225,25 @@ describe('search page', () => {
     assert.equal(regional.level, 'regional', 'a regional document is proposed first');
     assert.equal(regional.year, municipal.year);
 
+    // Words typed narrow the documents offered to those the list finds with them (any case).
+    const list = async (q) => (await fetch(`${fx.server.url}/api/documents?limit=100&q=${encodeURIComponent(q)}`)).json();
+    let typed = null;
+    let found = null;
+    for (const word of regional.title.split(/[^\p{L}]+/u).filter((w) => w.length > 6)) {
+      typed = word.slice(1, 6).toUpperCase();
+      found = await list(typed);
+      if (found.total < docs.total) break;
+    }
+    const offered = found.documents.map((d) => d.doc_id).filter((id) => id !== municipal.doc_id).sort();
+    assert.ok(offered.includes(regional.doc_id) && found.total < docs.total, `${typed} narrows the list`);
+    await page.fill('#cmp-find', typed);
+    await page.waitForFunction((n) => document.querySelectorAll('#cmp-with option').length === n, offered.length);
+    const options = await page.$$eval('#cmp-with option', (os) => os.map((o) => o.value).sort());
+    assert.deepEqual(options, offered);
+    await page.fill('#cmp-find', '');
+    await page.waitForFunction((n) => document.querySelectorAll('#cmp-with option').length === n, docs.total - 1);
+    assert.equal(await select.inputValue(), regional.doc_id, 'the proposal is back once the words are cleared');
+
     const alignResp = page.waitForResponse((r) => r.url().includes('/api/align?'));
     await page.click('.cmp-form button[type=submit]');
     const alignment = await (await alignResp).json();

@@ -1,0 +1,345 @@
+//! The catalogue: every document the index holds with its metadata and entry count, the list
+//! behind `/api/documents` (found by words, filtered and paged) and `edusearch documents`.
+//!
+//! The entry counts come from the document-id column (no stored entry read); a document's
+//! metadata (title, kind, level, place, date, file) from one of its stored entries. That read is
+//! the cost — ≈ 50 µs a document, seconds at 50,000 documents — so the metadata is kept by the
+//! (segment, entry) it was read from: a segment never changes, so after a commit only the
+//! documents of new segments are read (an upload reads its own document, not the index's). The
+//! list itself is built once per searcher generation; the metadata of segments gone (merged,
+//! emptied) is dropped with it, so memory follows the documents held.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use tantivy::index::SegmentId;
+use tantivy::{DocAddress, DocId, SegmentReader};
+
+use super::{DocumentSummary, EntryIndex, schema};
+use crate::analysis::fold;
+use crate::error::{Error, Result};
+use crate::model::{DocKind, Level};
+use crate::search::SearchRequest;
+
+/// Which documents of the catalogue, which page of them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentQuery {
+    /// Words every listed document has, each as a part of its title, place, id or file name
+    /// (case and ё ignored: «ртищ» finds «Ртищевского»); empty lists every document.
+    pub q: String,
+    /// Years of the document (any of them); empty: any year.
+    pub year: Vec<i32>,
+    /// Inclusive lower bound of the year.
+    pub year_from: Option<i32>,
+    /// Inclusive upper bound of the year.
+    pub year_to: Option<i32>,
+    /// Levels (any of them).
+    pub level: Vec<Level>,
+    /// Kinds (any of them).
+    pub kind: Vec<DocKind>,
+    /// Regions (any of them; case ignored).
+    pub region: Vec<String>,
+    /// Documents skipped.
+    pub offset: usize,
+    /// Documents listed at most.
+    pub limit: usize,
+}
+
+impl Default for DocumentQuery {
+    /// Every document, first [`DocumentQuery::DEFAULT_LIMIT`] of them.
+    fn default() -> Self {
+        DocumentQuery {
+            q: String::new(),
+            year: Vec::new(),
+            year_from: None,
+            year_to: None,
+            level: Vec::new(),
+            kind: Vec::new(),
+            region: Vec::new(),
+            offset: 0,
+            limit: Self::DEFAULT_LIMIT,
+        }
+    }
+}
+
+impl From<&SearchRequest> for DocumentQuery {
+    /// The document filters and paging of a checked request (see
+    /// [`crate::vocabulary::Endpoint::Documents`]); the entry filters do not apply.
+    fn from(req: &SearchRequest) -> Self {
+        DocumentQuery {
+            q: req.q.clone(),
+            year: req.year.clone(),
+            year_from: req.year_from,
+            year_to: req.year_to,
+            level: req.level.clone(),
+            kind: req.kind.clone(),
+            region: req.region.clone(),
+            offset: req.offset,
+            limit: req.limit,
+        }
+    }
+}
+
+impl DocumentQuery {
+    /// Documents listed when no limit is given.
+    pub const DEFAULT_LIMIT: usize = crate::search::params::DEFAULT_DOCUMENTS_LIMIT;
+
+    /// Every document at once (for the command line and internal callers).
+    pub fn all() -> Self {
+        DocumentQuery {
+            limit: usize::MAX,
+            ..DocumentQuery::default()
+        }
+    }
+
+    /// The query's words, folded; punctuation separates words.
+    fn words(&self) -> Vec<String> {
+        fold(&self.q)
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// Whether a listed document passes the filters (not the words).
+    fn admits(&self, d: &DocumentSummary) -> bool {
+        let year = |wanted: &dyn Fn(i32) -> bool| d.year.is_some_and(wanted);
+        (self.year.is_empty() || year(&|y| self.year.contains(&y)))
+            && self.year_from.is_none_or(|from| year(&|y| y >= from))
+            && self.year_to.is_none_or(|to| year(&|y| y <= to))
+            && (self.level.is_empty() || self.level.contains(&d.level))
+            && (self.kind.is_empty() || self.kind.contains(&d.kind))
+            && (self.region.is_empty()
+                || d.region.as_deref().is_some_and(|r| {
+                    let r = fold(r);
+                    self.region.iter().any(|w| fold(w.trim()) == r)
+                }))
+    }
+}
+
+/// A page of the catalogue.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocumentPage {
+    /// Documents that pass the query (all pages).
+    pub total: u64,
+    /// Documents the index holds.
+    pub held: u64,
+    /// The page, ordered by document id.
+    pub documents: Vec<DocumentSummary>,
+}
+
+/// A document of the list with the folded text its words are looked for in.
+#[derive(Debug, Clone)]
+pub(super) struct Listed {
+    summary: DocumentSummary,
+    folded: Arc<str>,
+}
+
+impl Listed {
+    /// A document as read (its entry count aside).
+    fn new(summary: DocumentSummary) -> Self {
+        let fields = [
+            Some(summary.doc_id.as_str()),
+            Some(summary.title.as_str()),
+            summary.municipality.as_deref(),
+            summary.region.as_deref(),
+            summary.file.as_deref(),
+        ];
+        let text: Vec<&str> = fields.into_iter().flatten().collect();
+        Listed {
+            folded: fold(&text.join("\n")).into(),
+            summary,
+        }
+    }
+}
+
+/// The catalogue of the last searcher generation listed, and what was read to build it.
+#[derive(Debug, Default)]
+pub(super) struct Catalogue {
+    generation: Option<u64>,
+    listed: Arc<Vec<Listed>>,
+    /// A document as read (entry count aside) by the entry it was read from.
+    heads: HashMap<(SegmentId, DocId), Listed>,
+    /// The documents of each segment as last counted.
+    segments: HashMap<SegmentId, Arc<SegmentDocuments>>,
+}
+
+/// The documents of one segment: each id with its live entries and one of them.
+#[derive(Debug)]
+pub(super) struct SegmentDocuments {
+    /// Deleted entries of the segment when counted: the counts hold while this is the same.
+    deleted: DocId,
+    docs: Vec<(String, u64, DocId)>,
+}
+
+/// A document held: its id, its entries, one of them.
+pub(super) struct Held {
+    pub doc_id: String,
+    pub entries: u64,
+    pub address: DocAddress,
+}
+
+impl EntryIndex {
+    /// A page of the documents held that pass `query`, ordered by document id.
+    pub fn list_documents(&self, query: &DocumentQuery) -> Result<DocumentPage> {
+        let listed = self.catalogue()?;
+        let words = query.words();
+        let mut total = 0u64;
+        let mut documents = Vec::new();
+        for d in listed.iter() {
+            if !query.admits(&d.summary) || !words.iter().all(|w| d.folded.contains(w.as_str())) {
+                continue;
+            }
+            let at = total as usize;
+            total += 1;
+            if at >= query.offset && documents.len() < query.limit {
+                documents.push(d.summary.clone());
+            }
+        }
+        Ok(DocumentPage {
+            total,
+            held: listed.len() as u64,
+            documents,
+        })
+    }
+
+    /// All documents with entry counts, ordered by document id.
+    pub fn documents(&self) -> Result<Vec<DocumentSummary>> {
+        Ok(self.list_documents(&DocumentQuery::all())?.documents)
+    }
+
+    /// The ids of the documents held, ordered (no stored entry read: for callers that need no
+    /// metadata, such as the ids a new document may not take).
+    pub fn document_ids(&self) -> Result<Vec<String>> {
+        let searcher = self.reader.searcher();
+        let mut held = self.lock_catalogue()?;
+        let mut ids: Vec<String> = self
+            .held(&searcher, &mut held)?
+            .into_iter()
+            .map(|h| h.doc_id)
+            .collect();
+        ids.sort_unstable();
+        Ok(ids)
+    }
+
+    /// The list of the current searcher generation, built when the generation is new.
+    pub(super) fn catalogue(&self) -> Result<Arc<Vec<Listed>>> {
+        let searcher = self.reader.searcher();
+        let generation = searcher.generation().generation_id();
+        // Held while building: a second caller waits for the list rather than reading it again.
+        let mut held = self.lock_catalogue()?;
+        if held.generation == Some(generation) {
+            return Ok(Arc::clone(&held.listed));
+        }
+        let documents = self.held(&searcher, &mut held)?;
+        let mut heads = HashMap::with_capacity(documents.len());
+        let mut listed = Vec::with_capacity(documents.len());
+        for doc in documents {
+            let key = head_key(&searcher, doc.address);
+            let head = match held.heads.remove(&key) {
+                Some(head) => head,
+                None => Listed::new(self.summary(&searcher, 0, doc.address)?),
+            };
+            let mut this = head.clone();
+            this.summary.entries = doc.entries;
+            listed.push(this);
+            heads.insert(key, head);
+        }
+        listed.sort_by(|a, b| a.summary.doc_id.cmp(&b.summary.doc_id));
+        let listed = Arc::new(listed);
+        held.generation = Some(generation);
+        held.listed = Arc::clone(&listed);
+        held.heads = heads;
+        Ok(listed)
+    }
+
+    pub(super) fn lock_catalogue(&self) -> Result<std::sync::MutexGuard<'_, Catalogue>> {
+        self.catalogue
+            .lock()
+            .map_err(|_| Error::Index("document catalogue poisoned".into()))
+    }
+
+    /// Every document held with its entry count and one entry, in no order. Each segment's
+    /// documents are counted once (again only when entries of it are deleted); the counts of
+    /// segments gone are dropped.
+    pub(super) fn held(
+        &self,
+        searcher: &tantivy::Searcher,
+        catalogue: &mut Catalogue,
+    ) -> Result<Vec<Held>> {
+        let mut segments = HashMap::with_capacity(searcher.segment_readers().len());
+        let mut by_id: HashMap<&str, usize> = HashMap::new();
+        let mut out: Vec<Held> = Vec::new();
+        let mut counted = Vec::with_capacity(searcher.segment_readers().len());
+        for reader in searcher.segment_readers() {
+            let id = reader.segment_id();
+            let docs = match catalogue.segments.remove(&id) {
+                Some(docs) if docs.deleted == reader.num_deleted_docs() => docs,
+                _ => Arc::new(segment_documents(reader)?),
+            };
+            segments.insert(id, Arc::clone(&docs));
+            counted.push(docs);
+        }
+        for (ord, docs) in counted.iter().enumerate() {
+            for (doc_id, entries, doc) in &docs.docs {
+                match by_id.get(doc_id.as_str()) {
+                    Some(&at) => out[at].entries += entries,
+                    None => {
+                        by_id.insert(doc_id, out.len());
+                        out.push(Held {
+                            doc_id: doc_id.clone(),
+                            entries: *entries,
+                            address: DocAddress::new(ord as u32, *doc),
+                        });
+                    }
+                }
+            }
+        }
+        drop(by_id);
+        catalogue.segments = segments;
+        Ok(out)
+    }
+}
+
+/// Counts the live entries of each document of a segment (the document-id column; no stored
+/// entry read) and notes the first of each.
+fn segment_documents(reader: &SegmentReader) -> Result<SegmentDocuments> {
+    let deleted = reader.num_deleted_docs();
+    let Some(column) = reader.fast_fields().str(schema::names::DOC_ID)? else {
+        return Ok(SegmentDocuments {
+            deleted,
+            docs: Vec::new(),
+        });
+    };
+    let mut counts: Vec<(u64, DocId)> = vec![(0, 0); column.num_terms()];
+    for doc in reader.doc_ids_alive() {
+        for ord in column.term_ords(doc) {
+            if let Some(slot) = counts.get_mut(ord as usize) {
+                if slot.0 == 0 {
+                    slot.1 = doc;
+                }
+                slot.0 += 1;
+            }
+        }
+    }
+    let mut docs = Vec::new();
+    let mut name = String::new();
+    for (ord, &(entries, doc)) in counts.iter().enumerate() {
+        if entries == 0 {
+            continue;
+        }
+        let named = column
+            .ord_to_str(ord as u64, &mut name)
+            .map_err(tantivy::TantivyError::from)?;
+        if named {
+            docs.push((name.clone(), entries, doc));
+        }
+    }
+    Ok(SegmentDocuments { deleted, docs })
+}
+
+/// The key a document's metadata is kept by: the segment and entry it was read from.
+fn head_key(searcher: &tantivy::Searcher, address: DocAddress) -> (SegmentId, DocId) {
+    let segment = searcher.segment_reader(address.segment_ord).segment_id();
+    (segment, address.doc_id)
+}
