@@ -312,8 +312,8 @@ impl Param {
     pub const fn help_at(self, endpoint: Endpoint) -> &'static str {
         match (self, endpoint) {
             (Param::Q, Endpoint::Documents) => {
-                "Words of the documents listed: each a part of a word of the title, place, id or \
-                 file name (case and ё ignored); empty lists every document"
+                "Words of the documents listed, separated by spaces: each a part of the title, \
+                 place, id or file name (case and ё ignored); empty lists every document"
             }
             _ => self.help(),
         }

@@ -757,6 +757,36 @@ fn kill_during_uploads_leaves_store_and_index_in_agreement() {
         assert_eq!(d["entries"], expected);
     }
     let first = uploads[0]["doc_id"].as_str().expect("id").to_owned();
+    // Words and filters as in `GET /api/documents`: an id's part finds its document, a page says
+    // on stderr which part of how many it is; a bad value is refused with exit code 1.
+    let ids_of = |out: &std::process::Output| -> Vec<String> {
+        let v: Value = serde_json::from_slice(&out.stdout).expect("documents JSON");
+        let list = v.as_array().expect("array");
+        list.iter()
+            .map(|d| d["doc_id"].as_str().expect("id").to_owned())
+            .collect()
+    };
+    let out = run(&index_dir, &["documents", "--json", &first.to_uppercase()]);
+    assert!(out.status.success());
+    assert_eq!(ids_of(&out), vec![first.clone()]);
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains(&format!("1 of {} documents pass", listed.len())),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let all: Vec<String> = listed
+        .iter()
+        .map(|d| d["doc_id"].as_str().expect("id").to_owned())
+        .collect();
+    let out = run(
+        &index_dir,
+        &["documents", "--json", "--limit", "2", "--offset", "1"],
+    );
+    assert_eq!(ids_of(&out), all[1..3].to_vec());
+    let out = run(&index_dir, &["documents", "--level", "nowhere"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("level"));
     let out = run(&index_dir, &["remove", &first, "no_such_document"]);
     assert_eq!(
         out.status.code(),

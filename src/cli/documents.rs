@@ -1,4 +1,4 @@
-//! `edusearch documents [--json]`, `edusearch remove DOC_ID...`, `edusearch reindex
+//! `edusearch documents [WORDS] [filters] [--json]`, `edusearch remove DOC_ID...`, `edusearch reindex
 //! [--drop-unstored]`: the documents of an index and their stored originals on the command line.
 
 use std::collections::BTreeMap;
@@ -9,13 +9,18 @@ use std::process::ExitCode;
 use anyhow::Context;
 use serde::Serialize;
 
+use super::flags::DocumentFlags;
 use crate::documents::{ChangeError, Documents};
-use crate::index::EntryIndex;
+use crate::index::{DocumentQuery, EntryIndex};
 use crate::store::StoredDocument;
 
 /// Arguments of `documents`.
 #[derive(Debug, clap::Args)]
 pub struct DocumentsArgs {
+    /// Words and filters (those of `GET /api/documents`); without `--limit` every document that
+    /// passes is listed.
+    #[command(flatten)]
+    pub flags: DocumentFlags,
     /// Print JSON (one array of records) instead of a table.
     #[arg(long)]
     pub json: bool,
@@ -59,13 +64,35 @@ struct Listed {
 /// Runs `documents`: every document of the index with its entry count and, for uploaded ones,
 /// the stored original; stored documents without entries too. Ordered by id.
 pub fn run_list(index_dir: &Path, args: DocumentsArgs) -> anyhow::Result<ExitCode> {
+    let mut query = DocumentQuery::from(&args.flags.request()?);
+    let paged = args.flags.0.iter().any(|(name, _)| name == "limit");
+    if !paged {
+        query.limit = usize::MAX;
+    }
     let index = open(index_dir)?;
     let mut stored: BTreeMap<String, StoredDocument> = Documents::list(&index)?
         .into_iter()
         .map(|d| (d.doc_id.clone(), d))
         .collect();
-    let mut listed: Vec<Listed> = index
-        .documents()?
+    let page = index.list_documents(&query)?;
+    if paged || page.total < page.held {
+        let shown = page.documents.len();
+        let range = match shown {
+            0 => "none".to_owned(),
+            n => format!("{}-{}", query.offset + 1, query.offset + n),
+        };
+        eprintln!(
+            "edusearch: {} of {} documents pass; listed: {range}",
+            page.total, page.held
+        );
+    }
+    // Stored originals without entries have no metadata to filter: listed with the whole list.
+    let whole = page.total == page.held && query.offset == 0 && !paged;
+    if !whole {
+        stored.retain(|id, _| page.documents.iter().any(|d| &d.doc_id == id));
+    }
+    let mut listed: Vec<Listed> = page
+        .documents
         .into_iter()
         .map(|d| Listed {
             stored: stored.remove(&d.doc_id),

@@ -1,4 +1,4 @@
-//! CLI flags of `search` and `similar`, generated from the [`Param`] vocabulary: one flag per
+//! CLI flags of `search`, `similar` and `documents`, generated from the [`Param`] vocabulary: one flag per
 //! parameter of the endpoint (`year_from` → `--year-from`, aliases as visible aliases), every one
 //! taking its value as text. The values are checked by [`crate::search::params::request`], the
 //! function `/api/search` and `/similar` use, so the CLI and the API give the same verdicts.
@@ -57,12 +57,17 @@ flag_set!(
     SimilarFlags,
     Endpoint::Similar
 );
+flag_set!(
+    /// The words and flags of `edusearch documents` (those of `GET /api/documents`).
+    DocumentFlags,
+    Endpoint::Documents
+);
 
 /// Adds one argument per parameter of `endpoint`: the query positional, the rest flags.
 fn augment(mut cmd: Command, endpoint: Endpoint) -> Command {
     for p in Param::of(endpoint) {
         let arg = Arg::new(p.name())
-            .help(help(p))
+            .help(help(p, endpoint))
             .action(ArgAction::Append)
             .num_args(1);
         let arg = if p.flag().is_empty() {
@@ -80,8 +85,8 @@ fn augment(mut cmd: Command, endpoint: Endpoint) -> Command {
 }
 
 /// `help (Метка)`, the values of closed sets with their labels, repetition.
-fn help(p: Param) -> String {
-    let mut text = format!("{} ({})", p.help(), p.label_ru());
+fn help(p: Param, endpoint: Endpoint) -> String {
+    let mut text = format!("{} ({})", p.help_at(endpoint), p.label_ru());
     if let Some(list) = p.values_list() {
         text.push_str(&format!(": {list}"));
     }

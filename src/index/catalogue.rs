@@ -24,8 +24,9 @@ use crate::search::SearchRequest;
 /// Which documents of the catalogue, which page of them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DocumentQuery {
-    /// Words every listed document has, each as a part of its title, place, id or file name
-    /// (case and ё ignored: «ртищ» finds «Ртищевского»); empty lists every document.
+    /// Words (separated by spaces) every listed document has, each as a part of its title,
+    /// place, id or file name (case and ё ignored: «ртищ» finds «Ртищевского»); empty lists
+    /// every document.
     pub q: String,
     /// Years of the document (any of them); empty: any year.
     pub year: Vec<i32>,
@@ -92,10 +93,12 @@ impl DocumentQuery {
         }
     }
 
-    /// The query's words, folded; punctuation separates words.
+    /// The query's words, folded: separated by spaces (an id such as `upload_0` is one word),
+    /// punctuation around them dropped (`«ртищ»`).
     fn words(&self) -> Vec<String> {
         fold(&self.q)
-            .split(|c: char| !c.is_alphanumeric())
+            .split_whitespace()
+            .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
             .filter(|w| !w.is_empty())
             .map(str::to_owned)
             .collect()
