@@ -31,15 +31,16 @@ async function documentMeta(docId, signal) {
 }
 
 /**
- * Documents to offer for comparison with `meta`: those of its year first (a municipal act is
- * compared with the regional one it follows), then others; or those with the words typed.
+ * Documents to offer for comparison with `meta`, or those with the words typed. A municipal act
+ * is typically compared with the regional one it follows: documents of its region and year
+ * first, then of its region, then of its year, then any (each list a page of the API's).
  */
 async function candidates(meta, words, signal) {
   if (words) return findDocuments({ q: words }, signal);
-  const lists = await Promise.all([
-    meta.year ? findDocuments({ year: String(meta.year) }, signal) : [],
-    findDocuments({}, signal),
-  ]);
+  const region = meta.region ? { region: meta.region } : null;
+  const year = meta.year ? { year: String(meta.year) } : null;
+  const asked = [region && year && { ...region, ...year }, region, year, {}].filter(Boolean);
+  const lists = await Promise.all(asked.map((params) => findDocuments(params, signal)));
   const seen = new Set();
   return lists.flat().filter((d) => !seen.has(d.doc_id) && seen.add(d.doc_id));
 }
@@ -79,8 +80,10 @@ export function compareForm(meta) {
         button.disabled = true;
         return;
       }
-      // Typically a municipal act is compared with the regional one it follows: same year first.
-      const rank = (d) => (d.level !== meta.level ? 0 : 2) + (d.year === meta.year ? 0 : 1);
+      // Typically a municipal act is compared with the regional one it follows: the other level
+      // of the same region and year first.
+      const rank = (d) => (d.region === meta.region ? 0 : 4) + (d.level !== meta.level ? 0 : 2)
+        + (d.year === meta.year ? 0 : 1);
       others.sort((a, b) => rank(a) - rank(b));
       for (const d of others) {
         const label = [d.title, [LEVEL_LABELS[d.level], d.year].filter(Boolean).join(', ')].filter(Boolean).join(' — ');

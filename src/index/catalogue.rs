@@ -132,10 +132,11 @@ pub struct DocumentPage {
 }
 
 /// A document of the list with the folded text its words are looked for in.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub(super) struct Listed {
+    /// Its summary, entry count aside (it changes with the index, the rest does not).
     summary: DocumentSummary,
-    folded: Arc<str>,
+    folded: String,
 }
 
 impl Listed {
@@ -150,19 +151,22 @@ impl Listed {
         ];
         let text: Vec<&str> = fields.into_iter().flatten().collect();
         Listed {
-            folded: fold(&text.join("\n")).into(),
+            folded: fold(&text.join("\n")),
             summary,
         }
     }
 }
 
+/// The documents held, by id, each with its entry count.
+pub(super) type List = Vec<(Arc<Listed>, u64)>;
+
 /// The catalogue of the last searcher generation listed, and what was read to build it.
 #[derive(Debug, Default)]
 pub(super) struct Catalogue {
     generation: Option<u64>,
-    listed: Arc<Vec<Listed>>,
+    listed: Arc<List>,
     /// A document as read (entry count aside) by the entry it was read from.
-    heads: HashMap<(SegmentId, DocId), Listed>,
+    heads: HashMap<(SegmentId, DocId), Arc<Listed>>,
     /// The documents of each segment as last counted.
     segments: HashMap<SegmentId, Arc<SegmentDocuments>>,
 }
@@ -189,14 +193,17 @@ impl EntryIndex {
         let words = query.words();
         let mut total = 0u64;
         let mut documents = Vec::new();
-        for d in listed.iter() {
+        for (d, entries) in listed.iter() {
             if !query.admits(&d.summary) || !words.iter().all(|w| d.folded.contains(w.as_str())) {
                 continue;
             }
             let at = total as usize;
             total += 1;
             if at >= query.offset && documents.len() < query.limit {
-                documents.push(d.summary.clone());
+                documents.push(DocumentSummary {
+                    entries: *entries,
+                    ..d.summary.clone()
+                });
             }
         }
         Ok(DocumentPage {
@@ -226,7 +233,7 @@ impl EntryIndex {
     }
 
     /// The list of the current searcher generation, built when the generation is new.
-    pub(super) fn catalogue(&self) -> Result<Arc<Vec<Listed>>> {
+    pub(super) fn catalogue(&self) -> Result<Arc<List>> {
         let searcher = self.reader.searcher();
         let generation = searcher.generation().generation_id();
         // Held while building: a second caller waits for the list rather than reading it again.
@@ -241,14 +248,12 @@ impl EntryIndex {
             let key = head_key(&searcher, doc.address);
             let head = match held.heads.remove(&key) {
                 Some(head) => head,
-                None => Listed::new(self.summary(&searcher, 0, doc.address)?),
+                None => Arc::new(Listed::new(self.summary(&searcher, 0, doc.address)?)),
             };
-            let mut this = head.clone();
-            this.summary.entries = doc.entries;
-            listed.push(this);
+            listed.push((Arc::clone(&head), doc.entries));
             heads.insert(key, head);
         }
-        listed.sort_by(|a, b| a.summary.doc_id.cmp(&b.summary.doc_id));
+        listed.sort_by(|(a, _), (b, _)| a.summary.doc_id.cmp(&b.summary.doc_id));
         let listed = Arc::new(listed);
         held.generation = Some(generation);
         held.listed = Arc::clone(&listed);
