@@ -173,7 +173,7 @@ pub(super) struct Catalogue {
 
 /// The documents of one segment: each id with its live entries and one of them.
 #[derive(Debug)]
-pub(super) struct SegmentDocuments {
+struct SegmentDocuments {
     /// Deleted entries of the segment when counted: the counts hold while this is the same.
     deleted: DocId,
     docs: Vec<(String, u64, DocId)>,
@@ -181,8 +181,11 @@ pub(super) struct SegmentDocuments {
 
 /// A document held: its id, its entries, one of them.
 pub(super) struct Held {
+    /// Document id.
     pub doc_id: String,
+    /// Its live entries.
     pub entries: u64,
+    /// One of them (the first of the first segment holding it).
     pub address: DocAddress,
 }
 
