@@ -49,7 +49,7 @@ use crate::model::{DocKind, Entry, Level};
 
 pub use abbrev::Abbreviations;
 use build::QueryBuilder;
-pub use catalogue::{DocumentPage, DocumentQuery};
+pub use catalogue::{DocumentFacets, DocumentPage, DocumentQuery};
 use collect::ColumnCache;
 pub use collect::FACET_VALUES;
 pub use collect::rank::DEFAULT_RERANK;

@@ -787,6 +787,32 @@ fn documents_are_found_by_words_filtered_and_paged() {
         ));
         assert_eq!(listed_ids(&got), want, "{param}={v}");
         assert!(!want.is_empty());
+        // Facets: the filtered one counted without its own filter, the others with it.
+        for facet in ["year", "level", "kind", "region"] {
+            let counted: Vec<&Value> = docs
+                .iter()
+                .filter(|d| facet == field || d[field] == value)
+                .collect();
+            let mut expected: HashMap<String, u64> = HashMap::new();
+            for d in counted {
+                let key = match &d[facet] {
+                    Value::String(s) => s.clone(),
+                    Value::Number(n) => n.to_string(),
+                    _ => continue,
+                };
+                *expected.entry(key).or_default() += 1;
+            }
+            let served: HashMap<String, u64> = got["facets"][facet]
+                .as_array()
+                .expect("facet")
+                .iter()
+                .map(|c| {
+                    let value = c["value"].as_str().expect("value").to_owned();
+                    (value, c["count"].as_u64().expect("count"))
+                })
+                .collect();
+            assert_eq!(served, expected, "{param}={v}: facet {facet}");
+        }
     }
     let years: Vec<i64> = docs.iter().filter_map(|d| d["year"].as_i64()).collect();
     let (lo, hi) = (

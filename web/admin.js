@@ -2,6 +2,8 @@
 // with the admin token. The token lives in sessionStorage of this tab only. No innerHTML: every
 // text from the server is set with textContent.
 
+import { KIND_LABELS, LEVEL_LABELS } from './labels.js';
+
 const $ = (sel) => document.querySelector(sel);
 const TOKEN_KEY = 'edusearch-admin-token';
 
@@ -66,8 +68,11 @@ async function run(label, action) {
 const PAGE = 50;
 /** Most documents the API skips (its `offset` limit): beyond, the words must narrow the list. */
 const MAX_OFFSET = 10000;
-/** The list shown: the words looked for and the first document of the page. */
-const listing = { q: '', offset: 0 };
+/** The list shown: the words looked for, the filters (parameter → value) and the first document of the page. */
+const listing = { q: '', filters: {}, offset: 0 };
+/** The filter selects, each filled from its facet's counts. */
+const FILTERS = ['#doc-level', '#doc-kind', '#doc-year', '#doc-region'];
+const FILTER_LABELS = { level: LEVEL_LABELS, kind: KIND_LABELS };
 let listController = null;
 
 /** Loads the page of the list the words and offset ask for (an older load still running is dropped). */
@@ -77,6 +82,7 @@ async function loadDocuments() {
   listController = controller;
   const params = new URLSearchParams({ limit: String(PAGE), offset: String(listing.offset) });
   if (listing.q) params.set('q', listing.q);
+  for (const [param, value] of Object.entries(listing.filters)) if (value) params.set(param, value);
   let body;
   try {
     const resp = await fetch(`./api/documents?${params}`, { cache: 'no-store', signal: controller.signal });
@@ -117,16 +123,34 @@ async function loadDocuments() {
   });
   $('#documents tbody').replaceChildren(...rows);
   showRange(body, docs.length);
+  showFilters(body.facets || {});
 }
 
-/** «Документы 51–100 из 1 234» (and how many the index holds when words narrow the list). */
+/** Fills each filter select with its facet's values and counts, keeping the value chosen. */
+function showFilters(facets) {
+  for (const sel of FILTERS) {
+    const select = $(sel);
+    const param = select.dataset.param;
+    const chosen = listing.filters[param] || '';
+    const labels = FILTER_LABELS[param] || {};
+    const counts = [...(facets[param] || [])];
+    if (param === 'year') counts.sort((a, b) => Number(b.value) - Number(a.value));
+    const options = counts.map((c) => el('option', { value: c.value, textContent: `${labels[c.value] || c.value} (${c.count})` }));
+    if (chosen && !counts.some((c) => c.value === chosen)) options.unshift(el('option', { value: chosen, textContent: `${labels[chosen] || chosen} (0)` }));
+    select.replaceChildren(el('option', { value: '', textContent: 'все' }), ...options);
+    select.value = chosen;
+  }
+}
+
+/** «Документы 51–100 из 1 234» (and how many the index holds when words or filters narrow the list). */
 function showRange(body, shown) {
   const n = (x) => Number(x).toLocaleString('ru-RU');
   const total = body.total ?? 0;
   let text;
-  if (!total) text = listing.q ? 'Документов с такими словами нет.' : 'В индексе нет документов.';
+  const narrowed = listing.q || Object.values(listing.filters).some(Boolean);
+  if (!total) text = narrowed ? 'Таких документов нет.' : 'В индексе нет документов.';
   else text = `Документы ${n(listing.offset + 1)}–${n(listing.offset + shown)} из ${n(total)}`;
-  if (listing.q && body.held !== undefined) text += ` (всего в индексе: ${n(body.held)})`;
+  if (narrowed && body.held !== undefined) text += ` (всего в индексе: ${n(body.held)})`;
   $('#doc-range').textContent = text;
   $('#doc-prev').disabled = listing.offset === 0;
   const beyond = listing.offset + PAGE > MAX_OFFSET;
@@ -154,6 +178,14 @@ function init() {
     }, 200);
   });
   $('#doc-find').addEventListener('submit', (ev) => ev.preventDefault());
+  for (const sel of FILTERS) {
+    const select = $(sel);
+    select.addEventListener('change', () => {
+      listing.filters[select.dataset.param] = select.value;
+      listing.offset = 0;
+      loadDocuments();
+    });
+  }
   $('#doc-prev').addEventListener('click', () => {
     listing.offset = Math.max(0, listing.offset - PAGE);
     loadDocuments();

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::params::{self, DocumentsQuery, NoQuery, Query, SearchQuery, SimilarQuery};
 use super::{ApiError, AppState, on_index};
-use crate::index::{DocumentSummary, IndexSource};
+use crate::index::{DocumentFacets, DocumentSummary, IndexSource};
 use crate::model::Entry;
 use crate::search::{Facets, SearchResponse};
 use crate::vocabulary::FacetInfo;
@@ -72,6 +72,9 @@ pub struct DocumentList {
     pub offset: usize,
     /// The page: metadata and entry counts, ordered by document id.
     pub documents: Vec<DocumentSummary>,
+    /// Documents per year, level, kind and region: each facet counted with the words and
+    /// every filter but its own.
+    pub facets: DocumentFacets,
 }
 
 /// The documents held, found by words of their titles, places and ids, filtered and paged.
@@ -96,6 +99,7 @@ pub async fn documents(
         held: page.held,
         offset,
         documents: page.documents,
+        facets: page.facets,
     }))
 }
 

@@ -15,11 +15,13 @@ use std::sync::Arc;
 use tantivy::index::SegmentId;
 use tantivy::{DocAddress, DocId, SegmentReader};
 
+use serde::{Deserialize, Serialize};
+
 use super::{DocumentSummary, EntryIndex, schema};
 use crate::analysis::fold;
 use crate::error::{Error, Result};
 use crate::model::{DocKind, Level};
-use crate::search::SearchRequest;
+use crate::search::{FacetCount, SearchRequest};
 
 /// Which documents of the catalogue, which page of them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -104,19 +106,95 @@ impl DocumentQuery {
             .collect()
     }
 
-    /// Whether a listed document passes the filters (not the words).
-    fn admits(&self, d: &DocumentSummary) -> bool {
-        let year = |wanted: &dyn Fn(i32) -> bool| d.year.is_some_and(wanted);
-        (self.year.is_empty() || year(&|y| self.year.contains(&y)))
+    /// The filters a listed document fails (the words aside), as a set of [`Dim`] bits.
+    fn fails(&self, d: &Listed, regions: &[String]) -> u8 {
+        let s = &d.summary;
+        let year = |wanted: &dyn Fn(i32) -> bool| s.year.is_some_and(wanted);
+        let year_ok = (self.year.is_empty() || year(&|y| self.year.contains(&y)))
             && self.year_from.is_none_or(|from| year(&|y| y >= from))
-            && self.year_to.is_none_or(|to| year(&|y| y <= to))
-            && (self.level.is_empty() || self.level.contains(&d.level))
-            && (self.kind.is_empty() || self.kind.contains(&d.kind))
-            && (self.region.is_empty()
-                || d.region.as_deref().is_some_and(|r| {
-                    let r = fold(r);
-                    self.region.iter().any(|w| fold(w.trim()) == r)
-                }))
+            && self.year_to.is_none_or(|to| year(&|y| y <= to));
+        let level_ok = self.level.is_empty() || self.level.contains(&s.level);
+        let kind_ok = self.kind.is_empty() || self.kind.contains(&s.kind);
+        let region_ok = regions.is_empty()
+            || d.region
+                .as_deref()
+                .is_some_and(|r| regions.iter().any(|w| w == r));
+        [year_ok, level_ok, kind_ok, region_ok]
+            .iter()
+            .enumerate()
+            .filter(|(_, ok)| !**ok)
+            .fold(0, |bits, (dim, _)| bits | 1 << dim)
+    }
+}
+
+/// The dimensions of the document facets, in the order of [`DocumentQuery::fails`]' bits.
+#[derive(Debug, Clone, Copy)]
+enum Dim {
+    Year,
+    Level,
+    Kind,
+    Region,
+}
+
+impl Dim {
+    const ALL: [Dim; 4] = [Dim::Year, Dim::Level, Dim::Kind, Dim::Region];
+
+    /// A listed document's value in the dimension, if it has one.
+    fn value(self, s: &DocumentSummary) -> Option<String> {
+        match self {
+            Dim::Year => s.year.map(|y| y.to_string()),
+            Dim::Level => Some(s.level.as_str().to_owned()),
+            Dim::Kind => Some(s.kind.as_str().to_owned()),
+            Dim::Region => s.region.clone(),
+        }
+    }
+}
+
+/// Documents per value of the document facets. Each facet is counted with the words and every
+/// filter but its own, as a search counts entries: the other values of a filtered facet stay
+/// visible with what choosing them would list.
+#[derive(utoipa::ToSchema, Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentFacets {
+    /// Years.
+    pub year: Vec<FacetCount>,
+    /// Levels.
+    pub level: Vec<FacetCount>,
+    /// Kinds.
+    pub kind: Vec<FacetCount>,
+    /// Regions.
+    pub region: Vec<FacetCount>,
+}
+
+impl DocumentFacets {
+    /// Counts `d` in the facets it belongs to given the filters it `fails`: all of them when it
+    /// fails none, only the failed one's when it fails exactly one.
+    fn count(counts: &mut [HashMap<String, u64>; 4], d: &DocumentSummary, fails: u8) {
+        for dim in Dim::ALL {
+            let others = fails & !(1 << dim as u8);
+            if others == 0
+                && let Some(value) = dim.value(d)
+            {
+                *counts[dim as usize].entry(value).or_default() += 1;
+            }
+        }
+    }
+
+    /// The counts, most documents first (then by value).
+    fn from_counts(counts: [HashMap<String, u64>; 4]) -> Self {
+        let [year, level, kind, region] = counts.map(|c| {
+            let mut v: Vec<FacetCount> = c
+                .into_iter()
+                .map(|(value, count)| FacetCount { value, count })
+                .collect();
+            v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+            v
+        });
+        DocumentFacets {
+            year,
+            level,
+            kind,
+            region,
+        }
     }
 }
 
@@ -129,6 +207,8 @@ pub struct DocumentPage {
     pub held: u64,
     /// The page, ordered by document id.
     pub documents: Vec<DocumentSummary>,
+    /// Documents per year, level, kind and region.
+    pub facets: DocumentFacets,
 }
 
 /// A document of the list with the folded text its words are looked for in.
@@ -137,6 +217,8 @@ pub(super) struct Listed {
     /// Its summary, entry count aside (it changes with the index, the rest does not).
     summary: DocumentSummary,
     folded: String,
+    /// Its region, folded (for the region filter).
+    region: Option<String>,
 }
 
 impl Listed {
@@ -152,6 +234,7 @@ impl Listed {
         let text: Vec<&str> = fields.into_iter().flatten().collect();
         Listed {
             folded: fold(&text.join("\n")),
+            region: summary.region.as_deref().map(fold),
             summary,
         }
     }
@@ -194,10 +277,17 @@ impl EntryIndex {
     pub fn list_documents(&self, query: &DocumentQuery) -> Result<DocumentPage> {
         let listed = self.catalogue()?;
         let words = query.words();
+        let regions: Vec<String> = query.region.iter().map(|r| fold(r.trim())).collect();
+        let mut counts: [HashMap<String, u64>; 4] = Default::default();
         let mut total = 0u64;
         let mut documents = Vec::new();
         for (d, entries) in listed.iter() {
-            if !query.admits(&d.summary) || !words.iter().all(|w| d.folded.contains(w.as_str())) {
+            if !words.iter().all(|w| d.folded.contains(w.as_str())) {
+                continue;
+            }
+            let fails = query.fails(d, &regions);
+            DocumentFacets::count(&mut counts, &d.summary, fails);
+            if fails != 0 {
                 continue;
             }
             let at = total as usize;
@@ -213,6 +303,7 @@ impl EntryIndex {
             total,
             held: listed.len() as u64,
             documents,
+            facets: DocumentFacets::from_counts(counts),
         })
     }
 

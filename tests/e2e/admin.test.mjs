@@ -67,6 +67,20 @@ describe('admin page', () => {
     assert.match(await page.textContent('#doc-range'), /^Документы 1–1 из 1 \(всего в индексе: 6\)$/);
     await page.fill('#doc-q', '');
     await page.waitForFunction(() => document.querySelectorAll('#documents tbody tr').length === 6);
+
+    // A filter lists the documents of its value; its select shows every value with its count.
+    const all = await (await fetch(`${fx.server.url}/api/documents`)).json();
+    const regional = all.documents.filter((d) => d.level === 'regional').map((d) => d.doc_id).sort();
+    assert.ok(regional.length > 0 && regional.length < 6);
+    const levelOptions = await page.$$eval('#doc-level option', (os) => os.map((o) => o.value).filter(Boolean).sort());
+    assert.deepEqual(levelOptions, [...new Set(all.documents.map((d) => d.level))].sort());
+    await page.selectOption('#doc-level', 'regional');
+    await page.waitForFunction((n) => document.querySelectorAll('#documents tbody tr').length === n, regional.length);
+    const shown = await page.$$eval('#documents tbody tr', (rows) => rows.map((r) => r.dataset.docId).sort());
+    assert.deepEqual(shown, regional);
+    assert.match(await page.textContent('#doc-range'), new RegExp(`из ${regional.length} \\(всего в индексе: 6\\)$`));
+    await page.selectOption('#doc-level', '');
+    await page.waitForFunction(() => document.querySelectorAll('#documents tbody tr').length === 6);
     await screenshot(page, 'admin-uploaded');
 
     // Replace through the row's file input: the old text is gone, the new one searchable.
