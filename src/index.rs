@@ -253,6 +253,8 @@ pub struct EntryIndex {
     counted: std::sync::Mutex<Option<(u64, (u64, u64))>>,
     /// The list of documents with their metadata (see [`catalogue`]).
     catalogue: std::sync::Mutex<catalogue::Catalogue>,
+    /// The documents of each segment with their entry counts (see [`catalogue`]).
+    segment_counts: catalogue::SegmentCounts,
 }
 
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
@@ -332,6 +334,7 @@ impl EntryIndex {
             searching: AtomicUsize::new(0),
             counted: std::sync::Mutex::new(None),
             catalogue: std::sync::Mutex::default(),
+            segment_counts: catalogue::SegmentCounts::default(),
         })
     }
 

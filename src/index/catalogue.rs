@@ -250,9 +250,12 @@ pub(super) struct Catalogue {
     listed: Arc<List>,
     /// A document as read (entry count aside) by the entry it was read from.
     heads: HashMap<(SegmentId, DocId), Arc<Listed>>,
-    /// The documents of each segment as last counted.
-    segments: HashMap<SegmentId, Arc<SegmentDocuments>>,
 }
+
+/// The documents of each segment as last counted (apart from the catalogue: counting is quick,
+/// and `/healthz` or an upload need not wait for a catalogue being read).
+#[derive(Debug, Default)]
+pub(super) struct SegmentCounts(std::sync::Mutex<HashMap<SegmentId, Arc<SegmentDocuments>>>);
 
 /// The documents of one segment: each id with its live entries and one of them.
 #[derive(Debug)]
@@ -316,9 +319,8 @@ impl EntryIndex {
     /// metadata, such as the ids a new document may not take).
     pub fn document_ids(&self) -> Result<Vec<String>> {
         let searcher = self.reader.searcher();
-        let mut held = self.lock_catalogue()?;
         let mut ids: Vec<String> = self
-            .held(&searcher, &mut held)?
+            .held(&searcher)?
             .into_iter()
             .map(|h| h.doc_id)
             .collect();
@@ -331,11 +333,14 @@ impl EntryIndex {
         let searcher = self.reader.searcher();
         let generation = searcher.generation().generation_id();
         // Held while building: a second caller waits for the list rather than reading it again.
-        let mut held = self.lock_catalogue()?;
+        let mut held = self
+            .catalogue
+            .lock()
+            .map_err(|_| Error::Index("document catalogue poisoned".into()))?;
         if held.generation == Some(generation) {
             return Ok(Arc::clone(&held.listed));
         }
-        let documents = self.held(&searcher, &mut held)?;
+        let documents = self.held(&searcher)?;
         let mut heads = HashMap::with_capacity(documents.len());
         let mut listed = Vec::with_capacity(documents.len());
         for doc in documents {
@@ -355,27 +360,22 @@ impl EntryIndex {
         Ok(listed)
     }
 
-    pub(super) fn lock_catalogue(&self) -> Result<std::sync::MutexGuard<'_, Catalogue>> {
-        self.catalogue
-            .lock()
-            .map_err(|_| Error::Index("document catalogue poisoned".into()))
-    }
-
     /// Every document held with its entry count and one entry, in no order. Each segment's
     /// documents are counted once (again only when entries of it are deleted); the counts of
     /// segments gone are dropped.
-    pub(super) fn held(
-        &self,
-        searcher: &tantivy::Searcher,
-        catalogue: &mut Catalogue,
-    ) -> Result<Vec<Held>> {
+    pub(super) fn held(&self, searcher: &tantivy::Searcher) -> Result<Vec<Held>> {
+        let mut known = self
+            .segment_counts
+            .0
+            .lock()
+            .map_err(|_| Error::Index("document counts poisoned".into()))?;
         let mut segments = HashMap::with_capacity(searcher.segment_readers().len());
         let mut by_id: HashMap<&str, usize> = HashMap::new();
         let mut out: Vec<Held> = Vec::new();
         let mut counted = Vec::with_capacity(searcher.segment_readers().len());
         for reader in searcher.segment_readers() {
             let id = reader.segment_id();
-            let docs = match catalogue.segments.remove(&id) {
+            let docs = match known.remove(&id) {
                 Some(docs) if docs.deleted == reader.num_deleted_docs() => docs,
                 _ => Arc::new(segment_documents(reader)?),
             };
@@ -398,7 +398,7 @@ impl EntryIndex {
             }
         }
         drop(by_id);
-        catalogue.segments = segments;
+        *known = segments;
         Ok(out)
     }
 }

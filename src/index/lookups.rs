@@ -109,11 +109,7 @@ impl EntryIndex {
         {
             return Ok(counts);
         }
-        let documents = {
-            let mut catalogue = self.lock_catalogue()?;
-            self.held(&searcher, &mut catalogue)?.len() as u64
-        };
-        let counts = (documents, searcher.num_docs());
+        let counts = (self.held(&searcher)?.len() as u64, searcher.num_docs());
         if let Ok(mut held) = self.counted.lock() {
             *held = Some((generation, counts));
         }
