@@ -313,7 +313,8 @@ impl Param {
         match (self, endpoint) {
             (Param::Q, Endpoint::Documents) => {
                 "Words of the documents listed, separated by spaces: each a part of the title, \
-                 place, id or file name (case and ё ignored); empty lists every document"
+                 place, id, file name, kind, year or date DD.MM.YYYY (case and ё ignored); empty \
+                 lists every document"
             }
             _ => self.help(),
         }

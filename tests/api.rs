@@ -739,6 +739,10 @@ fn documents_are_found_by_words_filtered_and_paged() {
             assert!(ids.iter().any(|i| i == id), "{q} finds {id}: {found}");
             assert_eq!(found["total"], ids.len());
             for listed in found["documents"].as_array().expect("documents") {
+                let kind = listed["kind"]
+                    .as_str()
+                    .and_then(|k| k.parse::<DocKind>().ok())
+                    .map(|k| k.label_ru().to_owned());
                 let text = [
                     &listed["title"],
                     &listed["municipality"],
@@ -748,6 +752,7 @@ fn documents_are_found_by_words_filtered_and_paged() {
                 ]
                 .iter()
                 .filter_map(|v| v.as_str())
+                .chain(kind.as_deref())
                 .collect::<Vec<_>>()
                 .join(" ")
                 .to_lowercase()
@@ -760,6 +765,23 @@ fn documents_are_found_by_words_filtered_and_paged() {
         }
         let none = get_ok(&format!("/api/documents?q={}+щщщщщ", enc(&part)));
         assert_eq!(none["total"], 0, "every word must be there");
+
+        // As documents are cited: their kind and year («приказ 2020») find them.
+        let kind = d["kind"].as_str().expect("kind");
+        let label = kind.parse::<DocKind>().expect("a kind").label_ru();
+        if let Some(year) = d["year"].as_i64() {
+            let cited = get_ok(&format!(
+                "/api/documents?limit=100&q={}+{year}",
+                enc(&label.to_lowercase())
+            ));
+            let ids = listed_ids(&cited);
+            for other in &docs {
+                if other["kind"] == kind && other["year"] == year {
+                    let other_id = other["doc_id"].as_str().expect("id");
+                    assert!(ids.iter().any(|i| i == other_id), "{label} {year}: {cited}");
+                }
+            }
+        }
     }
 
     // Filters: the documents of the full list that have the value, no other.

@@ -27,8 +27,9 @@ use crate::search::{FacetCount, SearchRequest};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DocumentQuery {
     /// Words (separated by spaces) every listed document has, each as a part of its title,
-    /// place, id or file name (case and ё ignored: «ртищ» finds «Ртищевского»); empty lists
-    /// every document.
+    /// place, id, file name, kind (its Russian label), year or date (`DD.MM.YYYY`); case and ё
+    /// ignored: «ртищ» finds «Ртищевского», «приказ 2020» the orders of 2020. Empty lists every
+    /// document.
     pub q: String,
     /// Years of the document (any of them); empty: any year.
     pub year: Vec<i32>,
@@ -224,12 +225,19 @@ pub(super) struct Listed {
 impl Listed {
     /// A document as read (its entry count aside).
     fn new(summary: DocumentSummary) -> Self {
+        // What a user may type to find a document: its title, place, id, file, and its kind
+        // and year as written in citations («приказ 2020»).
+        let year = summary.year.map(|y| y.to_string());
+        let date = summary.date.map(|d| d.format("%d.%m.%Y").to_string());
         let fields = [
             Some(summary.doc_id.as_str()),
             Some(summary.title.as_str()),
             summary.municipality.as_deref(),
             summary.region.as_deref(),
             summary.file.as_deref(),
+            Some(summary.kind.label_ru()),
+            year.as_deref(),
+            date.as_deref(),
         ];
         let text: Vec<&str> = fields.into_iter().flatten().collect();
         Listed {
