@@ -77,7 +77,8 @@ pub struct DocumentList {
     pub facets: DocumentFacets,
 }
 
-/// The documents held, found by words of their titles, places and ids, filtered and paged.
+/// The documents held, found by words (title, place, id, file, kind, year), filtered and paged,
+/// with the documents per facet value.
 #[utoipa::path(
     get,
     path = "/api/documents",

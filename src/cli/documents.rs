@@ -89,7 +89,9 @@ pub fn run_list(index_dir: &Path, args: DocumentsArgs) -> anyhow::Result<ExitCod
     // Stored originals without entries have no metadata to filter: listed with the whole list.
     let whole = page.total == page.held && query.offset == 0 && !paged;
     if !whole {
-        stored.retain(|id, _| page.documents.iter().any(|d| &d.doc_id == id));
+        let listed: std::collections::HashSet<&str> =
+            page.documents.iter().map(|d| d.doc_id.as_str()).collect();
+        stored.retain(|id, _| listed.contains(id.as_str()));
     }
     let mut listed: Vec<Listed> = page
         .documents
