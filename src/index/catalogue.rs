@@ -372,6 +372,7 @@ impl EntryIndex {
     /// documents are counted once (again only when entries of it are deleted); the counts of
     /// segments gone are dropped.
     pub(super) fn held(&self, searcher: &tantivy::Searcher) -> Result<Vec<Held>> {
+        let started = std::time::Instant::now();
         let mut known = self
             .segment_counts
             .0
@@ -407,6 +408,11 @@ impl EntryIndex {
         }
         drop(by_id);
         *known = segments;
+        tracing::debug!(
+            documents = out.len(),
+            ms = started.elapsed().as_secs_f64() * 1000.0,
+            "documents counted"
+        );
         Ok(out)
     }
 }
@@ -432,17 +438,19 @@ fn segment_documents(reader: &SegmentReader) -> Result<SegmentDocuments> {
             }
         }
     }
+    // The ids in one pass over the column's dictionary: looking each up by its number costs a
+    // block search per document (0.5 s at 50,000 documents).
     let mut docs = Vec::new();
-    let mut name = String::new();
-    for (ord, &(entries, doc)) in counts.iter().enumerate() {
-        if entries == 0 {
-            continue;
-        }
-        let named = column
-            .ord_to_str(ord as u64, &mut name)
-            .map_err(tantivy::TantivyError::from)?;
-        if named {
-            docs.push((name.clone(), entries, doc));
+    let mut terms = column
+        .dictionary()
+        .stream()
+        .map_err(tantivy::TantivyError::from)?;
+    while terms.advance() {
+        let found = counts.get(terms.term_ord() as usize);
+        if let (Some(&(entries, doc)), Ok(id)) = (found, std::str::from_utf8(terms.key()))
+            && entries > 0
+        {
+            docs.push((id.to_owned(), entries, doc));
         }
     }
     Ok(SegmentDocuments { deleted, docs })
