@@ -133,8 +133,7 @@ function showFilters(facets) {
     const param = select.dataset.param;
     const chosen = listing.filters[param] || '';
     const labels = FILTER_LABELS[param] || {};
-    const counts = [...(facets[param] || [])];
-    if (param === 'year') counts.sort((a, b) => Number(b.value) - Number(a.value));
+    const counts = facets[param] || [];
     const options = counts.map((c) => el('option', { value: c.value, textContent: `${labels[c.value] || c.value} (${c.count})` }));
     if (chosen && !counts.some((c) => c.value === chosen)) options.unshift(el('option', { value: chosen, textContent: `${labels[chosen] || chosen} (0)` }));
     select.replaceChildren(el('option', { value: '', textContent: 'все' }), ...options);

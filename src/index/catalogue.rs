@@ -22,6 +22,7 @@ use crate::analysis::fold;
 use crate::error::{Error, Result};
 use crate::model::{DocKind, Level};
 use crate::search::{FacetCount, SearchRequest};
+use crate::vocabulary::Facet;
 
 /// Which documents of the catalogue, which page of them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -107,7 +108,7 @@ impl DocumentQuery {
             .collect()
     }
 
-    /// The filters a listed document fails (the words aside), as a set of [`Dim`] bits.
+    /// The filters a listed document fails (the words aside): bit `i` for `FACETS[i]`.
     fn fails(&self, d: &Listed, regions: &[String]) -> u8 {
         let s = &d.summary;
         let year = |wanted: &dyn Fn(i32) -> bool| s.year.is_some_and(wanted);
@@ -128,26 +129,18 @@ impl DocumentQuery {
     }
 }
 
-/// The dimensions of the document facets, in the order of [`DocumentQuery::fails`]' bits.
-#[derive(Debug, Clone, Copy)]
-enum Dim {
-    Year,
-    Level,
-    Kind,
-    Region,
-}
+/// The facets of documents, in the order of [`DocumentFacets`]' fields and of
+/// [`DocumentQuery::fails`]' bits.
+const FACETS: [Facet; 4] = [Facet::Year, Facet::Level, Facet::Kind, Facet::Region];
 
-impl Dim {
-    const ALL: [Dim; 4] = [Dim::Year, Dim::Level, Dim::Kind, Dim::Region];
-
-    /// A listed document's value in the dimension, if it has one.
-    fn value(self, s: &DocumentSummary) -> Option<String> {
-        match self {
-            Dim::Year => s.year.map(|y| y.to_string()),
-            Dim::Level => Some(s.level.as_str().to_owned()),
-            Dim::Kind => Some(s.kind.as_str().to_owned()),
-            Dim::Region => s.region.clone(),
-        }
+/// A listed document's value in a facet of [`FACETS`], if it has one.
+fn value_of(facet: Facet, s: &DocumentSummary) -> Option<String> {
+    match facet {
+        Facet::Year => s.year.map(|y| y.to_string()),
+        Facet::Level => Some(s.level.as_str().to_owned()),
+        Facet::Kind => Some(s.kind.as_str().to_owned()),
+        Facet::Region => s.region.clone(),
+        Facet::Addressee | Facet::Topic | Facet::EntryType => None,
     }
 }
 
@@ -170,19 +163,20 @@ impl DocumentFacets {
     /// Counts `d` in the facets it belongs to given the filters it `fails`: all of them when it
     /// fails none, only the failed one's when it fails exactly one.
     fn count(counts: &mut [HashMap<String, u64>; 4], d: &DocumentSummary, fails: u8) {
-        for dim in Dim::ALL {
-            let others = fails & !(1 << dim as u8);
+        for (bit, &facet) in FACETS.iter().enumerate() {
+            let others = fails & !(1 << bit);
             if others == 0
-                && let Some(value) = dim.value(d)
+                && let Some(value) = value_of(facet, d)
             {
-                *counts[dim as usize].entry(value).or_default() += 1;
+                *counts[bit].entry(value).or_default() += 1;
             }
         }
     }
 
-    /// The counts, most documents first (then by value).
+    /// The counts as the search orders them: most documents first (then by value), years
+    /// newest first.
     fn from_counts(counts: [HashMap<String, u64>; 4]) -> Self {
-        let [year, level, kind, region] = counts.map(|c| {
+        let [mut year, level, kind, region] = counts.map(|c| {
             let mut v: Vec<FacetCount> = c
                 .into_iter()
                 .map(|(value, count)| FacetCount { value, count })
@@ -190,6 +184,7 @@ impl DocumentFacets {
             v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
             v
         });
+        year.sort_by_key(|c| std::cmp::Reverse(c.value.parse::<i32>().unwrap_or(i32::MIN)));
         DocumentFacets {
             year,
             level,

@@ -8,7 +8,6 @@
 //! query per facet and without loading stored documents.
 
 mod columns;
-pub mod doc_counter;
 mod eval;
 mod matcher;
 mod matches;

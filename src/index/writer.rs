@@ -9,11 +9,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use tantivy::index::SegmentId;
 use tantivy::indexer::NoMergePolicy;
-use tantivy::query::AllQuery;
 use tantivy::schema::Facet;
 use tantivy::{IndexWriter, TantivyDocument, Term};
 
-use super::collect::doc_counter::DocCounter;
 use super::expressions::{self, ExprTokenizer, Expressions};
 use super::recording::{RecordingRu, ReplayExact};
 use super::schema::day_number;
@@ -182,12 +180,12 @@ impl EntryIndex {
     /// What the index records of each document it holds (for the ids of a new batch).
     fn held_documents(&self) -> Result<HashMap<String, ids::HeldDoc>> {
         let searcher = self.reader.searcher();
-        let per_doc = searcher.search(&AllQuery, &DocCounter)?;
-        let mut out = HashMap::with_capacity(per_doc.len());
-        for (doc_id, (_, address)) in per_doc {
-            let stored = self.load_stored(&searcher, address)?;
+        let held = self.held(&searcher)?;
+        let mut out = HashMap::with_capacity(held.len());
+        for doc in held {
+            let stored = self.load_stored(&searcher, doc.address)?;
             out.insert(
-                doc_id,
+                doc.doc_id,
                 ids::HeldDoc {
                     origin: stored.extra.origin,
                     content: stored.extra.content,
