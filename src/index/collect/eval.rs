@@ -345,6 +345,9 @@ fn by_rows(cols: &SegmentColumns, visits: usize) -> bool {
     4 * visits >= cols.rows.len()
 }
 
+/// Entries counted together by [`Counters::add_batch`].
+const BATCH: usize = 32;
+
 /// Calls `f` with each entry of `set`, ascending.
 fn for_each_one(set: &FixedBitSet, mut f: impl FnMut(DocId)) {
     let width = usize::BITS as usize;
@@ -502,15 +505,42 @@ impl Counters {
         if rows {
             return self.add_rows(cols, set, dims);
         }
-        if dims == ALL_DIMS {
-            return for_each_one(set, |d| self.add_all(cols, d));
-        }
         let some = Dims::of(dims);
+        let mut batch = [0 as DocId; BATCH];
+        let mut len = 0;
         for_each_one(set, |d| {
-            if let Some(row) = cols.row(d as usize) {
-                self.add_row_in(cols, row, d, 1, &some);
+            if let Some(slot) = batch.get_mut(len) {
+                *slot = d;
+                len += 1;
+            }
+            if len == BATCH {
+                self.add_batch(cols, &batch, dims, &some);
+                len = 0;
             }
         });
+        self.add_batch(cols, &batch[..len], dims, &some);
+    }
+
+    /// Counts the entries `docs` (at most [`BATCH`]) in the dimensions `dims`: their row
+    /// numbers read first, then their rows, then the counts — each pass's loads independent of
+    /// each other, so that their cache misses (the cost of counting a few entries scattered
+    /// over a large segment) overlap instead of following each other.
+    fn add_batch(&mut self, cols: &SegmentColumns, docs: &[DocId], dims: u8, some: &Dims) {
+        let mut numbers = [u32::MAX; BATCH];
+        for (n, &d) in numbers.iter_mut().zip(docs) {
+            *n = cols.row_of.get(d as usize).copied().unwrap_or(u32::MAX);
+        }
+        let mut rows = [None; BATCH];
+        for (row, &n) in rows.iter_mut().zip(&numbers[..docs.len()]) {
+            *row = cols.rows.get(n as usize).copied();
+        }
+        for (row, &d) in rows.iter().zip(docs) {
+            let Some(row) = row else { continue };
+            match dims {
+                ALL_DIMS => self.add_row(cols, row, d, 1),
+                _ => self.add_row_in(cols, row, d, 1, some),
+            }
+        }
     }
 
     /// Counts the entries of `set` in the dimensions `dims` by rows: the entries of each
@@ -636,13 +666,6 @@ impl Counters {
                     add(&mut self.strs[i], &base.strs[i], &minus.strs[i]);
                 }
             }
-        }
-    }
-
-    /// Counts entry `d` in every dimension.
-    fn add_all(&mut self, cols: &SegmentColumns, d: DocId) {
-        if let Some(row) = cols.row(d as usize) {
-            self.add_row(cols, row, d, 1);
         }
     }
 
