@@ -8,9 +8,10 @@
 //! Query strings are parsed by the extractors of [`super::params`] like every endpoint of the API:
 //! unknown or repeated parameters and bad values are precise 400 JSON errors; unknown ids are 404.
 
+use super::json::Json;
+use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
-use axum::{Json, Router};
 use serde::Deserialize;
 
 use super::params::{Pairs, ParamError, Query, SimilarQuery};

@@ -15,13 +15,14 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use super::json::Json;
 use axum::body::{Body, Bytes};
 use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{post, put};
-use axum::{Extension, Json, Router};
+use axum::{Extension, Router};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 

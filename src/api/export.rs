@@ -9,7 +9,7 @@
 //! whatever the export's size. `X-Total-Count` says how many entries match; `X-Export-Truncated:
 //! true` that there were more than the export holds.
 
-use axum::Json;
+use super::json::Json;
 use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{HeaderName, HeaderValue, Uri, header};

@@ -1,6 +1,6 @@
 //! Handlers of the read endpoints: search, facets, documents, entries, health, fallback.
 
-use axum::Json;
+use super::json::Json;
 use axum::extract::State;
 use axum::http::Uri;
 use serde::{Deserialize, Serialize};

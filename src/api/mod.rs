@@ -30,6 +30,7 @@ pub mod documents;
 pub mod error;
 pub mod export;
 pub mod handlers;
+pub mod json;
 pub mod metrics;
 pub mod middleware;
 pub mod openapi;

@@ -1,7 +1,7 @@
 //! `GET /api/suggest?q=` — suggestions for the search box while the user types: the query with
 //! its last word completed, addressees and topics (see [`crate::index::suggest`]).
 
-use axum::Json;
+use super::json::Json;
 use axum::extract::State;
 use axum::http::Uri;
 use axum::routing::get;

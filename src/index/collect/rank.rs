@@ -115,6 +115,7 @@ pub fn page(
         return Ok(Vec::new());
     }
     let n = ranker.rerank.max(k);
+    let started = std::time::Instant::now();
     let chosen: Vec<Vec<DocId>> = match (ranking, ranker.full) {
         (Ranking::Score, Some(_)) if !ranker.first.is_empty() && total > n => {
             let chosen = first_ranking(ranker, segments, n)?;
@@ -129,14 +130,25 @@ pub fn page(
         (Ranking::Date | Ranking::Deadline, _) if total > k => up_to_kth(segments, ranking, k),
         _ => segments.iter().map(|s| ones(&s.hits)).collect(),
     };
+    let first_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let candidates: usize = chosen.iter().map(Vec::len).sum();
     let full = match ranker.full {
         Some(q) => Some(q.weight(EnableScoring::enabled_from_searcher(ranker.searcher))?),
         None => None,
     };
+    let weighted_ms = started.elapsed().as_secs_f64() * 1000.0;
     let parts = ranker.executor.map(
         |(seg, docs)| score_segment(ranker.searcher, full.as_deref(), seg, &docs, ranking, k),
         segments.iter().zip(chosen),
     )?;
+    tracing::debug!(
+        hits = total,
+        candidates,
+        first_ms,
+        weighted_ms,
+        scored_ms = started.elapsed().as_secs_f64() * 1000.0,
+        "rank phases"
+    );
     let mut top: Vec<Candidate> = parts.into_iter().flatten().collect();
     super::sort_candidates(&mut top);
     top.truncate(k);
