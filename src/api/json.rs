@@ -40,28 +40,35 @@ impl<T: Serialize> IntoResponse for Json<T> {
 #[cfg(test)]
 mod tests {
     /// The bytes are those `serde_json` writes: clients and the answer cache's ETags see no
-    /// change of format (floats, escapes, flattened and skipped fields).
+    /// change of format (floats, escapes, flattened and skipped fields, facets).
     #[test]
     fn writes_what_serde_json_writes() {
-        let seeds = crate::pipeline::embedded_seeds();
-        let doc = crate::pipeline::parse_source(seeds.first().expect("seed documents"));
-        assert!(!doc.entries.is_empty());
-        let hits: Vec<crate::search::Hit> = doc
-            .entries
-            .iter()
-            .enumerate()
-            .map(|(i, e)| crate::search::Hit {
-                score: 1.0 / (i as f32 + 3.0),
-                snippet: format!("«{}» \"<mark>\" \\ \u{1} \t", e.text),
-                entry: e.clone(),
-            })
-            .collect();
-        let mut body = Vec::new();
-        sonic_rs::to_writer(&mut body, &hits).expect("sonic-rs");
-        let expected = serde_json::to_vec(&hits).expect("serde_json");
-        assert_eq!(
-            String::from_utf8_lossy(&body),
-            String::from_utf8_lossy(&expected)
-        );
+        let dir = tempfile::tempdir().expect("temp dir");
+        let index = crate::index::EntryIndex::open_or_build_seeds(dir.path()).expect("seeds");
+        for q in [
+            "наставничество молодых педагогов",
+            "",
+            "\"цифровой образовательной среды\"",
+        ] {
+            let req = crate::search::SearchRequest {
+                q: q.into(),
+                limit: 50,
+                ..Default::default()
+            };
+            let mut answer = index.search(&req).expect("search");
+            assert!(
+                !answer.hits.is_empty() && !answer.facets.addressee.is_empty(),
+                "{q}"
+            );
+            // Quotes, backslashes, control characters and marks in a text.
+            answer.hits[0].snippet = format!("«{}» \"<mark>\" \\ \u{1} \t", answer.hits[0].snippet);
+            let mut body = Vec::new();
+            sonic_rs::to_writer(&mut body, &answer).expect("sonic-rs");
+            let expected = serde_json::to_vec(&answer).expect("serde_json");
+            assert_eq!(
+                String::from_utf8_lossy(&body),
+                String::from_utf8_lossy(&expected)
+            );
+        }
     }
 }
