@@ -25,7 +25,7 @@ use crate::search::query::UserQuery;
 use crate::search::{Facets, Hit, MAX_LIMIT, MAX_OFFSET, SearchRequest, SearchResponse, SortOrder};
 
 /// Default of [`EntryIndex::set_parallel_from`].
-pub(super) const PARALLEL_MATCHES: usize = 50_000;
+pub(super) const PARALLEL_MATCHES: usize = 10_000;
 
 impl EntryIndex {
     /// Runs a search.
