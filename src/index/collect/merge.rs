@@ -139,9 +139,14 @@ impl<'d> Totals<'d> {
                 .filter(|&(_, &n)| n > 0)
                 .map(|(g, &n)| (n, g))
                 .collect();
-            // Global ordinals are in value order: ties by ordinal are ties by value.
-            v.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-            v.truncate(FACET_VALUES);
+            // Global ordinals are in value order: ties by ordinal are ties by value. The shown
+            // values are picked first, only they are sorted (a facet may have thousands).
+            let order = |a: &(u64, usize), b: &(u64, usize)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
+            if v.len() > FACET_VALUES {
+                v.select_nth_unstable_by(FACET_VALUES - 1, order);
+                v.truncate(FACET_VALUES);
+            }
+            v.sort_unstable_by(order);
             v.into_iter()
                 .map(|(count, g)| FacetCount {
                     value: self.dicts.values[k][g].clone(),
@@ -236,5 +241,36 @@ mod tests {
             pairs(&facets.addressee),
             [("/other/А".into(), 3), ("/school_heads/Б".into(), 3)]
         );
+    }
+
+    /// Of many values, the shown ones are the first [`FACET_VALUES`] of all of them sorted by
+    /// count, then value — many ties at the boundary included.
+    #[test]
+    fn the_values_shown_of_many_are_the_best_by_count_then_value() {
+        let names: Vec<String> = (0..1000).map(|i| format!("тема {i:04}")).collect();
+        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+        let cols = segment(&refs, &[]);
+        let id = SegmentId::generate_random();
+        let dicts = Dictionaries::build(&[(id, &cols)]);
+        let mut counts = Counters::new(&cols);
+        // Counts 0..=6 spread over the values: a seventh of them tie at each count.
+        counts.strs[0] = (0..1000u64).map(|i| (i * 7919) % 7).collect();
+        let mut totals = Totals::new(&dicts);
+        totals.add(&id, &counts);
+        let shown: Vec<(String, u64)> = totals
+            .facets()
+            .topic
+            .iter()
+            .map(|f| (f.value.clone(), f.count))
+            .collect();
+        let mut all: Vec<(String, u64)> = names
+            .iter()
+            .cloned()
+            .zip(counts.strs[0].iter().copied())
+            .filter(|&(_, n)| n > 0)
+            .collect();
+        all.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        all.truncate(FACET_VALUES);
+        assert_eq!(shown, all);
     }
 }
