@@ -242,7 +242,7 @@ impl Documents {
         }
         let stored: HashSet<String> = store.documents().iter().map(|d| d.doc_id.clone()).collect();
         let seeds = crate::pipeline::embedded_seeds();
-        let held: Vec<String> = index.document_ids()?.into_iter().collect();
+        let held = index.document_ids()?;
         let seed_ids: HashSet<&str> = seeds.iter().map(|s| s.doc_id.as_str()).collect();
         let unstored: Vec<&String> = held
             .iter()

@@ -401,7 +401,6 @@ impl EntryIndex {
                 }
             }
         }
-        drop(by_id);
         *known = segments;
         tracing::debug!(
             documents = out.len(),
