@@ -70,6 +70,10 @@ pub struct SegmentColumns {
     /// block its addressees): a set is counted per run, by the population count of the run's
     /// bits, instead of per entry.
     pub(super) runs: [Vec<u32>; DIMS],
+    /// Per facet dimension, the value of each run of [`SegmentColumns::runs`] (see
+    /// [`SegmentColumns::value`]): a run is counted without reading its entry's row, a cache
+    /// miss per run.
+    pub(super) run_values: [Vec<u32>; DIMS],
     /// Bitsets of the entries passing recent filters, by filter key.
     filter_bits: Mutex<HashMap<String, Arc<FixedBitSet>>>,
     /// The live entries and their counts, for the last state of the deletes asked.
@@ -242,7 +246,7 @@ impl SegmentColumns {
             addr_sets.resize(max as usize, 0);
         }
         cols.pack_rows(&addr_sets);
-        cols.runs = cols.run_starts();
+        (cols.runs, cols.run_values) = cols.run_starts();
         tracing::debug!(
             entries = max,
             rows = cols.rows.len(),
@@ -299,21 +303,35 @@ impl SegmentColumns {
         self.row_of.get(d).and_then(|&r| self.rows.get(r as usize))
     }
 
-    /// The first entry of each run of equal values of every dimension (see
+    /// The first entry and the value of each run of equal values of every dimension (see
     /// [`SegmentColumns::runs`]).
-    fn run_starts(&self) -> [Vec<u32>; DIMS] {
+    fn run_starts(&self) -> ([Vec<u32>; DIMS], [Vec<u32>; DIMS]) {
         let mut starts: [Vec<u32>; DIMS] = Default::default();
+        let mut values: [Vec<u32>; DIMS] = Default::default();
         for d in 0..self.max_doc() {
-            for (dim, runs) in starts.iter_mut().enumerate() {
+            for (dim, (runs, vals)) in starts.iter_mut().zip(&mut values).enumerate() {
                 if d == 0 || !self.same_value(dim, d - 1, d) {
                     runs.push(d as u32);
+                    vals.push(self.value(dim, d));
                 }
             }
         }
-        for runs in &mut starts {
+        for runs in starts.iter_mut().chain(&mut values) {
             runs.shrink_to_fit();
         }
-        starts
+        (starts, values)
+    }
+
+    /// The value of entry `d` in dimension `dim` as counted: its addressee set, its year slot
+    /// (see [`Row::year`]) or its ordinal ([`NO_ORD`] for none).
+    pub(super) fn value(&self, dim: usize, d: usize) -> u32 {
+        match (self.row(d), dim) {
+            (None, D_YEAR) => u32::from(YEAR_NONE),
+            (None, _) => NO_ORD,
+            (Some(row), D_ADDRESSEE) => row.addr_set,
+            (Some(row), D_YEAR) => u32::from(row.year),
+            (Some(row), _) => row.str_ord(dim - D_TOPIC),
+        }
     }
 
     /// Whether entries `a` and `b` have the same value in dimension `dim`.

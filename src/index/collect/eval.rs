@@ -587,7 +587,7 @@ impl Counters {
             bump_n(&mut self.sets, row.addr_set, n);
         }
         if dims.year {
-            self.add_year(cols, row, d, n);
+            self.add_year(cols, row.year, d, n);
         }
         for (i, counts) in self.strs.iter_mut().enumerate() {
             if dims.strs[i] {
@@ -601,35 +601,33 @@ impl Counters {
     /// number of the run's entries in `set`.
     fn add_runs(&mut self, cols: &SegmentColumns, set: &FixedBitSet, dim: usize) {
         let starts = &cols.runs[dim];
+        let len = set.len();
         let ends = starts.iter().skip(1).map(|&e| e as usize);
-        let counted: Vec<(usize, u64)> = starts
+        let counted = starts
             .iter()
             .map(|&s| s as usize)
             .zip(ends.chain([cols.max_doc()]))
-            .map(|(start, end)| {
-                let len = set.len();
-                (start, set.count_ones(start.min(len)..end.min(len)) as u64)
+            .zip(&cols.run_values[dim])
+            .map(|((start, end), &value)| {
+                let n = set.count_ones(start.min(len)..end.min(len)) as u64;
+                (start, value, n)
             })
-            .filter(|&(_, n)| n > 0)
-            .collect();
-        let rows = counted
-            .into_iter()
-            .filter_map(|(d, n)| cols.row(d).map(|row| (d, row, n)));
+            .filter(|&(_, _, n)| n > 0);
         match dim {
             D_ADDRESSEE => {
-                for (_, row, n) in rows {
-                    bump_n(&mut self.sets, row.addr_set, n);
+                for (_, set, n) in counted {
+                    bump_n(&mut self.sets, set, n);
                 }
             }
             D_YEAR => {
-                for (d, row, n) in rows {
-                    self.add_year(cols, row, d as DocId, n);
+                for (d, slot, n) in counted {
+                    self.add_year(cols, slot as u16, d as DocId, n);
                 }
             }
             _ => {
-                let i = dim - D_TOPIC;
-                for (_, row, n) in rows {
-                    bump_n(&mut self.strs[i], row.str_ord(i), n);
+                let counts = &mut self.strs[dim - D_TOPIC];
+                for (_, ord, n) in counted {
+                    bump_n(counts, ord, n);
                 }
             }
         }
@@ -671,7 +669,7 @@ impl Counters {
 
     /// Counts `n` entries holding `row` (entry `d` one of them) in every dimension.
     fn add_row(&mut self, cols: &SegmentColumns, row: &Row, d: DocId, n: u64) {
-        self.add_year(cols, row, d, n);
+        self.add_year(cols, row.year, d, n);
         // The row's fields directly (the hot loop of counting): "none" ordinals are past the
         // end of the counters (`NO_ORD`) or the one-byte `SMALL_NONE`.
         let [topic, level, kind, region, entry_type] = &mut self.strs;
@@ -683,9 +681,9 @@ impl Counters {
         bump_n(&mut self.sets, row.addr_set, n);
     }
 
-    /// Counts `n` entries with the year of entry `d` (whose row is `row`).
-    fn add_year(&mut self, cols: &SegmentColumns, row: &Row, d: DocId, n: u64) {
-        match row.year {
+    /// Counts `n` entries with the year of entry `d`, whose year slot is `slot`.
+    fn add_year(&mut self, cols: &SegmentColumns, slot: u16, d: DocId, n: u64) {
+        match slot {
             YEAR_NONE => {}
             YEAR_OTHER => {
                 if let Some(&y) = cols.year.get(d as usize) {
