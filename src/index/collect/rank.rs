@@ -203,6 +203,10 @@ fn first_ranking(
         let walk = weight_if(few.iter().any(|&f| !f), tier.walk.as_ref())?;
         let seek = weight_if(few.iter().any(|&f| f), tier.seek.as_ref())?;
         let floor = Floor::default();
+        // The candidates still wanted: a segment needs no more than these of the tier (the
+        // best of all segments are among each segment's best as many), and the fewer it keeps
+        // the higher its pruning threshold.
+        let room = n - count;
         let per_segment = ranker.executor.map(
             |(i, (seg, taken))| {
                 let reader = searcher.segment_reader(seg.segment);
@@ -212,7 +216,7 @@ fn first_ranking(
                     floor: &floor,
                 };
                 let best = match weight {
-                    Some(w) => best_first(w.as_ref(), reader, seg, taken, (n, few[i]), walk)?,
+                    Some(w) => best_first(w.as_ref(), reader, seg, taken, (room, few[i]), walk)?,
                     None => Vec::new(),
                 };
                 let cols = &seg.cols;
@@ -226,8 +230,7 @@ fn first_ranking(
             segments.iter().zip(&taken).enumerate(),
         )?;
         let mut all: Vec<_> = per_segment.into_iter().flatten().collect();
-        // The best `n - count`, in no order (each segment's are sorted below).
-        let room = n - count;
+        // The best `room`, in no order (each segment's are sorted below).
         if all.len() > room && room > 0 {
             all.select_nth_unstable(room - 1);
         }
