@@ -324,7 +324,7 @@ impl SegmentColumns {
 
     /// The value of entry `d` in dimension `dim` as counted: its addressee set, its year slot
     /// (see [`Row::year`]) or its ordinal ([`NO_ORD`] for none).
-    pub(super) fn value(&self, dim: usize, d: usize) -> u32 {
+    fn value(&self, dim: usize, d: usize) -> u32 {
         match (self.row(d), dim) {
             (None, D_YEAR) => u32::from(YEAR_NONE),
             (None, _) => NO_ORD,

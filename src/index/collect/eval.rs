@@ -621,7 +621,8 @@ impl Counters {
             }
             D_YEAR => {
                 for (d, slot, n) in counted {
-                    self.add_year(cols, slot as u16, d as DocId, n);
+                    let slot = u16::try_from(slot).unwrap_or(YEAR_NONE);
+                    self.add_year(cols, slot, d as DocId, n);
                 }
             }
             _ => {
