@@ -71,8 +71,8 @@ pub struct SegmentColumns {
     /// bits, instead of per entry.
     pub(super) runs: [Vec<u32>; DIMS],
     /// Per facet dimension, the value of each run of [`SegmentColumns::runs`] (see
-    /// [`SegmentColumns::value`]): a run is counted without reading its entry's row, a cache
-    /// miss per run.
+    /// [`SegmentColumns::value`]): a run is counted without reading its first entry's row
+    /// (two dependent cache misses per run).
     pub(super) run_values: [Vec<u32>; DIMS],
     /// Bitsets of the entries passing recent filters, by filter key.
     filter_bits: Mutex<HashMap<String, Arc<FixedBitSet>>>,
